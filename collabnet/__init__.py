@@ -1,0 +1,30 @@
+"""collabnet: collaboration networks of innovation platforms, enterprises and universities.
+
+>>> import collabnet as cn
+>>> net = cn.load("data/sample")
+"""
+
+from collabnet.errors import (
+    BackendError,
+    CollabnetError,
+    InputError,
+    NotFoundError,
+    Problem,
+    ValidationError,
+)
+from collabnet.network import Network, load
+from collabnet.tables import Tables, load_tables
+
+__all__ = [
+    "BackendError",
+    "CollabnetError",
+    "InputError",
+    "Network",
+    "NotFoundError",
+    "Problem",
+    "Tables",
+    "ValidationError",
+    "load",
+    "load_tables",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""``python -m collabnet`` runs the command-line interface."""
+
+from collabnet.cli import main
+
+main()

@@ -1,0 +1,203 @@
+"""The click group and the options every command shares; commands live in sibling modules."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from collabnet.errors import CollabnetError, ValidationError
+from collabnet.network import Network, load
+from collabnet.outputs.text import FORMATS, render
+from collabnet.schema import ORG_TYPES
+
+__all__ = [
+    "analysis_options",
+    "data_options",
+    "emit",
+    "main",
+    "open_network",
+    "output_options",
+    "select",
+]
+
+
+class _Main(click.Group):
+    """Turns collabnet's own errors into one-line messages (tracebacks only with --debug)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ValidationError as err:
+            if _debug(ctx):
+                raise
+            count = len(err.problems)
+            more = f" (and {count - 1} more; `collabnet validate` lists them all)" if count > 1 else ""
+            raise click.ClickException(f"{err.problems[0]}{more}") from err
+        except CollabnetError as err:
+            if _debug(ctx):
+                raise
+            raise click.ClickException(str(err)) from err
+
+
+def _debug(ctx: click.Context) -> bool:
+    return bool(ctx.params.get("debug")) or os.environ.get("COLLABNET_DEBUG") == "1"
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show the full traceback on errors.")
+@click.version_option(package_name="collabnet-graph", prog_name="collabnet")
+def main(debug: bool) -> None:
+    """Collaboration networks of innovation platforms, enterprises and universities.
+
+    DATA is a folder holding organizations.* and links.* (CSV, Excel, Parquet; optionally
+    industries.*, participations.*, projects.*), or name the files with --orgs, --links,
+    --participations.
+    """
+
+
+def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """DATA and the options naming input files; passes ``network`` to the command."""
+
+    @click.argument("data", required=False, type=click.Path(exists=True, path_type=Path))
+    @click.option("--orgs", "organizations", type=click.Path(exists=True, path_type=Path), help="Organisations file.")
+    @click.option("--links", type=click.Path(exists=True, path_type=Path), help="Links file.")
+    @click.option(
+        "--participations",
+        type=click.Path(exists=True, path_type=Path),
+        help="Project participations (project, org, year[, type]); links are derived from shared projects.",
+    )
+    @click.option(
+        "--projects",
+        type=click.Path(exists=True, path_type=Path),
+        help="Project themes (project, industry), e.g. CORDIS programme parts.",
+    )
+    @click.option("--industries", type=click.Path(exists=True, path_type=Path), help="Industries file (default: Wenzhou's 5+5).")
+    @click.option("--sheet", help="Excel sheet name or 0-based number.")
+    @click.option("--lenient", is_flag=True, help="Drop bad rows (reported) instead of stopping.")
+    @click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Write dropped rows and reasons to this CSV.")
+    @functools.wraps(command)
+    def wrapper(**kwargs: Any) -> Any:
+        names = ("data", "organizations", "links", "participations", "projects", "industries", "sheet", "lenient", "rejects")
+        options = {k: kwargs.pop(k) for k in names}
+        kwargs["network"] = open_network(**options, as_of=kwargs.get("as_of"))
+        return command(**kwargs)
+
+    return wrapper
+
+
+def open_network(
+    *,
+    data: Path | None,
+    organizations: Path | None = None,
+    links: Path | None = None,
+    participations: Path | None = None,
+    projects: Path | None = None,
+    industries: Path | None = None,
+    sheet: str | None = None,
+    lenient: bool = False,
+    rejects: Path | None = None,
+    as_of: int | None = None,
+) -> Network:
+    """Load a network for a command and report rows read, kept and rejected on stderr."""
+    if data is None and organizations is None and participations is None:
+        raise click.UsageError("give DATA (a folder) or --orgs/--links or --participations")
+    if participations is not None and projects is None:
+        projects = _sibling_projects(participations)
+    network = load(
+        data,
+        organizations=organizations,
+        links=links,
+        participations=participations,
+        projects=projects,
+        industries=industries,
+        sheet=sheet,
+        strict=not lenient,
+        as_of=as_of,
+    )
+    for count in network.backend.tables().counts:
+        click.echo(
+            f"{count.file}: {count.read} rows read, {count.kept} kept, {count.rejected} rejected",
+            err=True,
+        )
+    if rejects is not None:
+        network.rejects.to_csv(rejects, index=False, encoding="utf-8-sig")
+        click.echo(f"rejected rows written to {rejects}", err=True)
+    elif len(network.rejects):
+        click.echo("rejected rows (use --rejects FILE to save them):", err=True)
+        for row in network.rejects.head(20).itertuples(index=False):
+            click.echo(f"  {row.file}, row {row.row}, column '{row.column}': {row.reason}", err=True)
+    return network
+
+
+def _sibling_projects(participations: Path) -> Path | None:
+    """A project-themes file next to a participations file (e.g. CORDIS programme parts)."""
+    folder = participations.parent
+    stems = ("programme-parts", "programme_parts", "projects")
+    found = sorted(p for p in folder.iterdir() if p.is_file() and p.name.lower().startswith(stems))
+    return found[0] if len(found) == 1 else None
+
+
+def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--format table|csv|json`` and ``--output FILE``; passes ``fmt`` and ``output``."""
+
+    @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
+    @click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of standard output.")
+    @functools.wraps(command)
+    def wrapper(**kwargs: Any) -> Any:
+        return command(**kwargs)
+
+    return wrapper
+
+
+def analysis_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--as-of``, ``--type``, ``--industry``, ``--top``, shared by every analysis."""
+
+    @click.option("--as-of", type=int, help="Analyse the network as it stood at the end of this year.")
+    @click.option("--type", "org_type", type=click.Choice(ORG_TYPES), help="Only organisations of this type.")
+    @click.option("--industry", help="Only organisations in this industry (code or name).")
+    @click.option("--top", type=int, help="Only the first N rows.")
+    @functools.wraps(command)
+    def wrapper(**kwargs: Any) -> Any:
+        return command(**kwargs)
+
+    return wrapper
+
+
+def emit(result: pd.DataFrame | Mapping[str, Any], fmt: str, output: Path | None, *, title: str | None = None) -> None:
+    """Write a command's result to ``output`` (UTF-8) or standard output."""
+    text = render(result, fmt, title=title)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+        click.echo(f"written to {output}", err=True)
+
+
+def select(
+    frame: pd.DataFrame,
+    network: Network,
+    *,
+    org_type: str | None = None,
+    industry: str | None = None,
+    top: int | None = None,
+    id_column: str = "id",
+) -> pd.DataFrame:
+    """Keep the rows whose organisation has the type and industry asked for, then the top N."""
+    organizations = network.organizations.set_index("id")
+    ids = frame[id_column]
+    keep = pd.Series(True, index=frame.index)
+    if org_type is not None:
+        keep &= ids.map(organizations["type"]).eq(org_type)
+    if industry is not None:
+        from collabnet.tables import resolve_industry
+
+        code = resolve_industry(network.industries, industry)
+        keep &= ids.map(organizations["industries"]).map(lambda codes: isinstance(codes, tuple) and code in codes)
+    chosen = frame[keep.to_numpy()]
+    return chosen.head(top) if top is not None else chosen

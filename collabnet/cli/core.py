@@ -1,0 +1,63 @@
+"""Commands about the data itself: info, validate, duplicates, and the demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from collabnet.cli._app import data_options, emit, main, open_network, output_options
+from collabnet.errors import ValidationError
+from collabnet.network import Network
+from collabnet.sample import sample_path
+
+
+@main.command()
+@data_options
+@output_options
+def info(network: Network, fmt: str, output: Path | None) -> None:
+    """Counts of organisations and links, by type and kind, and per input file."""
+    emit(network.summary(), fmt, output, title="network summary")
+
+
+@main.command()
+@click.argument("data", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option("--orgs", "organizations", type=click.Path(exists=True, path_type=Path))
+@click.option("--links", type=click.Path(exists=True, path_type=Path))
+@click.option("--participations", type=click.Path(exists=True, path_type=Path))
+@click.option("--projects", type=click.Path(exists=True, path_type=Path))
+@click.option("--industries", type=click.Path(exists=True, path_type=Path))
+@click.option("--sheet")
+@output_options
+def validate(fmt: str, output: Path | None, **files: Any) -> None:
+    """Check the input files; list every problem and exit 1 when there is any."""
+    try:
+        network = open_network(**files)
+    except ValidationError as err:
+        rows = [
+            {"file": p.file, "row": p.row, "column": p.column, "problem": p.message}
+            for p in err.problems
+        ]
+        import pandas as pd
+
+        emit(pd.DataFrame(rows), fmt, output, title=f"{len(rows)} problems")
+        raise SystemExit(1) from err
+    counts = network.backend.tables().counts
+    click.echo(f"valid: {sum(c.kept for c in counts)} rows in {len(counts)} files", err=True)
+
+
+@main.command()
+@data_options
+@output_options
+def duplicates(network: Network, fmt: str, output: Path | None) -> None:
+    """Organisations that are probably the same (names equal up to width, spaces, 有限公司…)."""
+    emit(network.duplicates(), fmt, output, title="probable duplicate organisations")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def demo(fmt: str) -> None:
+    """Load the bundled synthetic Wenzhou sample and print what collabnet finds in it."""
+    network = open_network(data=sample_path())
+    emit(network.summary(), fmt, None, title="synthetic Wenzhou sample: summary")

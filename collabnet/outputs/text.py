@@ -1,0 +1,78 @@
+"""Render a result (a DataFrame or a mapping) as a terminal table, CSV or JSON."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+__all__ = ["FORMATS", "render", "to_jsonable"]
+
+FORMATS = ("table", "csv", "json")
+
+
+def to_jsonable(value: Any) -> Any:
+    """Plain JSON values: NaN/NA become null, tuples lists, numpy scalars Python numbers."""
+    if isinstance(value, pd.DataFrame):
+        return [to_jsonable(r) for r in value.to_dict("records")]
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | np.ndarray | pd.Series):
+        return [to_jsonable(v) for v in list(value)]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def render(result: pd.DataFrame | Mapping[str, Any], fmt: str, *, title: str | None = None) -> str:
+    """The text of ``result`` in ``fmt`` (one of :data:`FORMATS`)."""
+    if fmt == "json":
+        return json.dumps(to_jsonable(result), ensure_ascii=False, indent=2) + "\n"
+    frame = result if isinstance(result, pd.DataFrame) else _mapping_frame(result)
+    if fmt == "csv":
+        return _cells(frame).to_csv(index=False)
+    return _table(frame, title)
+
+
+def _mapping_frame(mapping: Mapping[str, Any]) -> pd.DataFrame:
+    rows = [{"key": k, "value": _cell(v)} for k, v in mapping.items()]
+    return pd.DataFrame(rows, columns=["key", "value"])
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}={_cell(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return "; ".join(_cell(v) for v in value)
+    value = to_jsonable(value)
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4g}" if abs(value) < 1e6 else f"{value:.0f}"
+    return str(value)
+
+
+def _cells(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.astype(object).map(_cell) if len(frame.columns) else frame
+
+
+def _table(frame: pd.DataFrame, title: str | None) -> str:
+    table = Table(title=title, show_lines=False)
+    for column in frame.columns:
+        table.add_column(str(column), overflow="fold")
+    for row in _cells(frame).itertuples(index=False):
+        table.add_row(*row)
+    buffer = io.StringIO()
+    Console(file=buffer, width=160, force_terminal=False, color_system=None).print(table)
+    return buffer.getvalue()
