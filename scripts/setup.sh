@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Install everything the project needs to run and test, from its own files only.
+#
+#   scripts/setup.sh            Python venv + Debian packages + the Cypher linter (npm)
+#   scripts/setup.sh --minimal  Python venv only (enough for `collabnet demo`)
+#                               (same as COLLABNET_SETUP_MINIMAL=1)
+#
+# Idempotent and fast on a second run: each step is skipped when a stamp file in
+# .venv/.stamps/ matches a hash of its inputs (pyproject.toml, package*.json), and
+# Debian packages are only installed when `dpkg-query` says they are missing.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+MINIMAL="${COLLABNET_SETUP_MINIMAL:-0}"
+for arg in "$@"; do
+  case "$arg" in
+    --minimal) MINIMAL=1 ;;
+    -h | --help)
+      sed -n '2,10p' "$0"
+      exit 0
+      ;;
+    *)
+      echo "setup.sh: unknown argument: $arg" >&2
+      exit 2
+      ;;
+  esac
+done
+
+VENV="$ROOT/.venv"
+STAMPS="$VENV/.stamps"
+LINT_DIR="$ROOT/scripts/cypher-lint"
+
+log() { printf '==> [%3ds] %s\n' "$SECONDS" "$*"; }
+warn() { printf 'setup.sh: WARNING: %s\n' "$*" >&2; }
+
+# Hash of the given files' contents (plus their names), used as a stamp key.
+inputs_hash() { sha256sum "$@" | sha256sum | cut -d' ' -f1; }
+
+stamp_ok() { [[ -f "$STAMPS/$1" && "$(cat "$STAMPS/$1")" == "$2" ]]; }
+stamp_write() { mkdir -p "$STAMPS" && printf '%s\n' "$2" >"$STAMPS/$1"; }
+
+# --- Debian packages -----------------------------------------------------------------
+
+# Runs a command as root: directly when root, through sudo when it is there and needs
+# no password (CI has no stdin); returns 1 when neither is possible.
+as_root() {
+  if [[ "$(id -u)" -eq 0 ]]; then
+    "$@"
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    sudo -n "$@"
+  else
+    return 1
+  fi
+}
+
+missing_debs() {
+  local pkg
+  for pkg in "$@"; do
+    if [[ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" != "install ok installed" ]]; then
+      printf '%s\n' "$pkg"
+    fi
+  done
+}
+
+APT_UPDATED=0
+install_debs() {
+  local missing
+  mapfile -t missing < <(missing_debs "$@")
+  ((${#missing[@]})) || return 0
+  log "Installing Debian packages: ${missing[*]}"
+  if ! as_root true; then
+    warn "not root and no password-less sudo: cannot install ${missing[*]}."
+    warn "Install them by hand (apt-get install ${missing[*]}). Until then: without"
+    warn "chromium/fonts-noto-cjk the tests marked 'browser' skip; without iproute2/util-linux"
+    warn "scripts/test.sh runs pytest outside a private network namespace."
+    return 0
+  fi
+  if ((!APT_UPDATED)); then
+    as_root apt-get update -qq
+    APT_UPDATED=1
+  fi
+  # dpkg's progress is long and unhelpful: keep it in a file, show it on failure.
+  local aptlog
+  aptlog="$(mktemp)"
+  if ! as_root env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -q --no-install-recommends "${missing[@]}" >"$aptlog" 2>&1; then
+    cat "$aptlog" >&2
+    rm -f "$aptlog"
+    echo "setup.sh: apt-get install ${missing[*]} failed" >&2
+    return 1
+  fi
+  rm -f "$aptlog"
+}
+
+# `python3 -m venv` needs ensurepip, which Debian ships separately.
+if [[ ! -x "$VENV/bin/python" ]] && ! python3 -c 'import ensurepip' 2>/dev/null; then
+  install_debs python3-venv
+fi
+
+if ((!MINIMAL)); then
+  # chromium + a CJK font: browser tests and screenshots with Chinese text.
+  # iproute2 + util-linux: `ip` and `unshare` for the loopback-only test namespace.
+  debs=(chromium fonts-noto-cjk iproute2 util-linux)
+  command -v npm >/dev/null 2>&1 || debs+=(nodejs npm)
+  install_debs "${debs[@]}"
+fi
+
+# --- Python virtual environment --------------------------------------------------------
+
+if [[ ! -x "$VENV/bin/python" ]]; then
+  log "Creating $VENV"
+  python3 -m venv "$VENV"
+fi
+
+py_key="$(inputs_hash pyproject.toml)"
+# Reinstall when pyproject.toml changed, or when an earlier install did not finish.
+if stamp_ok python "$py_key" && [[ -x "$VENV/bin/collabnet" ]]; then
+  log "Python environment up to date"
+else
+  log "Installing the project (editable, with the dev extra) into $VENV"
+  "$VENV/bin/python" -m pip install -q --upgrade pip
+  "$VENV/bin/python" -m pip install -q -e '.[dev]'
+  stamp_write python "$py_key"
+fi
+
+# --- Cypher linter (Node.js) -------------------------------------------------------------
+
+if ((!MINIMAL)); then
+  if ! command -v npm >/dev/null 2>&1; then
+    warn "npm not found: the Cypher lint test will skip."
+  else
+    lock_inputs=("$LINT_DIR/package.json")
+    [[ -f "$LINT_DIR/package-lock.json" ]] && lock_inputs+=("$LINT_DIR/package-lock.json")
+    npm_key="$(inputs_hash "${lock_inputs[@]}")"
+    if stamp_ok npm "$npm_key" && [[ -d "$LINT_DIR/node_modules/@neo4j-cypher/language-support" ]]; then
+      log "Cypher linter up to date"
+    else
+      log "Installing the Cypher linter in scripts/cypher-lint"
+      if [[ -f "$LINT_DIR/package-lock.json" ]]; then
+        (cd "$LINT_DIR" && npm ci --no-audit --no-fund --loglevel=error)
+      else
+        (cd "$LINT_DIR" && npm install --no-audit --no-fund --loglevel=error)
+        # npm install may have just written the lockfile: key on it from now on.
+        npm_key="$(inputs_hash "$LINT_DIR/package.json" "$LINT_DIR/package-lock.json")"
+      fi
+      stamp_write npm "$npm_key"
+    fi
+  fi
+fi
+
+if ((MINIMAL)); then log "Setup done (minimal: Python only)"; else log "Setup done"; fi

@@ -1,0 +1,87 @@
+"""A real (non-editable) install ships the Cypher files and the package data.
+
+The editable install used everywhere else reads ``cypher/`` straight from the checkout,
+so it would not notice a wheel that forgot them. This builds the wheel with the
+environment's own hatchling (no build isolation, so no network is needed), installs it
+into a scratch directory, and imports it from there in a separate interpreter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+# Runs in the installed copy: lists every file under collabnet/cypher (relative paths)
+# and says whether the default industry table is there.
+PROBE = """
+import importlib.resources as r
+import json
+
+import collabnet
+
+
+def walk(node, prefix=""):
+    for child in node.iterdir():
+        rel = prefix + child.name
+        if child.is_dir():
+            yield from walk(child, rel + "/")
+        else:
+            yield rel
+
+
+root = r.files("collabnet")
+cypher = root / "cypher"
+print(json.dumps({
+    "file": collabnet.__file__,
+    "cypher": sorted(walk(cypher)) if cypher.is_dir() else [],
+    "industries_csv": (root / "defaults" / "industries.csv").is_file(),
+}))
+"""
+
+
+def _run(
+    cmd: list[str], env: dict[str, str], cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env, cwd=cwd)
+    assert proc.returncode == 0, f"{cmd} failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc
+
+
+@pytest.mark.slow
+def test_wheel_ships_cypher_files_and_package_data(tmp_path: Path) -> None:
+    repo_cypher = sorted(
+        p.relative_to(REPO / "cypher").as_posix() for p in (REPO / "cypher").rglob("*.cypher")
+    )
+    assert repo_cypher, "expected at least one .cypher file under cypher/"
+
+    # Never reach for an index: everything needed is already in this environment.
+    env = {**os.environ, "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    wheel_dir, target, work = tmp_path / "wheel", tmp_path / "site", tmp_path / "work"
+    work.mkdir()
+    pip = [sys.executable, "-m", "pip"]
+    _run(
+        [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheel_dir), str(REPO)],
+        env=env,
+    )
+    wheels = list(wheel_dir.glob("*.whl"))
+    assert len(wheels) == 1, wheels
+    _run([*pip, "install", "--no-deps", "--target", str(target), str(wheels[0])], env=env)
+
+    # Like `python -I` but keeping PYTHONPATH: no user site, no cwd or script dir on
+    # sys.path, and a bare environment. The venv's site-packages stays available for
+    # the dependencies; PYTHONPATH comes before it, and so before the editable install.
+    probe_env = {"PYTHONPATH": str(target), "PATH": os.environ.get("PATH", "")}
+    proc = _run([sys.executable, "-s", "-P", "-c", PROBE], cwd=work, env=probe_env)
+    installed = json.loads(proc.stdout.strip().splitlines()[-1])
+
+    assert Path(installed["file"]).resolve().is_relative_to(target.resolve()), installed["file"]
+    missing = sorted(set(repo_cypher) - set(installed["cypher"]))
+    assert not missing, f"cypher files missing from the wheel: {missing}"
+    assert installed["industries_csv"], "collabnet/defaults/industries.csv missing from the wheel"
