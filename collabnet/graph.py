@@ -9,7 +9,9 @@ original link row, so :func:`graph_to_tables` gives the tables back without loss
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -53,18 +55,25 @@ def build_graph(tables: Tables, *, as_of: int | None = None, records: bool = Tru
         links=("kind", "size"),
         kinds=("kind", lambda s: tuple(sorted(set(s)))),
     )
-    edge_records: dict[tuple[str, str], list[dict[str, object]]] = {}
+    edge_records: dict[tuple[str, str], list[dict[Hashable, Any]]] = {}
     if records:
         plain = links.astype(object).where(links.notna(), None).to_dict("records")
         for (a, b), record in zip(zip(frame["_a"], frame["_b"], strict=True), plain, strict=True):
             edge_records.setdefault((a, b), []).append(record)
-    for (a, b), row in zip(aggregate.index, aggregate.itertuples(index=False), strict=True):
+    columns = (
+        aggregate["kinds"].to_numpy(),
+        aggregate["year"].to_numpy(dtype="float64", na_value=np.nan),
+        aggregate["weight"].to_numpy(dtype="float64"),
+        aggregate["funding"].to_numpy(dtype="float64", na_value=np.nan),
+        aggregate["links"].to_numpy(),
+    )
+    for (a, b), kinds, year, weight, funding, count in zip(aggregate.index, *columns, strict=True):
         data: dict[str, object] = {
-            "kinds": row.kinds,
-            "year": None if pd.isna(row.year) else int(row.year),
-            "weight": float(row.weight),
-            "funding": None if pd.isna(row.funding) else float(row.funding),
-            "links": int(row.links),
+            "kinds": kinds,
+            "year": None if np.isnan(year) else int(year),
+            "weight": float(weight),
+            "funding": None if np.isnan(funding) else float(funding),
+            "links": int(count),
         }
         if records:
             data["records"] = edge_records[(a, b)]
@@ -98,7 +107,9 @@ def _restore_dtypes(frame: pd.DataFrame, template: pd.DataFrame) -> pd.DataFrame
     frame = frame.reindex(columns=list(template.columns))
     for column, dtype in template.dtypes.items():
         values = frame[column].astype(dtype)
-        frame[column] = values.where(values.notna(), None) if dtype == object else values
+        frame[column] = (
+            values.where(values.notna(), None) if pd.api.types.is_object_dtype(dtype) else values
+        )
     return frame
 
 

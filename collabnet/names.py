@@ -70,7 +70,9 @@ def find_organization(organizations: pd.DataFrame, query: str) -> str:
     Examples
     --------
     >>> import pandas as pd
-    >>> orgs = pd.DataFrame({"id": ["E1"], "name": ["浙江恒达阀门股份有限公司"], "type": ["enterprise"]})
+    >>> orgs = pd.DataFrame(
+    ...     {"id": ["E1"], "name": ["浙江恒达阀门股份有限公司"], "type": ["enterprise"]}
+    ... )
     >>> find_organization(orgs, "浙江恒达阀门有限公司")
     'E1'
     """
@@ -78,12 +80,17 @@ def find_organization(organizations: pd.DataFrame, query: str) -> str:
     ids = organizations["id"].astype(str)
     if (ids == text).any():
         return text
-    for keys, probe in ((organizations["name"], text), (organizations["name"].map(normalise_name), normalise_name(text))):
+    for keys, probe in (
+        (organizations["name"], text),
+        (organizations["name"].map(normalise_name), normalise_name(text)),
+    ):
         hits = ids[(keys == probe).to_numpy()]
         if len(hits) == 1:
             return str(hits.iat[0])
         if len(hits) > 1:
-            raise NotFoundError(f"'{query}' names several organisations ({', '.join(hits)}); give an id")
+            raise NotFoundError(
+                f"'{query}' names several organisations ({', '.join(hits)}); give an id"
+            )
     names = organizations["name"].astype(str).tolist()
     close = difflib.get_close_matches(text, names, n=5, cutoff=0.4)
     partial = [n for n in names if text and text in n][:5]

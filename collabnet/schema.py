@@ -162,11 +162,20 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 _SPACES = re.compile(r"[\s_\-]+")
+# Spaces next to a Chinese character: headers such as "名  称" are spaced out to fill a cell.
+_SPACES_BY_CJK = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
 
 
 def normalise_header(text: str) -> str:
-    """Header spelling used for alias look-up: NFKC, lower case, spaces/_/- collapsed."""
-    return _SPACES.sub("_", unicodedata.normalize("NFKC", str(text)).strip().lower()).strip("_")
+    """Header spelling used for alias look-up: NFKC, lower case, spaces/_/- collapsed.
+
+    Examples
+    --------
+    >>> normalise_header("名  称"), normalise_header("Name_ZH"), normalise_header("经费 （万元）")
+    ('名称', 'name_zh', '经费(万元)')
+    """
+    text = _SPACES_BY_CJK.sub("", unicodedata.normalize("NFKC", str(text)).strip().lower())
+    return _SPACES.sub("_", text).strip("_")
 
 
 def normalise_value(text: str) -> str:

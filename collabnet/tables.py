@@ -35,6 +35,7 @@ from collabnet.names import normalise_name
 from collabnet.readers import RawTable, read_table
 from collabnet.schema import (
     BOOL_ALIASES,
+    COLUMN_ALIASES,
     GROUP_ALIASES,
     KIND_ALIASES,
     LEVEL_ALIASES,
@@ -107,6 +108,10 @@ class Tables:
         default_factory=lambda: pd.DataFrame(columns=["file", "row", "column", "value", "reason"])
     )
     as_of_year: int | None = None
+    # With participations: the rows that came from organisations and links files, kept
+    # apart so that as_of can derive the rest again for an earlier year.
+    listed_organizations: pd.DataFrame | None = None
+    listed_links: pd.DataFrame | None = None
 
     def as_of(self, year: int | None) -> Tables:
         """The network as it stood at the end of ``year``.
@@ -114,16 +119,25 @@ class Tables:
         Organisations founded later are left out, and so are links first seen later.
         Undated links and organisations without a founding year count as always present.
         With participations, links are derived again from the projects up to ``year``,
-        so weights count only the joint projects known by then.
+        so weights count only the joint projects known by then, and so are the industries
+        of the organisations not listed in an organisations file.
         """
         if year is None:
             return self
         if self.participations is not None:
-            organizations, links = derive_from_participations(
+            derived_orgs, derived_links = derive_from_participations(
                 self.participations, self.projects, self.industries, until=year
             )
-            extra = self.links[self.links["kind"] != "joint_project"]
-            links = pd.concat([links, extra[extra["year"].isna() | (extra["year"] <= year)]])
+            listed_links = self.listed_links
+            if listed_links is None:
+                listed_links = self.links[self.links["kind"] != "joint_project"]
+            org_frames = [derived_orgs]
+            if self.listed_organizations is not None:
+                founded = self.listed_organizations["founded"]
+                org_frames.insert(0, self.listed_organizations[founded.isna() | (founded <= year)])
+            organizations = _combine_organizations(org_frames)
+            dated = listed_links["year"]
+            links = _combine_links([listed_links[dated.isna() | (dated <= year)], derived_links])
             present = set(organizations["id"])
             links = links[links["source"].isin(present) & links["target"].isin(present)]
         else:
@@ -147,11 +161,11 @@ class Tables:
         """Counts for ``collabnet info``: organisations, links, by type and kind, years."""
         years = self.links["year"].dropna()
         return {
-            "organizations": int(len(self.organizations)),
-            "links": int(len(self.links)),
+            "organizations": len(self.organizations),
+            "links": len(self.links),
             "by_type": {k: int(v) for k, v in self.organizations["type"].value_counts().items()},
             "by_kind": {k: int(v) for k, v in self.links["kind"].value_counts().items()},
-            "industries": int(len(self.industries)),
+            "industries": len(self.industries),
             "first_year": int(years.min()) if len(years) else None,
             "last_year": int(years.max()) if len(years) else None,
             "as_of": self.as_of_year,
@@ -170,7 +184,9 @@ def find_input_files(folder: str | Path) -> dict[str, Path]:
     """
     folder = Path(folder)
     if not folder.is_dir():
-        raise InputError(f"{folder}: not a folder (expected a folder holding organizations.* and links.*)")
+        raise InputError(
+            f"{folder}: not a folder (expected a folder holding organizations.* and links.*)"
+        )
     found: dict[str, Path] = {}
     for table, stems in _FILE_STEMS.items():
         matches = sorted(
@@ -243,12 +259,13 @@ def load_tables(
 
     checks: list[_Checked] = []
     if "industries" in files:
-        industries_checked = _check_industries(read_table(files["industries"], "industries", sheet=sheet))
+        industries_checked = _check_industries(
+            read_table(files["industries"], "industries", sheet=sheet)
+        )
         checks.append(industries_checked)
         industry_table = industries_checked.frame
     else:
         industry_table = default_industries()
-    vocabulary = _industry_vocabulary(industry_table)
 
     participations_table = projects_table = None
     org_frames: list[pd.DataFrame] = []
@@ -257,10 +274,11 @@ def load_tables(
         projects_checked = _check_projects(read_table(files["projects"], "projects", sheet=sheet))
         checks.append(projects_checked)
         projects_table = projects_checked.frame
-        if "industries" not in files:
+        if "industries" not in files and "organizations" not in files:
             # Project themes replace the default "5+5" list: they are this data's industries.
             industry_table = industry_table.iloc[0:0]
         industry_table = _add_project_industries(industry_table, projects_table)
+    vocabulary = _industry_vocabulary(industry_table)
     if "participations" in files:
         parts_checked = _check_participations(
             read_table(files["participations"], "participations", sheet=sheet)
@@ -287,6 +305,10 @@ def load_tables(
         checks.append(links_checked)
         link_frames.insert(0, links_checked.frame)
     link_table = _combine_links(link_frames)
+    listed_organizations = listed_links = None
+    if participations_table is not None:
+        listed_organizations = org_frames[0] if "organizations" in files else None
+        listed_links = link_frames[0] if "links" in files else _combine_links([])
 
     problems = [p for c in checks for p in c.problems]
     if strict and problems:
@@ -307,6 +329,8 @@ def load_tables(
         projects=projects_table,
         counts=tuple(c.count for c in checks),
         rejects=rejects,
+        listed_organizations=listed_organizations,
+        listed_links=listed_links,
     )
 
 
@@ -338,71 +362,100 @@ class _Checker:
         self.frame = raw.frame
         self.bad = np.zeros(len(raw.frame), dtype=bool)
         self.problems: list[tuple[int, Problem, str]] = []
+        overflow = np.zeros(len(raw.frame), dtype=bool)
+        overflow[list(raw.overflow)] = True
+        self.flag(overflow, None, lambda p, _v: raw.overflow[p])
 
     def require_columns(self) -> None:
         missing = [c for c in REQUIRED_COLUMNS[self.table] if c not in self.frame.columns]
         if missing:
-            from collabnet.schema import COLUMN_ALIASES
-
-            hints = "; ".join(
-                f"'{c}' (or {', '.join(repr(a) for a in COLUMN_ALIASES[self.table][c][1:4])})"
-                for c in missing
+            raise ValidationError(
+                [
+                    Problem(
+                        self.raw.file,
+                        self.raw.header_row,
+                        None,
+                        f"missing required column '{c}' (also accepted: "
+                        f"{', '.join(repr(a) for a in COLUMN_ALIASES[self.table][c][1:4])})",
+                    )
+                    for c in missing
+                ]
             )
-            raise ValidationError([Problem(self.raw.file, None, None, f"missing required column {hints}")])
 
     def text(self, column: str) -> pd.Series:
         if column not in self.frame.columns:
             return pd.Series([""] * len(self.frame), dtype=object)
-        return self.frame[column].astype(object).fillna("").map(
-            lambda v: unicodedata.normalize("NFKC", str(v)).strip()
+        return (
+            self.frame[column]
+            .astype(object)
+            .fillna("")
+            .map(lambda v: unicodedata.normalize("NFKC", str(v)).strip())
         )
 
-    def flag(self, mask: pd.Series | np.ndarray, column: str, message: Callable[[int, str], str]) -> None:
-        """Record a problem for each row where ``mask`` holds."""
+    def flag(
+        self,
+        mask: pd.Series | np.ndarray,
+        column: str | None,
+        message: Callable[[int, str], str],
+    ) -> None:
+        """Record a problem for each row where ``mask`` holds (``column=None``: whole row)."""
         positions = np.flatnonzero(np.asarray(mask, dtype=bool))
-        values = self.frame[column] if column in self.frame.columns else None
-        for pos in positions:
-            value = "" if values is None else str(values.iat[pos])
-            user_column = self.raw.columns.get(column, column)
-            problem = Problem(self.raw.file, int(self.raw.rows.iat[pos]), user_column, message(pos, value))
+        values = self.frame[column].to_numpy() if column in self.frame.columns else None
+        user_column = None if column is None else self.raw.columns.get(column, column)
+        rows = self.raw.rows.to_numpy()
+        for pos in positions.tolist():
+            value = "" if values is None else str(values[pos])
+            problem = Problem(self.raw.file, int(rows[pos]), user_column, message(pos, value))
             self.problems.append((pos, problem, value))
         self.bad[positions] = True
 
-    def mapped(self, column: str, aliases: dict[str, str], what: str, default: str | None = None) -> pd.Series:
+    def mapped(
+        self, column: str, aliases: dict[str, str], what: str, default: str | None = None
+    ) -> pd.Series:
         raw = self.text(column)
         keys = raw.map(normalise_value)
         out = keys.map(aliases)
         if default is not None:
             out = out.where(keys != "", default)
         unknown = out.isna() & ((keys != "") | (default is None))
-        expected = ", ".join(dict.fromkeys(v for v in aliases.values()))
+        expected = _spellings(aliases)
         self.flag(
             unknown,
             column,
-            lambda _p, v: f"unknown {what} '{v}' (expected one of {expected})"
-            if v.strip()
-            else f"empty {what}",
+            lambda _p, v: (
+                f"unknown {what} '{v}' (expected one of {expected})"
+                if v.strip()
+                else f"empty {what}"
+            ),
         )
         return out
 
     def integer(self, column: str, bounds: tuple[int, int], what: str) -> pd.Series:
+        """A year column: whole numbers within ``bounds``, an optional trailing 年."""
         raw = self.text(column).str.replace(r"\s*年$", "", regex=True)
         numbers = pd.to_numeric(raw.where(raw != ""), errors="coerce")
         not_number = (raw != "") & numbers.isna()
-        self.flag(not_number, column, lambda _p, v: f"{what} '{v}' is not a number")
+        self.flag(
+            not_number, column, lambda _p, v: f"{what} '{v}' is not a number (write it like 2019)"
+        )
         low, high = bounds
         whole = numbers.notna() & (numbers % 1 == 0)
-        out_of_range = numbers.notna() & (~whole | (numbers < low) | (numbers > high))
-        self.flag(out_of_range, column, lambda _p, v: f"{what} {v} is out of range ({low}–{high})")
+        self.flag(
+            numbers.notna() & ~whole, column, lambda _p, v: f"{what} '{v}' is not a whole year"
+        )
+        out_of_range = whole & ((numbers < low) | (numbers > high))
+        self.flag(out_of_range, column, lambda _p, v: f"{what} '{v}' is outside {low}–{high}")
         return numbers.where(whole & ~out_of_range).round().astype("Int64")
 
     def number(self, column: str, what: str, default: float | None, positive: bool) -> pd.Series:
         raw = self.text(column).str.replace(",", "", regex=False)
         numbers = pd.to_numeric(raw.where(raw != ""), errors="coerce").astype(float)
-        self.flag((raw != "") & numbers.isna(), column, lambda _p, v: f"{what} '{v}' is not a number")
-        limit = "positive" if positive else "zero or more"
+        self.flag(
+            (raw != "") & numbers.isna(), column, lambda _p, v: f"{what} '{v}' is not a number"
+        )
+        limit = "greater than 0" if positive else "0 or more"
         negative = numbers <= 0 if positive else numbers < 0
-        self.flag(negative.fillna(False), column, lambda _p, v: f"{what} {v} must be {limit}")
+        self.flag(negative.fillna(False), column, lambda _p, v: f"{what} '{v}' must be {limit}")
         if default is not None:
             numbers = numbers.where(raw != "", default)
         return numbers
@@ -423,20 +476,34 @@ class _Checker:
         candidates = values.where(~pd.Series(self.bad) & (values != ""))
         repeated = candidates.notna() & candidates.duplicated(keep="first")
         first_row: dict[str, int] = {}
-        for pos, value in enumerate(candidates):
+        for value, row in zip(candidates, self.raw.rows.to_numpy(), strict=True):
             if isinstance(value, str) and value not in first_row:
-                first_row[value] = int(self.raw.rows.iat[pos])
+                first_row[value] = int(row)
         self.flag(
             repeated,
             column,
-            lambda _p, v: f"duplicate {what} '{v.strip()}' (first on row {first_row[unicodedata.normalize('NFKC', v).strip()]})",
+            lambda p, v: (
+                f"duplicate {what} '{v.strip()}' (first on row {first_row[str(values.iat[p])]})"
+            ),
         )
 
     def finish(self, frame: pd.DataFrame, key: pd.Series | None = None) -> _Checked:
         keep = ~self.bad
-        ordered = sorted(self.problems, key=lambda item: (item[0], item[1].column or ""))
+        # Per row: whole-row problems first (they often cause the others), then by column.
+        position = {
+            self.raw.columns.get(str(c), str(c)): i for i, c in enumerate(self.frame.columns)
+        }
+        ordered = sorted(
+            self.problems,
+            key=lambda item: (
+                item[0],
+                -1 if item[1].column is None else position.get(item[1].column, len(position)),
+            ),
+        )
         rejected_keys = set(key[self.bad]) if key is not None else set()
-        count = FileCount(self.raw.file, self.table, len(frame), int(keep.sum()), int(self.bad.sum()))
+        count = FileCount(
+            self.raw.file, self.table, len(frame), int(keep.sum()), int(self.bad.sum())
+        )
         return _Checked(
             frame=frame[keep].reset_index(drop=True),
             count=count,
@@ -452,6 +519,16 @@ class _Checker:
         return kept.where(kept != "", None)
 
 
+def _spellings(aliases: dict[str, str]) -> str:
+    """Each accepted value with its first Chinese spelling: ``platform/平台, ...``."""
+    chinese: dict[str, str] = {}
+    for spelling, value in aliases.items():
+        if not spelling.isascii():
+            chinese.setdefault(value, spelling)
+    values = dict.fromkeys(aliases.values())
+    return ", ".join(f"{v}/{chinese[v]}" if v in chinese else v for v in values)
+
+
 def _check_industries(raw: RawTable) -> _Checked:
     check = _Checker(raw, "industries")
     check.require_columns()
@@ -460,24 +537,37 @@ def _check_industries(raw: RawTable) -> _Checked:
     name_zh = check.non_empty("name_zh", "industry name")
     name_en = check.text("name_en")
     group = check.mapped("group", GROUP_ALIASES, "industry group", default="emerging")
-    aliases = check.text("aliases").map(lambda t: tuple(a.strip() for a in _LIST_SEPARATORS.split(t) if a.strip()))
+    aliases = check.text("aliases").map(
+        lambda t: tuple(a.strip() for a in _LIST_SEPARATORS.split(t) if a.strip())
+    )
     frame = pd.DataFrame(
-        {"code": code, "name_zh": name_zh, "name_en": name_en.where(name_en != "", name_zh), "group": group, "aliases": aliases}
+        {
+            "code": code,
+            "name_zh": name_zh,
+            "name_en": name_en.where(name_en != "", name_zh),
+            "group": group,
+            "aliases": aliases,
+        }
     )
     return check.finish(frame)
 
 
 def _industry_vocabulary(industries: pd.DataFrame) -> dict[str, str]:
     vocabulary: dict[str, str] = {}
-    for row in industries.itertuples(index=False):
-        for spelling in (row.code, row.name_zh, row.name_en, *row.aliases):
-            vocabulary.setdefault(normalise_value(spelling), row.code)
+    columns = [industries[c] for c in ("code", "name_zh", "name_en", "aliases")]
+    for code, name_zh, name_en, aliases in zip(*columns, strict=True):
+        for spelling in (code, name_zh, name_en, *aliases):
+            vocabulary.setdefault(normalise_value(spelling), str(code))
     return vocabulary
 
 
 def _check_organizations(raw: RawTable, vocabulary: dict[str, str]) -> _Checked:
     check = _Checker(raw, "organizations")
     check.require_columns()
+    if len(raw.frame) == 0:
+        raise ValidationError(
+            [Problem(raw.file, raw.header_row, None, "no organisations below the header row")]
+        )
     name = check.non_empty("name", "name")
     ident = check.text("id") if "id" in raw.frame.columns else name
     if "id" in raw.frame.columns:
@@ -505,11 +595,14 @@ def _check_organizations(raw: RawTable, vocabulary: dict[str, str]) -> _Checked:
         }
     )
     frame = pd.concat([frame, check.extras(ORG_COLUMNS)], axis=1)
-    return check.finish(frame, key=ident)
+    checked = check.finish(frame, key=ident)
+    # Links may name an organisation by name as well as by id.
+    checked.rejected_keys |= set(name[check.bad]) - {""}
+    return checked
 
 
 def _industry_codes(check: _Checker, vocabulary: dict[str, str]) -> pd.Series:
-    known = ", ".join(dict.fromkeys(vocabulary.values()))
+    known = _spellings(vocabulary)
     codes: list[tuple[str, ...]] = []
     unknown = np.zeros(len(check.frame), dtype=bool)
     first_unknown: dict[int, str] = {}
@@ -521,7 +614,11 @@ def _industry_codes(check: _Checker, vocabulary: dict[str, str]) -> pd.Series:
             unknown[pos] = True
             first_unknown[pos] = missing[0]
         codes.append(tuple(dict.fromkeys(r for r in resolved if r is not None)))
-    check.flag(unknown, "industries", lambda p, _v: f"unknown industry '{first_unknown[p]}' (known: {known})")
+    check.flag(
+        unknown,
+        "industries",
+        lambda p, _v: f"unknown industry '{first_unknown[p]}' (known: {known})",
+    )
     return pd.Series(codes, dtype=object)
 
 
@@ -533,32 +630,45 @@ def _check_links(raw: RawTable, organizations: pd.DataFrame, rejected_ids: set[s
     for end in ("source", "target"):
         given = check.text(end)
         resolved = given.map(resolve)
-        check.flag(given == "", end, lambda _p, _v: "empty organisation")
+        check.flag(given == "", end, lambda _p, _v: "no organisation given")
         unknown = (given != "") & resolved.isna()
         check.flag(
             unknown,
             end,
-            lambda _p, v: f"unknown organisation '{v.strip()}'"
-            + (" (its row in the organisations file was rejected)" if v.strip() in rejected_ids else " (not in the organisations file)"),
+            lambda _p, v: (
+                f"organisation '{v.strip()}' has a problem in the organisations file; "
+                "fix that row first"
+                if unicodedata.normalize("NFKC", v).strip() in rejected_ids
+                else f"unknown organisation '{v.strip()}' (not in the organisations file)"
+            ),
         )
         ends[end] = resolved
     self_link = ends["source"].notna() & (ends["source"] == ends["target"])
-    check.flag(self_link, "target", lambda _p, v: f"self-link: '{v.strip()}' is linked to itself")
+    check.flag(self_link, "target", lambda _p, v: f"links '{v.strip()}' to itself")
     kind = check.mapped("kind", KIND_ALIASES, "link kind")
     year = check.integer("year", YEAR_RANGE, "year")
     weight = check.number("weight", "weight", default=1.0, positive=True)
     funding = check.number("funding", "funding", default=None, positive=False)
     frame = pd.DataFrame(
-        {"source": ends["source"], "target": ends["target"], "kind": kind, "year": year, "weight": weight, "funding": funding}
+        {
+            "source": ends["source"],
+            "target": ends["target"],
+            "kind": kind,
+            "year": year,
+            "weight": weight,
+            "funding": funding,
+        }
     )
     frame = pd.concat([frame, check.extras(LINK_COLUMNS)], axis=1)
-    row_key = pd.util.hash_pandas_object(frame, index=False)
-    first_row = dict(zip(row_key[~row_key.duplicated()], raw.rows[~row_key.duplicated()], strict=True))
-    check.flag(
-        row_key.duplicated() & ~pd.Series(check.bad),
-        "source",
-        lambda p, _v: f"repeats row {first_row[row_key.iat[p]]} exactly",
-    )
+    # Only rows without other problems count as repeats, so that a rejected row's twin is
+    # kept rather than dropped for repeating a row that is gone.
+    good = ~check.bad
+    row_key = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    repeated = np.zeros(len(frame), dtype=bool)
+    repeated[good] = pd.Series(row_key[good]).duplicated().to_numpy()
+    first = good & ~repeated
+    first_row = dict(zip(row_key[first].tolist(), raw.rows.to_numpy()[first].tolist(), strict=True))
+    check.flag(repeated, None, lambda p, _v: f"repeats row {first_row[int(row_key[p])]} exactly")
     return check.finish(frame)
 
 
@@ -620,7 +730,13 @@ def _add_project_industries(industries: pd.DataFrame, projects: pd.DataFrame) ->
     if not new:
         return industries
     extra = pd.DataFrame(
-        {"code": new, "name_zh": new, "name_en": new, "group": "emerging", "aliases": [() for _ in new]}
+        {
+            "code": new,
+            "name_zh": new,
+            "name_en": new,
+            "group": "emerging",
+            "aliases": [() for _ in new],
+        }
     )
     return pd.concat([industries, extra], ignore_index=True)
 
@@ -640,8 +756,9 @@ def derive_from_participations(
     Two organisations in the same project are linked; a link's ``year`` is the pair's
     first joint year and its ``weight`` the number of distinct joint projects. An
     organisation's type is its most frequent declared type, and its industry the most
-    frequent industry of its projects. With ``until``, only projects up to that year
-    count, so nothing is learnt from the future.
+    frequent industry of its projects (ties go to the alphabetically first type or
+    industry code). With ``until``, only projects up to that year count, so nothing is
+    learnt from the future.
     """
     parts = participations
     if until is not None:
@@ -651,7 +768,9 @@ def derive_from_participations(
     organizations = _derived_organizations(parts, projects, industries)
     codes = pd.Series(organizations.index.to_numpy(), index=organizations["id"].to_numpy())
     project_codes, _ = pd.factorize(parts["project"])
-    pairs = _project_pairs(project_codes, codes.loc[parts["org"].to_numpy()].to_numpy(), parts["year"])
+    pairs = _project_pairs(
+        project_codes, codes.loc[parts["org"].to_numpy()].to_numpy(), parts["year"]
+    )
     ids = organizations["id"].to_numpy()
     links = pd.DataFrame(
         {
@@ -671,14 +790,25 @@ def _derived_organizations(
 ) -> pd.DataFrame:
     grouped = parts.groupby("org", sort=True)
     org_type = (
-        parts.groupby(["org", "org_type"]).size().reset_index(name="n").sort_values(["org", "n"], ascending=[True, False])
-    ).drop_duplicates("org").set_index("org")["org_type"]
+        (
+            parts.groupby(["org", "org_type"])
+            .size()
+            .reset_index(name="n")
+            .sort_values(["org", "n", "org_type"], ascending=[True, False, True])
+        )
+        .drop_duplicates("org")
+        .set_index("org")["org_type"]
+    )
     names = grouped["org_name"].first()
     organizations = pd.DataFrame({"id": names.index.to_numpy()})
     organizations["name"] = names.fillna(pd.Series(names.index, index=names.index)).to_numpy()
     organizations["type"] = org_type.reindex(names.index).to_numpy()
-    organizations["industries"] = _main_industry(parts, projects, industries).reindex(names.index).to_numpy()
-    organizations["industries"] = organizations["industries"].map(lambda v: v if isinstance(v, tuple) else ())
+    organizations["industries"] = (
+        _main_industry(parts, projects, industries).reindex(names.index).to_numpy()
+    )
+    organizations["industries"] = organizations["industries"].map(
+        lambda v: v if isinstance(v, tuple) else ()
+    )
     organizations["county"] = None
     organizations["level"] = "none"
     organizations["founded"] = pd.array([pd.NA] * len(organizations), dtype="Int64")
@@ -686,7 +816,9 @@ def _derived_organizations(
     organizations["leading"] = pd.array([pd.NA] * len(organizations), dtype="boolean")
     for column in _ORG_ATTRIBUTES_IN_PARTICIPATIONS:
         if column in parts.columns:
-            organizations[column] = grouped[column].agg(_most_frequent).reindex(names.index).to_numpy()
+            organizations[column] = (
+                grouped[column].agg(_most_frequent).reindex(names.index).to_numpy()
+            )
     return organizations
 
 
@@ -701,16 +833,26 @@ def _main_industry(
     if projects is None or len(parts) == 0:
         return pd.Series(dtype=object)
     vocabulary = _industry_vocabulary(industries)
-    theme = projects.assign(code=projects["industry"].map(lambda t: vocabulary.get(normalise_value(t))))
-    joined = parts[["org", "project"]].merge(theme[["project", "code"]], on="project").dropna(subset=["code"])
+    theme = projects.assign(
+        code=projects["industry"].map(lambda t: vocabulary.get(normalise_value(t)))
+    )
+    joined = (
+        parts[["org", "project"]]
+        .merge(theme[["project", "code"]], on="project")
+        .dropna(subset=["code"])
+    )
     counts = joined.groupby(["org", "code"]).size().reset_index(name="n")
-    top = counts.sort_values(["org", "n", "code"], ascending=[True, False, True]).drop_duplicates("org")
+    top = counts.sort_values(["org", "n", "code"], ascending=[True, False, True]).drop_duplicates(
+        "org"
+    )
     return top.set_index("org")["code"].map(lambda c: (c,))
 
 
 def _project_pairs(project: np.ndarray, org: np.ndarray, year: pd.Series) -> pd.DataFrame:
     """Every unordered pair of organisations sharing a project, aggregated over projects."""
-    frame = pd.DataFrame({"p": project, "o": org, "y": year.to_numpy(dtype="float64", na_value=np.nan)})
+    frame = pd.DataFrame(
+        {"p": project, "o": org, "y": year.to_numpy(dtype="float64", na_value=np.nan)}
+    )
     left = frame.merge(frame[["p", "o"]], on="p", suffixes=("", "_b"))
     left = left[left["o"] < left["o_b"]]
     grouped = left.groupby(["o", "o_b"], sort=True).agg(year=("y", "min"), weight=("p", "nunique"))
@@ -725,13 +867,18 @@ def _combine_organizations(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """Listed organisations first; participants not listed are added after them."""
     if not frames:
         raise InputError("no organisations to load")
-    combined = frames[0]
-    for extra in frames[1:]:
-        combined = pd.concat([combined, extra[~extra["id"].isin(combined["id"])]], ignore_index=True)
+    combined, *rest = [f for f in frames if len(f)] or frames[:1]
+    for extra in rest:
+        combined = pd.concat(
+            [combined, extra[~extra["id"].isin(combined["id"])]], ignore_index=True
+        )
     return combined.reset_index(drop=True)
 
 
 def _combine_links(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    filled = [f for f in frames if len(f)]
+    if len(filled) == 1 or (frames and not filled):
+        return (filled or frames)[0].reset_index(drop=True)
     if not frames:
         empty = {c: pd.Series(dtype="object") for c in LINK_COLUMNS}
         frame = pd.DataFrame(empty)
@@ -739,7 +886,7 @@ def _combine_links(frames: list[pd.DataFrame]) -> pd.DataFrame:
         frame["weight"] = frame["weight"].astype(float)
         frame["funding"] = frame["funding"].astype(float)
         return frame
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat(filled, ignore_index=True)
 
 
 def resolve_industry(industries: pd.DataFrame, text: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 import click
 import pandas as pd
 
-from collabnet.errors import CollabnetError, ValidationError
+from collabnet.errors import CollabnetError, Problem, ValidationError
 from collabnet.network import Network, load
 from collabnet.outputs.text import FORMATS, render
 from collabnet.schema import ORG_TYPES
@@ -20,11 +20,16 @@ __all__ = [
     "analysis_options",
     "data_options",
     "emit",
+    "files_options",
     "main",
     "open_network",
     "output_options",
     "select",
 ]
+
+
+# Rejected rows listed on the terminal; --rejects FILE saves all of them.
+_REJECTS_SHOWN = 20
 
 
 class _Main(click.Group):
@@ -37,7 +42,9 @@ class _Main(click.Group):
             if _debug(ctx):
                 raise
             count = len(err.problems)
-            more = f" (and {count - 1} more; `collabnet validate` lists them all)" if count > 1 else ""
+            more = (
+                f" (and {count - 1} more; `collabnet validate` lists them all)" if count > 1 else ""
+            )
             raise click.ClickException(f"{err.problems[0]}{more}") from err
         except CollabnetError as err:
             if _debug(ctx):
@@ -61,30 +68,65 @@ def main(debug: bool) -> None:
     """
 
 
-def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """DATA and the options naming input files; passes ``network`` to the command."""
+_FILE_OPTIONS = (
+    "data",
+    "organizations",
+    "links",
+    "participations",
+    "projects",
+    "industries",
+    "sheet",
+)
+
+
+def files_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """DATA and the options naming input files, passed on as keyword arguments."""
 
     @click.argument("data", required=False, type=click.Path(exists=True, path_type=Path))
-    @click.option("--orgs", "organizations", type=click.Path(exists=True, path_type=Path), help="Organisations file.")
+    @click.option(
+        "--orgs",
+        "organizations",
+        type=click.Path(exists=True, path_type=Path),
+        help="Organisations file.",
+    )
     @click.option("--links", type=click.Path(exists=True, path_type=Path), help="Links file.")
     @click.option(
         "--participations",
         type=click.Path(exists=True, path_type=Path),
-        help="Project participations (project, org, year[, type]); links are derived from shared projects.",
+        help="Project participations (project, org, year[, type]); "
+        "links are derived from shared projects.",
     )
     @click.option(
         "--projects",
         type=click.Path(exists=True, path_type=Path),
         help="Project themes (project, industry), e.g. CORDIS programme parts.",
     )
-    @click.option("--industries", type=click.Path(exists=True, path_type=Path), help="Industries file (default: Wenzhou's 5+5).")
+    @click.option(
+        "--industries",
+        type=click.Path(exists=True, path_type=Path),
+        help="Industries file (default: Wenzhou's 5+5).",
+    )
     @click.option("--sheet", help="Excel sheet name or 0-based number.")
-    @click.option("--lenient", is_flag=True, help="Drop bad rows (reported) instead of stopping.")
-    @click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), help="Write dropped rows and reasons to this CSV.")
     @functools.wraps(command)
     def wrapper(**kwargs: Any) -> Any:
-        names = ("data", "organizations", "links", "participations", "projects", "industries", "sheet", "lenient", "rejects")
-        options = {k: kwargs.pop(k) for k in names}
+        return command(**kwargs)
+
+    return wrapper
+
+
+def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """DATA, the input-file options, ``--lenient`` and ``--rejects``; passes ``network``."""
+
+    @files_options
+    @click.option("--lenient", is_flag=True, help="Drop bad rows (reported) instead of stopping.")
+    @click.option(
+        "--rejects",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Write dropped rows and reasons to this CSV.",
+    )
+    @functools.wraps(command)
+    def wrapper(**kwargs: Any) -> Any:
+        options = {k: kwargs.pop(k) for k in (*_FILE_OPTIONS, "lenient", "rejects")}
         kwargs["network"] = open_network(**options, as_of=kwargs.get("as_of"))
         return command(**kwargs)
 
@@ -130,8 +172,14 @@ def open_network(
         click.echo(f"rejected rows written to {rejects}", err=True)
     elif len(network.rejects):
         click.echo("rejected rows (use --rejects FILE to save them):", err=True)
-        for row in network.rejects.head(20).itertuples(index=False):
-            click.echo(f"  {row.file}, row {row.row}, column '{row.column}': {row.reason}", err=True)
+        shown = network.rejects.head(_REJECTS_SHOWN)
+        for file, row, column, reason in zip(
+            shown["file"], shown["row"], shown["column"], shown["reason"], strict=True
+        ):
+            where = None if pd.isna(column) else str(column)
+            click.echo(f"  {Problem(str(file), int(row), where, str(reason))}", err=True)
+        if len(network.rejects) > _REJECTS_SHOWN:
+            click.echo(f"  ... and {len(network.rejects) - _REJECTS_SHOWN} more", err=True)
     return network
 
 
@@ -146,8 +194,21 @@ def _sibling_projects(participations: Path) -> Path | None:
 def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """``--format table|csv|json`` and ``--output FILE``; passes ``fmt`` and ``output``."""
 
-    @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True, help="Output format.")
-    @click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of standard output.")
+    @click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="table",
+        show_default=True,
+        help="Output format.",
+    )
+    @click.option(
+        "--output",
+        "-o",
+        "output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Write to FILE instead of standard output.",
+    )
     @functools.wraps(command)
     def wrapper(**kwargs: Any) -> Any:
         return command(**kwargs)
@@ -158,8 +219,12 @@ def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def analysis_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """``--as-of``, ``--type``, ``--industry``, ``--top``, shared by every analysis."""
 
-    @click.option("--as-of", type=int, help="Analyse the network as it stood at the end of this year.")
-    @click.option("--type", "org_type", type=click.Choice(ORG_TYPES), help="Only organisations of this type.")
+    @click.option(
+        "--as-of", type=int, help="Analyse the network as it stood at the end of this year."
+    )
+    @click.option(
+        "--type", "org_type", type=click.Choice(ORG_TYPES), help="Only organisations of this type."
+    )
     @click.option("--industry", help="Only organisations in this industry (code or name).")
     @click.option("--top", type=int, help="Only the first N rows.")
     @functools.wraps(command)
@@ -169,7 +234,13 @@ def analysis_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def emit(result: pd.DataFrame | Mapping[str, Any], fmt: str, output: Path | None, *, title: str | None = None) -> None:
+def emit(
+    result: pd.DataFrame | Mapping[str, Any],
+    fmt: str,
+    output: Path | None,
+    *,
+    title: str | None = None,
+) -> None:
     """Write a command's result to ``output`` (UTF-8) or standard output."""
     text = render(result, fmt, title=title)
     if output is None:
@@ -198,6 +269,8 @@ def select(
         from collabnet.tables import resolve_industry
 
         code = resolve_industry(network.industries, industry)
-        keep &= ids.map(organizations["industries"]).map(lambda codes: isinstance(codes, tuple) and code in codes)
+        keep &= ids.map(organizations["industries"]).map(
+            lambda codes: isinstance(codes, tuple) and code in codes
+        )
     chosen = frame[keep.to_numpy()]
     return chosen.head(top) if top is not None else chosen

@@ -1,0 +1,47 @@
+"""Fixtures shared by the whole suite: the tiny network, the sample and the CORDIS data.
+
+Paths in collabnet's messages are the paths as given, so tests that compare messages
+run from the repository root (``in_repo``) and pass paths relative to it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from collabnet.tables import Tables, load_tables
+
+REPO = Path(__file__).resolve().parents[1]
+TINY = REPO / "tests" / "data" / "tiny"
+SAMPLE = REPO / "data" / "sample"
+CORDIS = REPO.parent / "shared" / "data" / "cordis-h2020"
+
+
+@pytest.fixture
+def in_repo(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run the test from the repository root, so relative paths read as a user types them."""
+    monkeypatch.chdir(REPO)
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def tiny_tables() -> Tables:
+    """tests/data/tiny: 2 platforms, 3 enterprises, 2 universities, 9 links (one undated)."""
+    return load_tables(TINY)
+
+
+@pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    """data/sample, the synthetic Wenzhou network (skips when it has not been generated)."""
+    if not (SAMPLE / "organizations.csv").is_file():
+        pytest.skip(f"{SAMPLE} is absent: run python data/generate_sample.py")
+    return SAMPLE
+
+
+@pytest.fixture(scope="session")
+def cordis_dir() -> Path:
+    """The real EU Horizon 2020 participations beside the repository (skips when absent)."""
+    if not (CORDIS / "participations-2014-2017.csv.gz").is_file():
+        pytest.skip(f"the CORDIS data is not at {CORDIS} (it lives outside the repository)")
+    return CORDIS
