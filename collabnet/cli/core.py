@@ -7,7 +7,14 @@ from typing import Any
 
 import click
 
-from collabnet.cli._app import data_options, emit, main, open_network, output_options
+from collabnet.cli._app import (
+    data_options,
+    emit,
+    files_options,
+    main,
+    open_network,
+    output_options,
+)
 from collabnet.errors import ValidationError
 from collabnet.network import Network
 from collabnet.sample import sample_path
@@ -22,13 +29,7 @@ def info(network: Network, fmt: str, output: Path | None) -> None:
 
 
 @main.command()
-@click.argument("data", required=False, type=click.Path(exists=True, path_type=Path))
-@click.option("--orgs", "organizations", type=click.Path(exists=True, path_type=Path))
-@click.option("--links", type=click.Path(exists=True, path_type=Path))
-@click.option("--participations", type=click.Path(exists=True, path_type=Path))
-@click.option("--projects", type=click.Path(exists=True, path_type=Path))
-@click.option("--industries", type=click.Path(exists=True, path_type=Path))
-@click.option("--sheet")
+@files_options
 @output_options
 def validate(fmt: str, output: Path | None, **files: Any) -> None:
     """Check the input files; list every problem and exit 1 when there is any."""
@@ -56,8 +57,23 @@ def duplicates(network: Network, fmt: str, output: Path | None) -> None:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
 def demo(fmt: str) -> None:
     """Load the bundled synthetic Wenzhou sample and print what collabnet finds in it."""
     network = open_network(data=sample_path())
+    hubs = network.centrality().head(5)[["id", "name", "type", "degree", "pagerank", "betweenness"]]
+    brokers = network.brokers().head(5)[["id", "name", "type", "brokerage", "constraint"]]
+    gaps = network.gaps()[["industry", "finding", "severity", "reason"]]
+    if fmt == "json":
+        emit(
+            {"summary": network.summary(), "hubs": hubs, "brokers": brokers, "gaps": gaps},
+            fmt,
+            None,
+        )
+        return
     emit(network.summary(), fmt, None, title="synthetic Wenzhou sample: summary")
+    emit(hubs, fmt, None, title="top 5 hubs (PageRank)")
+    emit(brokers, fmt, None, title="top 5 brokers (open triads brokered)")
+    emit(gaps, fmt, None, title="coverage gaps")

@@ -1,0 +1,313 @@
+"""Indicators against the bureau's targets, and the network's evolution year by year.
+
+Targets are data: a CSV with ``metric, year, target, comparison, description_zh,
+description_en`` (``collabnet/defaults/targets.csv`` holds the Wenzhou 2025 targets;
+``data/sample/targets.csv`` has the same format). ``metric`` names one of
+:data:`METRICS`, ``comparison`` is one of ``>=``, ``>``, ``<=``, ``<``, ``==``.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.sparse.csgraph import connected_components
+
+from collabnet.analysis.centrality import link_positions, network_matrix
+from collabnet.errors import InputError
+from collabnet.tables import Tables
+
+__all__ = ["COMPARISONS", "METRICS", "default_targets", "evolution", "kpi", "read_targets"]
+
+COMPARISONS: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "==": operator.eq,
+    "≥": operator.ge,
+    "≤": operator.le,
+}
+TARGET_COLUMNS = ("metric", "year", "target", "comparison", "description_zh", "description_en")
+_MAX_DEFAULT_YEARS = 10
+
+
+def _co_built_centres(tables: Tables) -> float:
+    """Distinct enterprise–platform pairs joined by a ``co_built_centre`` link."""
+    links = tables.links
+    source, target = link_positions(tables)
+    org_type = tables.organizations["type"].to_numpy(dtype=object)
+    kind = (links["kind"] == "co_built_centre").to_numpy(dtype=bool)
+    pair = {"enterprise", "platform"}
+    ends = kind & (org_type[source] != org_type[target])
+    ends &= np.isin(org_type[source], list(pair)) & np.isin(org_type[target], list(pair))
+    low = np.minimum(source[ends], target[ends])
+    high = np.maximum(source[ends], target[ends])
+    return float(len(np.unique(low * max(len(org_type), 1) + high)))
+
+
+def _industries_with_rd(tables: Tables) -> set[str]:
+    rd = tables.organizations[tables.organizations["rd_institution"].to_numpy(dtype=bool)]
+    codes = set(tables.industries["code"])
+    return {c for t in rd["industries"] for c in t if c in codes}
+
+
+def _rd_share(tables: Tables) -> float:
+    total = len(tables.industries)
+    return len(_industries_with_rd(tables)) / total if total else float("nan")
+
+
+def _platform_industry_counts(tables: Tables) -> pd.Series:
+    orgs = tables.organizations
+    return orgs.loc[orgs["type"] == "platform", "industries"].map(len)
+
+
+def _lead_max(tables: Tables) -> float:
+    counts = _platform_industry_counts(tables)
+    return float(counts.max()) if len(counts) else float("nan")
+
+
+def _lead_min(tables: Tables) -> float:
+    counts = _platform_industry_counts(tables)
+    return float(counts.min()) if len(counts) else float("nan")
+
+
+def _lead_range_share(tables: Tables) -> float:
+    counts = _platform_industry_counts(tables)
+    return float(counts.between(1, 2).mean()) if len(counts) else float("nan")
+
+
+def _coverage_totals(tables: Tables) -> tuple[int, int]:
+    """(covered, total) leading enterprises, or all enterprises when ``leading`` is unknown."""
+    orgs = tables.organizations
+    source, target = link_positions(tables)
+    org_type = orgs["type"].to_numpy(dtype=object)
+    co_built = (tables.links["kind"] == "co_built_centre").to_numpy(dtype=bool)
+    covered = np.zeros(len(orgs), dtype=bool)
+    for a, b in ((source, target), (target, source)):
+        covered[a[co_built & (org_type[a] == "enterprise") & (org_type[b] == "platform")]] = True
+    enterprise = org_type == "enterprise"
+    leading = orgs["leading"].astype("boolean")
+    if leading[enterprise].notna().any():
+        enterprise &= leading.fillna(False).to_numpy(dtype=bool)
+    return int((covered & enterprise).sum()), int(enterprise.sum())
+
+
+def _coverage_share(tables: Tables) -> float:
+    covered, total = _coverage_totals(tables)
+    return covered / total if total else float("nan")
+
+
+def _count_type(org_type: str) -> Callable[[Tables], float]:
+    def count(tables: Tables) -> float:
+        return float((tables.organizations["type"] == org_type).sum())
+
+    count.__doc__ = f"Organisations of type {org_type}."
+    return count
+
+
+METRICS: dict[str, Callable[[Tables], float]] = {
+    "industries_with_rd_institution_share": _rd_share,
+    "industries_with_rd_institution": lambda t: float(len(_industries_with_rd(t))),
+    "rd_institutions": lambda t: float(t.organizations["rd_institution"].sum()),
+    "co_built_centres": _co_built_centres,
+    "leading_enterprises_with_centre": lambda t: float(_coverage_totals(t)[0]),
+    "coverage_share": _coverage_share,
+    "platform_lead_industries_max": _lead_max,
+    "platform_lead_industries_min": _lead_min,
+    "platforms_with_1_2_lead_industries_share": _lead_range_share,
+    "platforms": _count_type("platform"),
+    "enterprises": _count_type("enterprise"),
+    "links": lambda t: float(len(t.links)),
+}
+
+
+def default_targets() -> pd.DataFrame:
+    """The targets shipped with collabnet (Wenzhou's 2025 targets)."""
+    source = resources.files("collabnet") / "defaults" / "targets.csv"
+    with resources.as_file(source) as path:
+        return read_targets(path)
+
+
+def read_targets(path: str | Path) -> pd.DataFrame:
+    """Read and check a targets file (CSV in UTF-8 or GBK, or ``.xlsx``)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: targets file not found")
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            raw = pd.read_excel(path, dtype=str)
+        else:
+            try:
+                raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+            except UnicodeDecodeError:
+                raw = pd.read_csv(path, dtype=str, encoding="gb18030", keep_default_na=False)
+    except (ValueError, OSError) as err:
+        raise InputError(f"{path}: cannot read the targets file ({err})") from err
+    raw.columns = [str(c).strip().lower() for c in raw.columns]
+    missing = [c for c in TARGET_COLUMNS[:4] if c not in raw.columns]
+    if missing:
+        raise InputError(f"{path}: missing column(s) {', '.join(missing)} in the targets file")
+    rows = []
+    for number, record in enumerate(raw.to_dict("records"), start=2):
+        where = f"{path}, row {number}"
+        metric = str(record["metric"]).strip()
+        if metric not in METRICS:
+            raise InputError(f"{where}: unknown metric '{metric}' (known: {', '.join(METRICS)})")
+        comparison = str(record["comparison"]).strip()
+        if comparison not in COMPARISONS:
+            raise InputError(
+                f"{where}: unknown comparison '{comparison}' (expected one of >=, >, <=, <, ==)"
+            )
+        try:
+            year = int(str(record["year"]).strip())
+            target = float(str(record["target"]).strip())
+        except ValueError as err:
+            raise InputError(f"{where}: year and target must be numbers") from err
+        rows.append(
+            {
+                "metric": metric,
+                "year": year,
+                "target": target,
+                "comparison": comparison,
+                "description_zh": str(record.get("description_zh") or ""),
+                "description_en": str(record.get("description_en") or ""),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(TARGET_COLUMNS))
+
+
+def _default_years(tables: Tables) -> list[int]:
+    if tables.as_of_year is not None:
+        return [int(tables.as_of_year)]
+    years = tables.links["year"].dropna()
+    if len(years) == 0:
+        return []
+    last = int(years.max())
+    first = max(int(years.min()), last - _MAX_DEFAULT_YEARS + 1)
+    return list(range(first, last + 1))
+
+
+def kpi(
+    tables: Tables,
+    targets: pd.DataFrame | str | Path | None = None,
+    years: list[int] | None = None,
+) -> pd.DataFrame:
+    """Each target's metric, evaluated on the network as it stood at the end of each year.
+
+    Parameters
+    ----------
+    tables
+        The network.
+    targets
+        A targets table, or the path of a targets file; by default the shipped targets.
+    years
+        The years to evaluate; by default the network's ``as_of`` year if it has one,
+        else every year from the first to the last link year (at most the last 10).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``metric``, ``year`` (the year evaluated), ``value``, ``target``,
+        ``comparison``, ``target_year``, ``met`` (the value already satisfies the
+        target), ``description_zh``, ``description_en``; one row per target and year.
+
+    Examples
+    --------
+    >>> from collabnet.tables import load_tables
+    >>> table = kpi(load_tables("data/sample"), years=[2024])
+    >>> table.set_index("metric").loc["co_built_centres", "met"]
+    np.True_
+    """
+    if targets is None:
+        goals = default_targets()
+    elif isinstance(targets, pd.DataFrame):
+        goals = targets
+    else:
+        goals = read_targets(targets)
+    chosen = _default_years(tables) if years is None else list(years)
+    rows = []
+    for year in chosen:
+        state = tables.as_of(year)
+        values = {metric: METRICS[metric](state) for metric in dict.fromkeys(goals["metric"])}
+        for goal in goals.to_dict("records"):
+            value = values[goal["metric"]]
+            target = float(goal["target"])
+            compare = COMPARISONS[str(goal["comparison"])]
+            rows.append(
+                {
+                    "metric": goal["metric"],
+                    "year": year,
+                    "value": value,
+                    "target": target,
+                    "comparison": goal["comparison"],
+                    "target_year": int(goal["year"]),
+                    "met": bool(not np.isnan(value) and compare(value, target)),
+                    "description_zh": goal["description_zh"],
+                    "description_en": goal["description_en"],
+                }
+            )
+    columns = [
+        "metric",
+        "year",
+        "value",
+        "target",
+        "comparison",
+        "target_year",
+        "met",
+        "description_zh",
+        "description_en",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def evolution(tables: Tables, years: list[int] | None = None) -> pd.DataFrame:
+    """The network at the end of each year, one row per year.
+
+    Columns: ``year``, ``organizations``, ``links`` (link rows), ``pairs`` (linked
+    pairs), ``density`` (pairs / possible pairs), ``components`` (connected components,
+    an organisation without links counting as one), ``largest_component_share``
+    (organisations in the largest component / all), ``coverage_share`` (see
+    :func:`collabnet.analysis.coverage.industry_coverage`), ``co_built_centres``,
+    ``rd_institutions`` and ``industries_with_rd_institution``. Years default as in
+    :func:`kpi`.
+
+    Examples
+    --------
+    >>> from collabnet.tables import load_tables
+    >>> growth = evolution(load_tables("data/sample"))
+    >>> bool(growth["links"].is_monotonic_increasing)
+    True
+    """
+    chosen = _default_years(tables) if years is None else list(years)
+    rows = []
+    for year in chosen:
+        state = tables.as_of(year)
+        matrix = network_matrix(state).hops
+        n = matrix.shape[0]
+        pairs = matrix.nnz // 2
+        if n:
+            count, labels = connected_components(matrix, directed=False)
+            largest = np.bincount(labels).max() / n
+        else:
+            count, largest = 0, float("nan")
+        rows.append(
+            {
+                "year": year,
+                "organizations": n,
+                "links": len(state.links),
+                "pairs": pairs,
+                "density": 2 * pairs / (n * (n - 1)) if n > 1 else 0.0,
+                "components": int(count),
+                "largest_component_share": float(largest),
+                "coverage_share": _coverage_share(state),
+                "co_built_centres": int(_co_built_centres(state)),
+                "rd_institutions": int(state.organizations["rd_institution"].sum()),
+                "industries_with_rd_institution": len(_industries_with_rd(state)),
+            }
+        )
+    return pd.DataFrame(rows)

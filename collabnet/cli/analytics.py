@@ -1,0 +1,280 @@
+"""Analysis commands: centrality, brokers, communities, gaps, kpi, evolution."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from collabnet.analysis.brokerage import platform_brokers
+from collabnet.analysis.centrality import EXACT_LIMIT, MEASURES, PIVOTS
+from collabnet.analysis.communities import community_industries
+from collabnet.analysis.coverage import leading_without_platform
+from collabnet.cli._app import analysis_options, data_options, emit, main, output_options, select
+from collabnet.network import Network
+from collabnet.tables import resolve_industry
+
+
+def _not_applicable(command: str, **given: object) -> None:
+    for option, value in given.items():
+        if value is not None:
+            raise click.UsageError(f"--{option} does not apply to `collabnet {command}`")
+
+
+@main.command()
+@data_options
+@analysis_options
+@output_options
+@click.option(
+    "--measure",
+    type=click.Choice(MEASURES),
+    default="pagerank",
+    show_default=True,
+    help="Sort by this measure and rank within type by it.",
+)
+@click.option(
+    "--exact-limit",
+    type=int,
+    default=EXACT_LIMIT,
+    show_default=True,
+    help="Largest network for exact harmonic closeness and betweenness.",
+)
+@click.option(
+    "--pivots",
+    type=int,
+    default=PIVOTS,
+    show_default=True,
+    help="Sources sampled for harmonic and betweenness above the exact limit.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the pivot draw.")
+def centrality(
+    network: Network,
+    as_of: int | None,
+    org_type: str | None,
+    industry: str | None,
+    top: int | None,
+    fmt: str,
+    output: Path | None,
+    measure: str,
+    exact_limit: int,
+    pivots: int,
+    seed: int,
+) -> None:
+    """Hubs: degree, PageRank, eigenvector, harmonic, betweenness and k-core per organisation."""
+    frame = network.centrality(measure=measure, exact_limit=exact_limit, pivots=pivots, seed=seed)
+    estimate = frame.attrs["estimates"]["betweenness"]
+    if estimate["method"] == "sampled":
+        click.echo(
+            f"note: harmonic and betweenness are estimated from {estimate['pivots']} pivots "
+            f"(seed {estimate['seed']}) because the network has {estimate['organizations']:,} "
+            f"organisations, more than --exact-limit {estimate['exact_limit']:,}",
+            err=True,
+        )
+    chosen = select(frame, network, org_type=org_type, industry=industry, top=top)
+    emit(chosen, fmt, output, title=f"centrality (sorted by {measure})")
+
+
+@main.command()
+@data_options
+@analysis_options
+@output_options
+@click.option(
+    "--partition",
+    default="type",
+    show_default=True,
+    help="Organisation column whose values are the brokerage groups (e.g. county).",
+)
+@click.option(
+    "--platforms",
+    is_flag=True,
+    help="Instead: platforms brokering between enterprises and universities.",
+)
+def brokers(
+    network: Network,
+    as_of: int | None,
+    org_type: str | None,
+    industry: str | None,
+    top: int | None,
+    fmt: str,
+    output: Path | None,
+    partition: str,
+    platforms: bool,
+) -> None:
+    """Brokers: Burt's constraint and effective size, Gould–Fernandez brokerage roles."""
+    if platforms:
+        _not_applicable("brokers --platforms", type=org_type)
+        frame = platform_brokers(network.tables)
+        title = "platforms between enterprises and universities (open triads)"
+    else:
+        frame = network.brokers(partition=partition)
+        title = f"brokerage (groups: {partition})"
+    emit(
+        select(frame, network, org_type=org_type, industry=industry, top=top),
+        fmt,
+        output,
+        title=title,
+    )
+
+
+@main.command()
+@data_options
+@analysis_options
+@output_options
+@click.option("--seed", type=int, default=0, show_default=True, help="Louvain seed.")
+@click.option(
+    "--resolution", type=float, default=1.0, show_default=True, help="Louvain resolution."
+)
+@click.option(
+    "--members", is_flag=True, help="List every organisation's community instead of the profile."
+)
+@click.option(
+    "--crosstab",
+    is_flag=True,
+    help="Instead: communities × industries (organisations per industry).",
+)
+def communities(
+    network: Network,
+    as_of: int | None,
+    org_type: str | None,
+    industry: str | None,
+    top: int | None,
+    fmt: str,
+    output: Path | None,
+    seed: int,
+    resolution: float,
+    members: bool,
+    crosstab: bool,
+) -> None:
+    """Louvain communities, their industries, and those without a platform.
+
+    The profile lists one community per row; --industry keeps the communities whose main
+    industry it is, --type those with at least one organisation of that type.
+    """
+    membership = network.communities(seed=seed, resolution=resolution)
+    if members:
+        chosen = select(membership, network, org_type=org_type, industry=industry, top=top)
+        emit(chosen, fmt, output, title="community of each organisation")
+        return
+    if crosstab:
+        table = community_industries(network.tables, membership).reset_index()
+        emit(
+            table.head(top) if top is not None else table,
+            fmt,
+            output,
+            title="communities × industries",
+        )
+        return
+    profile = network.community_profile(membership=membership)
+    click.echo(
+        f"modularity {profile.attrs['modularity']:.3f}; community–industry alignment "
+        f"(normalised mutual information) {profile.attrs['alignment']:.3f}",
+        err=True,
+    )
+    if industry is not None:
+        code = resolve_industry(network.industries, industry)
+        profile = profile[profile["main_industry"] == code]
+    if org_type is not None:
+        having = set(membership.loc[membership["type"] == org_type, "community"])
+        profile = profile[profile["community"].isin(having)]
+    emit(profile.head(top) if top is not None else profile, fmt, output, title="communities")
+
+
+@main.command()
+@data_options
+@analysis_options
+@output_options
+@click.option(
+    "--min-coverage",
+    type=float,
+    default=0.5,
+    show_default=True,
+    help="Report low coverage below this share of leading enterprises with a co-built centre.",
+)
+@click.option(
+    "--decline",
+    type=float,
+    default=0.2,
+    show_default=True,
+    help="Report declining links when the last 2 years' mean is this much below the 3 before.",
+)
+@click.option("--by-county", is_flag=True, help="Also report gaps per industry and county.")
+@click.option(
+    "--unlinked",
+    is_flag=True,
+    help="Instead: every leading enterprise without any platform partner.",
+)
+def gaps(
+    network: Network,
+    as_of: int | None,
+    org_type: str | None,
+    industry: str | None,
+    top: int | None,
+    fmt: str,
+    output: Path | None,
+    min_coverage: float,
+    decline: float,
+    by_county: bool,
+    unlinked: bool,
+) -> None:
+    """Coverage gaps of the priority industries, each with a bilingual reason."""
+    _not_applicable("gaps", type=org_type)
+    code = resolve_industry(network.industries, industry) if industry is not None else None
+    if unlinked:
+        frame = leading_without_platform(network.tables, industry=code)
+        title = "leading enterprises without a platform partner"
+    else:
+        frame = network.gaps(min_coverage=min_coverage, decline=decline, by_county=by_county)
+        if code is not None:
+            frame = frame[frame["industry"] == code]
+        title = "coverage gaps"
+        if fmt == "table":
+            # The bilingual reason already holds both sentences; the table stays readable.
+            frame = frame.drop(columns=["reason_zh", "reason_en"])
+    emit(frame.head(top) if top is not None else frame, fmt, output, title=title)
+
+
+@main.command()
+@data_options
+@analysis_options
+@output_options
+@click.option(
+    "--targets",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Targets file (metric, year, target, comparison, description_zh, description_en).",
+)
+@click.option("--year", "years", type=int, multiple=True, help="Year to evaluate (repeatable).")
+def kpi(
+    network: Network,
+    as_of: int | None,
+    org_type: str | None,
+    industry: str | None,
+    top: int | None,
+    fmt: str,
+    output: Path | None,
+    targets: Path | None,
+    years: tuple[int, ...],
+) -> None:
+    """Indicators against the targets (default: Wenzhou's 2025 targets), per year."""
+    _not_applicable("kpi", type=org_type, industry=industry)
+    frame = network.kpi(targets=targets, years=list(years) or None)
+    emit(frame.head(top) if top is not None else frame, fmt, output, title="targets")
+
+
+@main.command()
+@data_options
+@analysis_options
+@output_options
+def evolution(
+    network: Network,
+    as_of: int | None,
+    org_type: str | None,
+    industry: str | None,
+    top: int | None,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """The network at the end of each year: size, density, components, coverage."""
+    _not_applicable("evolution", type=org_type, industry=industry)
+    frame: pd.DataFrame = network.evolution()
+    emit(frame.head(top) if top is not None else frame, fmt, output, title="evolution")
