@@ -42,9 +42,9 @@ from collabnet.analysis.centrality import (
     choose_pivots,
     core_numbers,
     eigenvector_scores,
-    network_matrix,
     pagerank_scores,
 )
+from collabnet.graph import adjacency
 
 SIZES = {"S": (2_000, 20_000), "M": (20_000, 200_000), "L": (200_000, 2_000_000)}
 SEED = 0
@@ -59,7 +59,7 @@ def _timed(function: Callable[[], Any]) -> tuple[float, Any]:
 def collabnet_suite(tables: Any, pivots: int) -> dict[str, float]:
     """Seconds per step of collabnet's suite, from tables to every measure."""
     times: dict[str, float] = {}
-    times["adjacency matrix"], matrix = _timed(lambda: network_matrix(tables))
+    times["adjacency matrix"], matrix = _timed(lambda: adjacency(tables))
     hops = matrix.hops
     times["degree"], _ = _timed(lambda: np.diff(hops.indptr))
     times["weighted degree"], _ = _timed(lambda: np.asarray(matrix.weighted.sum(axis=1)))
@@ -109,7 +109,7 @@ def _graph_from_matrix(tables: Any) -> tuple[float, nx.Graph]:
     """The networkx graph (nodes 0..n-1 in organisation order, summed weights)."""
 
     def build() -> nx.Graph:
-        matrix = network_matrix(tables).weighted.tocoo()
+        matrix = adjacency(tables).matrix.tocoo()
         keep = matrix.row < matrix.col
         graph = nx.Graph()
         graph.add_nodes_from(range(matrix.shape[0]))

@@ -18,9 +18,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from collabnet.errors import InputError
 from collabnet.tables import Tables
 
-__all__ = ["Adjacency", "adjacency", "build_graph", "graph_to_tables"]
+__all__ = ["Adjacency", "adjacency", "build_graph", "graph_to_tables", "link_positions"]
 
 
 def build_graph(tables: Tables, *, as_of: int | None = None, records: bool = True) -> nx.Graph:
@@ -115,32 +116,63 @@ def _restore_dtypes(frame: pd.DataFrame, template: pd.DataFrame) -> pd.DataFrame
 
 @dataclass(frozen=True)
 class Adjacency:
-    """A symmetric sparse adjacency matrix with its node ids (row ``i`` is ``ids[i]``)."""
+    """A symmetric sparse adjacency matrix (CSR, sorted, no explicit zeros) and its node ids.
+
+    Row ``i`` is organisation ``ids[i]``, in the order of the organisations table.
+    """
 
     matrix: sp.csr_matrix
     ids: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return int(self.matrix.shape[0])
+
+    @property
+    def hops(self) -> sp.csr_matrix:
+        """The same pattern with every entry 1."""
+        pattern = self.matrix.copy()
+        pattern.data = np.ones_like(pattern.data)
+        return pattern
 
     def index(self) -> pd.Series:
         """Position of each id."""
         return pd.Series(np.arange(len(self.ids)), index=self.ids)
 
 
+def link_positions(tables: Tables) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions in ``tables.organizations`` of each link's source and target.
+
+    One factorisation of ids and link ends together: several times faster than an index
+    look-up on millions of string ids.
+    """
+    ids = tables.organizations["id"]
+    links = tables.links
+    n, m = len(ids), len(links)
+    codes, _ = pd.factorize(pd.concat([ids, links["source"], links["target"]], ignore_index=True))
+    source, target = codes[n : n + m], codes[n + m :]
+    if len(codes) and (codes[:n].max(initial=-1) != n - 1 or codes[n:].max(initial=-1) >= n):
+        raise InputError("organisation ids are not unique, or a link names an unknown id")
+    return source.astype(np.int64), target.astype(np.int64)
+
+
 def adjacency(tables: Tables, *, as_of: int | None = None, weighted: bool = True) -> Adjacency:
     """The network as a symmetric CSR matrix; links between one pair are summed.
 
     Built straight from the links table with vectorised pandas, so it stays fast on
-    millions of links where building a NetworkX graph would not.
+    millions of links where building a NetworkX graph would not. With
+    ``weighted=False`` every linked pair counts 1.
     """
     tables = tables.as_of(as_of)
-    ids = tables.organizations["id"].to_numpy(dtype=object)
-    position = pd.Series(np.arange(len(ids)), index=ids)
-    a = position.loc[tables.links["source"].to_numpy()].to_numpy()
-    b = position.loc[tables.links["target"].to_numpy()].to_numpy()
-    values = tables.links["weight"].to_numpy(dtype=float) if weighted else np.ones(len(a))
-    n = len(ids)
-    upper = sp.coo_matrix((values, (np.minimum(a, b), np.maximum(a, b))), shape=(n, n)).tocsr()
+    n = len(tables.organizations)
+    source, target = link_positions(tables)
+    values = tables.links["weight"].to_numpy(dtype=float) if weighted else np.ones(len(source))
+    low, high = np.minimum(source, target), np.maximum(source, target)
+    upper = sp.csr_matrix((values, (low, high)), shape=(n, n))
     upper.sum_duplicates()
     if not weighted:
         upper.data[:] = 1.0
     matrix = (upper + upper.T).tocsr()
-    return Adjacency(matrix=matrix, ids=ids)
+    matrix.eliminate_zeros()
+    matrix.sort_indices()
+    return Adjacency(matrix=matrix, ids=tables.organizations["id"].to_numpy(dtype=object))

@@ -12,9 +12,8 @@ import pandas as pd
 import pytest
 
 from collabnet.analysis.brokerage import ROLES, brokerage, platform_brokers, structural_holes
-from collabnet.analysis.centrality import network_matrix
 from collabnet.errors import InputError
-from collabnet.graph import build_graph
+from collabnet.graph import adjacency, build_graph
 from collabnet.tables import Tables, default_industries, load_tables
 
 
@@ -171,7 +170,7 @@ def test_unweighted_effective_size_is_borgattis_formula() -> None:
     tables = make_tables(
         {f"N{v}": "other" for v in graph}, [(f"N{u}", f"N{v}", 1.0) for u, v in graph.edges]
     )
-    constraint, effective = structural_holes(network_matrix(tables).weighted)
+    constraint, effective = structural_holes(adjacency(tables).matrix)
     expected = nx.effective_size(build_graph(tables, records=False))
     np.testing.assert_allclose(effective, [expected[f"N{v}"] for v in graph], atol=1e-12)
     assert (constraint > 0).all()

@@ -21,10 +21,9 @@ from collabnet.analysis.centrality import (
     MEASURES,
     centrality,
     choose_pivots,
-    network_matrix,
 )
 from collabnet.errors import InputError
-from collabnet.graph import build_graph
+from collabnet.graph import adjacency, build_graph
 from collabnet.tables import Tables, default_industries, load_tables
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -289,13 +288,13 @@ def test_bad_arguments(tiny_tables: Tables) -> None:
         centrality("data/sample")
 
 
-def test_network_matrix_sums_repeated_links(tiny_tables: Tables) -> None:
+def test_adjacency_sums_repeated_links(tiny_tables: Tables) -> None:
     """tiny has E1–P2 twice (co-built centre, weight 1; joint project, weight 1)."""
-    matrix = network_matrix(tiny_tables)
+    matrix = adjacency(tiny_tables)
     where = {org_id: i for i, org_id in enumerate(matrix.ids)}
-    assert matrix.weighted[where["E1"], where["P2"]] == 2.0
-    assert matrix.weighted[where["P2"], where["E1"]] == 2.0
-    assert matrix.weighted[where["E2"], where["P1"]] == 2.0
+    assert matrix.matrix[where["E1"], where["P2"]] == 2.0
+    assert matrix.matrix[where["P2"], where["E1"]] == 2.0
+    assert matrix.matrix[where["E2"], where["P1"]] == 2.0
     assert matrix.hops.sum() == 2 * 8
 
 
@@ -317,7 +316,7 @@ def test_synthetic_network_has_the_sample_shape() -> None:
     centres = links[links["kind"] == "co_built_centre"]
     assert (centres["source"].map(types) == "enterprise").all()
     assert (centres["target"].map(types) == "platform").all()
-    degree = np.diff(network_matrix(tables).hops.indptr)
+    degree = np.diff(adjacency(tables).hops.indptr)
     assert degree.max() > 20 * np.median(degree)
     assert (
         orgs["county"]

@@ -38,8 +38,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from collabnet.analysis.centrality import _tables_of, network_matrix
+from collabnet.analysis.centrality import _tables_of
 from collabnet.errors import InputError
+from collabnet.graph import adjacency
 
 __all__ = ["ROLES", "brokerage", "gould_fernandez", "platform_brokers", "structural_holes"]
 
@@ -114,13 +115,13 @@ def brokerage(network: Any, *, partition: str = "type") -> pd.DataFrame:
             f"unknown partition column '{partition}' (organisation columns: "
             f"{', '.join(map(str, orgs.columns))})"
         )
-    matrix = network_matrix(tables)
+    matrix = adjacency(tables)
     hops = matrix.hops
     values = orgs[partition].astype(object).where(orgs[partition].notna(), None)
     labels, groups = pd.factorize(values.map(lambda v: "" if v is None else str(v)))
     labels = labels.astype(np.int64)
     roles = gould_fernandez(hops, labels, len(groups))
-    constraint, effective = structural_holes(matrix.weighted)
+    constraint, effective = structural_holes(matrix.matrix)
     frame = pd.DataFrame(
         {
             "id": orgs["id"].to_numpy(),
@@ -216,7 +217,7 @@ def platform_brokers(network: Any) -> pd.DataFrame:
     """
     tables = _tables_of(network)
     orgs = tables.organizations
-    hops = network_matrix(tables).hops
+    hops = adjacency(tables).hops
     org_type = orgs["type"].to_numpy(dtype=object)
     labels = np.where(
         org_type == "enterprise", 0, np.where(np.isin(org_type, ["university", "institute"]), 1, 2)

@@ -49,19 +49,17 @@ from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import ArpackNoConvergence, eigsh
 
 from collabnet.errors import InputError
+from collabnet.graph import adjacency
 from collabnet.tables import Tables
 
 __all__ = [
     "MEASURES",
-    "NetworkMatrix",
     "betweenness_scores",
     "centrality",
     "choose_pivots",
     "core_numbers",
     "eigenvector_scores",
     "harmonic_scores",
-    "link_positions",
-    "network_matrix",
     "pagerank_scores",
 ]
 
@@ -77,55 +75,6 @@ MEASURES = (
 EXACT_LIMIT = 5_000
 PIVOTS = 32
 _WORD = 64
-
-
-@dataclass(frozen=True)
-class NetworkMatrix:
-    """Symmetric weighted adjacency (CSR, no explicit zeros) and the ids of its rows."""
-
-    weighted: sp.csr_matrix
-    ids: np.ndarray
-
-    @property
-    def size(self) -> int:
-        return int(self.weighted.shape[0])
-
-    @property
-    def hops(self) -> sp.csr_matrix:
-        """The same pattern with every entry 1."""
-        pattern = self.weighted.copy()
-        pattern.data = np.ones_like(pattern.data)
-        return pattern
-
-
-def link_positions(tables: Tables) -> tuple[np.ndarray, np.ndarray]:
-    """Row positions in ``tables.organizations`` of each link's source and target.
-
-    One factorisation of ids and link ends together, several times faster than an index
-    look-up on millions of string ids.
-    """
-    ids = tables.organizations["id"]
-    links = tables.links
-    n, m = len(ids), len(links)
-    codes, _ = pd.factorize(pd.concat([ids, links["source"], links["target"]], ignore_index=True))
-    source, target = codes[n : n + m], codes[n + m :]
-    if len(codes) and (codes[:n].max(initial=-1) != n - 1 or codes[n:].max(initial=-1) >= n):
-        raise InputError("organisation ids are not unique, or a link names an unknown id")
-    return source.astype(np.int64), target.astype(np.int64)
-
-
-def network_matrix(tables: Tables) -> NetworkMatrix:
-    """The weighted adjacency of ``tables``: rows in organisation order, weights summed."""
-    n = len(tables.organizations)
-    source, target = link_positions(tables)
-    weight = tables.links["weight"].to_numpy(dtype=float)
-    low, high = np.minimum(source, target), np.maximum(source, target)
-    upper = sp.csr_matrix((weight, (low, high)), shape=(n, n))
-    upper.sum_duplicates()
-    matrix = (upper + upper.T).tocsr()
-    matrix.eliminate_zeros()
-    matrix.sort_indices()
-    return NetworkMatrix(matrix, tables.organizations["id"].to_numpy(dtype=object))
 
 
 def centrality(
@@ -181,7 +130,7 @@ def centrality(
         raise InputError(f"unknown measure '{measure}' (expected one of {', '.join(MEASURES)})")
     if pivots < 1:
         raise InputError(f"pivots must be at least 1, got {pivots}")
-    matrix = network_matrix(tables)
+    matrix = adjacency(tables)
     n = matrix.size
     sampled = n > exact_limit
     sources = choose_pivots(n, min(pivots, n), seed) if sampled else None
@@ -194,9 +143,9 @@ def centrality(
             "name": orgs["name"].to_numpy(),
             "type": orgs["type"].to_numpy(),
             "degree": np.diff(hops.indptr).astype(np.int64),
-            "weighted_degree": np.asarray(matrix.weighted.sum(axis=1)).ravel(),
-            "pagerank": pagerank_scores(matrix.weighted, damping=damping, tol=tol),
-            "eigenvector": eigenvector_scores(matrix.weighted, tol=tol),
+            "weighted_degree": np.asarray(matrix.matrix.sum(axis=1)).ravel(),
+            "pagerank": pagerank_scores(matrix.matrix, damping=damping, tol=tol),
+            "eigenvector": eigenvector_scores(matrix.matrix, tol=tol),
             "harmonic": harmonic,
             "betweenness": betweenness,
             "core_number": core_numbers(hops),

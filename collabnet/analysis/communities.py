@@ -14,8 +14,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from collabnet.analysis.centrality import _tables_of, network_matrix
+from collabnet.analysis.centrality import _tables_of
 from collabnet.errors import InputError
+from collabnet.graph import adjacency
 
 __all__ = [
     "community_industries",
@@ -59,10 +60,10 @@ def community_membership(network: Any, *, seed: int = 0, resolution: float = 1.0
     if resolution <= 0:
         raise InputError(f"resolution must be positive, got {resolution}")
     orgs = tables.organizations
-    matrix = network_matrix(tables)
+    matrix = adjacency(tables)
     graph = nx.Graph()
     graph.add_nodes_from(range(matrix.size))
-    upper = matrix.weighted.tocoo()
+    upper = matrix.matrix.tocoo()
     keep = upper.row < upper.col
     graph.add_weighted_edges_from(
         zip(
@@ -160,7 +161,7 @@ def community_profile(
     tables = _tables_of(network)
     if membership is None:
         membership = community_membership(tables, seed=seed, resolution=resolution)
-    matrix = network_matrix(tables)
+    matrix = adjacency(tables)
     position = pd.Series(np.arange(matrix.size), index=tables.organizations["id"].to_numpy())
     community = np.empty(matrix.size, dtype=np.int64)
     community[position.loc[membership["id"].to_numpy()].to_numpy()] = membership["community"]

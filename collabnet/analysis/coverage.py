@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from collabnet.analysis.centrality import link_positions
 from collabnet.errors import InputError
+from collabnet.graph import link_positions
 from collabnet.tables import Tables
 
 __all__ = [

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import connected_components
 
-from collabnet.analysis.centrality import link_positions, network_matrix
 from collabnet.errors import InputError
+from collabnet.graph import adjacency, link_positions
 from collabnet.tables import Tables
 
 __all__ = ["COMPARISONS", "METRICS", "default_targets", "evolution", "kpi", "read_targets"]
@@ -287,7 +287,7 @@ def evolution(tables: Tables, years: list[int] | None = None) -> pd.DataFrame:
     rows = []
     for year in chosen:
         state = tables.as_of(year)
-        matrix = network_matrix(state).hops
+        matrix = adjacency(state).hops
         n = matrix.shape[0]
         pairs = matrix.nnz // 2
         if n:
