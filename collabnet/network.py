@@ -91,7 +91,7 @@ class Network:
         nodes, pairs = matrix.shape[0], matrix.nnz // 2
         summary["components"] = int(connected_components(matrix, directed=False)[0]) if nodes else 0
         summary["density"] = round(2 * pairs / (nodes * (nodes - 1)), 6) if nodes > 1 else 0.0
-        summary["probable_duplicates"] = int(len(self.duplicates()))
+        summary["probable_duplicates"] = len(self.duplicates())
         return summary
 
     def duplicates(self) -> pd.DataFrame:

@@ -1,0 +1,117 @@
+"""Commands that draw: ``viz`` (the interactive page) and ``figures`` (PNGs for reports)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from collabnet.cli._app import data_options, main
+from collabnet.network import Network
+from collabnet.outputs.page import COLOR_BY, write_page
+
+_SIZE_BY = (
+    "degree",
+    "weighted_degree",
+    "pagerank",
+    "eigenvector",
+    "harmonic",
+    "betweenness",
+    "core_number",
+)
+
+
+@main.command()
+@data_options
+@click.option("--as-of", type=int, help="Draw the network as it stood at the end of this year.")
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("network.html"),
+    show_default=True,
+    help="The HTML file to write.",
+)
+@click.option(
+    "--color-by",
+    type=click.Choice(COLOR_BY),
+    default="type",
+    show_default=True,
+    help="Colour organisations by type or by (first) industry.",
+)
+@click.option(
+    "--size-by",
+    type=click.Choice(_SIZE_BY),
+    default="degree",
+    show_default=True,
+    help="The centrality that sizes the organisations.",
+)
+@click.option("--focus", help="Draw only this organisation's neighbourhood (id or name).")
+@click.option("--radius", type=int, default=2, show_default=True, help="Links deep around --focus.")
+@click.option(
+    "--recommendations",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Overlay the top N recommended enterprise–platform pairs as dashed links.",
+)
+@click.option(
+    "--layout",
+    type=click.Choice(["auto", "physics", "fixed"]),
+    default="auto",
+    show_default=True,
+    help="physics: the browser settles the layout; fixed: computed here (auto: fixed above "
+    "2,000 organisations).",
+)
+@click.option("--title", help="Title of the page.")
+def viz(
+    network: Network,
+    as_of: int | None,
+    output: Path,
+    color_by: str,
+    size_by: str,
+    focus: str | None,
+    radius: int,
+    recommendations: int,
+    layout: str,
+    title: str | None,
+) -> None:
+    """Write the interactive network page: one HTML file that opens offline.
+
+    Search by (partial) name, filter by type, industry and county, hover for details.
+    """
+    path = write_page(
+        network,
+        output,
+        color_by=color_by,
+        size_by=size_by,
+        focus=focus,
+        radius=radius,
+        recommendations=recommendations or None,
+        layout=layout,
+        title=title,
+    )
+    click.echo(f"written to {path}", err=True)
+
+
+@main.command()
+@data_options
+@click.option("--as-of", type=int, help="Draw the network as it stood at the end of this year.")
+@click.option(
+    "--output",
+    "-o",
+    "output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("figures"),
+    show_default=True,
+    help="The folder to write the PNGs into (created when missing).",
+)
+@click.option("--top", type=int, default=15, show_default=True, help="Brokers shown.")
+@click.option("--dpi", type=int, default=150, show_default=True, help="Resolution of the PNGs.")
+def figures(network: Network, as_of: int | None, output: Path, top: int, dpi: int) -> None:
+    """Write the report figures: coverage heatmap, top brokers, network overview (PNG)."""
+    from collabnet.outputs.figures import write_figures
+
+    for path in write_figures(network, output, top=top, dpi=dpi):
+        click.echo(f"written to {path}", err=True)

@@ -1,0 +1,142 @@
+"""Report figures: they render, Chinese text has glyphs, and they show the right numbers.
+
+Warnings are errors in this suite, so matplotlib's "Glyph ... missing from font(s)"
+warning fails any test here that draws a Chinese label without a CJK font.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+from matplotlib.collections import PathCollection
+from matplotlib.image import imread
+
+import collabnet as cn
+from collabnet.cli import main
+from collabnet.errors import InputError
+from collabnet.outputs import figures
+from collabnet.outputs.figures import (
+    broker_chart,
+    cjk_font_family,
+    coverage_heatmap,
+    industry_type_counts,
+    overview_figure,
+    save_figure,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+TINY = REPO / "tests" / "data" / "tiny"
+
+
+@pytest.fixture(scope="module")
+def tiny() -> cn.Network:
+    return cn.load(TINY)
+
+
+@pytest.fixture
+def cjk_font() -> str:
+    family = cjk_font_family()
+    if family is None:
+        pytest.skip("no CJK font installed (Debian: fonts-noto-cjk, see scripts/setup.sh)")
+    return family
+
+
+def rendered(figure: object) -> io.BytesIO:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=60)  # type: ignore[attr-defined]
+    buffer.seek(0)
+    return buffer
+
+
+def test_industry_type_counts_match_a_hand_count(tiny: cn.Network) -> None:
+    counts = industry_type_counts(tiny)
+
+    # P1: 数字经济+智能装备; P2: 泵阀; E1: 泵阀; E2: 电气+智能装备; E3: 汽车零部件; U1, U2: none.
+    assert counts.to_dict("index") == {
+        "电气": {"platform": 0, "enterprise": 1},
+        "汽车零部件": {"platform": 0, "enterprise": 1},
+        "泵阀": {"platform": 1, "enterprise": 1},
+        "数字经济": {"platform": 1, "enterprise": 0},
+        "智能装备": {"platform": 1, "enterprise": 1},
+    }
+
+
+def test_coverage_heatmap_renders_with_chinese_labels(tiny: cn.Network, cjk_font: str) -> None:
+    figure = coverage_heatmap(tiny)
+    heat = figure.axes[0]
+
+    assert [t.get_text() for t in heat.get_yticklabels()] == [
+        "电气",
+        "汽车零部件",
+        "泵阀",
+        "数字经济",
+        "智能装备",
+    ]
+    cells = sorted(t.get_text() for t in heat.texts)
+    assert cells == sorted(["0"] * 3 + ["1"] * 7)  # the hand count above, cell by cell
+    pixels = imread(rendered(figure))
+    assert pixels.std() > 0.05
+
+
+def test_broker_chart_ranks_by_networkx_betweenness(tiny: cn.Network, cjk_font: str) -> None:
+    reference = nx.betweenness_centrality(tiny.graph)
+    top = sorted(reference, key=lambda org: (-reference[org], org))[:3]
+    names = [tiny.graph.nodes[org]["name"] for org in top]
+    figure = broker_chart(tiny, top=3)
+    axes = figure.axes[0]
+
+    # Bars are drawn bottom-up, so the strongest broker is the last label.
+    assert [t.get_text() for t in axes.get_yticklabels()][::-1] == names
+    widths = [bar.get_width() for bar in axes.patches][::-1]
+    assert widths == pytest.approx([reference[org] for org in top])
+    rendered(figure)
+
+
+def test_overview_draws_every_organisation_and_names_the_hubs(
+    tiny: cn.Network, cjk_font: str
+) -> None:
+    figure = overview_figure(tiny, labels=2)
+    axes = figure.axes[0]
+    scatters = [c for c in axes.collections if isinstance(c, PathCollection)]
+    points = sum(len(collection.get_offsets()) for collection in scatters)
+
+    assert points == 7
+    labels = sorted(t.get_text() for t in axes.texts)
+    # Partners by hand from links.csv: P1 4 (E2, E3, U1, U2), U2 3 (P1, P2, E1), the rest ≤ 2.
+    assert labels == sorted(["浙大温州研究院", "温州大学"])
+    rendered(figure)
+
+
+def test_figures_are_saved_as_png(tiny: cn.Network, cjk_font: str, tmp_path: Path) -> None:
+    path = save_figure(broker_chart(tiny), tmp_path / "brokers.png", dpi=50)
+
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_missing_cjk_font_is_reported(tiny: cn.Network, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(figures, "cjk_font_family", lambda: None)
+
+    with pytest.warns(UserWarning, match="no CJK font found.*fonts-noto-cjk"):
+        broker_chart(tiny, top=2)
+
+
+def test_broker_chart_refuses_an_empty_top(tiny: cn.Network) -> None:
+    with pytest.raises(InputError, match="top must be at least 1"):
+        broker_chart(tiny, top=0)
+
+
+def test_figures_command_writes_three_pngs(in_repo: Path, tmp_path: Path, cjk_font: str) -> None:
+    result = CliRunner().invoke(
+        main, ["figures", "tests/data/tiny", "-o", str(tmp_path), "--dpi", "40"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.glob("*.png")) == [
+        "brokers.png",
+        "coverage.png",
+        "overview.png",
+    ]
