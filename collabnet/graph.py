@@ -49,12 +49,15 @@ def build_graph(tables: Tables, *, as_of: int | None = None, records: bool = Tru
         return graph
     ordered = _ordered_pairs(links)
     frame = links.assign(_a=ordered[0], _b=ordered[1])
-    aggregate = frame.groupby(["_a", "_b"], sort=False).agg(
-        year=("year", "min"),
-        weight=("weight", "sum"),
-        funding=("funding", lambda s: s.sum(min_count=1)),
-        links=("kind", "size"),
-        kinds=("kind", lambda s: tuple(sorted(set(s)))),
+    pairs = frame.groupby(["_a", "_b"], sort=False)
+    aggregate = pd.DataFrame(
+        {
+            "year": pairs["year"].min(),
+            "weight": pairs["weight"].sum(),
+            "funding": pairs["funding"].sum(min_count=1),
+            "links": pairs.size(),
+            "kinds": _kinds_per_pair(frame),
+        }
     )
     edge_records: dict[tuple[str, str], list[dict[Hashable, Any]]] = {}
     if records:
@@ -80,6 +83,20 @@ def build_graph(tables: Tables, *, as_of: int | None = None, records: bool = Tru
             data["records"] = edge_records[(a, b)]
         graph.add_edge(a, b, **data)
     return graph
+
+
+def _kinds_per_pair(frame: pd.DataFrame) -> pd.Series:
+    """The sorted tuple of distinct link kinds per pair, without a Python call per pair.
+
+    Each kind is a bit; summing the bits of a pair's distinct kinds gives a mask that
+    names its set of kinds.
+    """
+    kinds = sorted(set(frame["kind"]))
+    bit = {kind: 1 << i for i, kind in enumerate(kinds)}
+    distinct = frame.drop_duplicates(["_a", "_b", "kind"])
+    masks = distinct["kind"].map(bit).groupby([distinct["_a"], distinct["_b"]], sort=False).sum()
+    names = {m: tuple(k for k in kinds if m & bit[k]) for m in set(masks)}
+    return masks.map(names)
 
 
 def _ordered_pairs(links: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
