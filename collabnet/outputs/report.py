@@ -1,0 +1,776 @@
+"""The briefing: one self-contained bilingual (中文 / English) HTML page, and a workbook.
+
+For the people who read rather than run the analyses: headline indicators against the
+bureau's targets, coverage gaps with their reasons, the hubs and brokers of the network,
+the recommended enterprise–platform pairings with their explanations, and the figures.
+
+The page opens offline: styles are inline, figures are PNG data URIs, there is no
+script, and a Content-Security-Policy forbids any request the page might otherwise make.
+Every piece of data is HTML-escaped, so an organisation called ``<script>…`` shows as
+text. The workbook holds one sheet per section with the same rows as the page.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import math
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from string import Template
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from collabnet.errors import InputError
+
+if TYPE_CHECKING:
+    from collabnet.network import Network
+
+__all__ = [
+    "SHEETS",
+    "Briefing",
+    "Column",
+    "Figure",
+    "Section",
+    "briefing",
+    "render_html",
+    "write_report",
+    "write_workbook",
+]
+
+Kind = Literal[
+    "text",
+    "integer",
+    "number",
+    "bilingual",
+    "code",
+    "codes",
+    "severity",
+    "status",
+    "measure",
+    "reasons",
+]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a section's table on the page.
+
+    ``kind`` says how a cell is shown: ``text``; ``integer`` and ``number`` (right
+    aligned); ``bilingual`` (the ``<name>_zh`` and ``<name>_en`` columns, one above the
+    other); ``code`` (a code shown by its Chinese and English names from the
+    briefing's ``labels[vocabulary]``); ``severity`` (高/中/低); ``status`` (a target
+    met or not); ``measure`` (a KPI value or target, as a percentage for ``*_share``
+    metrics).
+    """
+
+    name: str
+    zh: str
+    en: str
+    kind: Kind = "text"
+    vocabulary: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """One part of the briefing: its table (exactly as the analysis returned it, also
+    written to the workbook), the columns the page shows, and the sentences above it."""
+
+    id: str
+    sheet: str
+    title_zh: str
+    title_en: str
+    intro_zh: str
+    intro_en: str
+    frame: pd.DataFrame
+    columns: tuple[Column, ...]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A PNG figure and its bilingual caption."""
+
+    id: str
+    caption_zh: str
+    caption_en: str
+    png: bytes
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """Everything the page and the workbook show, computed once."""
+
+    title_zh: str
+    title_en: str
+    facts: Mapping[str, object]
+    sections: tuple[Section, ...]
+    labels: Mapping[str, Mapping[str, tuple[str, str]]]
+    figures: tuple[Figure, ...] = ()
+    created: dt.date = field(default_factory=dt.date.today)
+
+    def section(self, section_id: str) -> Section:
+        """The section with this id (one of the keys of :data:`SHEETS`)."""
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)
+
+
+SHEETS = {
+    "kpis": "KPIs",
+    "gaps": "gaps",
+    "hubs": "hubs",
+    "brokers": "brokers",
+    "recommendations": "recommendations",
+}
+# The page quotes each pairing's strongest reasons; the workbook keeps them all.
+REASONS_SHOWN = 3
+SEVERITY = {"high": ("高", "high"), "medium": ("中", "medium"), "low": ("低", "low")}
+FINDINGS = {
+    "no_rd_institution": ("无新型研发机构", "no new-type R&D institution"),
+    "no_platform": ("无创新平台", "no platform"),
+    "single_platform": ("仅一个平台", "a single platform"),
+    "leading_enterprise_without_platform": (
+        "龙头企业无平台合作",
+        "leading enterprises without a platform",
+    ),
+    "low_coverage": ("覆盖率低", "low coverage"),
+    "declining_links": ("新增合作下降", "declining new links"),
+}
+TYPES = {
+    "platform": ("创新平台", "platform"),
+    "enterprise": ("企业", "enterprise"),
+    "university": ("高校", "university"),
+    "institute": ("科研院所", "institute"),
+    "other": ("其他", "other"),
+}
+FIGURES = {
+    "coverage": (
+        "各产业机构数（按类型）与龙头企业覆盖率",
+        "Organisations per industry and type, and the share of leading enterprises with a "
+        "co-built R&D centre",
+    ),
+    "brokers": ("中介中心性最高的机构", "The organisations with the highest betweenness"),
+    "overview": ("协作网络全貌", "The whole collaboration network"),
+}
+
+
+def briefing(
+    network: Network,
+    *,
+    top: int = 10,
+    pairings: int = 20,
+    targets: pd.DataFrame | str | Path | None = None,
+    figures: bool = True,
+    title: str | None = None,
+) -> Briefing:
+    """Compute everything the briefing shows.
+
+    Parameters
+    ----------
+    network
+        The network (``network.at(year)`` for a past year).
+    top
+        How many hubs and brokers to list.
+    pairings
+        How many recommended enterprise–platform pairings to list.
+    targets
+        Targets table or file for the indicators (default: the shipped targets; see
+        :func:`collabnet.analysis.kpi.kpi`).
+    figures
+        Draw the figures (the slowest part on large networks).
+    title
+        The Chinese title (default 协作网络简报); the English one stays "Collaboration
+        network briefing".
+
+    Returns
+    -------
+    Briefing
+        The sections of :data:`SHEETS`, in that order, and the figures as PNG bytes.
+    """
+    if top < 1 or pairings < 1:
+        raise InputError(f"top and pairings must be at least 1, got {top} and {pairings}")
+    year = _report_year(network)
+    sections = (
+        _kpi_section(network, targets, year),
+        _gap_section(network),
+        _hub_section(network, top),
+        _broker_section(network, top),
+        _recommendation_section(network, pairings),
+    )
+    industries = network.industries
+    labels = {
+        "industry": {
+            str(code): (str(zh), str(en))
+            for code, zh, en in zip(
+                industries["code"], industries["name_zh"], industries["name_en"], strict=True
+            )
+        },
+        "type": TYPES,
+        "finding": FINDINGS,
+    }
+    return Briefing(
+        title_zh=title or "协作网络简报",
+        title_en="Collaboration network briefing",
+        facts=_facts(network, year),
+        sections=sections,
+        labels=labels,
+        figures=_figures(network, top) if figures else (),
+    )
+
+
+def write_report(
+    network: Network,
+    path: str | Path,
+    xlsx: str | Path | None = None,
+    *,
+    top: int = 10,
+    pairings: int = 20,
+    targets: pd.DataFrame | str | Path | None = None,
+    figures: bool = True,
+    title: str | None = None,
+) -> Path:
+    """Write the briefing as one self-contained HTML file (and, with ``xlsx``, a workbook).
+
+    Options as in :func:`briefing`. Returns the path of the HTML file.
+
+    Examples
+    --------
+    >>> import collabnet as cn, tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> page = write_report(cn.load("data/sample"), folder / "b.html", folder / "b.xlsx",
+    ...                     figures=False)
+    >>> 'id="gaps"' in page.read_text(encoding="utf-8")
+    True
+    """
+    content = briefing(
+        network, top=top, pairings=pairings, targets=targets, figures=figures, title=title
+    )
+    target = Path(path)
+    target.write_text(render_html(content), encoding="utf-8")
+    if xlsx is not None:
+        write_workbook(content, xlsx)
+    return target
+
+
+def _report_year(network: Network) -> int | None:
+    if network.as_of is not None:
+        return int(network.as_of)
+    years = network.links["year"].dropna()
+    return int(years.max()) if len(years) else None
+
+
+def _facts(network: Network, year: int | None) -> dict[str, object]:
+    tables = network.tables
+    orgs = tables.organizations
+    types = orgs["type"].value_counts()
+    return {
+        "year": year,
+        "organizations": len(orgs),
+        "links": len(tables.links),
+        "platforms": int(types.get("platform", 0)),
+        "rd_institutions": int(orgs["rd_institution"].sum()),
+        "enterprises": int(types.get("enterprise", 0)),
+        "leading_enterprises": int(orgs["leading"].fillna(False).astype(bool).sum()),
+        "academic": int(types.get("university", 0) + types.get("institute", 0)),
+    }
+
+
+def _kpi_section(
+    network: Network, targets: pd.DataFrame | str | Path | None, year: int | None
+) -> Section:
+    frame = network.kpi(targets=targets, years=None if year is None else [year])
+    return Section(
+        id="kpis",
+        sheet=SHEETS["kpis"],
+        title_zh="关键指标与目标",
+        title_en="Key indicators against targets",
+        intro_zh=f"{_year_zh(year)}各项指标的当前值与目标值。",
+        intro_en=f"Each indicator {_year_en(year)}, against its target.",
+        frame=frame,
+        columns=(
+            Column("description", "指标", "Indicator", "bilingual"),
+            Column("value", "当前值", "Value", "measure"),
+            Column("target", "目标", "Target", "measure"),
+            Column("met", "是否达成", "Met", "status"),
+        ),
+    )
+
+
+def _gap_section(network: Network) -> Section:
+    return Section(
+        id="gaps",
+        sheet=SHEETS["gaps"],
+        title_zh="产业覆盖缺口",
+        title_en="Coverage gaps",
+        intro_zh="重点产业中平台、新型研发机构或龙头企业合作覆盖薄弱之处，按严重程度排序。",
+        intro_en=(
+            "Where priority industries are thinly covered by platforms, new-type R&D "
+            "institutions or leading-enterprise ties, most severe first."
+        ),
+        frame=network.gaps(),
+        columns=(
+            Column("severity", "严重程度", "Severity", "severity"),
+            Column("industry", "产业", "Industry", "code", "industry"),
+            Column("finding", "问题", "Finding", "code", "finding"),
+            Column("reason", "原因", "Reason", "bilingual"),
+        ),
+    )
+
+
+def _hub_section(network: Network, top: int) -> Section:
+    frame = network.centrality().head(top)
+    return Section(
+        id="hubs",
+        sheet=SHEETS["hubs"],
+        title_zh="枢纽机构",
+        title_en="Hubs",
+        intro_zh=f"PageRank 最高的 {len(frame)} 家机构：合作伙伴多，且伙伴本身也处于中心。",
+        intro_en=(
+            f"The {len(frame)} organisations with the highest PageRank: many partners, "
+            "and central partners."
+        ),
+        frame=frame,
+        columns=(
+            Column("name", "机构", "Organisation"),
+            Column("type", "类型", "Type", "code", "type"),
+            Column("degree", "合作伙伴数", "Partners", "integer"),
+            Column("pagerank", "PageRank", "PageRank", "number"),
+            Column("betweenness", "中介中心性", "Betweenness", "number"),
+            Column("rank_in_type", "同类排名", "Rank in type", "integer"),
+        ),
+    )
+
+
+def _broker_section(network: Network, top: int) -> Section:
+    frame = network.brokers().head(top)
+    return Section(
+        id="brokers",
+        sheet=SHEETS["brokers"],
+        title_zh="桥梁机构",
+        title_en="Brokers",
+        intro_zh=(
+            f"连接互不相连的伙伴最多的 {len(frame)} 家机构（Gould–Fernandez 中介角色计数；"
+            "约束度越低，结构洞越多）。"
+        ),
+        intro_en=(
+            f"The {len(frame)} organisations that join the most partners who are not "
+            "linked to each other (Gould–Fernandez brokerage; lower constraint means more "
+            "structural holes)."
+        ),
+        frame=frame,
+        columns=(
+            Column("name", "机构", "Organisation"),
+            Column("type", "类型", "Type", "code", "type"),
+            Column("degree", "合作伙伴数", "Partners", "integer"),
+            Column("brokerage", "中介次数", "Brokered pairs", "integer"),
+            Column("liaison", "跨类联络", "Liaison", "integer"),
+            Column("constraint", "约束度", "Constraint", "number"),
+        ),
+    )
+
+
+def _recommendation_section(network: Network, pairings: int) -> Section:
+    tables = network.tables
+    title = ("推荐配对", "Recommended pairings")
+    columns = (
+        Column("plan", "序号", "No.", "integer"),
+        Column("enterprise_name", "企业", "Enterprise"),
+        Column("platform_name", "创新平台", "Platform"),
+        Column("industries", "产业", "Industries", "codes", "industry"),
+        Column("score", "得分", "Score", "number"),
+        Column(
+            "reasons",
+            f"主要理由（前 {REASONS_SHOWN} 条）",
+            f"Why (the {REASONS_SHOWN} strongest reasons)",
+            "reasons",
+        ),
+    )
+    if not (tables.organizations["type"] == "platform").any():
+        return Section(
+            "recommendations",
+            SHEETS["recommendations"],
+            *title,
+            "网络中没有创新平台，无法给出“龙头企业+创新平台”配对。",
+            "The network has no innovation platform, so there is no enterprise–platform "
+            "pairing to recommend.",
+            pd.DataFrame(columns=[c.name for c in columns]),
+            columns,
+        )
+    plan = _largest_plan(network, pairings)
+    frame = plan if plan is not None else pd.DataFrame(columns=[c.name for c in columns])
+    gap_codes = list(frame.attrs.get("gap_industries", [])) if plan is not None else []
+    return Section(
+        id="recommendations",
+        sheet=SHEETS["recommendations"],
+        title_zh=title[0],
+        title_en=title[1],
+        intro_zh=(
+            f"“龙头企业+创新平台”最优配对方案（{len(frame)} 对）：每家企业至多一对，"
+            "每个平台共建研发中心不超过 5 个；得分综合共同伙伴、能力关键词、产业与覆盖缺口。"
+        ),
+        intro_en=(
+            f"The best plan of {len(frame)} new leading-enterprise–platform pairs: at most "
+            "one per enterprise, at most 5 co-built centres per platform; scores combine "
+            "shared partners, capability keywords, industry and coverage gaps."
+            + (f" Gap industries: {', '.join(gap_codes)}." if gap_codes else "")
+        ),
+        frame=frame.reset_index(drop=True),
+        columns=columns,
+    )
+
+
+def _largest_plan(network: Network, most: int) -> pd.DataFrame | None:
+    """The pairing plan of ``most`` pairs, or of as many as the platforms' capacity and the
+    one-pair-per-enterprise limit allow (found by halving); None when not even one fits."""
+    from collabnet.recommend import InfeasiblePlanError
+
+    try:
+        return network.plan(pairs=most)
+    except InfeasiblePlanError:
+        pass
+    best, low, high = None, 0, most - 1
+    while low < high:
+        wanted = (low + high + 1) // 2
+        try:
+            best, low = network.plan(pairs=wanted), wanted
+        except InfeasiblePlanError:
+            high = wanted - 1
+    return best
+
+
+def _figures(network: Network, top: int) -> tuple[Figure, ...]:
+    from collabnet.outputs.figures import write_figures
+
+    with tempfile.TemporaryDirectory() as folder:
+        paths = write_figures(network, folder, top=top)
+        return tuple(
+            Figure(path.stem, *FIGURES.get(path.stem, (path.stem, path.stem)), path.read_bytes())
+            for path in paths
+        )
+
+
+def _year_zh(year: int | None) -> str:
+    return f"截至{year}年底，" if year is not None else ""
+
+
+def _year_en(year: int | None) -> str:
+    return f"at the end of {year}" if year is not None else "now"
+
+
+def render_html(content: Briefing) -> str:
+    """The briefing as one HTML document (UTF-8 text, no external resources)."""
+    from collabnet import __version__
+
+    assets = resources.files("collabnet") / "outputs" / "assets"
+    template = Template((assets / "report.html").read_text(encoding="utf-8"))
+    style = (assets / "report.css").read_text(encoding="utf-8")
+    parts = [_header(content), _overview(content)]
+    for section in content.sections:
+        parts.append(_section_html(section, content))
+    parts.append(_figures_html(content.figures))
+    parts.append(_footer(content))
+    return template.substitute(
+        version=_text(__version__),
+        title=_text(f"{content.title_zh} · {content.title_en}"),
+        style=style,
+        body="\n".join(parts),
+    )
+
+
+def write_workbook(content: Briefing, path: str | Path) -> Path:
+    """Write one sheet per section (:data:`SHEETS`), with the rows the page lists.
+
+    Cells are written as values, never as formulas: a name beginning with ``=`` stays
+    text, so a hostile organisation name cannot run anything in Excel. A list (a
+    pairing's reasons, an organisation's industries) is one cell, one item per line.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    workbook.properties.title = f"{content.title_zh} · {content.title_en}"
+    for section in content.sections:
+        sheet = workbook.create_sheet(section.sheet)
+        columns = [str(c) for c in section.frame.columns]
+        sheet.append(columns)
+        for row in section.frame.itertuples(index=False):
+            sheet.append([_excel_value(value, ILLEGAL_CHARACTERS_RE) for value in row])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        widths = [len(name) for name in columns]
+        for line in sheet.iter_rows(min_row=2):
+            for cell in line:
+                if not isinstance(cell.value, str):
+                    continue
+                cell.data_type = "s"
+                if "\n" in cell.value:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                longest = max(_display_width(part) for part in cell.value.split("\n"))
+                widths[cell.column - 1] = max(widths[cell.column - 1], longest)
+        for index, width in enumerate(widths, start=1):
+            letter = sheet.cell(1, index).column_letter
+            sheet.column_dimensions[letter].width = min(60, max(8, width)) + 2
+        sheet.freeze_panes = "A2"
+    target = Path(path)
+    workbook.save(target)
+    return target
+
+
+def _excel_value(value: Any, illegal: Any) -> Any:
+    if isinstance(value, tuple | list | set | np.ndarray):
+        value = "\n".join(str(v) for v in value)
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, str):
+        return illegal.sub("", value)
+    return value
+
+
+def _display_width(text: str) -> int:
+    """Columns a text takes in a spreadsheet: CJK characters count twice."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+
+
+def _text(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _both(zh: object, en: object, tag: str = "span") -> str:
+    """Chinese, then English on its own line (one language only when they are equal)."""
+    if str(zh) == str(en):
+        return _text(zh)
+    return f'{_text(zh)}<{tag} class="en" lang="en">{_text(en)}</{tag}>'
+
+
+def _header(content: Briefing) -> str:
+    year = content.facts.get("year")
+    when_zh = f"数据截至 {year} 年底" if year is not None else "数据无年份"
+    when_en = f"network at the end of {year}" if year is not None else "undated network"
+    links = [("overview", "概况", "Overview")]
+    links += [(s.id, s.title_zh, s.title_en) for s in content.sections]
+    links += [("figures", "图表", "Figures")]
+    items = "".join(
+        f'<li><a href="#{_text(i)}">{_text(zh)} <span lang="en">{_text(en)}</span></a></li>'
+        for i, zh, en in links
+    )
+    return (
+        '<header id="top">'
+        f"<h1>{_both(content.title_zh, content.title_en)}</h1>"
+        f'<p class="meta">{_text(when_zh)} · <span lang="en">{_text(when_en)}</span> · '
+        f'生成于 <span lang="en">created</span> {_text(content.created.isoformat())}</p>'
+        f'<nav aria-label="目录 contents"><ol>{items}</ol></nav>'
+        "</header>"
+    )
+
+
+_FACTS = (
+    ("organizations", "机构", "organisations"),
+    ("links", "合作关系", "links"),
+    ("platforms", "创新平台", "innovation platforms"),
+    ("rd_institutions", "新型研发机构", "new-type R&D institutions"),
+    ("enterprises", "企业", "enterprises"),
+    ("leading_enterprises", "龙头骨干企业", "leading enterprises"),
+    ("academic", "高校和科研院所", "universities and institutes"),
+)
+
+
+def _overview(content: Briefing) -> str:
+    cards = "".join(
+        '<div class="card">'
+        f'<div class="value">{_number(content.facts.get(key, 0), "integer")}</div>'
+        f'<div class="label">{_text(zh)}</div><div class="label-en" lang="en">{_text(en)}</div>'
+        "</div>"
+        for key, zh, en in _FACTS
+    )
+    return (
+        '<section id="overview">'
+        f"<h2>{_both('概况', 'Overview')}</h2>"
+        f'<div class="cards">{cards}</div>'
+        "</section>"
+    )
+
+
+def _section_html(section: Section, content: Briefing) -> str:
+    head = (
+        f'<section id="{_text(section.id)}">'
+        f"<h2>{_both(section.title_zh, section.title_en)}</h2>"
+        f'<p class="lead">{_text(section.intro_zh)}</p>'
+        f'<p class="lead" lang="en">{_text(section.intro_en)}</p>'
+    )
+    # Indicators read best as cards; their table is the workbook's KPIs sheet.
+    body = _kpi_cards(section.frame) if section.id == "kpis" else _table(section, content)
+    return head + body + "</section>"
+
+
+def _kpi_cards(frame: pd.DataFrame) -> str:
+    cards = []
+    for row in frame.to_dict("records"):
+        met = row.get("met")
+        state = "unknown" if met is None or met is pd.NA else ("met" if met else "unmet")
+        target = f"{_comparison(row.get('comparison'))} {_measure(row, 'target')}"
+        year = row.get("target_year")
+        by = f" ({_text(year)})" if year is not None and not pd.isna(year) else ""
+        cards.append(
+            f'<div class="card {state}">'
+            f'<div class="value">{_measure(row, "value")}</div>'
+            f'<div class="label">{_text(row.get("description_zh") or row.get("metric"))}</div>'
+            f'<div class="label-en" lang="en">'
+            f"{_text(row.get('description_en') or row.get('metric'))}</div>"
+            f'<div class="target">目标 <span lang="en">target</span> {target}{by} · '
+            f"{_status(met)}</div>"
+            "</div>"
+        )
+    return f'<div class="cards">{"".join(cards)}</div>'
+
+
+def _table(section: Section, content: Briefing) -> str:
+    if section.frame.empty:
+        return '<p class="empty">无 <span lang="en">none</span></p>'
+    header = "".join(
+        f'<th scope="col"{_NUMBER_HEAD if c.kind in _NUMERIC else ""}>{_text(c.zh)}'
+        + (f'<span class="en" lang="en">{_text(c.en)}</span>' if c.en != c.zh else "")
+        + "</th>"
+        for c in section.columns
+    )
+    rows = []
+    for row in section.frame.to_dict("records"):
+        cells = "".join(_cell(row, column, content) for column in section.columns)
+        rows.append(f"<tr>{cells}</tr>")
+    return (
+        '<div class="table-wrap"><table>'
+        f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody>"
+        "</table></div>"
+    )
+
+
+_NUMERIC = ("integer", "number", "measure")
+_NUMBER_HEAD = ' class="number"'
+
+
+def _cell(row: Mapping[Any, Any], column: Column, content: Briefing) -> str:
+    kind = column.kind
+    value = row.get(column.name)
+    if kind in ("integer", "number"):
+        return f'<td class="number">{_number(value, kind)}</td>'
+    if kind == "measure":
+        prefix = _comparison(row.get("comparison")) + " " if column.name == "target" else ""
+        return f'<td class="number">{prefix}{_measure(row, column.name)}</td>'
+    if kind == "status":
+        return f"<td>{_status(value)}</td>"
+    if kind == "severity":
+        zh, en = SEVERITY.get(str(value), (str(value), str(value)))
+        return f'<td class="severity-{_text(value)}">{_both(zh, en)}</td>'
+    if kind == "bilingual":
+        return (
+            f"<td>{_both(row.get(column.name + '_zh', ''), row.get(column.name + '_en', ''))}</td>"
+        )
+    if kind in ("code", "codes"):
+        vocabulary = content.labels.get(column.vocabulary or "", {})
+        codes = [value] if kind == "code" else _as_list(value)
+        names = [vocabulary.get(str(c), (str(c), str(c))) for c in codes]
+        zh, en = "、".join(n[0] for n in names), ", ".join(n[1] for n in names)
+        return f"<td>{_both(zh, en)}</td>"
+    if kind == "reasons":
+        items = "".join(
+            f"<li>{_both(*_split_reason(str(reason)))}</li>"
+            for reason in _as_list(value)[:REASONS_SHOWN]
+        )
+        return f'<td><ul class="reasons">{items}</ul></td>'
+    return f"<td>{_text(_plain(value))}</td>"
+
+
+def _as_list(value: object) -> list[object]:
+    if isinstance(value, list | tuple | np.ndarray | pd.Series):
+        return list(value)
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return []
+    return [value]
+
+
+def _split_reason(reason: str) -> tuple[str, str]:
+    """A recommender reason reads "中文 / English": split at the first " / "."""
+    zh, separator, en = reason.partition(" / ")
+    return (zh, en) if separator else (reason, reason)
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, tuple | list):
+        return "、".join(str(v) for v in value)
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return str(value)
+
+
+def _number(value: object, kind: str) -> str:
+    if value is None or value is pd.NA:
+        return "—"
+    number = float(value)  # type: ignore[arg-type]
+    if math.isnan(number):
+        return "—"
+    if kind == "integer" or number.is_integer():
+        return f"{number:,.0f}"
+    if abs(number) >= 100:
+        return f"{number:,.0f}"
+    if abs(number) >= 1:
+        return f"{number:.2f}"
+    return f"{number:.3f}"
+
+
+def _measure(row: Mapping[Any, Any], name: str) -> str:
+    value = row.get(name)
+    if str(row.get("metric", "")).endswith("_share") and value is not None:
+        number = float(value)
+        return "—" if math.isnan(number) else f"{number:.0%}"
+    return _number(value, "number")
+
+
+def _comparison(sign: object) -> str:
+    return {">=": "≥", "<=": "≤", "==": "="}.get(str(sign), _text(sign))
+
+
+def _status(met: object) -> str:
+    if met is None or met is pd.NA:
+        return '<span class="status unknown">— <span lang="en">unknown</span></span>'
+    if bool(met):
+        return '<span class="status met">✓ 达成 <span lang="en">met</span></span>'
+    return '<span class="status unmet">✗ 未达成 <span lang="en">not met</span></span>'
+
+
+def _figures_html(figures: Sequence[Figure]) -> str:
+    body = "".join(
+        f'<figure id="figure-{_text(f.id)}">'
+        f'<img src="data:image/png;base64,{base64.b64encode(f.png).decode("ascii")}" '
+        f'alt="{_text(f.caption_zh)} / {_text(f.caption_en)}">'
+        f"<figcaption>{_both(f.caption_zh, f.caption_en)}</figcaption>"
+        "</figure>"
+        for f in figures
+    )
+    if not figures:
+        body = '<p class="empty">未生成图表 <span lang="en">no figures drawn</span></p>'
+    return f'<section id="figures"><h2>{_both("图表", "Figures")}</h2>{body}</section>'
+
+
+def _footer(content: Briefing) -> str:
+    from collabnet import __version__
+
+    return (
+        "<footer>"
+        f"<p>由 collabnet {_text(__version__)} 生成。各表完整数据见同名 Excel 工作簿"
+        "（每节一张工作表）。</p>"
+        f'<p lang="en">Made with collabnet {_text(__version__)}. The workbook of the same '
+        "name holds every table, one sheet per section.</p>"
+        "</footer>"
+    )
