@@ -23,7 +23,7 @@ __all__ = [
 ORG_TYPES = ("platform", "enterprise", "university", "institute", "other")
 LINK_KINDS = ("co_built_centre", "cooperation", "co_founding", "joint_project", "incubation")
 LEVELS = ("national", "provincial", "municipal", "none")
-TABLE_KINDS = ("organizations", "links", "industries", "participations", "projects")
+TABLE_KINDS = ("organizations", "links", "industries", "participations", "projects", "demands")
 
 # Value aliases, keyed by the normalised spelling (see normalise_value).
 TYPE_ALIASES: dict[str, str] = {
@@ -151,6 +151,14 @@ COLUMN_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "project": ("project", "rcn", "project_id", "项目", "项目编号"),
         "industry": ("industry", "programme_part", "所属产业", "产业", "领域"),
     },
+    "demands": {
+        "id": ("id", "编号", "需求编号", "榜单编号"),
+        "enterprise": ("enterprise", "企业", "发榜企业", "需求企业", "企业名称"),
+        "title": ("title", "需求名称", "榜单名称", "技术需求", "名称"),
+        "description": ("description", "需求描述", "描述", "内容", "需求内容"),
+        "industry": ("industry", "产业", "所属产业", "产业领域"),
+        "year": ("year", "年份", "年度", "发布年份"),
+    },
 }
 
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -159,6 +167,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "industries": ("code", "name_zh"),
     "participations": ("project", "org"),
     "projects": ("project", "industry"),
+    "demands": ("enterprise", "title"),
 }
 
 _SPACES = re.compile(r"[\s_\-]+")

@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from collabnet.analysis.coverage import leading_without_platform
 from collabnet.cli._app import (
     data_options,
     emit,
@@ -66,9 +67,20 @@ def demo(fmt: str) -> None:
     hubs = network.centrality().head(5)[["id", "name", "type", "degree", "pagerank", "betweenness"]]
     brokers = network.brokers().head(5)[["id", "name", "type", "brokerage", "constraint"]]
     gaps = network.gaps()[["industry", "finding", "severity", "reason"]]
+    # A leading enterprise with no platform partner yet: the pairing the bureau wants.
+    unpaired = leading_without_platform(network.tables)["id"]
+    pairings = network.recommend(enterprise=str(unpaired.iat[0]), top=3)[
+        ["enterprise_name", "platform_name", "score", "reasons"]
+    ]
     if fmt == "json":
         emit(
-            {"summary": network.summary(), "hubs": hubs, "brokers": brokers, "gaps": gaps},
+            {
+                "summary": network.summary(),
+                "hubs": hubs,
+                "brokers": brokers,
+                "gaps": gaps,
+                "pairings": pairings,
+            },
             fmt,
             None,
         )
@@ -77,3 +89,9 @@ def demo(fmt: str) -> None:
     emit(hubs, fmt, None, title="top 5 hubs (PageRank)")
     emit(brokers, fmt, None, title="top 5 brokers (open triads brokered)")
     emit(gaps, fmt, None, title="coverage gaps")
+    emit(
+        pairings,
+        fmt,
+        None,
+        title="3 recommended platforms for a leading enterprise (龙头企业+创新平台)",
+    )

@@ -1,0 +1,500 @@
+"""Backtest: hide the links of later years, recommend from the earlier network, score.
+
+The network is cut at the end of ``train_until`` with :meth:`Tables.as_of` (for
+participation data that re-derives every link and every organisation's attributes from
+the training years only), and nothing after the cut is read except to know which pairs
+formed. The hidden pairs are the candidate-type pairs first linked in
+``train_until + 1 … test_until``.
+
+Two segments are scored separately:
+
+``warm``
+    both organisations already had a link at the cut;
+``cold``
+    the source organisation had none (a newcomer), the target had. Every neighbourhood
+    score is zero for such a source, so this segment shows what attributes and target
+    popularity alone achieve.
+
+For each method, in the same run and on the same pairs:
+
+- ``auc``: positives against ``negatives`` random never-linked pairs per positive,
+  drawn with ``seed`` from the same segment (ties count one half);
+- ``precision_at_10``, ``recall_at_10``, ``mrr``, ``ndcg_at_10``: every source with at
+  least one hidden pair ranks all unlinked targets; macro average over those sources;
+- ``precision_at_100``: share of hidden pairs among the 100 best pairs of the segment.
+
+Ties are broken at random (seeded), so a method that scores most pairs zero is not
+flattered by the order of the rows. The baselines are networkx's classic link-prediction
+scores computed on the training network: ``random``, ``common_neighbours``,
+``adamic_adar``, ``resource_allocation``, ``preferential_attachment`` and
+``adamic_adar+pa`` (the sum of the standardised ``log(1 + AA)`` and ``log(1 + PA)``,
+i.e. the two ranked with equal weight). ``collabnet`` is the recommender with the
+weights asked for (the documented defaults unless ``weights="learned"``); the other
+weighting is scored in the same run as ``collabnet-learned`` or ``collabnet-default``.
+Learned weights see the training years only: features from the network up to
+``train_until − 1``, labels = pairs first linked in ``train_until``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from collabnet.errors import InputError
+from collabnet.recommend import signals
+from collabnet.recommend.model import (
+    Candidates,
+    FeatureSpace,
+    Settings,
+    Weights,
+    build_space,
+    default_weights,
+    learn_weights,
+    sample_non_links,
+)
+from collabnet.recommend.rank import Scorer
+from collabnet.tables import Tables
+
+__all__ = ["METHODS", "auc_score", "evaluate", "ranking_metrics"]
+
+METHODS = (
+    "collabnet",
+    "random",
+    "common_neighbours",
+    "adamic_adar",
+    "resource_allocation",
+    "preferential_attachment",
+    "adamic_adar+pa",
+)
+_CHUNK_CELLS = 3_000_000
+
+
+def evaluate(
+    tables: Tables,
+    *,
+    train_until: int,
+    test_until: int | None = None,
+    candidates: Candidates | None = None,
+    weights: str | Weights = "default",
+    settings: Settings | None = None,
+    seed: int = 0,
+    negatives: int = 20,
+    k: int = 10,
+    global_k: int = 100,
+) -> pd.DataFrame:
+    """Backtest the recommender and the baselines on the years after ``train_until``.
+
+    Parameters
+    ----------
+    tables
+        The whole network, with dated links (or participations).
+    train_until
+        Last year the recommender may see.
+    test_until
+        Last hidden year (default: the last year of the data).
+    candidates
+        Types to pair (default: enterprise × platform, or enterprise × university and
+        institute when the training network has no platform).
+    weights
+        ``"default"`` (documented weights), ``"learned"`` (fitted on the training years
+        only) or a :class:`~collabnet.recommend.model.Weights` object.
+    seed
+        Seed for the sampled non-links and the tie-breaking.
+    negatives
+        Non-links per positive for the AUC.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per method and segment: ``method``, ``segment``, ``auc``,
+        ``precision_at_10``, ``recall_at_10``, ``mrr``, ``ndcg_at_10``,
+        ``precision_at_100`` (with ``k`` and ``global_k`` in the names), ``positives``,
+        ``sources`` (sources ranked), ``negatives``. Warm rows come first, ``collabnet``
+        first within a segment. ``attrs`` holds the weights used and notes.
+
+    Examples
+    --------
+    >>> from collabnet.tables import load_tables
+    >>> table = evaluate(load_tables("data/sample"), train_until=2022)
+    >>> list(table["method"][:3])
+    ['collabnet', 'collabnet-learned', 'random']
+    """
+    years = tables.links["year"].dropna()
+    if len(years) == 0:
+        raise InputError("the links carry no years: a backtest needs dated links")
+    last = int(years.max())
+    test_until = last if test_until is None else int(test_until)
+    if train_until >= test_until:
+        raise InputError(
+            f"--train-until {train_until} must be before --test-until {test_until} "
+            f"(the data's links run {int(years.min())}–{last})"
+        )
+    train = tables.as_of(train_until)
+    candidates = candidates or Candidates.default_for(train)
+    hidden = _hidden_pairs(tables, train, candidates, train_until, test_until)
+    if len(hidden) == 0:
+        raise InputError(
+            f"no new {candidates.source_role}–{candidates.target_role} pairs were first "
+            f"linked in {train_until + 1}–{test_until}: nothing to test"
+        )
+    newcomers = hidden.loc[~hidden["source_known"], ["source", "source_name", "source_type"]]
+    newcomers = newcomers.drop_duplicates("source").set_axis(["id", "name", "type"], axis=1)
+    space = build_space(train, candidates, settings=settings, extra_sources=newcomers)
+    chosen = _weights(weights, train, space, train_until, seed)
+    scorers = [("collabnet", Scorer(space, chosen))]
+    if isinstance(weights, str):
+        # The other weighting too, so that one run shows both.
+        other = "learned" if weights == "default" else "default"
+        alternative = _weights(other, train, space, train_until, seed)
+        if alternative.method == other:
+            scorers.append((f"collabnet-{other}", Scorer(space, alternative)))
+
+    row_of = pd.Series(np.arange(len(space.rows)), index=space.ids[space.rows])
+    col_of = pd.Series(np.arange(len(space.cols)), index=space.ids[space.cols])
+    degree = space.node["degree"].to_numpy()
+    warm_targets = set(space.ids[space.cols[degree[space.cols] > 0]])
+    unscored = int((~hidden["target"].isin(warm_targets)).sum())
+    hidden = hidden[hidden["target"].isin(col_of.index)]
+    r = hidden["source"].map(row_of).to_numpy(dtype=np.int64)
+    c = hidden["target"].map(col_of).to_numpy(dtype=np.int64)
+    already = signals.values_at(space.linked(), r, c) > 0
+    r, c = r[~already], c[~already]
+    truth = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=space.shape)
+    truth.data[:] = 1.0
+
+    warm_rows = np.flatnonzero(degree[space.rows] > 0)
+    warm_cols = np.flatnonzero(degree[space.cols] > 0)
+    cold_rows = np.flatnonzero(degree[space.rows] == 0)
+    methods = _methods(space, scorers, seed)
+
+    results = []
+    for segment, rows in (("warm", warm_rows), ("cold", cold_rows)):
+        segment_truth = _restrict(truth, rows, warm_cols)
+        if segment_truth.nnz == 0:
+            continue
+        results.extend(
+            _score_segment(
+                segment,
+                space,
+                methods,
+                segment_truth,
+                rows,
+                warm_cols,
+                seed,
+                negatives,
+                k,
+                global_k,
+            )
+        )
+    frame = pd.DataFrame(results)
+    frame.attrs["weights"] = chosen.description
+    frame.attrs["train_until"] = train_until
+    frame.attrs["test_until"] = test_until
+    frame.attrs["coefficients"] = chosen.coefficients
+    frame.attrs["notes"] = [
+        *space.notes,
+        f"train: network up to {train_until}; "
+        f"test: pairs first linked {train_until + 1}–{test_until}",
+        f"{unscored} hidden pairs whose target had no link at the cut are not scored",
+    ]
+    return frame
+
+
+def _weights(
+    choice: str | Weights, train: Tables, space: FeatureSpace, train_until: int, seed: int
+) -> Weights:
+    if isinstance(choice, Weights):
+        return choice
+    if choice == "default":
+        return default_weights(space, seed=seed)
+    if choice != "learned":
+        raise InputError(f"weights '{choice}': expected 'learned' or 'default'")
+    learned = learn_weights(
+        train,
+        train_until,
+        space.candidates,
+        settings=space.settings,
+        seed=seed,
+        exclude=space.missing,
+    )
+    if learned is None:
+        fallback = default_weights(space, seed=seed)
+        return replace(
+            fallback,
+            description=f"{fallback.description}; too few new pairs in {train_until} "
+            "to learn weights from",
+        )
+    return learned
+
+
+def _hidden_pairs(
+    tables: Tables, train: Tables, candidates: Candidates, first: int, last: int
+) -> pd.DataFrame:
+    """Candidate-type pairs first linked after ``first`` up to ``last``, oriented."""
+    links = tables.links
+    links = links[links["year"].notna()]
+    earliest = _first_years(links)
+    new = earliest[(earliest["year"] > first) & (earliest["year"] <= last)]
+    everyone = tables.organizations.set_index("id")
+    known = train.organizations.set_index("id")
+    kind = everyone["type"]
+    frames = []
+    for a, b in (("a", "b"), ("b", "a")):
+        source_type = new[a].map(kind)
+        target_type = new[b].map(kind)
+        fits = source_type.isin(candidates.sources) & target_type.isin(candidates.targets)
+        chosen = new[fits.to_numpy()]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "source": chosen[a].to_numpy(),
+                    "target": chosen[b].to_numpy(),
+                    "source_type": chosen[a].map(kind).to_numpy(),
+                    "source_name": chosen[a].map(everyone["name"]).to_numpy(),
+                }
+            )
+        )
+    hidden = pd.concat(frames, ignore_index=True).drop_duplicates(["source", "target"])
+    hidden["source_known"] = hidden["source"].isin(known.index)
+    hidden["target_known"] = hidden["target"].isin(known.index)
+    return hidden.reset_index(drop=True)
+
+
+def _first_years(links: pd.DataFrame) -> pd.DataFrame:
+    source = links["source"].to_numpy(dtype=object)
+    target = links["target"].to_numpy(dtype=object)
+    swap = source.astype(str) > target.astype(str)
+    frame = pd.DataFrame(
+        {
+            "a": np.where(swap, target, source),
+            "b": np.where(swap, source, target),
+            "year": links["year"].to_numpy(dtype="float64", na_value=np.nan),
+        }
+    )
+    return frame.groupby(["a", "b"], sort=False)["year"].min().reset_index()
+
+
+def _restrict(block: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
+    keep_rows = np.zeros(block.shape[0])
+    keep_rows[rows] = 1.0
+    keep_cols = np.zeros(block.shape[1])
+    keep_cols[cols] = 1.0
+    restricted = sp.csr_matrix(sp.diags(keep_rows) @ block @ sp.diags(keep_cols))
+    restricted.eliminate_zeros()
+    return restricted
+
+
+@dataclass
+class _Method:
+    name: str
+    at: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    dense: Callable[[np.ndarray, np.random.Generator], np.ndarray]
+
+
+def _methods(space: FeatureSpace, scorers: list[tuple[str, Scorer]], seed: int) -> list[_Method]:
+    degree = space.node["degree"].to_numpy()
+    row_degree = degree[space.rows]
+    col_degree = degree[space.cols]
+    blocks = space.blocks
+
+    def block_method(name: str) -> _Method:
+        block = blocks[name]
+        return _Method(
+            name,
+            lambda r, c: signals.values_at(block, r, c),
+            lambda rows, _rng: block[rows].toarray(),
+        )
+
+    def pa_at(r: np.ndarray, c: np.ndarray) -> np.ndarray:
+        return row_degree[r] * col_degree[c]
+
+    def pa_dense(rows: np.ndarray, _rng: np.random.Generator) -> np.ndarray:
+        return np.outer(row_degree[rows], col_degree)
+
+    # Standardise log(1+AA) and log(1+PA) over random candidate pairs, then add.
+    sr, sc = space.sample_pairs(20_000, seed)
+    log_aa = np.log1p(signals.values_at(blocks["adamic_adar"], sr, sc))
+    log_pa = np.log1p(pa_at(sr, sc))
+    aa_mean, aa_sd = float(log_aa.mean()), float(log_aa.std()) or 1.0
+    pa_mean, pa_sd = float(log_pa.mean()), float(log_pa.std()) or 1.0
+
+    def combo_at(r: np.ndarray, c: np.ndarray) -> np.ndarray:
+        aa = np.log1p(signals.values_at(blocks["adamic_adar"], r, c))
+        return (aa - aa_mean) / aa_sd + (np.log1p(pa_at(r, c)) - pa_mean) / pa_sd
+
+    def combo_dense(rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        aa = np.log1p(blocks["adamic_adar"][rows].toarray())
+        return (aa - aa_mean) / aa_sd + (np.log1p(pa_dense(rows, rng)) - pa_mean) / pa_sd
+
+    n_cols = space.shape[1]
+    own = [_Method(name, scorer.at, _dense_of(scorer)) for name, scorer in scorers]
+    return [
+        *own,
+        _Method(
+            "random",
+            lambda r, c: np.random.default_rng([seed, 7]).random(len(r)),
+            lambda rows, rng: rng.random((len(rows), n_cols)),
+        ),
+        block_method("common_partners"),
+        block_method("adamic_adar"),
+        block_method("resource_allocation"),
+        _Method("preferential_attachment", pa_at, pa_dense),
+        _Method("adamic_adar+pa", combo_at, combo_dense),
+    ]
+
+
+def _dense_of(scorer: Scorer) -> Callable[[np.ndarray, np.random.Generator], np.ndarray]:
+    def dense(rows: np.ndarray, _rng: np.random.Generator) -> np.ndarray:
+        return scorer.dense(rows)
+
+    return dense
+
+
+def _score_segment(
+    segment: str,
+    space: FeatureSpace,
+    methods: list[_Method],
+    truth: sp.csr_matrix,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    seed: int,
+    negatives: int,
+    k: int,
+    global_k: int,
+) -> list[dict[str, object]]:
+    rng = np.random.default_rng([seed, 1 if segment == "warm" else 2])
+    pr, pc = truth.nonzero()
+    nr, nc = sample_non_links(space, negatives * len(pr), rng, truth, rows=rows, cols=cols)
+    queried = np.flatnonzero(np.diff(truth.indptr) > 0)
+    in_cols = np.zeros(space.shape[1], dtype=bool)
+    in_cols[cols] = True
+    linked = space.linked()
+
+    per_row: dict[str, list[np.ndarray]] = {m.name: [] for m in methods}
+    best: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {m.name: [] for m in methods}
+    chunk = max(1, _CHUNK_CELLS // max(len(cols), 1))
+    query_mask = np.zeros(space.shape[0], dtype=bool)
+    query_mask[queried] = True
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        blocked = linked[part][:, cols].toarray() > 0
+        hits = truth[part][:, cols].toarray() > 0
+        asked = query_mask[part]
+        # One random key per cell breaks ties, the same for every method.
+        tiebreak = np.random.default_rng([seed, 3, start]).random((int(asked.sum()), len(cols)))
+        for number, method in enumerate(methods):
+            method_rng = np.random.default_rng([seed, 11, number, start])
+            scores = method.dense(part, method_rng)[:, cols]
+            scores[blocked] = -np.inf
+            if asked.any():
+                per_row[method.name].append(
+                    ranking_metrics(scores[asked], hits[asked], k, tiebreak=tiebreak)
+                )
+            best[method.name].append(
+                _chunk_best(
+                    scores, hits, global_k, np.random.default_rng([seed, 13, number, start])
+                )
+            )
+
+    results = []
+    for method in methods:
+        auc = auc_score(method.at(pr, pc), method.at(nr, nc))
+        metrics = np.concatenate(per_row[method.name]) if per_row[method.name] else np.zeros((0, 4))
+        mean = metrics.mean(axis=0) if len(metrics) else np.full(4, np.nan)
+        results.append(
+            {
+                "method": method.name if method.name != "common_partners" else "common_neighbours",
+                "segment": segment,
+                "auc": round(float(auc), 4),
+                f"precision_at_{k}": round(float(mean[0]), 4),
+                f"recall_at_{k}": round(float(mean[1]), 4),
+                "mrr": round(float(mean[2]), 4),
+                f"ndcg_at_{k}": round(float(mean[3]), 4),
+                f"precision_at_{global_k}": round(
+                    _global_precision(best[method.name], global_k), 4
+                ),
+                "positives": len(pr),
+                "sources": len(metrics),
+                "negatives": len(nr),
+            }
+        )
+    return results
+
+
+def auc_score(positive: np.ndarray, negative: np.ndarray) -> float:
+    """Probability that a positive outscores a negative (ties count one half)."""
+    if len(positive) == 0 or len(negative) == 0:
+        return float("nan")
+    values = np.concatenate([positive, negative])
+    ranks = pd.Series(values).rank(method="average").to_numpy()
+    n_pos, n_neg = len(positive), len(negative)
+    return float((ranks[:n_pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def ranking_metrics(
+    scores: np.ndarray, hits: np.ndarray, k: int, *, tiebreak: np.ndarray | None = None
+) -> np.ndarray:
+    """Per row: precision@k, recall@k, reciprocal rank of the first hit, nDCG@k.
+
+    ``scores`` and ``hits`` are (rows × items); excluded items score ``-inf`` and are
+    never hits. Equal scores are ordered by ``tiebreak`` (same shape, smaller first), or
+    else by item order. Only the ranks of the hits are computed (items ranked above each
+    hit are counted), which costs one pass over the row per hit instead of a sort.
+    """
+    n_rows, n_items = scores.shape
+    if tiebreak is None:
+        tiebreak = np.broadcast_to(np.arange(n_items, dtype=float), scores.shape)
+    hit_row, hit_item = np.nonzero(hits)
+    ranks = np.empty(len(hit_row))
+    step = max(1, 4_000_000 // max(n_items, 1))
+    for start in range(0, len(hit_row), step):
+        r = hit_row[start : start + step]
+        i = hit_item[start : start + step]
+        own = scores[r, i][:, None]
+        row_scores = scores[r]
+        ahead = (row_scores > own) | ((row_scores == own) & (tiebreak[r] < tiebreak[r, i][:, None]))
+        ranks[start : start + step] = ahead.sum(axis=1) + 1
+    relevant = np.bincount(hit_row, minlength=n_rows).astype(float)
+    in_top = ranks <= k
+    found = np.bincount(hit_row[in_top], minlength=n_rows).astype(float)
+    precision = found / k
+    recall = np.divide(found, relevant, out=np.zeros(n_rows), where=relevant > 0)
+    first = np.full(n_rows, np.inf)
+    np.minimum.at(first, hit_row, ranks)
+    reciprocal = 1.0 / first
+    gains = np.where(in_top, 1.0 / np.log2(ranks + 1.0), 0.0)
+    dcg = np.bincount(hit_row, weights=gains, minlength=n_rows)
+    discount = 1.0 / np.log2(np.arange(2, k + 2))
+    ideal = np.concatenate([[0.0], np.cumsum(discount)])[np.minimum(relevant, k).astype(int)]
+    ndcg = np.divide(dcg, ideal, out=np.zeros(n_rows), where=ideal > 0)
+    return np.column_stack([precision, recall, reciprocal, ndcg])
+
+
+def _chunk_best(
+    scores: np.ndarray, hits: np.ndarray, count: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``count`` best cells of a chunk (ties at the cut drawn at random)."""
+    flat = scores.ravel()
+    valid = np.isfinite(flat)
+    if valid.sum() <= count:
+        chosen = np.flatnonzero(valid)
+    else:
+        cut = np.partition(flat[valid], -count)[-count]
+        above = np.flatnonzero(flat > cut)
+        tied = np.flatnonzero(flat == cut)
+        need = count - len(above)
+        chosen = np.concatenate([above, rng.choice(tied, size=need, replace=False)])
+    return np.column_stack([flat[chosen], rng.random(len(chosen))]), hits.ravel()[chosen]
+
+
+def _global_precision(chunks: list[tuple[np.ndarray, np.ndarray]], count: int) -> float:
+    if not chunks:
+        return float("nan")
+    keys = np.concatenate([c[0] for c in chunks])
+    hits = np.concatenate([c[1] for c in chunks])
+    order = np.lexsort((keys[:, 1], -keys[:, 0]))[:count]
+    return float(hits[order].sum() / count)

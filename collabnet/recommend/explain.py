@@ -1,0 +1,316 @@
+"""Why a pair is recommended: its evidence in words and numbers, in Chinese and English.
+
+Each reason is one string ``"中文 / English"``, built from the same numbers the score
+used: shared partners by name, three-step paths with an example, the industry both
+work in and its coverage gap, the county or country, the platform's load against its
+capacity, capability keywords in common, and how active the partner has been.
+Reasons are ordered by how much their signal added to the pair's score.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from collabnet.recommend.model import FeatureSpace, Weights
+
+__all__ = ["TYPE_WORDS", "explain_pairs", "keywords", "shared_keywords"]
+
+# How each organisation type is named in a reason: Chinese, English (singular, plural).
+TYPE_WORDS: dict[str, tuple[str, str, str]] = {
+    "platform": ("平台", "platform partner", "platform partners"),
+    "enterprise": ("企业", "enterprise partner", "enterprise partners"),
+    "university": ("高校", "university partner", "university partners"),
+    "institute": ("科研院所", "institute partner", "institute partners"),
+    "other": ("其他机构", "other partner", "other partners"),
+}
+_MEASURE = {
+    "platform": "个",
+    "enterprise": "家",
+    "university": "所",
+    "institute": "家",
+    "other": "家",
+}
+_NAMES_SHOWN = 3
+_KEYWORD_SPLIT = re.compile(r"[、，,;；/|\s]+")
+# Reasons are ranked by these features' contributions to the score.
+_REASON_FEATURES = {
+    "shared": ("common_partners", "adamic_adar", "resource_allocation"),
+    "paths": ("paths3",),
+    "industry": ("same_industry",),
+    "gap": ("coverage_gap",),
+    "county": ("same_county",),
+    "country": ("same_country",),
+    "capacity": ("target_capacity_left",),
+    "keywords": ("text_similarity",),
+    "activity": ("target_degree", "target_activity", "target_recent", "target_new_partners"),
+    "idle": ("source_idle_years",),
+}
+
+
+def keywords(text: object) -> list[str]:
+    """Capability keywords of a ``、``-separated text (empty for missing text)."""
+    if not isinstance(text, str):
+        return []
+    return [k for k in (p.strip() for p in _KEYWORD_SPLIT.split(text)) if len(k) >= 2]
+
+
+def shared_keywords(words: list[str], other_words: list[str], other_text: str) -> list[str]:
+    """Keywords of one side found among the other side's keywords or in its text."""
+    found = [w for w in words if w in other_text or any(w in o or o in w for o in other_words)]
+    found += [o for o in other_words if o not in found and any(o in w for w in words)]
+    return list(dict.fromkeys(found))
+
+
+def explain_pairs(
+    space: FeatureSpace,
+    weights: Weights,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    *,
+    max_examples: int = 20_000,
+) -> list[list[str]]:
+    """Bilingual reasons for each block pair ``(rows[i], cols[i])``.
+
+    Parameters
+    ----------
+    space
+        The feature space the pairs were scored in.
+    weights
+        The weights that scored them (to order the reasons by contribution).
+    rows, cols
+        Block positions of the pairs.
+    max_examples
+        Above this many pairs, three-step paths are counted but not illustrated.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    cols = np.asarray(cols, dtype=np.int64)
+    if len(rows) == 0:
+        return []
+    organizations = space.tables.organizations
+    names = organizations["name"].astype(str).to_numpy()
+    types = organizations["type"].astype(str).to_numpy()
+    source = space.rows[rows]
+    target = space.cols[cols]
+    features = space.features_at(rows, cols)
+    contribution = _contributions(features, weights)
+    shared = sp.csr_matrix(space.links[source].multiply(space.links[target]))
+    examples = _path_examples(space, source, target) if len(rows) <= max_examples else None
+    industry_names = _industry_names(space)
+    coverage = (
+        space.coverage.set_index("industry")["coverage_share"]
+        if space.coverage is not None
+        else pd.Series(dtype=float)
+    )
+    industries = organizations["industries"].to_numpy(dtype=object)
+    county = _column(organizations, "county")
+    country = _column(organizations, "country")
+    capabilities = _column(organizations, "capabilities")
+    texts = _source_texts(space)
+    node = space.node
+    co_built = node["co_built"].to_numpy(dtype=float)
+    idle_years = node["idle_years"].to_numpy(dtype=float)
+    last_year = node["last_year"].to_numpy(dtype=float)
+    target_type = types[target]
+    year = space.year
+
+    out: list[list[str]] = []
+    for i in range(len(rows)):
+        s, t = int(source[i]), int(target[i])
+        found: list[tuple[float, str]] = []
+        partners = shared.indices[shared.indptr[i] : shared.indptr[i + 1]]
+        if len(partners):
+            found.append((contribution["shared"][i], _shared_reason(partners, names, types)))
+        paths = float(space.raw_at("paths3", rows[i : i + 1], cols[i : i + 1])[0])
+        if paths > 0:
+            via = examples[i] if examples is not None else None
+            found.append((contribution["paths"][i], _paths_reason(int(paths), via, names)))
+        common = [c for c in _tuple(industries[s]) if c in set(_tuple(industries[t]))]
+        if common:
+            label = "、".join(industry_names.get(c, (c, c))[0] for c in common)
+            label_en = ", ".join(industry_names.get(c, (c, c))[1] for c in common)
+            found.append(
+                (contribution["industry"][i], f"同属{label}产业 / both in industry {label_en}")
+            )
+            for code in common:
+                share = coverage.get(code, np.nan)
+                target_share = space.settings.coverage_target
+                if pd.notna(share) and share < target_share:
+                    zh, en = industry_names.get(code, (code, code))
+                    found.append(
+                        (
+                            contribution["gap"][i],
+                            f"{zh}产业覆盖率{share:.0%}，低于目标{target_share:.0%} / "
+                            f"industry {en} coverage {share:.0%}, below the "
+                            f"{target_share:.0%} target",
+                        )
+                    )
+        if county[s] is not None and county[s] == county[t]:
+            found.append((contribution["county"][i], f"同在{county[s]} / same county {county[s]}"))
+        elif country[s] is not None and country[s] == country[t]:
+            found.append(
+                (contribution["country"][i], f"同在{country[s]} / same country {country[s]}")
+            )
+        if target_type[i] == "platform":
+            load = int(co_built[t])
+            capacity = space.settings.capacity
+            full = "，已满" if load >= capacity else ""
+            full_en = ", full" if load >= capacity else ""
+            found.append(
+                (
+                    contribution["capacity"][i],
+                    f"平台已有{load}个共建研发中心，容量{capacity}{full} / platform has {load} "
+                    f"co-built centre{'s' if load != 1 else ''}, capacity {capacity}{full_en}",
+                )
+            )
+        words = shared_keywords(keywords(capabilities[t]), keywords(capabilities[s]), texts[s])
+        if words:
+            found.append(
+                (
+                    contribution["keywords"][i],
+                    f"能力关键词相同：{'、'.join(words[:5])} / capability keywords in common: "
+                    f"{', '.join(words[:5])}",
+                )
+            )
+        found.append((contribution["activity"][i], _activity_reason(node, t, types[t], year)))
+        idle = float(idle_years[s])
+        if np.isnan(last_year[s]):
+            found.append(
+                (
+                    contribution["idle"][i],
+                    f"{names[s]}尚无合作记录 / {names[s]} has no link on record yet",
+                )
+            )
+        elif year is not None and idle >= 2:
+            found.append(
+                (
+                    contribution["idle"][i],
+                    f"{names[s]}已{int(idle)}年无新合作 / {names[s]} has had no new link for "
+                    f"{int(idle)} years",
+                )
+            )
+        found.sort(key=lambda item: -item[0])
+        out.append([text for _, text in found])
+    return out
+
+
+def _contributions(features: pd.DataFrame, weights: Weights) -> dict[str, np.ndarray]:
+    coefficients, _ = weights.raw()
+    result = {}
+    for reason, names in _REASON_FEATURES.items():
+        total = np.zeros(len(features))
+        for name in names:
+            coef = coefficients.get(name, 0.0)
+            if coef:
+                total += coef * (features[name].to_numpy() - weights.mean.get(name, 0.0))
+        result[reason] = total
+    return result
+
+
+def _shared_reason(partners: np.ndarray, names: np.ndarray, types: np.ndarray) -> str:
+    parts_zh = []
+    parts_en = []
+    for kind, (zh, one, many) in TYPE_WORDS.items():
+        chosen = partners[types[partners] == kind]
+        if len(chosen) == 0:
+            continue
+        shown = [str(names[p]) for p in chosen[:_NAMES_SHOWN]]
+        more = len(chosen) > _NAMES_SHOWN
+        parts_zh.append(
+            f"共同合作{zh}{len(chosen)}{_MEASURE[kind]}：{'、'.join(shown)}{'等' if more else ''}"
+        )
+        noun = one if len(chosen) == 1 else many
+        parts_en.append(f"shares {len(chosen)} {noun}: {', '.join(shown)}{', …' if more else ''}")
+    return "；".join(parts_zh) + " / " + "; ".join(parts_en)
+
+
+def _paths_reason(count: int, via: tuple[int, int] | None, names: np.ndarray) -> str:
+    if via is None:
+        return f"三步合作路径{count}条 / {count} three-step collaboration paths"
+    first, second = (str(names[v]) for v in via)
+    return (
+        f"三步合作路径{count}条（如经{first}→{second}） / {count} three-step collaboration "
+        f"path{'s' if count != 1 else ''} (e.g. via {first} → {second})"
+    )
+
+
+def _activity_reason(node: pd.DataFrame, target: int, kind: str, year: int | None) -> str:
+    zh, _, _ = TYPE_WORDS.get(kind, ("机构", "", ""))
+    degree = int(node["degree"].to_numpy(dtype=float)[target])
+    recent = float(node["recent"].to_numpy(dtype=float)[target])
+    text_zh = f"{zh}有{degree}个合作伙伴"
+    text_en = f"{kind} has {degree} partner{'s' if degree != 1 else ''}"
+    if year is not None and recent > 0:
+        text_zh += f"，{year}年活跃度{recent:g}"
+        text_en += f", activity {recent:g} in {year}"
+    return f"{text_zh} / {text_en}"
+
+
+def _path_examples(
+    space: FeatureSpace, source: np.ndarray, target: np.ndarray
+) -> list[tuple[int, int] | None]:
+    """For each pair one three-step path source → x → y → target, as (x, y), if any."""
+    links = space.links
+    to_second = sp.csr_matrix(links[source] @ links)
+    ends = sp.csr_matrix(to_second.multiply(links[target]))
+    examples: list[tuple[int, int] | None] = []
+    for i in range(len(source)):
+        start, stop = ends.indptr[i], ends.indptr[i + 1]
+        if start == stop:
+            examples.append(None)
+            continue
+        candidates = ends.indices[start:stop]
+        counts = ends.data[start:stop]
+        order = np.lexsort((candidates, -counts))
+        example = None
+        for y in candidates[order]:
+            if y == source[i]:
+                continue
+            middle = np.intersect1d(
+                links.indices[links.indptr[source[i]] : links.indptr[source[i] + 1]],
+                links.indices[links.indptr[y] : links.indptr[y + 1]],
+            )
+            middle = middle[(middle != target[i]) & (middle != y)]
+            if len(middle):
+                example = (int(middle[0]), int(y))
+                break
+        examples.append(example)
+    return examples
+
+
+def _industry_names(space: FeatureSpace) -> dict[str, tuple[str, str]]:
+    table = space.tables.industries
+    return {
+        str(code): (str(zh), str(en))
+        for code, zh, en in zip(table["code"], table["name_zh"], table["name_en"], strict=True)
+    }
+
+
+def _column(frame: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in frame.columns:
+        return np.full(len(frame), None, dtype=object)
+    values = frame[column].astype(object)
+    return values.where(values.notna(), None).to_numpy(dtype=object)
+
+
+def _source_texts(space: FeatureSpace) -> list[str]:
+    """Capabilities and project titles of each organisation (industry names left out)."""
+    organizations = space.tables.organizations
+    capabilities = _column(organizations, "capabilities")
+    texts = ["" if c is None else str(c) for c in capabilities]
+    links = space.tables.links
+    if "title" in links.columns and len(links):
+        titled = links[links["title"].notna()]
+        position = pd.Series(np.arange(len(organizations)), index=organizations["id"].to_numpy())
+        for end in ("source", "target"):
+            for p, title in zip(titled[end].map(position), titled["title"], strict=True):
+                if pd.notna(p):
+                    texts[int(p)] += "、" + str(title)
+    return texts
+
+
+def _tuple(value: object) -> tuple[str, ...]:
+    return value if isinstance(value, tuple) else ()

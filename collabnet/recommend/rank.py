@@ -1,0 +1,417 @@
+"""Scores for a whole candidate block, and each row's best columns, without pair loops.
+
+A linear predictor splits into a part per row, a part per column, a part per group of
+rows with the same industries, county and country (a small dense table), and a sparse
+part. A dense chunk of the block is the sum of the four; the best ``k`` columns of
+every row of a huge block come from the union of the row's sparse entries and its
+group's best columns, which is exact and checked row by row (see :meth:`Scorer.top`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from collabnet.recommend.model import DENSE_CELLS, FEATURES, FeatureSpace, Weights, sigmoid
+
+__all__ = ["Scorer"]
+
+# Up to this many columns, rows are sorted fully (exact tie order); beyond, partitioned.
+_FULL_SORT_COLUMNS = 4096
+# Added to blocked pairs so that they stand out among the sparse entries.
+_BLOCKED = 1e30
+
+
+@dataclass
+class Scorer:
+    """The linear predictor of ``weights`` over ``space``'s block."""
+
+    space: FeatureSpace
+    weights: Weights
+
+    def __post_init__(self) -> None:
+        missing = self.space.missing
+        coefficients, intercept = self.weights.raw()
+        coefficients = {k: v for k, v in coefficients.items() if k not in missing}
+        space = self.space
+        n_rows, n_cols = space.shape
+        row_part = np.full(n_rows, intercept)
+        col_part = np.zeros(n_cols)
+        blocks: list[tuple[float, str]] = []
+        group_tables = np.zeros((space.industry_tables["same_industry"].shape[0], n_cols))
+        self._county_weight = 0.0
+        self._country_weight = 0.0
+        for name, coef in coefficients.items():
+            shape = FEATURES[name].shape
+            if shape == "source":
+                row_part += coef * space.node_vector(name)
+            elif shape == "target":
+                col_part += coef * space.node_vector(name)
+            elif shape == "block":
+                blocks.append((coef, name))
+            elif shape == "industry":
+                group_tables += coef * space.industry_tables[FEATURES[name].raw]
+            elif shape == "county":
+                self._county_weight = coef
+            else:
+                self._country_weight = coef
+        self.row_part = row_part
+        self.col_part = col_part
+        self.sparse = _weighted_sum(space, blocks)
+        self.industry_part = group_tables
+        self._row_county = space.county[space.rows]
+        self._col_county = space.county[space.cols]
+        self._row_country = space.country[space.rows]
+        self._col_country = space.country[space.cols]
+        reference = self.at(*space.sample_pairs(20_000, 1))
+        self._centre = float(reference.mean())
+        self._spread = float(reference.std()) or 1.0
+
+    def score(self, logits: np.ndarray) -> np.ndarray:
+        """Scores in 0–1 for linear predictors.
+
+        Learned weights give the probability that the pair forms within a year. The
+        default weights are not calibrated, so their predictor is first standardised over
+        random candidate pairs: 0.5 is an average pair, 0.95 about two standard
+        deviations better.
+        """
+        logits = np.asarray(logits, dtype=float)
+        if self.weights.method == "learned":
+            return sigmoid(logits)
+        return sigmoid((logits - self._centre) / self._spread)
+
+    def _place(self, rows: np.ndarray) -> np.ndarray:
+        part = np.zeros((len(rows), len(self._col_county)))
+        for weight, row_code, col_code in (
+            (self._county_weight, self._row_county, self._col_county),
+            (self._country_weight, self._row_country, self._col_country),
+        ):
+            if weight == 0.0:
+                continue
+            codes = row_code[rows]
+            part += weight * ((codes[:, None] == col_code[None, :]) & (codes[:, None] >= 0))
+        return part
+
+    def dense(self, rows: np.ndarray) -> np.ndarray:
+        """Linear predictor for block rows ``rows`` × every column."""
+        rows = np.asarray(rows, dtype=np.int64)
+        return (
+            self.row_part[rows, None]
+            + self.col_part[None, :]
+            + self.industry_part[self.space.industry_of_row[rows]]
+            + self._place(rows)
+            + self.sparse[rows].toarray()
+        )
+
+    def at(self, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+        """Linear predictor at block positions ``(r, c)``."""
+        r = np.asarray(r, dtype=np.int64)
+        c = np.asarray(c, dtype=np.int64)
+        value = self.row_part[r] + self.col_part[c]
+        value = value + self.industry_part[self.space.industry_of_row[r], c]
+        for weight, row_code, col_code in (
+            (self._county_weight, self._row_county, self._col_county),
+            (self._country_weight, self._row_country, self._col_country),
+        ):
+            if weight != 0.0:
+                value = value + weight * ((row_code[r] == col_code[c]) & (row_code[r] >= 0))
+        if len(r):
+            value = value + np.asarray(self.sparse[r, c]).ravel()
+        return value
+
+    def top(
+        self,
+        k: int,
+        rows: np.ndarray | None = None,
+        *,
+        closed: np.ndarray | None = None,
+        dense_cells: int = DENSE_CELLS,
+    ) -> pd.DataFrame:
+        """The ``k`` best unlinked columns of each row: ``row``, ``col``, ``logit``, ``rank``.
+
+        ``closed`` (a boolean per column) leaves columns out, e.g. full platforms. Ties go
+        to the earlier column.
+        Blocks up to ``dense_cells`` cells (ten times that when the sparse signals fill
+        a quarter of the block) are scored densely in chunks; bigger ones by groups of
+        rows sharing industries, county and country.
+        """
+        rows = np.arange(self.space.shape[0]) if rows is None else np.asarray(rows, np.int64)
+        blocked = self.space.linked(rows)
+        n_cols = self.space.shape[1]
+        shut = np.zeros(n_cols, dtype=bool) if closed is None else np.asarray(closed, dtype=bool)
+        cells = len(rows) * n_cols
+        # Dense chunks also win when the sparse part already fills much of the block.
+        crowded = self.sparse.nnz >= 0.25 * self.space.shape[0] * n_cols
+        if cells <= dense_cells or (crowded and cells <= 10 * dense_cells):
+            frame = self._top_dense(k, rows, blocked, shut)
+            frame.attrs["dense_rows"] = len(rows)
+            return frame
+        frames = []
+        pending = np.arange(len(rows))
+        depth = 2 * k + 8
+        # Rows whose group list holds fewer than k free columns try a deeper list.
+        while len(pending) and depth < n_cols:
+            found, pending = self._top_grouped(
+                k, rows[pending], blocked[pending], depth, pending, shut
+            )
+            frames.append(found)
+            depth *= 4
+        if len(pending):
+            frames.append(self._top_dense(k, rows[pending], blocked[pending], shut))
+        frame = pd.concat(frames, ignore_index=True)
+        position = np.empty(self.space.shape[0], dtype=np.int64)
+        position[rows] = np.arange(len(rows))
+        order = np.lexsort((frame["rank"].to_numpy(), position[frame["row"].to_numpy()]))
+        frame = frame.iloc[order].reset_index(drop=True)
+        frame.attrs["dense_rows"] = len(pending)
+        return frame
+
+    def _top_dense(
+        self, k: int, rows: np.ndarray, blocked: sp.csr_matrix, closed: np.ndarray
+    ) -> pd.DataFrame:
+        n_cols = self.space.shape[1]
+        chunk = max(1, DENSE_CELLS // max(n_cols, 1) // 4)
+        frames = []
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            scores = self.dense(part)
+            mask = blocked[start : start + chunk].toarray() > 0
+            scores[mask] = -np.inf
+            scores[:, closed] = -np.inf
+            frames.append(_best_columns(scores, part, k))
+        return _finish(frames)
+
+    def _top_grouped(
+        self,
+        k: int,
+        rows: np.ndarray,
+        blocked: sp.csr_matrix,
+        depth: int,
+        index: np.ndarray,
+        closed: np.ndarray,
+    ) -> tuple[pd.DataFrame, np.ndarray]:
+        """Best columns of the rows whose group list (``depth`` long) has k free columns;
+        also returns ``index`` of the other rows."""
+        space = self.space
+        n_cols = space.shape[1]
+        industry = space.industry_of_row[rows]
+        keys = pd.DataFrame(
+            {
+                "industry": industry,
+                "county": self._row_county[rows] if self._county_weight else 0,
+                "country": self._row_country[rows] if self._country_weight else 0,
+            }
+        )
+        group, first = _factorize_rows(keys)
+        group_rows = rows[first]
+        # Away from its sparse entries a row scores its group's table plus a constant.
+        table = (
+            self.col_part[None, :]
+            + self.industry_part[space.industry_of_row[group_rows]]
+            + self._place(group_rows)
+        )
+        table[:, closed] = -np.inf
+        depth = min(n_cols, depth)
+        best = (
+            np.argpartition(-table, depth - 1, axis=1)[:, :depth]
+            if depth < n_cols
+            else (np.tile(np.arange(n_cols), (len(group_rows), 1)))
+        )
+        values = np.take_along_axis(table, best, axis=1)
+        order = np.lexsort((best, -values), axis=1)
+        best = np.take_along_axis(best, order, axis=1)
+        values = np.take_along_axis(values, order, axis=1)
+        table_max = values[:, 0]
+        del table
+
+        sparse = (
+            self.sparse
+            if len(rows) == space.shape[0] and (rows == np.arange(len(rows))).all()
+            else (sp.csr_matrix(self.sparse[rows]))
+        )
+        row_values = self.row_part[rows]
+        group_best = best[group]
+        candidate_rows = np.repeat(np.arange(len(rows)), depth)
+        taken = (np.asarray(sparse[candidate_rows, group_best.ravel()]).ravel() != 0) | (
+            np.asarray(blocked[candidate_rows, group_best.ravel()]).ravel() != 0
+        )
+        free = ~taken.reshape(len(rows), depth) & np.isfinite(values[group])
+        seen = np.cumsum(free, axis=1)
+        enough = seen[:, -1] >= k
+        # The k-th free column of the group list bounds what a sparse pair must beat.
+        kth = np.argmax(seen >= k, axis=1)
+        threshold = np.where(enough, values[group, kth] + row_values, -np.inf)
+
+        # Sparse pairs: only those whose credit can lift them over the threshold, judged
+        # first by a cheap upper bound, then exactly.
+        floor = threshold - row_values - table_max[group]
+        sr = np.repeat(np.arange(len(rows)), np.diff(sparse.indptr))
+        hopeful = sparse.data >= floor[sr]
+        sr = sr[hopeful]
+        sc = sparse.indices[hopeful]
+        credit = sparse.data[hopeful] + self.col_part[sc]
+        ceiling = (
+            row_values
+            + self.industry_part.max(axis=1)[industry]
+            + (max(self._county_weight, 0.0) + max(self._country_weight, 0.0))
+        )
+        hopeful = credit + ceiling[sr] >= threshold[sr]
+        sr, sc, credit = sr[hopeful], sc[hopeful], credit[hopeful]
+        logits = row_values[sr] + credit + self.industry_part[industry[sr], sc]
+        for weight, row_code, col_code in (
+            (self._county_weight, self._row_county[rows], self._col_county),
+            (self._country_weight, self._row_country[rows], self._col_country),
+        ):
+            if weight != 0.0:
+                codes = row_code[sr]
+                logits += weight * ((codes == col_code[sc]) & (codes >= 0))
+        good = (logits >= threshold[sr]) & ~closed[sc]
+        sr, sc, logits = sr[good], sc[good], logits[good]
+        if blocked.nnz:
+            open_pair = np.asarray(blocked[sr, sc]).ravel() == 0
+            sr, sc, logits = sr[open_pair], sc[open_pair], logits[open_pair]
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(sr, minlength=len(rows)))])
+        keep = _segment_top(indptr, logits, k)
+        fr, fd = np.nonzero(free & (seen <= k))
+        pair_rows = np.concatenate([sr[keep], fr])
+        pair_cols = np.concatenate([sc[keep], group_best[fr, fd]])
+        pair_logits = np.concatenate([logits[keep], values[group[fr], fd] + row_values[fr]])
+        chosen, rank = _rank_within_rows(pair_rows, pair_cols, pair_logits, len(rows), k)
+        frame = pd.DataFrame(
+            {
+                "row": rows[pair_rows[chosen]],
+                "col": pair_cols[chosen],
+                "logit": pair_logits[chosen],
+                "rank": rank,
+            }
+        )
+        short = np.flatnonzero(~enough) if depth < n_cols else np.zeros(0, dtype=np.int64)
+        if len(short):
+            frame = frame[~frame["row"].isin(rows[short])]
+        return frame, index[short]
+
+
+def _rank_within_rows(
+    rows: np.ndarray, cols: np.ndarray, logits: np.ndarray, n_rows: int, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of each row's ``k`` best entries (higher logit, then lower column) and
+    their ranks. Rows hold few entries here, so they are sorted side by side in a padded
+    array rather than in one long sort."""
+    counts = np.bincount(rows, minlength=n_rows)
+    width = int(counts.max(initial=0))
+    if width == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if width > 256:
+        order = np.lexsort((cols, -logits, rows))
+        sorted_rows = rows[order]
+        rank = np.arange(len(order)) - np.searchsorted(sorted_rows, sorted_rows, side="left") + 1
+        return order[rank <= k], rank[rank <= k]
+    by_row = np.argsort(rows, kind="stable")
+    slot = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+    position = np.full((n_rows, width), -1, dtype=np.int64)
+    position[rows[by_row], slot] = by_row
+    padded_logits = np.where(position >= 0, logits[position], -np.inf)
+    padded_cols = np.where(position >= 0, cols[position], np.iinfo(np.int64).max)
+    order = np.lexsort((padded_cols, -padded_logits), axis=1)[:, :k]
+    picked = np.take_along_axis(position, order, axis=1)
+    rank = np.tile(np.arange(1, order.shape[1] + 1), (n_rows, 1))
+    valid = picked >= 0
+    return picked[valid], rank[valid]
+
+
+def _segment_top(indptr: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
+    """Mask of the entries at or above the ``k``-th largest value of their CSR row.
+
+    Rows are padded into a few width classes (powers of two) and partitioned together,
+    so the cost stays linear in the number of entries.
+    """
+    counts = np.diff(indptr)
+    keep = np.ones(len(values), dtype=bool)
+    long_rows = np.flatnonzero(counts > k)
+    if len(long_rows) == 0:
+        return keep
+    kth = np.full(len(counts), -np.inf)
+    widths = 1 << np.ceil(np.log2(counts[long_rows])).astype(np.int64)
+    for width in np.unique(widths):
+        chosen = long_rows[widths == width]
+        padded = np.full((len(chosen), int(width)), -np.inf)
+        lengths = counts[chosen]
+        row_index = np.repeat(np.arange(len(chosen)), lengths)
+        offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        source = np.repeat(indptr[chosen], lengths) + offsets
+        padded[row_index, offsets] = values[source]
+        kth[chosen] = np.partition(padded, int(width) - k, axis=1)[:, int(width) - k]
+    owner = np.repeat(np.arange(len(counts)), counts)
+    return values >= kth[owner]
+
+
+def _weighted_sum(space: FeatureSpace, blocks: list[tuple[float, str]]) -> sp.csr_matrix:
+    """Σ coef·feature over sparse features; blocks sharing one sparsity pattern (shared
+    partners, Adamic–Adar, resource allocation) are added on their data arrays."""
+    total: sp.csr_matrix | None = None
+    for coef, name in blocks:
+        block = space.blocks[FEATURES[name].raw]
+        if block.nnz == 0:
+            continue
+        data = coef * (np.log1p(block.data) if FEATURES[name].log else block.data)
+        if total is None:
+            total = sp.csr_matrix((data, block.indices, block.indptr), shape=block.shape)
+        elif total.indptr is block.indptr or (
+            np.array_equal(total.indptr, block.indptr)
+            and np.array_equal(total.indices, block.indices)
+        ):
+            total = sp.csr_matrix(
+                (total.data + data, total.indices, total.indptr), shape=block.shape
+            )
+        else:
+            total = sp.csr_matrix(
+                total + sp.csr_matrix((data, block.indices, block.indptr), shape=block.shape)
+            )
+    if total is None:
+        return sp.csr_matrix(space.shape)
+    return total
+
+
+def _factorize_rows(keys: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Group number of each row of ``keys`` and the position of each group's first row."""
+    combined = pd.MultiIndex.from_frame(keys)
+    group, _ = pd.factorize(combined)
+    first = np.unique(group, return_index=True)[1]
+    return group.astype(np.int64), first
+
+
+def _best_columns(scores: np.ndarray, rows: np.ndarray, k: int) -> pd.DataFrame:
+    n_cols = scores.shape[1]
+    depth = min(k, n_cols)
+    if depth == 0:
+        return pd.DataFrame({"row": [], "col": [], "logit": [], "rank": []})
+    if depth < n_cols and n_cols > _FULL_SORT_COLUMNS:
+        part = np.argpartition(-scores, depth - 1, axis=1)[:, :depth]
+    else:
+        # A full stable sort keeps ties in column order even at the cut.
+        part = np.argsort(-scores, axis=1, kind="stable")[:, :depth]
+    values = np.take_along_axis(scores, part, axis=1)
+    # Best first; ties to the earlier column.
+    order = np.lexsort((part, -values), axis=1)
+    cols = np.take_along_axis(part, order, axis=1)
+    values = np.take_along_axis(values, order, axis=1)
+    frame = pd.DataFrame(
+        {
+            "row": np.repeat(rows, depth),
+            "col": cols.ravel(),
+            "logit": values.ravel(),
+            "rank": np.tile(np.arange(1, depth + 1), len(rows)),
+        }
+    )
+    return frame[np.isfinite(frame["logit"].to_numpy())]
+
+
+def _finish(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    if not frames:
+        return pd.DataFrame({"row": [], "col": [], "logit": [], "rank": []})
+    frame = pd.concat(frames, ignore_index=True)
+    frame["rank"] = frame.groupby("row", sort=False).cumcount() + 1
+    return frame

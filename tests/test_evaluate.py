@@ -1,0 +1,184 @@
+"""The backtest: metrics against hand counts, no peeking at the test years, real data."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from collabnet.cli import main
+from collabnet.errors import InputError
+from collabnet.recommend.evaluate import METHODS, auc_score, evaluate, ranking_metrics
+from collabnet.tables import Tables, load_tables
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_auc_equals_pairwise_comparison(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    positive = rng.integers(0, 5, size=40).astype(float)
+    negative = rng.integers(0, 5, size=70).astype(float)
+    wins = (positive[:, None] > negative[None, :]).sum() + 0.5 * (
+        positive[:, None] == negative[None, :]
+    ).sum()
+    assert auc_score(positive, negative) == pytest.approx(wins / (40 * 70))
+
+
+def test_ranking_metrics_by_hand() -> None:
+    scores = np.array([[0.9, 0.8, 0.7, 0.6, -np.inf], [0.1, 0.5, 0.5, 0.2, 0.3]])
+    hits = np.array([[False, True, False, True, False], [True, False, True, False, False]])
+    tiebreak = np.array([[0, 0, 0, 0, 0], [0.5, 0.9, 0.1, 0.5, 0.5]])
+    metrics = ranking_metrics(scores, hits, k=2, tiebreak=tiebreak)
+    # Row 1: hits at ranks 2 and 4. Row 2: item 2 wins the tie (rank 1), item 0 is last (5).
+    discount = 1 / np.log2([2, 3])
+    expected = [
+        [1 / 2, 1 / 2, 1 / 2, discount[1] / discount.sum()],
+        [1 / 2, 1 / 2, 1.0, discount[0] / discount.sum()],
+    ]
+    np.testing.assert_allclose(metrics, expected)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_ranking_metrics_equal_a_full_sort(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    scores = rng.integers(0, 4, size=(30, 25)).astype(float)
+    hits = rng.random((30, 25)) < 0.15
+    hits[0] = False
+    tiebreak = rng.random((30, 25))
+    got = ranking_metrics(scores, hits, k=5, tiebreak=tiebreak)
+    for row in range(30):
+        order = np.lexsort((tiebreak[row], -scores[row]))
+        ranked = hits[row][order]
+        found = ranked[:5].sum()
+        relevant = ranked.sum()
+        first = np.argmax(ranked) + 1 if relevant else np.inf
+        dcg = sum(1 / np.log2(i + 2) for i in np.flatnonzero(ranked[:5]))
+        ideal = sum(1 / np.log2(i + 2) for i in range(min(relevant, 5)))
+        expected = [
+            found / 5,
+            found / relevant if relevant else 0,
+            1 / first,
+            dcg / ideal if ideal else 0,
+        ]
+        np.testing.assert_allclose(got[row], expected)
+
+
+def _synthetic() -> Tables:
+    from benchmarks.synthetic import make_tables
+
+    return make_tables(2500, 12_000, seed=4)
+
+
+def test_evaluate_reports_every_method_per_segment() -> None:
+    table = evaluate(_synthetic(), train_until=2022)
+    assert list(table.columns[:3]) == ["method", "segment", "auc"]
+    warm = table[table["segment"] == "warm"]
+    assert list(warm["method"]) == ["collabnet", "collabnet-learned", *METHODS[1:]]
+    assert warm["positives"].nunique() == 1
+    assert (warm["negatives"] == 20 * warm["positives"]).all()
+    random = warm.set_index("method").loc["random", "auc"]
+    assert abs(random - 0.5) < 0.05
+
+
+def test_future_links_outside_the_candidates_change_nothing() -> None:
+    tables = _synthetic()
+    organizations = tables.organizations
+    platforms = organizations.loc[organizations["type"] == "platform", "id"].to_numpy()
+    universities = organizations.loc[organizations["type"] == "university", "id"].to_numpy()
+    rng = np.random.default_rng(0)
+    extra = pd.DataFrame(
+        {
+            "source": rng.choice(platforms, 300),
+            "target": rng.choice(universities, 300),
+            "kind": "cooperation",
+            "year": pd.array([2024] * 300, dtype="Int64"),
+            "weight": 5.0,
+            "funding": np.nan,
+        }
+    ).astype(tables.links.dtypes.to_dict())
+    more = dataclasses.replace(tables, links=pd.concat([tables.links, extra], ignore_index=True))
+    before = evaluate(tables, train_until=2022, weights="learned")
+    after = evaluate(more, train_until=2022, weights="learned")
+    pd.testing.assert_frame_equal(before, after)
+
+
+def test_evaluate_on_participations_uses_training_years_only(tmp_path: Path) -> None:
+    rows = []
+    rng = np.random.default_rng(1)
+    companies = [f"C{i}" for i in range(30)]
+    schools = [f"S{i}" for i in range(12)]
+    for project in range(120):
+        year = 2014 + project // 30
+        members = [*rng.choice(companies, 3, replace=False), *rng.choice(schools, 2, replace=False)]
+        rows += [
+            {
+                "rcn": f"R{project}",
+                "pic": m,
+                "type": "PRC" if m[0] == "C" else "HES",
+                "start_year": year,
+            }
+            for m in members
+        ]
+    frame = pd.DataFrame(rows)
+    frame.to_csv(tmp_path / "participations.csv", index=False)
+    tables = load_tables(tmp_path / "participations.csv")
+    # Later projects of companies with other organisations only: no candidate pair.
+    later = pd.DataFrame(
+        [
+            {"rcn": f"X{i}", "pic": p, "type": t, "start_year": 2017}
+            for i in range(5)
+            for p, t in (("C1", "PRC"), (f"O{i}", "OTH"))
+        ]
+    )
+    pd.concat([frame, later]).to_csv(tmp_path / "more.csv", index=False)
+    more = load_tables(tmp_path / "more.csv")
+    before = evaluate(tables, train_until=2015, test_until=2017, weights="learned")
+    after = evaluate(more, train_until=2015, test_until=2017, weights="learned")
+    pd.testing.assert_frame_equal(before, after)
+
+
+def test_evaluate_needs_years_after_the_cut() -> None:
+    with pytest.raises(InputError, match="--train-until 2024 must be before --test-until 2024"):
+        evaluate(_synthetic(), train_until=2024)
+
+
+def test_cli_evaluate_on_the_sample(sample_dir: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["evaluate", str(sample_dir), "--train-until", "2022", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.stdout)
+    assert [r["method"] for r in records][:2] == ["collabnet", "collabnet-learned"]
+    assert {r["segment"] for r in records} == {"warm"}
+    assert {"auc", "precision_at_10", "recall_at_10", "mrr", "ndcg_at_10"} <= set(records[0])
+
+
+@pytest.mark.slow
+def test_cordis_backtest_beats_every_baseline(cordis_dir: Path) -> None:
+    """The acceptance command on the real Horizon 2020 data (about 35 s)."""
+    result = CliRunner().invoke(
+        main,
+        [
+            "evaluate",
+            "--participations",
+            str(cordis_dir / "participations-2014-2017.csv.gz"),
+            "--train-until",
+            "2015",
+            "--test-until",
+            "2017",
+            "--format",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    records = {r["method"]: r for r in json.loads(result.stdout)}
+    ours = records.pop("collabnet")
+    records.pop("collabnet-learned")
+    assert set(records) == set(METHODS[1:])
+    for baseline in records.values():
+        assert ours["auc"] > baseline["auc"]
+        assert ours["precision_at_10"] > baseline["precision_at_10"]

@@ -1,0 +1,311 @@
+"""Recommendations and their explanations on a hand-built network, and block scoring."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from collabnet.cli import main
+from collabnet.errors import InputError, NotFoundError
+from collabnet.graph import build_graph
+from collabnet.recommend import Candidates, Settings, recommend
+from collabnet.recommend.model import (
+    FEATURES,
+    build_space,
+    default_weights,
+    fit_logistic,
+    learn_weights,
+    resolve_weights,
+)
+from collabnet.recommend.rank import Scorer
+from collabnet.tables import Tables, load_tables
+
+ORGANIZATIONS = """id,name,type,industries,county,leading,capabilities
+E1,恒达阀门有限公司,enterprise,pumps_valves,瑞安市,true,密封、阀门
+E2,智造电气有限公司,enterprise,electrical,乐清市,true,断路器
+E3,瑞安泵业有限公司,enterprise,pumps_valves,瑞安市,false,
+P1,温州泵阀研究院,platform,pumps_valves,瑞安市,,密封、流体仿真
+P2,温州电气研究院,platform,electrical,乐清市,,断路器、配电
+P3,温州数字研究院,platform,digital_economy,鹿城区,,工业互联网
+U1,浙江大学,university,,,,
+U2,温州大学,university,,鹿城区,,
+I1,中科院温州所,institute,,,,
+"""
+LINKS = """source,target,kind,year
+E1,U1,joint_project,2022
+E1,U2,joint_project,2022
+E1,I1,joint_project,2023
+P1,U1,cooperation,2021
+P1,U2,cooperation,2021
+P1,I1,cooperation,2022
+P2,U1,cooperation,2021
+E2,P2,co_built_centre,2022
+E3,P1,co_built_centre,2023
+E2,U2,joint_project,2023
+"""
+
+
+@pytest.fixture
+def hand(tmp_path: Path) -> Tables:
+    """3 enterprises, 3 platforms, 2 universities, 1 institute; E1 shares U1, U2, I1 with P1."""
+    (tmp_path / "organizations.csv").write_text(ORGANIZATIONS, encoding="utf-8")
+    (tmp_path / "links.csv").write_text(LINKS, encoding="utf-8")
+    return load_tables(tmp_path)
+
+
+def _row(frame: pd.DataFrame, platform: str) -> pd.Series:
+    return frame.set_index("platform_id").loc[platform]
+
+
+def test_explanations_name_the_shared_partners(hand: Tables) -> None:
+    best = recommend(hand, enterprise="E1", top=3)
+    assert set(best["platform_id"]) == {"P1", "P2", "P3"}
+    reasons = _row(best, "P1")["reasons"]
+    shared = next(r for r in reasons if r.startswith("共同合作"))
+    assert shared == (
+        "共同合作高校2所：浙江大学、温州大学；共同合作科研院所1家：中科院温州所 / "
+        "shares 2 university partners: 浙江大学, 温州大学; shares 1 institute partner: 中科院温州所"
+    )
+    assert "同在瑞安市 / same county 瑞安市" in reasons
+    assert "同属泵阀产业 / both in industry Pumps and valves" in reasons
+    assert (
+        "泵阀产业覆盖率0%，低于目标50% / "
+        "industry Pumps and valves coverage 0%, below the 50% target" in reasons
+    )
+    assert "平台已有1个共建研发中心，容量5 / platform has 1 co-built centre, capacity 5" in reasons
+    assert any(r.startswith("能力关键词相同：密封") for r in reasons)
+    p2 = _row(best, "P2")["reasons"]
+    assert "共同合作高校1所：浙江大学 / shares 1 university partner: 浙江大学" in p2
+    assert not any(r.startswith("共同合作") for r in _row(best, "P3")["reasons"])
+
+
+def test_numeric_signals_match_networkx(hand: Tables) -> None:
+    best = recommend(hand, enterprise="E1", top=3).set_index("platform_id")
+    graph = build_graph(hand)
+    for platform in ("P1", "P2", "P3"):
+        shared = len(list(nx.common_neighbors(graph, "E1", platform)))
+        ((_, _, adamic_adar),) = nx.adamic_adar_index(graph, [("E1", platform)])
+        paths = [p for p in nx.all_simple_paths(graph, "E1", platform, cutoff=3) if len(p) == 4]
+        assert best.loc[platform, "common_partners"] == shared
+        assert best.loc[platform, "adamic_adar"] == pytest.approx(adamic_adar, abs=1e-6)
+        assert best.loc[platform, "paths3"] == len(paths)
+        assert best.loc[platform, "katz"] == pytest.approx(0.05 * shared + 0.0025 * len(paths))
+    assert best.loc["P1", "same_county"] == 1.0
+    assert best.loc["P1", "co_built"] == 1
+
+
+def test_best_platform_first_and_linked_platforms_left_out(hand: Tables) -> None:
+    best = recommend(hand, enterprise="E1", top=3)
+    assert best["platform_id"].iat[0] == "P1"
+    assert list(best["rank"]) == [1, 2, 3]
+    assert best["score"].is_monotonic_decreasing
+    assert "P2" not in set(recommend(hand, enterprise="E2", top=3)["platform_id"])
+
+
+def test_platform_query_ranks_enterprises(hand: Tables) -> None:
+    best = recommend(hand, platform="温州泵阀研究院", top=5)
+    assert list(best.columns[:4]) == [
+        "platform_id",
+        "platform_name",
+        "enterprise_id",
+        "enterprise_name",
+    ]
+    assert set(best["enterprise_id"]) == {"E1", "E2"}  # E3 already has a centre with P1
+    assert best["enterprise_id"].iat[0] == "E1"
+
+
+def test_university_query_ranks_platforms_to_co_found(hand: Tables) -> None:
+    best = recommend(hand, university="温州大学", top=5)
+    assert list(best.columns[:4]) == [
+        "university_id",
+        "university_name",
+        "platform_id",
+        "platform_name",
+    ]
+    assert set(best["platform_id"]) == {"P2", "P3"}
+
+
+def test_unknown_name_gets_suggestions(hand: Tables) -> None:
+    with pytest.raises(NotFoundError, match="did you mean: 恒达阀门有限公司"):
+        recommend(hand, enterprise="恒达阀")
+
+
+def test_wrong_type_is_refused(hand: Tables) -> None:
+    with pytest.raises(
+        InputError, match=r"'U1' \(U1\) is a university, not enterprise; use --university"
+    ):
+        recommend(hand, enterprise="U1")
+    with pytest.raises(InputError, match="at most one of"):
+        recommend(hand, enterprise="E1", platform="P1")
+
+
+def test_every_enterprise_gets_its_top(hand: Tables) -> None:
+    best = recommend(hand, top=2)
+    assert best.groupby("enterprise_id").size().to_dict() == {"E1": 2, "E2": 2, "E3": 2}
+
+
+def test_candidates_without_platforms(hand: Tables) -> None:
+    best = recommend(hand, enterprise="E2", candidates="enterprise:university,institute")
+    assert set(best["partner_id"]) == {"U1", "I1"}
+
+
+@pytest.mark.parametrize("text", ["enterprise", "enterprise:robot", ":platform"])
+def test_bad_candidates_are_refused(text: str) -> None:
+    with pytest.raises(InputError, match="candidates"):
+        Candidates.parse(text)
+
+
+def _synthetic(seed: int, links: int = 24_000) -> Tables:
+    from benchmarks.synthetic import make_tables
+
+    return make_tables(3000, links, seed=seed)
+
+
+@pytest.mark.parametrize("links", [6_000, 24_000])
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("weights", ["default", "learned"])
+def test_grouped_top_equals_dense_top(seed: int, weights: str, links: int) -> None:
+    space = build_space(_synthetic(seed, links))
+    scorer = Scorer(space, resolve_weights(weights, space))
+    dense = scorer.top(10, dense_cells=10**12)
+    grouped = scorer.top(10, dense_cells=0)
+    if links == 6_000:
+        # Sparse enough that almost every row is served by its group's list.
+        assert grouped.attrs["dense_rows"] < 0.01 * space.shape[0]
+    pd.testing.assert_frame_equal(
+        dense.reset_index(drop=True), grouped.reset_index(drop=True), check_exact=False, rtol=1e-12
+    )
+
+
+@pytest.mark.parametrize("links", [6_000, 24_000])
+def test_closed_columns_are_left_out_the_same_way(links: int) -> None:
+    space = build_space(_synthetic(2, links))
+    scorer = Scorer(space, resolve_weights("default", space))
+    closed = np.zeros(space.shape[1], dtype=bool)
+    closed[::3] = True
+    dense = scorer.top(10, closed=closed, dense_cells=10**12)
+    grouped = scorer.top(10, closed=closed, dense_cells=0)
+    assert not closed[grouped["col"].to_numpy()].any()
+    pd.testing.assert_frame_equal(
+        dense.reset_index(drop=True), grouped.reset_index(drop=True), check_exact=False, rtol=1e-12
+    )
+
+
+def test_block_scores_equal_pair_scores(hand: Tables) -> None:
+    space = build_space(hand)
+    scorer = Scorer(space, default_weights(space))
+    rows = np.arange(space.shape[0])
+    dense = scorer.dense(rows)
+    r, c = np.meshgrid(rows, np.arange(space.shape[1]), indexing="ij")
+    np.testing.assert_allclose(dense, scorer.at(r.ravel(), c.ravel()).reshape(dense.shape))
+
+
+def test_scores_do_not_depend_on_the_query(hand: Tables) -> None:
+    one = recommend(hand, enterprise="E1", top=3)
+    every = recommend(hand, top=3)
+    merged = one.merge(every, on=["enterprise_id", "platform_id"], suffixes=("", "_all"))
+    np.testing.assert_allclose(merged["score"], merged["score_all"])
+
+
+def test_capacity_setting_changes_the_load_signal(hand: Tables) -> None:
+    space = build_space(hand, settings=Settings(capacity=1))
+    left = space.node["capacity_left"].to_numpy()[space.cols]
+    assert list(left) == [0.0, 0.0, 1.0]
+
+
+def test_fit_logistic_reaches_the_optimum() -> None:
+    rng = np.random.default_rng(0)
+    features = rng.normal(size=(400, 3))
+    labels = (features @ [1.5, -1.0, 0.0] + rng.normal(size=400) > 0).astype(float)
+    coef, intercept = fit_logistic(features, labels, l2=1.0)
+    # Newton's method on the same objective, written out independently.
+    theta = np.zeros(4)
+    design = np.column_stack([features, np.ones(400)])
+    penalty = np.diag([1.0, 1.0, 1.0, 0.0])
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-design @ theta))
+        gradient = design.T @ (p - labels) + penalty @ theta
+        hessian = design.T @ (design * (p * (1 - p))[:, None]) + penalty
+        theta -= np.linalg.solve(hessian, gradient)
+    np.testing.assert_allclose(np.append(coef, intercept), theta, atol=1e-4)
+
+
+def test_learned_weights_find_the_signal_that_made_the_links() -> None:
+    # New pairs in 2024 all share partners; random pairs rarely do.
+    tables = _synthetic(3)
+    links = tables.links
+    space = build_space(tables.as_of(2023))
+    shared = space.blocks["common_partners"].tocoo()
+    rng = np.random.default_rng(0)
+    pick = rng.choice(shared.nnz, size=300, replace=False)
+    ids = space.ids
+    fresh = pd.DataFrame(
+        {
+            "source": ids[space.rows[shared.row[pick]]],
+            "target": ids[space.cols[shared.col[pick]]],
+            "kind": "co_built_centre",
+            "year": pd.array([2024] * 300, dtype="Int64"),
+            "weight": 1.0,
+            "funding": np.nan,
+        }
+    )
+    old = links[links["year"] <= 2023]
+    changed = Tables(
+        organizations=tables.organizations,
+        links=pd.concat([old, fresh], ignore_index=True).astype(links.dtypes.to_dict()),
+        industries=tables.industries,
+    )
+    weights = learn_weights(changed, 2024)
+    assert weights is not None
+    assert weights.coefficients["common_partners"] > 0.5
+    assert weights.coefficients["common_partners"] == max(weights.coefficients.values())
+
+
+def test_learned_falls_back_to_default_without_history(hand: Tables) -> None:
+    space = build_space(hand)
+    weights = resolve_weights("learned", space)
+    assert weights.method == "default"
+    assert "fewer than 5 new pairs in 2023" in weights.description
+
+
+def test_every_feature_has_a_default_weight() -> None:
+    from collabnet.recommend.model import DEFAULT_WEIGHTS
+
+    assert set(DEFAULT_WEIGHTS) == set(FEATURES)
+
+
+def test_cli_recommend_json_on_the_sample(sample_dir: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["recommend", str(sample_dir), "--enterprise", "E004", "--top", "3", "--format", "json"],
+    )
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.stdout)
+    assert len(records) == 3
+    for record in records:
+        assert {"platform_id", "platform_name", "score", "reasons"} <= set(record)
+        assert all(" / " in reason for reason in record["reasons"])
+
+
+def test_cli_unknown_enterprise_exits_1_with_suggestions(sample_dir: Path) -> None:
+    names = pd.read_csv(sample_dir / "organizations.csv")
+    name = names.loc[names["id"] == "E004", "name"].iat[0]
+    query = name[3:9]
+    result = CliRunner().invoke(main, ["recommend", str(sample_dir), "--enterprise", query])
+    assert result.exit_code == 1
+    assert (
+        f"Error: no organisation with id or name '{query}'; did you mean: {name}" in result.output
+    )
+
+
+def test_cli_help_lists_the_recommendation_commands() -> None:
+    for command in ("recommend", "plan", "match-demands", "evaluate"):
+        result = CliRunner().invoke(main, [command, "--help"])
+        assert result.exit_code == 0
+        assert "Usage" in result.output

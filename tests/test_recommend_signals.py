@@ -1,0 +1,179 @@
+"""Pair signals against networkx's link-prediction functions and hand counts."""
+
+from __future__ import annotations
+
+import itertools
+
+import networkx as nx
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from collabnet.recommend import signals
+
+
+def _random_graph(seed: int, n: int = 60, p: float = 0.08) -> tuple[nx.Graph, sp.csr_matrix]:
+    graph = nx.gnp_random_graph(n, p, seed=seed)
+    matrix = signals.binary_links(nx.to_scipy_sparse_array(graph, nodelist=range(n), format="csr"))
+    return graph, matrix
+
+
+def _blocks(seed: int) -> tuple[nx.Graph, sp.csr_matrix, np.ndarray, np.ndarray]:
+    graph, matrix = _random_graph(seed)
+    rng = np.random.default_rng(seed)
+    nodes = rng.permutation(graph.number_of_nodes())
+    return graph, matrix, np.sort(nodes[:25]), np.sort(nodes[25:45])
+
+
+NX_FUNCTIONS = {
+    "adamic_adar": nx.adamic_adar_index,
+    "resource_allocation": nx.resource_allocation_index,
+    "jaccard": nx.jaccard_coefficient,
+    "preferential_attachment": nx.preferential_attachment,
+}
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+@pytest.mark.parametrize("method", sorted(NX_FUNCTIONS))
+def test_block_scores_equal_networkx(seed: int, method: str) -> None:
+    graph, matrix, rows, cols = _blocks(seed)
+    pairs = list(itertools.product(rows.tolist(), cols.tolist()))
+    pairs = [(u, v) for u, v in pairs if u != v]
+    expected = {(u, v): s for u, v, s in NX_FUNCTIONS[method](graph, pairs)}
+    function = getattr(signals, method)
+    block = function(matrix, rows, cols)
+    dense = block if isinstance(block, np.ndarray) else block.toarray()
+    position = {node: i for i, node in enumerate(rows)}, {node: j for j, node in enumerate(cols)}
+    for (u, v), value in expected.items():
+        assert dense[position[0][u], position[1][v]] == pytest.approx(value, abs=1e-12, rel=0)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_common_neighbours_equal_networkx(seed: int) -> None:
+    graph, matrix, rows, cols = _blocks(seed)
+    block = signals.common_neighbours(matrix, rows, cols).toarray()
+    for i, u in enumerate(rows):
+        for j, v in enumerate(cols):
+            if u != v:
+                assert block[i, j] == len(list(nx.common_neighbors(graph, u, v)))
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+@pytest.mark.parametrize(
+    "method",
+    [
+        "common_neighbours",
+        "adamic_adar",
+        "resource_allocation",
+        "jaccard",
+        "preferential_attachment",
+    ],
+)
+def test_pair_scores_equal_networkx(seed: int, method: str) -> None:
+    graph, matrix = _random_graph(seed)
+    rng = np.random.default_rng(seed)
+    u = rng.integers(0, 60, size=300)
+    v = rng.integers(0, 60, size=300)
+    keep = u != v
+    u, v = u[keep], v[keep]
+    got = signals.pair_scores(matrix, u, v, method)
+    if method == "common_neighbours":
+        expected = [len(list(nx.common_neighbors(graph, a, b))) for a, b in zip(u, v, strict=True)]
+    else:
+        expected = [
+            s
+            for _, _, s in NX_FUNCTIONS[method](
+                graph, list(zip(u.tolist(), v.tolist(), strict=True))
+            )
+        ]
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+
+
+def test_neighbourhood_scores_share_one_pattern() -> None:
+    _, matrix, rows, cols = _blocks(7)
+    shared, adamic_adar, resource = signals.neighbourhood_scores(matrix, rows, cols)
+    for other in (adamic_adar, resource):
+        np.testing.assert_array_equal(shared.indptr, other.indptr)
+        np.testing.assert_array_equal(shared.indices, other.indices)
+    np.testing.assert_allclose(
+        adamic_adar.toarray(), signals.adamic_adar(matrix, rows, cols).toarray()
+    )
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_paths3_counts_simple_paths_for_unlinked_pairs(seed: int) -> None:
+    graph, matrix, rows, cols = _blocks(seed)
+    block = signals.paths3(matrix, rows, cols).toarray()
+    for i, u in enumerate(rows):
+        for j, v in enumerate(cols):
+            if u == v or graph.has_edge(u, v):
+                continue
+            paths = [p for p in nx.all_simple_paths(graph, u, v, cutoff=3) if len(p) == 4]
+            assert block[i, j] == len(paths)
+
+
+def test_paths3_work_bounds_the_product() -> None:
+    _, matrix, rows, cols = _blocks(3)
+    assert signals.paths3_work(matrix, rows, cols) >= signals.paths3(matrix, rows, cols).nnz
+
+
+def test_katz_adds_two_and_three_step_walks() -> None:
+    np.testing.assert_allclose(
+        signals.katz(np.array([2.0, 0.0]), np.array([4.0, 10.0]), beta=0.1), [0.24, 0.1]
+    )
+
+
+def test_pair_scores_rejects_unknown_method() -> None:
+    _, matrix = _random_graph(0)
+    with pytest.raises(ValueError, match="unknown method 'katz'"):
+        signals.pair_scores(matrix, np.array([0]), np.array([1]), "katz")
+
+
+def _reference_tfidf_cosine(texts: list[str]) -> np.ndarray:
+    """The documented TF-IDF by hand: bigrams and trigrams within 、-separated keywords,
+    smooth idf log((1 + n) / (1 + df)) + 1, cosine of the weighted counts."""
+    documents = []
+    for text in texts:
+        grams: dict[str, int] = {}
+        for word in filter(None, text.split("、")):
+            pieces = (
+                [word]
+                if len(word) < 2
+                else [word[i : i + size] for size in (2, 3) for i in range(len(word) - size + 1)]
+            )
+            for piece in pieces:
+                grams[piece] = grams.get(piece, 0) + 1
+        documents.append(grams)
+    n = len(texts)
+    frequency: dict[str, int] = {}
+    for grams in documents:
+        for gram in grams:
+            frequency[gram] = frequency.get(gram, 0) + 1
+    weighted = [
+        {g: c * (np.log((1 + n) / (1 + frequency[g])) + 1) for g, c in grams.items()}
+        for grams in documents
+    ]
+    result = np.zeros((n, n))
+    for i, a in enumerate(weighted):
+        for j, b in enumerate(weighted):
+            dot = sum(v * b.get(g, 0.0) for g, v in a.items())
+            norm = np.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+            result[i, j] = dot / norm if norm else 0.0
+    return result
+
+
+def test_chinese_ngram_tfidf_equals_a_hand_computed_reference() -> None:
+    texts = ["密封、流体仿真", "机械密封、流体", "人工智能、工业互联网", "", "阀"]
+    vectors = signals.char_ngram_tfidf(texts)
+    similarity = (vectors @ vectors.T).toarray()
+    np.testing.assert_allclose(similarity, _reference_tfidf_cosine(texts), atol=1e-12)
+    assert similarity[0, 1] > 0
+    assert similarity[0, 2] == 0.0
+
+
+def test_text_similarity_drops_values_below_the_floor() -> None:
+    vectors = signals.char_ngram_tfidf(["密封件", "密封", "智能制造"])
+    block = signals.text_similarity(vectors[:1], vectors[1:], floor=0.0).toarray()
+    floored = signals.text_similarity(vectors[:1], vectors[1:], floor=0.99).toarray()
+    assert block[0, 0] > 0
+    assert floored.sum() == 0.0
