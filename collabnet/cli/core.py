@@ -18,6 +18,7 @@ from collabnet.cli._app import (
 )
 from collabnet.errors import ValidationError
 from collabnet.network import Network
+from collabnet.outputs.page import write_page
 from collabnet.sample import sample_path
 
 
@@ -61,7 +62,14 @@ def duplicates(network: Network, fmt: str, output: Path | None) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
-def demo(fmt: str) -> None:
+@click.option(
+    "--page",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("out/demo/network.html"),
+    show_default=True,
+    help="Where to write the interactive network page.",
+)
+def demo(fmt: str, page: Path) -> None:
     """Load the bundled synthetic Wenzhou sample and print what collabnet finds in it."""
     network = open_network(data=sample_path())
     hubs = network.centrality().head(5)[["id", "name", "type", "degree", "pagerank", "betweenness"]]
@@ -72,6 +80,8 @@ def demo(fmt: str) -> None:
     pairings = network.recommend(enterprise=str(unpaired.iat[0]), top=3)[
         ["enterprise_name", "platform_name", "score", "reasons"]
     ]
+    page.parent.mkdir(parents=True, exist_ok=True)
+    write_page(network, page)
     if fmt == "json":
         emit(
             {
@@ -80,6 +90,7 @@ def demo(fmt: str) -> None:
                 "brokers": brokers,
                 "gaps": gaps,
                 "pairings": pairings,
+                "page": str(page),
             },
             fmt,
             None,
@@ -95,3 +106,4 @@ def demo(fmt: str) -> None:
         None,
         title="3 recommended platforms for a leading enterprise (龙头企业+创新平台)",
     )
+    click.echo(f"interactive network page: {page} (open it in a browser; works offline)")
