@@ -11,6 +11,7 @@ from typing import Any
 import click
 import pandas as pd
 
+from collabnet.cli._connection import BACKEND_OPTIONS, backend_options, open_database
 from collabnet.errors import CollabnetError, Problem, ValidationError
 from collabnet.network import Network, load
 from collabnet.outputs.text import FORMATS, render
@@ -115,7 +116,9 @@ def files_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """DATA, the input-file options, ``--lenient`` and ``--rejects``; passes ``network``."""
+    """DATA, the input-file options, ``--lenient``, ``--rejects`` and ``--backend`` with
+    the connection options; passes ``network`` (read from the database with
+    ``--backend neo4j``)."""
 
     @files_options
     @click.option("--lenient", is_flag=True, help="Drop bad rows (reported) instead of stopping.")
@@ -124,10 +127,17 @@ def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
         type=click.Path(dir_okay=False, path_type=Path),
         help="Write dropped rows and reasons to this CSV.",
     )
+    @backend_options
     @functools.wraps(command)
     def wrapper(**kwargs: Any) -> Any:
         options = {k: kwargs.pop(k) for k in (*_FILE_OPTIONS, "lenient", "rejects")}
-        kwargs["network"] = open_network(**options, as_of=kwargs.get("as_of"))
+        connection = {k: kwargs.pop(k) for k in BACKEND_OPTIONS}
+        if connection.pop("backend") == "neo4j":
+            kwargs["network"] = open_database(
+                files=options, as_of=kwargs.get("as_of"), **connection
+            )
+        else:
+            kwargs["network"] = open_network(**options, as_of=kwargs.get("as_of"))
         return command(**kwargs)
 
     return wrapper

@@ -1,0 +1,196 @@
+"""Time ``Neo4jBackend.push``: byte-budgeted UNWIND batches against one row per statement.
+
+    python benchmarks/bench_neo4j_push.py [--size S|M|L] [--single-rows 5000]
+    python benchmarks/bench_neo4j_push.py --orgs 2000 --links 20000     # any size
+
+Sizes as in the other benchmarks (:func:`synthetic.make_tables`): S = 2,000
+organisations / 20,000 links, M = 20,000 / 200,000 (default), L = 200,000 / 2,000,000.
+
+Without ``--uri`` it starts its own FalkorDB (``collabnet.backends.falkordb_server``) in
+a temporary folder and stops it afterwards; FalkorDB's Bolt port listens on every
+interface, so run it where only loopback exists, e.g.::
+
+    unshare -n sh -c 'ip link set lo up && .venv/bin/python benchmarks/bench_neo4j_push.py'
+
+With ``--uri`` (and NEO4J_USER / NEO4J_PASSWORD) it measures a Neo4j of yours instead;
+everything collabnet stored there is deleted first.
+
+Reported, in one run:
+
+1. the whole network pushed in batches: seconds and rows per second per phase, and the
+   time to pull it back;
+2. the first ``--single-rows`` links pushed again into an empty database, once with one
+   row per statement (``batch_rows=1``) and once batched, and the ratio of their rates;
+3. how the links rate grows with rows per statement, on the same links.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic import make_tables
+
+from collabnet.backends.falkordb_server import FalkorDBServer
+from collabnet.backends.neo4j import Neo4jBackend, PushProgress
+from collabnet.tables import Tables
+
+SIZES = {"S": (2_000, 20_000), "M": (20_000, 200_000), "L": (200_000, 2_000_000)}
+
+
+class PhaseClock:
+    """Seconds and rows per push phase, from the progress callback."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.last = self.started
+        self.phases: dict[str, list[float]] = {}
+
+    def __call__(self, step: PushProgress) -> None:
+        now = time.perf_counter()
+        seconds = self.phases.get(step.phase, [0.0, 0, 0])[0]
+        self.phases[step.phase] = [seconds + now - self.last, step.rows_done, step.batch]
+        self.last = now
+
+    def rate(self, phase: str) -> float:
+        seconds, rows, _ = self.phases[phase]
+        return rows / seconds if seconds else float("nan")
+
+
+def first_links(tables: Tables, count: int) -> Tables:
+    """The first ``count`` links and the organisations they join."""
+    links = tables.links.head(count).reset_index(drop=True)
+    used = set(links["source"]) | set(links["target"])
+    organizations = tables.organizations[tables.organizations["id"].isin(used)]
+    return replace(tables, organizations=organizations.reset_index(drop=True), links=links)
+
+
+def push(backend: Neo4jBackend, tables: Tables, batch_rows: int | None = None) -> PhaseClock:
+    backend.drop()
+    clock = PhaseClock()
+    backend.push(tables, progress=clock, batch_rows=batch_rows)
+    return clock
+
+
+def loopback_only() -> bool:
+    return all(name == "lo" for _, name in socket.if_nameindex())
+
+
+def run(args: argparse.Namespace, backend: Neo4jBackend) -> None:
+    organizations, links = (args.orgs, args.links) if args.orgs else SIZES[args.size]
+    started = time.perf_counter()
+    tables = make_tables(organizations, links, seed=0)
+    print(
+        f"network: {organizations:,} organisations, {links:,} links "
+        f"(made in {time.perf_counter() - started:.1f} s)"
+    )
+    print(
+        f"server: {backend.agent}, dialect {backend.dialect.name} "
+        f"({backend.dialect.statement_bytes:,} bytes per statement, "
+        f"at most {backend.dialect.max_rows:,} rows per batch)"
+    )
+
+    full = push(backend, tables)
+    rows = []
+    for phase, (seconds, done, batches) in full.phases.items():
+        # The first phase's clock also runs while every row is encoded and batched.
+        label = "industries (+ encoding, schema)" if phase == "industries" else phase
+        rows.append(
+            {
+                "phase": label,
+                "rows": int(done),
+                "batches": int(batches),
+                "rows/batch": round(done / batches, 1),
+                "seconds": round(seconds, 2),
+                "rows/s": round(done / seconds),
+            }
+        )
+    total_rows = sum(r["rows"] for r in rows)
+    total_seconds = time.perf_counter() - full.started
+    print("\n1. whole network, batched")
+    print(pd.DataFrame(rows).to_string(index=False))
+    print(
+        f"   total {total_rows:,} rows in {total_seconds:.1f} s "
+        f"= {total_rows / total_seconds:,.0f} rows/s (schema, pruning and checks included)"
+    )
+
+    started = time.perf_counter()
+    pulled = backend.pull()
+    print(
+        f"   pull back: {len(pulled.organizations):,} organisations and "
+        f"{len(pulled.links):,} links in {time.perf_counter() - started:.1f} s"
+    )
+
+    subset = first_links(tables, args.single_rows)
+    single = push(backend, subset, batch_rows=1)
+    batched = push(backend, subset)
+    ratio = batched.rate("links") / single.rate("links")
+    print(f"\n2. first {len(subset.links):,} links ({len(subset.organizations):,} organisations)")
+    print(f"   one row per statement: {single.rate('links'):,.0f} links/s")
+    print(
+        f"   batched ({batched.phases['links'][1] / batched.phases['links'][2]:.1f} "
+        f"rows per statement): {batched.rate('links'):,.0f} links/s"
+    )
+    print(f"   batched / one row = {ratio:.1f}x")
+
+    print("\n3. links/s by rows per statement (same links)")
+    for size in args.sweep:
+        clock = push(backend, subset, batch_rows=size)
+        seconds, done, batches = clock.phases["links"]
+        print(
+            f"   {size:>6} requested, {done / batches:7.1f} actual: {done / seconds:9,.0f} links/s"
+        )
+    backend.drop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", choices=sorted(SIZES), default="M")
+    parser.add_argument("--orgs", type=int, help="organisations (overrides --size)")
+    parser.add_argument("--links", type=int, default=0, help="links (with --orgs)")
+    parser.add_argument(
+        "--single-rows",
+        type=int,
+        default=5_000,
+        help="links pushed one per statement (default 5000)",
+    )
+    parser.add_argument(
+        "--sweep",
+        type=int,
+        nargs="*",
+        default=[1, 2, 4, 8, 1_000],
+        help="rows per statement to try on those links",
+    )
+    parser.add_argument(
+        "--uri", help="a Neo4j of yours (NEO4J_USER, NEO4J_PASSWORD); default: start FalkorDB"
+    )
+    args = parser.parse_args()
+    if args.uri:
+        with Neo4jBackend.from_env(args.uri) as backend:
+            run(args, backend)
+        return
+    if not loopback_only():
+        print(
+            "note: FalkorDB's Bolt port listens on every interface; run this inside "
+            "`unshare -n` (see the docstring) to keep it private",
+            file=sys.stderr,
+        )
+    with (
+        tempfile.TemporaryDirectory(prefix="collabnet-bench-") as folder,
+        FalkorDBServer(folder) as server,
+        Neo4jBackend(server.uri, user=server.user, password=server.password) as backend,
+    ):
+        run(args, backend)
+
+
+if __name__ == "__main__":
+    main()

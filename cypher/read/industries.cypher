@@ -1,0 +1,3 @@
+// Every industry's properties.
+MATCH (industry:Industry)
+RETURN properties(industry) AS properties

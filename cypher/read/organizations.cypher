@@ -1,0 +1,3 @@
+// Every organisation's properties.
+MATCH (o:Organization)
+RETURN properties(o) AS properties

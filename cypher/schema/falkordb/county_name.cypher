@@ -1,0 +1,2 @@
+// Index on county name.
+CREATE INDEX FOR (c:County) ON (c.name)

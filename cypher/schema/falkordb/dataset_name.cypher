@@ -1,0 +1,2 @@
+// Index on dataset name.
+CREATE INDEX FOR (d:Dataset) ON (d.name)

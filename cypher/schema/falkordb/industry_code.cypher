@@ -1,0 +1,2 @@
+// Index on industry code.
+CREATE INDEX FOR (i:Industry) ON (i.code)

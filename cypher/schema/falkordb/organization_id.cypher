@@ -1,0 +1,3 @@
+// Index on organisation id (FalkorDB has no uniqueness constraints; MERGE keeps ids
+// unique).
+CREATE INDEX FOR (o:Organization) ON (o.id)

@@ -1,0 +1,3 @@
+// Industry codes are unique.
+CREATE CONSTRAINT collabnet_industry_code IF NOT EXISTS
+FOR (i:Industry) REQUIRE i.code IS UNIQUE

@@ -1,0 +1,242 @@
+"""Parts of the Neo4j backend that need no server: the query catalog, parameter
+encoding for FalkorDB, error messages, the PageRank of isolated organisations, files."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+import pytest
+from neo4j import exceptions as neo4j_errors
+
+from collabnet.backends import cypher_catalog
+from collabnet.backends.cypher_catalog import catalog, get_query, used_parameters
+from collabnet.backends.neo4j import (
+    FALKORDB,
+    LABELS,
+    NEO4J,
+    RELATIONSHIP_TYPES,
+    pagerank_with_isolated,
+    translate_error,
+    write_tables,
+)
+from collabnet.errors import BackendError, InputError, NotFoundError
+from collabnet.tables import Tables, load_tables
+
+REPO = Path(__file__).resolve().parents[2]
+CYPHER = REPO / "cypher"
+# Statements run by collabnet's own code; the rest (analysis/, read/) are for users too.
+USER_FACING = ("analysis/", "read/")
+
+
+def test_every_file_loads_through_the_catalog() -> None:
+    files = sorted(
+        p.relative_to(CYPHER).with_suffix("").as_posix() for p in CYPHER.rglob("*.cypher")
+    )
+    assert files == sorted(catalog())
+    for name, query in catalog().items():
+        assert query.text and not query.text.startswith("//"), name
+        assert query.description, f"{name}: no description comment"
+        declared = {p.name for p in query.parameters}
+        assert used_parameters(query) == declared, f"{name}: $parameters used vs declared"
+
+
+def test_every_file_is_used_or_offered_to_users() -> None:
+    """Each statement is named by the code that runs it, or is one users may run; and
+    every name the code uses exists."""
+    sources = [
+        REPO / "collabnet" / "backends" / "neo4j.py",
+        REPO / "collabnet" / "cli" / "neo4j.py",
+    ]
+    literals = {
+        node.value
+        for source in sources
+        for node in ast.walk(ast.parse(source.read_text("utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
+    folders = {"load/organizations/", "load/links/"} & literals  # completed by type / kind
+    names = {
+        literal
+        for literal in literals
+        if re.fullmatch(
+            r"(schema|server|gds|load|delete|read|analysis)/[a-z0-9_/]*[a-z0-9_]", literal
+        )
+    }
+    assert names - set(catalog()) == set()
+    unused = [
+        query
+        for query in catalog()
+        if query not in names
+        and not query.startswith(tuple(folders))
+        and not query.startswith(USER_FACING)
+    ]
+    assert unused == []
+
+
+@pytest.mark.parametrize(
+    ("folder", "fixed"),
+    [("load/organizations", LABELS), ("load/links", RELATIONSHIP_TYPES)],
+)
+def test_one_file_per_type_each_writing_its_own_label(folder: str, fixed: dict[str, str]) -> None:
+    for key, label in fixed.items():
+        text = get_query(f"{folder}/{key}").text
+        written = set(re.findall(r"(?:SET o:|\[link:)(\w+)", text))
+        assert written == {label}
+
+
+def test_the_catalog_suggests_names_and_converts_parameters() -> None:
+    with pytest.raises(NotFoundError, match=r"no Cypher query named 'degree'.*analysis/degrees"):
+        get_query("degree")
+    query = get_query("analysis/platform_candidates")
+    assert query.parameters_from_text({"id": "E001", "limit": "5"}) == {"id": "E001", "limit": 5}
+    with pytest.raises(InputError, match=r"parameter limit must be a integer, got 'five'"):
+        query.parameters_from_text({"id": "E001", "limit": "five"})
+    with pytest.raises(InputError, match=r"has no parameter year \(expected: id, limit\)"):
+        query.parameters_from_text({"id": "E001", "limit": "5", "year": "2020"})
+    assert get_query("analysis/degrees").parameters_from_text({}) == {"as_of": None}
+
+
+def test_a_source_checkout_reads_the_top_level_folder() -> None:
+    assert Path(str(cypher_catalog.cypher_root())) == CYPHER
+
+
+# ---------------------------------------------------------------------- FalkorDB parameters
+
+
+def falkordb_rendering(value: object) -> str:
+    """FalkorDB's own rendering of an encoded parameter (its bolt_api.c, in Python)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:f}"
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, list):
+        return "[" + ", ".join(falkordb_rendering(v) for v in value) + "]"
+    assert isinstance(value, dict)
+    return "{" + ", ".join(f"{k}: {falkordb_rendering(v)}" for k, v in value.items()) + "}"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "it's",
+        "back\\slash",
+        "\\'",
+        "' RETURN 1 //",
+        {"name": "温州's", "列 名": ["a", "b'"], "year": 2020, "w": 1.5, "x": None, "ok": True},
+        [],
+        {},
+    ],
+)
+def test_falkordb_sizes_are_exact(value: object) -> None:
+    encoded = FALKORDB.encode(value)
+    assert FALKORDB.size(encoded) == len(falkordb_rendering(encoded).encode())
+
+
+def test_falkordb_strings_cannot_end_their_quotes() -> None:
+    for text in ["it's", "a\\", "\\'", "x' }) MATCH (n) DETACH DELETE n //"]:
+        rendered = falkordb_rendering(FALKORDB.encode(text))
+        body = rendered[1:-1]
+        # Inside the literal every quote is escaped and every backslash is paired.
+        assert re.fullmatch(r"(?:[^'\\]|\\\\|\\')*", body), rendered
+    assert NEO4J.encode("it's") == "it's"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (0.1234567, "more than six decimals"),
+        (float("inf"), "inf cannot be sent"),
+        ("nul\x00", "NUL character"),
+        ({"a`b": 1}, "contains a backtick"),
+    ],
+)
+def test_falkordb_refuses_what_it_would_store_wrongly(value: object, message: str) -> None:
+    from collabnet.backends.neo4j import _Unstorable
+
+    with pytest.raises(_Unstorable, match=message):
+        FALKORDB.encode(value)
+
+
+# ---------------------------------------------------------------------- errors
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (
+            neo4j_errors.Neo4jError._hydrate_neo4j(
+                code="Neo.ClientError.Security.Unauthorized", message="bad credentials"
+            ),
+            "the graph database at bolt://db:7687 refused the credentials of user 'neo4j' "
+            "(set NEO4J_PASSWORD, or use --ask-password)",
+        ),
+        (
+            neo4j_errors.Neo4jError._hydrate_neo4j(
+                code="Neo.ClientError.Database.DatabaseNotFound",
+                message="Database does not exist. Database name: 'wenzhou'.",
+            ),
+            "the server at bolt://db:7687 has no database 'wenzhou'",
+        ),
+        (
+            neo4j_errors.ServiceUnavailable(
+                "Couldn't connect to db:7687 (resolved to ()):\n"
+                "Failed to establish connection to ('10.0.0.1', 7687) "
+                "(reason [Errno 111] Connection refused)"
+            ),
+            "cannot reach the graph database at bolt://db:7687: Connection refused; is it running?",
+        ),
+    ],
+)
+def test_errors_become_one_line_messages(error: Exception, message: str) -> None:
+    translated = translate_error(error, uri="bolt://db:7687", user="neo4j", database="wenzhou")
+    assert isinstance(translated, BackendError)
+    assert str(translated) == message
+
+
+def test_a_bad_uri_is_refused_before_connecting() -> None:
+    from collabnet.backends.neo4j import Neo4jBackend
+
+    with pytest.raises(BackendError, match=r"'http://db:7474' is not a Bolt address"):
+        Neo4jBackend("http://db:7474")
+
+
+# ---------------------------------------------------------------------- PageRank
+
+
+def test_pagerank_with_isolated_matches_networkx() -> None:
+    graph = nx.karate_club_graph()
+    for node in graph.nodes:
+        for neighbour in graph[node]:
+            graph[node][neighbour]["weight"] = 1.0 + (node * neighbour) % 5
+    graph.add_nodes_from(["lonely", "alone", "solo"])
+    damping = 0.8
+    expected = nx.pagerank(graph, alpha=damping, weight="weight", tol=1e-14, max_iter=10_000)
+    linked = graph.subgraph(n for n in graph if graph.degree(n) > 0)
+    # GDS-like output: unnormalised scores of the linked part only.
+    part = nx.pagerank(linked, alpha=damping, weight="weight", tol=1e-14, max_iter=10_000)
+    scores = {str(n): s * len(part) for n, s in part.items()}
+    got = pagerank_with_isolated(scores, [str(n) for n in graph.nodes], damping)
+    assert got.set_index("id")["pagerank"].to_dict() == pytest.approx(
+        {str(n): s for n, s in expected.items()}, rel=1e-9
+    )
+
+
+# ---------------------------------------------------------------------- files
+
+
+def test_written_tables_load_back_equal(sample_dir: Path, tmp_path: Path) -> None:
+    tables = load_tables(sample_dir)
+    write_tables(tables, tmp_path)
+    again = load_tables(tmp_path)
+    for name in ("organizations", "links", "industries"):
+        pd.testing.assert_frame_equal(getattr(again, name), getattr(tables, name))
+    assert isinstance(again, Tables)
