@@ -38,7 +38,7 @@ Learned weights see the training years only: features from the network up to
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -52,8 +52,7 @@ from collabnet.recommend.model import (
     Settings,
     Weights,
     build_space,
-    default_weights,
-    learn_weights,
+    resolve_weights,
     sample_non_links,
 )
 from collabnet.recommend.rank import Scorer
@@ -144,12 +143,12 @@ def evaluate(
     newcomers = hidden.loc[~hidden["source_known"], ["source", "source_name", "source_type"]]
     newcomers = newcomers.drop_duplicates("source").set_axis(["id", "name", "type"], axis=1)
     space = build_space(train, candidates, settings=settings, extra_sources=newcomers)
-    chosen = _weights(weights, train, space, train_until, seed)
+    chosen = resolve_weights(weights, space, year=train_until, seed=seed)
     scorers = [("collabnet", Scorer(space, chosen))]
     if isinstance(weights, str):
         # The other weighting too, so that one run shows both.
         other = "learned" if weights == "default" else "default"
-        alternative = _weights(other, train, space, train_until, seed)
+        alternative = resolve_weights(other, space, year=train_until, seed=seed)
         if alternative.method == other:
             scorers.append((f"collabnet-{other}", Scorer(space, alternative)))
 
@@ -202,33 +201,6 @@ def evaluate(
         f"{unscored} hidden pairs whose target had no link at the cut are not scored",
     ]
     return frame
-
-
-def _weights(
-    choice: str | Weights, train: Tables, space: FeatureSpace, train_until: int, seed: int
-) -> Weights:
-    if isinstance(choice, Weights):
-        return choice
-    if choice == "default":
-        return default_weights(space, seed=seed)
-    if choice != "learned":
-        raise InputError(f"weights '{choice}': expected 'learned' or 'default'")
-    learned = learn_weights(
-        train,
-        train_until,
-        space.candidates,
-        settings=space.settings,
-        seed=seed,
-        exclude=space.missing,
-    )
-    if learned is None:
-        fallback = default_weights(space, seed=seed)
-        return replace(
-            fallback,
-            description=f"{fallback.description}; too few new pairs in {train_until} "
-            "to learn weights from",
-        )
-    return learned
 
 
 def _hidden_pairs(
