@@ -12,7 +12,7 @@ from collabnet.errors import (
     Problem,
     ValidationError,
 )
-from collabnet.network import Network, load
+from collabnet.network import Network, connect, load
 from collabnet.tables import Tables, load_tables
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "Problem",
     "Tables",
     "ValidationError",
+    "connect",
     "load",
     "load_tables",
 ]

@@ -22,7 +22,7 @@ from collabnet.graph import Adjacency, adjacency
 from collabnet.names import find_organization, probable_duplicates
 from collabnet.tables import Tables, load_tables
 
-__all__ = ["Network", "load"]
+__all__ = ["Network", "connect", "load"]
 
 
 class Network:
@@ -335,3 +335,23 @@ def load(
         strict=strict,
     )
     return Network(tables, as_of=as_of)
+
+
+def connect(
+    uri: str | None = None,
+    *,
+    user: str | None = None,
+    password: str | None = None,
+    database: str | None = None,
+    as_of: int | None = None,
+) -> Network:
+    """The network stored in a Neo4j database.
+
+    Values not given come from ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD`` and
+    ``NEO4J_DATABASE``. Load files into the database with
+    ``connect().backend.push(load(...).tables)`` or ``collabnet neo4j push DATA``.
+    """
+    from collabnet.backends.neo4j import Neo4jBackend  # the driver loads only when needed
+
+    backend = Neo4jBackend.from_env(uri, user=user, password=password, database=database)
+    return Network(backend, as_of=as_of)

@@ -18,6 +18,7 @@ from collabnet.outputs.text import FORMATS, render
 from collabnet.schema import ORG_TYPES
 
 __all__ = [
+    "FILE_OPTIONS",
     "analysis_options",
     "data_options",
     "emit",
@@ -69,7 +70,8 @@ def main(debug: bool) -> None:
     """
 
 
-_FILE_OPTIONS = (
+# Names of the input-file parameters that files_options passes on.
+FILE_OPTIONS = (
     "data",
     "organizations",
     "links",
@@ -130,7 +132,7 @@ def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
     @backend_options
     @functools.wraps(command)
     def wrapper(**kwargs: Any) -> Any:
-        options = {k: kwargs.pop(k) for k in (*_FILE_OPTIONS, "lenient", "rejects")}
+        options = {k: kwargs.pop(k) for k in (*FILE_OPTIONS, "lenient", "rejects")}
         connection = {k: kwargs.pop(k) for k in BACKEND_OPTIONS}
         if connection.pop("backend") == "neo4j":
             kwargs["network"] = open_database(

@@ -14,7 +14,7 @@ import pandas as pd
 from collabnet.backends.cypher_catalog import catalog, get_query
 from collabnet.backends.neo4j import PushProgress, write_tables
 from collabnet.cli._app import (
-    _FILE_OPTIONS,
+    FILE_OPTIONS,
     emit,
     files_options,
     main,
@@ -59,7 +59,7 @@ def push(lenient: bool, retry_seconds: float, **options: Any) -> None:
     Afterwards the database holds exactly DATA: rows pushed earlier and no longer in
     DATA are removed. If a push is interrupted, run it again to complete it.
     """
-    files = {name: options.pop(name) for name in _FILE_OPTIONS}
+    files = {name: options.pop(name) for name in FILE_OPTIONS}
     network = open_network(**files, lenient=lenient)
     backend = connect(**options, retry_seconds=retry_seconds)
     with _progress() as show:
