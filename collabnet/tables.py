@@ -789,16 +789,7 @@ def _derived_organizations(
     parts: pd.DataFrame, projects: pd.DataFrame | None, industries: pd.DataFrame
 ) -> pd.DataFrame:
     grouped = parts.groupby("org", sort=True)
-    org_type = (
-        (
-            parts.groupby(["org", "org_type"])
-            .size()
-            .reset_index(name="n")
-            .sort_values(["org", "n", "org_type"], ascending=[True, False, True])
-        )
-        .drop_duplicates("org")
-        .set_index("org")["org_type"]
-    )
+    org_type = _most_frequent_per(parts, "org_type")
     names = grouped["org_name"].first()
     organizations = pd.DataFrame({"id": names.index.to_numpy()})
     organizations["name"] = names.fillna(pd.Series(names.index, index=names.index)).to_numpy()
@@ -817,14 +808,19 @@ def _derived_organizations(
     for column in _ORG_ATTRIBUTES_IN_PARTICIPATIONS:
         if column in parts.columns:
             organizations[column] = (
-                grouped[column].agg(_most_frequent).reindex(names.index).to_numpy()
+                _most_frequent_per(parts, column).reindex(names.index).to_numpy()
             )
     return organizations
 
 
-def _most_frequent(values: pd.Series) -> object:
-    counts = values.dropna().value_counts()
-    return counts.index[0] if len(counts) else None
+def _most_frequent_per(frame: pd.DataFrame, column: str, key: str = "org") -> pd.Series:
+    """Per ``key``, the most frequent non-missing value of ``column``.
+
+    Ties go to the value that sorts first, so the result never depends on row order.
+    """
+    counts = frame.groupby([key, column]).size().reset_index(name="n")
+    ordered = counts.sort_values([key, "n", column], ascending=[True, False, True])
+    return ordered.drop_duplicates(key).set_index(key)[column]
 
 
 def _main_industry(
@@ -841,11 +837,7 @@ def _main_industry(
         .merge(theme[["project", "code"]], on="project")
         .dropna(subset=["code"])
     )
-    counts = joined.groupby(["org", "code"]).size().reset_index(name="n")
-    top = counts.sort_values(["org", "n", "code"], ascending=[True, False, True]).drop_duplicates(
-        "org"
-    )
-    return top.set_index("org")["code"].map(lambda c: (c,))
+    return _most_frequent_per(joined, "code").map(lambda c: (c,))
 
 
 def _project_pairs(project: np.ndarray, org: np.ndarray, year: pd.Series) -> pd.DataFrame:
