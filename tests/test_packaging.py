@@ -42,6 +42,9 @@ print(json.dumps({
     "file": collabnet.__file__,
     "cypher": sorted(walk(cypher)) if cypher.is_dir() else [],
     "industries_csv": (root / "defaults" / "industries.csv").is_file(),
+    "sample": sorted(p.name for p in (root / "sample").iterdir())
+    if (root / "sample").is_dir()
+    else [],
 }))
 """
 
@@ -85,3 +88,25 @@ def test_wheel_ships_cypher_files_and_package_data(tmp_path: Path) -> None:
     missing = sorted(set(repo_cypher) - set(installed["cypher"]))
     assert not missing, f"cypher files missing from the wheel: {missing}"
     assert installed["industries_csv"], "collabnet/defaults/industries.csv missing from the wheel"
+    repo_sample = sorted(p.name for p in (REPO / "data" / "sample").iterdir())
+    assert installed["sample"] == repo_sample, "the bundled sample differs from data/sample"
+
+    # The demo reads the sample from inside the installed package, not from the checkout.
+    demo = _run(
+        [
+            sys.executable,
+            "-s",
+            "-P",
+            "-m",
+            "collabnet",
+            "demo",
+            "--format",
+            "json",
+            "--page",
+            "p.html",
+        ],
+        cwd=work,
+        env=probe_env,
+    )
+    assert json.loads(demo.stdout)["summary"]["organizations"] == 699
+    assert (work / "p.html").is_file()
