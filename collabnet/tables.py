@@ -124,6 +124,9 @@ class Tables:
         """
         if year is None:
             return self
+        if self.as_of_year is not None:
+            # Tables already cut at a year cannot show what came after it.
+            year = min(year, self.as_of_year)
         if self.participations is not None:
             derived_orgs, derived_links = derive_from_participations(
                 self.participations, self.projects, self.industries, until=year

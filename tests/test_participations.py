@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 import collabnet as cn
 from collabnet.cli import main
-from collabnet.tables import Tables, load_tables
+from collabnet.tables import Tables, default_industries, derive_from_participations, load_tables
 
 # Projects A (2015: o1, o2, o3), B (2016: o1, o2), C (2017: o3 alone), D (2016: o2, o4).
 # o1's row in B appears twice: one participation all the same.
@@ -229,3 +229,27 @@ def test_cordis_through_the_network_facade(cordis_dir: Path) -> None:
     network = cn.load(participations=cordis_dir / "participations-2014-2017.csv.gz")
     assert network.adjacency.matrix.shape == (22_787, 22_787)
     assert network.adjacency.matrix.nnz == 2 * 416_754
+
+
+def test_as_of_never_looks_past_an_earlier_cut() -> None:
+    """Cutting at 2021 and then asking for 2030 must not bring back the 2022 project."""
+    participations = pd.DataFrame(
+        {
+            "project": ["p1", "p1", "p2", "p2"],
+            "org": ["A", "B", "A", "C"],
+            "year": pd.array([2020, 2020, 2022, 2022], dtype="Int64"),
+            "org_type": ["enterprise", "university", "enterprise", "university"],
+            "org_name": [None, None, None, None],
+        }
+    )
+    organizations, links = derive_from_participations(participations, None, default_industries())
+    tables = Tables(
+        organizations=organizations,
+        links=links,
+        industries=default_industries(),
+        participations=participations,
+    )
+    cut = tables.as_of(2021)
+    assert sorted(cut.organizations["id"]) == ["A", "B"]
+    assert sorted(cut.as_of(2030).organizations["id"]) == ["A", "B"]
+    assert len(cut.as_of(2030).links) == 1
