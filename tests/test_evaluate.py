@@ -106,8 +106,39 @@ def test_future_links_outside_the_candidates_change_nothing() -> None:
     pd.testing.assert_frame_equal(before, after)
 
 
-def test_evaluate_on_participations_uses_training_years_only(tmp_path: Path) -> None:
-    rows = []
+def test_newcomers_of_the_test_years_do_not_reach_the_learned_weights() -> None:
+    tables = _synthetic()
+    organizations = tables.organizations
+    platforms = organizations.loc[organizations["type"] == "platform", "id"].to_numpy()
+    newcomers = organizations[organizations["type"] == "enterprise"].head(40).copy()
+    newcomers["id"] = [f"N{i}" for i in range(40)]
+    newcomers["name"] = [f"新企业{i}" for i in range(40)]
+    newcomers["founded"] = pd.array([2024] * 40, dtype="Int64")
+    links = pd.DataFrame(
+        {
+            "source": newcomers["id"].to_numpy(),
+            "target": np.random.default_rng(0).choice(platforms, 40),
+            "kind": "cooperation",
+            "year": pd.array([2024] * 40, dtype="Int64"),
+            "weight": 1.0,
+            "funding": np.nan,
+        }
+    ).astype(tables.links.dtypes.to_dict())
+    more = dataclasses.replace(
+        tables,
+        organizations=pd.concat([organizations, newcomers], ignore_index=True),
+        links=pd.concat([tables.links, links], ignore_index=True),
+    )
+    before = evaluate(tables, train_until=2022, weights="learned")
+    after = evaluate(more, train_until=2022, weights="learned")
+    assert after.attrs["coefficients"] == before.attrs["coefficients"]
+    pd.testing.assert_frame_equal(
+        before[before["segment"] == "warm"], after[after["segment"] == "warm"]
+    )
+
+
+def _participations(tmp_path: Path, extra: list[dict[str, object]] | None = None) -> Tables:
+    rows: list[dict[str, object]] = []
     rng = np.random.default_rng(1)
     companies = [f"C{i}" for i in range(30)]
     schools = [f"S{i}" for i in range(12)]
@@ -123,21 +154,48 @@ def test_evaluate_on_participations_uses_training_years_only(tmp_path: Path) -> 
             }
             for m in members
         ]
-    frame = pd.DataFrame(rows)
-    frame.to_csv(tmp_path / "participations.csv", index=False)
-    tables = load_tables(tmp_path / "participations.csv")
+    tmp_path.mkdir(exist_ok=True)
+    path = tmp_path / "participations.csv"
+    pd.DataFrame(rows + (extra or [])).to_csv(path, index=False)
+    return load_tables(path)
+
+
+def test_hidden_pairs_use_the_type_at_the_cut(tmp_path: Path) -> None:
+    # X is a university in the training years, an enterprise by its later majority.
+    early = [
+        {"rcn": "Y0", "pic": pic, "type": kind, "start_year": 2014}
+        for pic, kind in (("X", "HES"), ("C0", "PRC"))
+    ]
+    late = [
+        {"rcn": f"Z{i}", "pic": pic, "type": kind, "start_year": 2017}
+        for i in range(5)
+        for pic, kind in (("X", "PRC"), ("S1", "HES"))
+    ]
+    tables = _participations(tmp_path / "later", early + late)
+    assert tables.organizations.set_index("id").loc["X", "type"] == "enterprise"
+    assert tables.as_of(2015).organizations.set_index("id").loc["X", "type"] == "university"
+    plain = evaluate(_participations(tmp_path / "plain"), train_until=2015, test_until=2017)
+    table = evaluate(tables, train_until=2015, test_until=2017)
+    # X–S1 is not an enterprise–university pair at the cut, so it is not a test pair.
+    assert list(table["positives"]) == list(plain["positives"])
+
+
+def test_evaluate_on_participations_uses_training_years_only(tmp_path: Path) -> None:
     # Later projects of companies with other organisations only: no candidate pair.
-    later = pd.DataFrame(
-        [
-            {"rcn": f"X{i}", "pic": p, "type": t, "start_year": 2017}
-            for i in range(5)
-            for p, t in (("C1", "PRC"), (f"O{i}", "OTH"))
-        ]
+    later = [
+        {"rcn": f"X{i}", "pic": p, "type": t, "start_year": 2017}
+        for i in range(5)
+        for p, t in (("C1", "PRC"), (f"O{i}", "OTH"))
+    ]
+    before = evaluate(
+        _participations(tmp_path / "plain"), train_until=2015, test_until=2017, weights="learned"
     )
-    pd.concat([frame, later]).to_csv(tmp_path / "more.csv", index=False)
-    more = load_tables(tmp_path / "more.csv")
-    before = evaluate(tables, train_until=2015, test_until=2017, weights="learned")
-    after = evaluate(more, train_until=2015, test_until=2017, weights="learned")
+    after = evaluate(
+        _participations(tmp_path / "more", later),
+        train_until=2015,
+        test_until=2017,
+        weights="learned",
+    )
     pd.testing.assert_frame_equal(before, after)
 
 

@@ -20,7 +20,6 @@ from collabnet.names import find_organization
 from collabnet.readers import read_table
 from collabnet.recommend.explain import explain_pairs, keywords
 from collabnet.recommend.model import (
-    ACADEMIC,
     Candidates,
     Settings,
     Weights,
@@ -219,8 +218,6 @@ def match_demands(
     if len(demands) == 0:
         return pd.DataFrame()
     candidates = Candidates.default_for(tables)
-    if candidates.targets == ACADEMIC:
-        candidates = Candidates(("enterprise",), ACADEMIC)
     space = build_space(
         tables, candidates, settings=settings, sources=list(dict.fromkeys(demands["enterprise"]))
     )

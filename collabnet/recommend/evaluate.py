@@ -38,7 +38,7 @@ Learned weights see the training years only: features from the network up to
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -143,12 +143,14 @@ def evaluate(
     newcomers = hidden.loc[~hidden["source_known"], ["source", "source_name", "source_type"]]
     newcomers = newcomers.drop_duplicates("source").set_axis(["id", "name", "type"], axis=1)
     space = build_space(train, candidates, settings=settings, extra_sources=newcomers)
-    chosen = resolve_weights(weights, space, year=train_until, seed=seed)
+    # Learned weights must not see the newcomers: they are known only from the test years.
+    history = replace(space, tables=train)
+    chosen = resolve_weights(weights, history, year=train_until, seed=seed)
     scorers = [("collabnet", Scorer(space, chosen))]
     if isinstance(weights, str):
         # The other weighting too, so that one run shows both.
         other = "learned" if weights == "default" else "default"
-        alternative = resolve_weights(other, space, year=train_until, seed=seed)
+        alternative = resolve_weights(other, history, year=train_until, seed=seed)
         if alternative.method == other:
             scorers.append((f"collabnet-{other}", Scorer(space, alternative)))
 
@@ -213,7 +215,9 @@ def _hidden_pairs(
     new = earliest[(earliest["year"] > first) & (earliest["year"] <= last)]
     everyone = tables.organizations.set_index("id")
     known = train.organizations.set_index("id")
-    kind = everyone["type"]
+    # The type at the cut: participation data re-derives it, and a later majority of
+    # declarations must neither choose the test pairs nor point outside the block.
+    kind = known["type"].combine_first(everyone["type"])
     frames = []
     for a, b in (("a", "b"), ("b", "a")):
         source_type = new[a].map(kind)

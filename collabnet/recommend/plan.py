@@ -288,7 +288,7 @@ def pairing_plan(
         grid_rows,
         grid_cols,
         pairs=wanted,
-        target_capacity=_full(free, len(space.cols)),
+        target_capacity=free,
         per_source=per_enterprise,
         groups=groups,
         quota=quota,
@@ -314,12 +314,6 @@ def pairing_plan(
         }
     )
     return frame
-
-
-def _full(free: np.ndarray, size: int) -> np.ndarray:
-    out = np.zeros(size)
-    out[: len(free)] = free
-    return out
 
 
 def write_plan(plan: pd.DataFrame, path: str | Path) -> Path:
