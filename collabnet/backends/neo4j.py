@@ -57,6 +57,7 @@ __all__ = [
     "LABELS",
     "NEO4J",
     "RELATIONSHIP_TYPES",
+    "USER_QUERIES",
     "Dialect",
     "Neo4jBackend",
     "PushProgress",
@@ -81,6 +82,8 @@ RELATIONSHIP_TYPES: dict[str, str] = {
     "incubation": "INCUBATION",
 }
 DATASET = "collabnet"
+# Folders of the statements anyone may run by name; the others write or manage the database.
+USER_QUERIES = ("analysis/", "read/")
 _KIND_OF_TYPE = {rel: kind for kind, rel in RELATIONSHIP_TYPES.items()}
 _PUSH = "_push"
 _ROW = "_row"
@@ -513,8 +516,17 @@ class Neo4jBackend:
         return {"nodes": nodes, "relationships": relationships}
 
     def query(self, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
-        """Run a read-only statement from the catalog; its records as a DataFrame."""
+        """Run a read-only statement from the catalog; its records as a DataFrame.
+
+        Only ``analysis/`` and ``read/`` statements are accepted: a read transaction does
+        not stop every server (FalkorDB) from writing.
+        """
         query = get_query(name)
+        if not name.startswith(USER_QUERIES):
+            raise BackendError(
+                f"query '{name}' writes to or manages the database; only "
+                f"{' and '.join(USER_QUERIES)} statements can be run by name"
+            )
         declared = {p.name for p in query.parameters}
         values = {p.name: None for p in query.parameters if p.optional}
         values.update(params or {})
@@ -665,26 +677,26 @@ class Neo4jBackend:
         fixed = {"push": self.dialect.encode(push_id)}
         groups: dict[str, list[tuple[int, dict[str, Any], int]]] = {}
         labels: dict[str, str] = {}
+        rooms: dict[str, int] = {}
         for position, row in enumerate(rows, start=1):
             try:
                 encoded = self.dialect.encode(row.values)
             except _Unstorable as err:
                 raise BackendError(f"{phase} row {position} ({row.label}): {err}") from err
-            groups.setdefault(row.query, []).append(
-                (position, encoded, self.dialect.size(encoded) + 2)
-            )
-            labels[row.query] = row.group
-            room = self.dialect.room(get_query(row.query), fixed)
-            if groups[row.query][-1][2] > room:
+            if row.query not in rooms:
+                rooms[row.query] = self.dialect.room(get_query(row.query), fixed)
+                labels[row.query] = row.group
+            size = self.dialect.size(encoded) + 2
+            if size > rooms[row.query]:
                 raise BackendError(
-                    f"{phase} row {position} ({row.label}) takes {groups[row.query][-1][2]} "
-                    f"bytes, more than the {room} bytes {self.dialect.name} accepts in one "
-                    "statement"
+                    f"{phase} row {position} ({row.label}) takes {size} bytes, more than the "
+                    f"{rooms[row.query]} bytes {self.dialect.name} accepts in one statement"
                 )
+            groups.setdefault(row.query, []).append((position, encoded, size))
         batches: list[_Batch] = []
         for name, members in groups.items():
             query = get_query(name)
-            room = self.dialect.room(query, fixed)
+            room = rooms[name]
             chunk: list[tuple[int, dict[str, Any], int]] = []
             used = 0
             for member in [*members, None]:

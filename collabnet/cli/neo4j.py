@@ -12,7 +12,7 @@ import click
 import pandas as pd
 
 from collabnet.backends.cypher_catalog import catalog, get_query
-from collabnet.backends.neo4j import PushProgress, write_tables
+from collabnet.backends.neo4j import USER_QUERIES, PushProgress, write_tables
 from collabnet.cli._app import (
     FILE_OPTIONS,
     emit,
@@ -26,8 +26,6 @@ from collabnet.errors import InputError
 
 __all__ = ["neo4j"]
 
-# Statements a user may run by name; the others belong to push, pull and the schema.
-_USER_QUERIES = ("analysis/", "read/")
 # Without a terminal, a progress line each time a phase passes another tenth.
 _PLAIN_STEPS = 10
 
@@ -112,7 +110,7 @@ def query(
     if name is None:
         emit(_query_list(), fmt, output, title="queries (collabnet neo4j query NAME)")
         return
-    if not name.startswith(_USER_QUERIES):
+    if not name.startswith(USER_QUERIES):
         get_query(name)
         raise InputError(
             f"'{name}' is run by push and pull, not by hand; "
@@ -167,7 +165,7 @@ def _query_list() -> pd.DataFrame:
             "description": query.description,
         }
         for query in catalog().values()
-        if query.name.startswith(_USER_QUERIES)
+        if query.name.startswith(USER_QUERIES)
     ]
     return pd.DataFrame(rows, columns=["query", "parameters", "description"])
 

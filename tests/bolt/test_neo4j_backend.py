@@ -289,6 +289,21 @@ def test_falkordb_refuses_what_it_would_store_wrongly(
 # ---------------------------------------------------------------------- queries on the database
 
 
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [("delete/dataset", {"limit": 100}), ("load/prune_nodes", {"push": "x", "limit": 100})],
+)
+def test_query_refuses_statements_that_write(
+    backend: Neo4jBackend, tiny_tables: Tables, name: str, params: dict[str, Any]
+) -> None:
+    backend.push(tiny_tables)
+    with pytest.raises(
+        BackendError, match=rf"^query '{name}' writes to or manages the database; only analysis/"
+    ):
+        backend.query(name, params)
+    assert backend.counts() == expected_counts(tiny_tables)
+
+
 def test_coverage_query_matches_pandas(backend: Neo4jBackend, sample: Tables) -> None:
     backend.push(sample)
     got = backend.query("analysis/coverage_by_industry").set_index("industry")

@@ -19,6 +19,7 @@ from collabnet.backends.neo4j import (
     LABELS,
     NEO4J,
     RELATIONSHIP_TYPES,
+    USER_QUERIES,
     pagerank_with_isolated,
     translate_error,
     write_tables,
@@ -28,8 +29,6 @@ from collabnet.tables import Tables, load_tables
 
 REPO = Path(__file__).resolve().parents[2]
 CYPHER = REPO / "cypher"
-# Statements run by collabnet's own code; the rest (analysis/, read/) are for users too.
-USER_FACING = ("analysis/", "read/")
 
 
 def test_every_file_loads_through_the_catalog() -> None:
@@ -71,7 +70,7 @@ def test_every_file_is_used_or_offered_to_users() -> None:
         for query in catalog()
         if query not in names
         and not query.startswith(tuple(folders))
-        and not query.startswith(USER_FACING)
+        and not query.startswith(USER_QUERIES)
     ]
     assert unused == []
 
