@@ -130,9 +130,13 @@ def _bolt_server(path: Path, folder: Path) -> Iterator[dict[str, str]]:
             env["NEO4J_PASSWORD"] = os.environ["COLLABNET_TEST_NEO4J_PASSWORD"]
         yield env
         return
-    from collabnet.backends.falkordb_server import FalkorDBServer, falkordb_available
+    from collabnet.backends.falkordb_server import (
+        FalkorDBServer,
+        falkordb_available,
+        only_loopback,
+    )
 
-    if not falkordb_available():
+    if not falkordb_available() or not only_loopback():
         yield {}
         return
     with FalkorDBServer(folder / "falkordb") as server:

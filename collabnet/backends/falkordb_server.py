@@ -38,7 +38,11 @@ from types import TracebackType
 
 from collabnet.errors import BackendError
 
-__all__ = ["FalkorDBServer", "falkordb_available"]
+__all__ = [
+    "FalkorDBServer",
+    "falkordb_available",
+    "only_loopback",
+]
 
 _BOLT_PORTS = (20_000, 32_767)
 _HOST = "127.0.0.1"
@@ -51,6 +55,20 @@ def falkordb_available() -> bool:
     except ImportError:
         return False
     return True
+
+
+def only_loopback() -> bool:
+    """Whether this process sees no network interface but loopback.
+
+    FalkorDB's Bolt port listens on every interface whatever ``--bind`` says, so the
+    server may only run where nothing else can reach it: a private network namespace
+    (``unshare -n``, as ``scripts/test.sh`` does for the tests).
+    """
+    try:
+        interfaces = {name for _, name in socket.if_nameindex()}
+    except OSError:
+        return False
+    return interfaces <= {"lo"}
 
 
 class FalkorDBServer:
@@ -106,6 +124,12 @@ class FalkorDBServer:
         """Start the server (on the same ports and data as before, after a stop or kill)."""
         if self._process is not None and self._process.poll() is None:
             return
+        if not only_loopback():
+            raise BackendError(
+                "refusing to start FalkorDB: its Bolt port listens on every interface, and "
+                "this process can reach more than loopback; run it in a private network "
+                "namespace (e.g. unshare -n sh -c 'ip link set lo up && ...')"
+            )
         self.directory.mkdir(parents=True, exist_ok=True)
         fresh_ports = self.bolt_port == 0
         for _attempt in range(5):

