@@ -140,3 +140,28 @@ def test_figures_command_writes_three_pngs(in_repo: Path, tmp_path: Path, cjk_fo
         "coverage.png",
         "overview.png",
     ]
+
+
+@pytest.fixture
+def no_industries(tmp_path: Path) -> Path:
+    """Three organisations, none with an industry, and two links."""
+    folder = tmp_path / "no-industries"
+    folder.mkdir()
+    (folder / "organizations.csv").write_text(
+        "id,name,type\nP1,平台一,platform\nE1,企业一,enterprise\nU1,大学一,university\n", "utf-8"
+    )
+    (folder / "links.csv").write_text(
+        "source,target,kind,year\nE1,P1,co_built_centre,2020\nP1,U1,cooperation,2021\n", "utf-8"
+    )
+    return folder
+
+
+def test_figures_command_without_industries_writes_the_other_two(
+    no_industries: Path, tmp_path: Path, cjk_font: str
+) -> None:
+    target = tmp_path / "figures"
+    result = CliRunner().invoke(main, ["figures", str(no_industries), "-o", str(target)])
+
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in target.glob("*.png")) == ["brokers.png", "overview.png"]
+    assert "coverage.png not drawn: no organisation has an industry" in result.stderr

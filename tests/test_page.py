@@ -19,6 +19,7 @@ from click.testing import CliRunner
 import collabnet as cn
 from collabnet.cli import main
 from collabnet.errors import InputError, NotFoundError
+from collabnet.outputs import page as page_module
 from collabnet.outputs.page import (
     KIND_STYLES,
     TYPE_STYLES,
@@ -197,11 +198,20 @@ def test_recommendation_table_without_pair_columns_is_refused(tiny: cn.Network) 
         network_page(tiny, recommendations=pd.DataFrame({"a": ["E1"], "b": ["P1"]}))
 
 
-def test_layout_switches_to_python_positions_for_big_networks(tiny: cn.Network) -> None:
+def test_layout_switches_to_python_positions_for_big_networks(
+    tiny: cn.Network, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert network_page(tiny).meta["layout"] == "physics"
     page = network_page(tiny, layout="fixed")
     assert page.meta["layout"] == "fixed"
     assert page.options["physics"]["enabled"] is False
+
+    # "auto" above the threshold: tiny's 7 organisations count as big when it is 6.
+    monkeypatch.setattr(page_module, "LAYOUT_THRESHOLD", 6)
+    big = network_page(tiny)
+    assert big.meta["layout"] == "fixed"
+    assert big.options["physics"]["enabled"] is False
+    assert network_page(tiny, layout="physics").options["physics"]["enabled"] is True
 
 
 def test_html_is_self_contained_and_names_are_escaped(tmp_path: Path) -> None:

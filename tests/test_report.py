@@ -21,6 +21,7 @@ from collabnet.analysis.coverage import coverage_gaps
 from collabnet.analysis.kpi import kpi
 from collabnet.cli import main
 from collabnet.errors import InputError
+from collabnet.outputs.figures import cjk_font_family
 from collabnet.outputs.report import (
     REASONS_SHOWN,
     SHEETS,
@@ -262,3 +263,23 @@ def test_page_quotes_each_pairings_strongest_reasons(
     for quoted, reasons in zip(lists, plan["reasons"], strict=True):
         items = re.findall(r"<li>(.*?)<span", quoted)
         assert items == [html.escape(r.split(" / ")[0]) for r in reasons[:REASONS_SHOWN]]
+
+
+def test_network_without_industries_or_years_still_gets_a_briefing(tmp_path: Path) -> None:
+    if cjk_font_family() is None:
+        pytest.skip("no CJK font installed (Debian: fonts-noto-cjk, see scripts/setup.sh)")
+    (tmp_path / "organizations.csv").write_text(
+        "id,name,type,leading\nP1,平台一,platform,\nE1,企业一,enterprise,true\n"
+        "E2,企业二,enterprise,true\nU1,大学一,university,\n",
+        "utf-8",
+    )
+    (tmp_path / "links.csv").write_text(
+        "source,target,kind\nE1,U1,joint_project\nP1,U1,cooperation\n", "utf-8"
+    )
+    content = briefing(cn.load(tmp_path))
+    text = render_html(content)
+
+    assert [f.id for f in content.figures] == ["brokers", "overview"]
+    assert content.section("kpis").frame.empty
+    kpis = text[text.index('<section id="kpis">') : text.index('<section id="gaps">')]
+    assert '<p class="empty">无 <span lang="en">none</span></p>' in kpis

@@ -6,19 +6,10 @@ from pathlib import Path
 
 import click
 
+from collabnet.analysis.centrality import MEASURES
 from collabnet.cli._app import data_options, main
 from collabnet.network import Network
 from collabnet.outputs.page import COLOR_BY, write_page
-
-_SIZE_BY = (
-    "degree",
-    "weighted_degree",
-    "pagerank",
-    "eigenvector",
-    "harmonic",
-    "betweenness",
-    "core_number",
-)
 
 
 @main.command()
@@ -42,7 +33,7 @@ _SIZE_BY = (
 )
 @click.option(
     "--size-by",
-    type=click.Choice(_SIZE_BY),
+    type=click.Choice(MEASURES),
     default="degree",
     show_default=True,
     help="The centrality that sizes the organisations.",
@@ -113,5 +104,8 @@ def figures(network: Network, as_of: int | None, output: Path, top: int, dpi: in
     """Write the report figures: coverage heatmap, top brokers, network overview (PNG)."""
     from collabnet.outputs.figures import write_figures
 
-    for path in write_figures(network, output, top=top, dpi=dpi):
+    written = write_figures(network, output, top=top, dpi=dpi)
+    for path in written:
         click.echo(f"written to {path}", err=True)
+    if not any(path.name == "coverage.png" for path in written):
+        click.echo("coverage.png not drawn: no organisation has an industry", err=True)

@@ -179,7 +179,7 @@ def _coverage_shares(network: Network, names: pd.Index) -> pd.Series | None:
 
 
 def broker_chart(network: Network, *, top: int = 15) -> Figure:
-    """The ``top`` organisations by betweenness (degree when centrality is unavailable).
+    """The ``top`` organisations by betweenness.
 
     Examples
     --------
@@ -190,16 +190,15 @@ def broker_chart(network: Network, *, top: int = 15) -> Figure:
     """
     if top < 1:
         raise InputError(f"top must be at least 1, got {top}")
-    ranking, measure, label = _brokers(network)
-    chosen = ranking.head(top).iloc[::-1]
+    chosen = network.centrality(measure="betweenness").head(top).iloc[::-1]
     with _cjk_fonts():
         figure = Figure(figsize=(8.5, 1.0 + 0.36 * len(chosen)), layout="constrained")
         axes = figure.add_subplot()
         colors = [TYPE_STYLES.get(str(t), TYPE_STYLES["other"])["color"] for t in chosen["type"]]
         positions = np.arange(len(chosen))
-        axes.barh(positions, chosen[measure].to_numpy(dtype=float), color=colors)
+        axes.barh(positions, chosen["betweenness"].to_numpy(dtype=float), color=colors)
         axes.set_yticks(positions, labels=[str(name) for name in chosen["name"]])
-        axes.set_xlabel(label)
+        axes.set_xlabel("中介中心性 betweenness centrality")
         axes.set_title(f"前 {len(chosen)} 位桥梁机构 top brokers")
         axes.spines[["top", "right"]].set_visible(False)
         present = [t for t in TYPE_STYLES if t in set(chosen["type"])]
@@ -209,19 +208,6 @@ def broker_chart(network: Network, *, top: int = 15) -> Figure:
         ]
         axes.legend(handles=handles, loc="lower right", frameon=False)
     return figure
-
-
-def _brokers(network: Network) -> tuple[pd.DataFrame, str, str]:
-    centrality = getattr(network, "centrality", None)
-    if centrality is not None:
-        frame = centrality(measure="betweenness")
-        return frame, "betweenness", "中介中心性 betweenness centrality"
-    degrees = network.backend.degrees(network.as_of)
-    organizations = network.organizations[["id", "name", "type"]]
-    frame = organizations.merge(degrees, on="id").sort_values(
-        ["degree", "id"], ascending=[False, True]
-    )
-    return frame, "degree", "度 degree (distinct partners)"
 
 
 def overview_figure(network: Network, *, labels: int = 12, seed: int = 0) -> Figure:
@@ -331,11 +317,16 @@ def save_figure(figure: Figure, path: str | Path, *, dpi: int = 150) -> Path:
 def write_figures(
     network: Network, folder: str | Path, *, top: int = 15, dpi: int = 150
 ) -> list[Path]:
-    """Write ``coverage.png``, ``brokers.png`` and ``overview.png`` into ``folder``."""
+    """Write ``coverage.png``, ``brokers.png`` and ``overview.png`` into ``folder``.
+
+    ``coverage.png`` is left out when no organisation has an industry (there is nothing
+    to count); the paths returned are those written.
+    """
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
-    return [
-        save_figure(coverage_heatmap(network), target / "coverage.png", dpi=dpi),
-        save_figure(broker_chart(network, top=top), target / "brokers.png", dpi=dpi),
-        save_figure(overview_figure(network), target / "overview.png", dpi=dpi),
-    ]
+    written = []
+    if not industry_type_counts(network).empty:
+        written.append(save_figure(coverage_heatmap(network), target / "coverage.png", dpi=dpi))
+    written.append(save_figure(broker_chart(network, top=top), target / "brokers.png", dpi=dpi))
+    written.append(save_figure(overview_figure(network), target / "overview.png", dpi=dpi))
+    return written

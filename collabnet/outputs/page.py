@@ -608,22 +608,17 @@ def _pack(placed: list[tuple[np.ndarray, np.ndarray]], n: int) -> np.ndarray:
 
 
 def _metrics(network: Network, size_by: str) -> pd.DataFrame:
-    """Per organisation id: degree and, where centrality is available, the other measures."""
-    degrees = network.backend.degrees(network.as_of).set_index("id")
-    measures: tuple[str, ...] = ("degree", "weighted_degree")
-    centrality = getattr(network, "centrality", None)
-    if centrality is not None:
-        from collabnet.analysis.centrality import MEASURES
+    """Per organisation id: degree and the other centrality measures (degree only on big
+    networks sized by degree)."""
+    from collabnet.analysis.centrality import MEASURES
 
-        measures = MEASURES
-    if size_by not in measures:
-        raise InputError(f"cannot size by '{size_by}' (expected one of {', '.join(measures)})")
-    if centrality is None or (
-        size_by in ("degree", "weighted_degree") and len(degrees) > LAYOUT_THRESHOLD
-    ):
+    if size_by not in MEASURES:
+        raise InputError(f"cannot size by '{size_by}' (expected one of {', '.join(MEASURES)})")
+    if size_by in ("degree", "weighted_degree") and len(network.organizations) > LAYOUT_THRESHOLD:
         # Betweenness on a big network takes seconds; sizing by degree does not need it.
+        degrees = network.backend.degrees(network.as_of).set_index("id")
         return degrees[["degree", "weighted_degree"]]
-    return pd.DataFrame(centrality(measure=size_by)).set_index("id")
+    return pd.DataFrame(network.centrality(measure=size_by)).set_index("id")
 
 
 def _recommended_pairs(
@@ -658,13 +653,10 @@ def _best_pairs(network: Network, count: int) -> pd.DataFrame:
     ``count`` pairs are among the ``count`` best of each, and reasons are computed only
     down to the deepest rank those pairs reach.
     """
-    recommend = getattr(network, "recommend", None)
-    if recommend is None:
-        raise InputError("recommendations need Network.recommend(), which is not available")
-    quick = recommend(top=count, explain=False)
+    quick = network.recommend(top=count, explain=False)
     if "rank" in quick.columns and len(quick):
         best = quick.sort_values("score", ascending=False, kind="stable").head(count)
-        quick = recommend(top=int(best["rank"].max()))
+        quick = network.recommend(top=int(best["rank"].max()))
     return pd.DataFrame(quick).sort_values("score", ascending=False, kind="stable").head(count)
 
 

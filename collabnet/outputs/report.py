@@ -616,6 +616,8 @@ def _section_html(section: Section, content: Briefing) -> str:
 
 
 def _kpi_cards(frame: pd.DataFrame) -> str:
+    if frame.empty:
+        return _NONE
     cards = []
     for row in frame.to_dict("records"):
         met = row.get("met")
@@ -638,7 +640,7 @@ def _kpi_cards(frame: pd.DataFrame) -> str:
 
 def _table(section: Section, content: Briefing) -> str:
     if section.frame.empty:
-        return '<p class="empty">无 <span lang="en">none</span></p>'
+        return _NONE
     header = "".join(
         f'<th scope="col"{_NUMBER_HEAD if c.kind in _NUMERIC else ""}>{_text(c.zh)}'
         + (f'<span class="en" lang="en">{_text(c.en)}</span>' if c.en != c.zh else "")
@@ -656,6 +658,7 @@ def _table(section: Section, content: Briefing) -> str:
     )
 
 
+_NONE = '<p class="empty">无 <span lang="en">none</span></p>'
 _NUMERIC = ("integer", "number", "measure")
 _NUMBER_HEAD = ' class="number"'
 

@@ -70,6 +70,9 @@ def test_page_opens_offline_with_every_organisation_and_link(
     assert opened.console_errors == []
     assert opened.requests == [physics_page.resolve().as_uri()]
     assert opened.js("collabnet.nodes.length") == len(sample.organizations)
+    assert visible_nodes(opened) == set(sample.organizations["id"])
+    # Each linked pair once: a set comparison alone would not see a pair drawn twice.
+    assert opened.js("collabnet.edges.length") == len(unique_pairs(sample.links))
     assert visible_links(opened) == unique_pairs(sample.links)
     # Stabilised, then stopped.
     assert opened.js("collabnet.meta.layout") == "physics"
