@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+import collabnet as cn
 from collabnet.cli import main
 from collabnet.errors import InputError, NotFoundError
 from collabnet.graph import build_graph
@@ -309,3 +310,14 @@ def test_cli_help_lists_the_recommendation_commands() -> None:
         result = CliRunner().invoke(main, [command, "--help"])
         assert result.exit_code == 0
         assert "Usage" in result.output
+
+
+def test_a_network_without_enterprises_gets_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "organizations.csv").write_text(
+        "id,name,type\nP1,平台甲,platform\nU1,大学乙,university\n", encoding="utf-8"
+    )
+    (tmp_path / "links.csv").write_text(
+        "source,target,kind,year\nP1,U1,cooperation,2022\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError, match="nothing to pair: the network has 0 organisations"):
+        cn.load(tmp_path).recommend()

@@ -335,6 +335,12 @@ class FeatureSpace:
         Those rows are the same whichever sources were asked for, so standardised
         features, and hence scores, do not depend on the query.
         """
+        if 0 in self.shape:
+            sources, targets = self.candidates.sources, self.candidates.targets
+            raise InputError(
+                f"nothing to pair: the network has {self.shape[0]} organisations of type "
+                f"{'/'.join(sources)} and {self.shape[1]} of type {'/'.join(targets)}"
+            )
         rng = np.random.default_rng(seed)
         rows = self.moment_rows if len(self.moment_rows) else np.arange(self.shape[0])
         return rows[rng.integers(0, len(rows), size=count)], rng.integers(
