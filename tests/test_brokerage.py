@@ -215,3 +215,9 @@ def test_sample_brokers_are_platforms(sample_dir: Path) -> None:
 def test_unknown_partition(tiny_tables: Tables) -> None:
     with pytest.raises(InputError, match="unknown partition column 'province'"):
         brokerage(tiny_tables, partition="province")
+
+
+def test_empty_network() -> None:
+    result = brokerage(make_tables({}, []))
+    assert result.empty
+    assert [*ROLES, "brokerage"] == list(result.columns[-5:])

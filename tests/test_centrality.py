@@ -354,3 +354,23 @@ def test_centrality_on_a_synthetic_network_matches_networkx_samples() -> None:
         ours.loc[list(graph), "betweenness"], _by_id(expected, graph), atol=1e-12
     )
     assert ours.attrs["estimates"]["betweenness"]["pivots"] == 8
+
+
+def test_benchmark_suite_runs_on_a_small_network() -> None:
+    from bench_centrality import collabnet_suite
+
+    times = collabnet_suite(make_tables(300, 1_500, seed=3), pivots=4)
+    assert {"pagerank", "eigenvector", "betweenness (sampled)"} <= set(times)
+    assert all(seconds >= 0 for seconds in times.values())
+
+
+def test_single_pivot_ranks_the_undefined_betweenness_last() -> None:
+    """With one pivot its own betweenness is NaN (as in networkx); rank_in_type still
+    ranks it, last in its type."""
+    tables = graph_tables(nx.path_graph(6), seed=2)
+    hubs = centrality(tables, measure="betweenness", exact_limit=2, pivots=1, seed=0)
+    pivot = f"N{random.Random(0).sample(range(6), 1)[0]:04d}"
+    row = hubs.set_index("id").loc[pivot]
+    assert np.isnan(row["betweenness"])
+    assert row["rank_in_type"] == (hubs["type"] == row["type"]).sum()
+    assert hubs["id"].iloc[-1] == pivot

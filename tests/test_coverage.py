@@ -280,3 +280,21 @@ def test_network_without_platforms_gets_only_trend_findings(footwear_town: Table
     tables = Tables(orgs, footwear_town.links, footwear_town.industries)
     gaps = coverage_gaps(tables, min_yearly_links=1)
     assert set(gaps["finding"]) == {"declining_links"}
+
+
+def test_county_coverage_without_any_county(footwear_town: Tables) -> None:
+    orgs = footwear_town.organizations.copy()
+    orgs["county"] = pd.array([None] * len(orgs), dtype="str")
+    tables = Tables(orgs, footwear_town.links, footwear_town.industries)
+    counties = county_coverage(tables)
+    assert counties.empty
+    assert "coverage_share" in counties.columns
+
+
+def test_years_without_any_link_are_not_a_decline(footwear_town: Tables) -> None:
+    """The links end in 2024; cut at 2026, 2025–2026 hold no data, not zero new links.
+    The window stays 2023–2024 against 2020–2022, as without the cut."""
+    later = coverage_gaps(footwear_town.as_of(2026), min_yearly_links=1)
+    now = coverage_gaps(footwear_town, min_yearly_links=1)
+    assert later.loc[later["finding"] == "declining_links", "industry"].tolist() == ["footwear"]
+    pd.testing.assert_frame_equal(later, now)

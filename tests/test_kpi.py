@@ -157,3 +157,14 @@ def test_network_methods_follow_as_of(tiny_tables: Tables) -> None:
     assert set(network.coverage(by="county")["county"]) == {"鹿城区", "永嘉县", "乐清市", "瑞安市"}
     with pytest.raises(InputError, match="unknown coverage grouping 'city'"):
         network.coverage(by="city")
+
+
+def test_targets_workbook_with_an_empty_description(tmp_path: Path) -> None:
+    path = tmp_path / "targets.xlsx"
+    pd.DataFrame(
+        [["platforms", 2025, 3, ">=", None, "At least 3 platforms"]],
+        columns=["metric", "year", "target", "comparison", "description_zh", "description_en"],
+    ).to_excel(path, index=False)
+    targets = read_targets(path)
+    assert targets.loc[0, "description_zh"] == ""
+    assert (targets.loc[0, "year"], targets.loc[0, "target"]) == (2025, 3.0)

@@ -57,6 +57,8 @@ def structural_holes(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
     ``effective_size(i) = Σ_{j ∈ N(i)} (1 - Σ_q p[i, q] m[j, q])``.
     """
     n = matrix.shape[0]
+    if n == 0:
+        return np.zeros(0), np.zeros(0)
     weights = sp.csr_matrix(matrix, dtype=float)
     strength = np.asarray(weights.sum(axis=1)).ravel()
     largest = np.asarray(weights.max(axis=1).toarray()).ravel()

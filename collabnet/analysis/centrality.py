@@ -151,9 +151,9 @@ def centrality(
             "core_number": core_numbers(hops),
         }
     )
-    frame["rank_in_type"] = (
-        frame.groupby("type")[measure].rank(method="min", ascending=False).astype(np.int64)
-    )
+    # A single pivot leaves its own betweenness undefined (NaN): ranked last.
+    ranks = frame.groupby("type")[measure].rank(method="min", ascending=False, na_option="bottom")
+    frame["rank_in_type"] = ranks.astype(np.int64)
     frame = frame.sort_values([measure, "id"], ascending=[False, True], kind="stable")
     frame = frame.reset_index(drop=True)
     method = "sampled" if sampled else "exact"

@@ -141,7 +141,7 @@ def coverage_gaps(
         ``declining_links`` when the mean number of new links per year over the last
         ``recent_years`` years (default 2) is below the mean over the ``earlier_years``
         years before them (default 3) by more than this share (default 0.2, i.e. 20%).
-        The last year is the network's ``as_of`` year, else the latest link year.
+        The last year is the latest link year (up to the network's ``as_of``).
         Industries with fewer than ``min_yearly_links`` new links a year in the earlier
         window (default 3) are not judged: their counts are too small to show a trend.
     min_platforms
@@ -382,7 +382,9 @@ def _decline_findings(
     years = tables.links["year"].dropna()
     if len(years) == 0:
         return []
-    last = int(tables.as_of_year) if tables.as_of_year is not None else int(years.max())
+    # Not the as_of year: years after the last recorded link have no data yet, not
+    # fewer links.
+    last = int(years.max())
     recent = list(range(last - recent_years + 1, last + 1))
     earlier = list(range(recent[0] - earlier_years, recent[0]))
     if int(years.min()) > earlier[0]:
@@ -539,8 +541,9 @@ def _base_rows(tables: Tables, keys: tuple[str, ...], members: pd.DataFrame) -> 
     if keys == ("industry",):
         return industries.reset_index(drop=True)
     if keys == ("county",):
-        counties = members["county"].drop_duplicates()
-        return pd.DataFrame({"county": sorted(counties)})
+        counties = sorted(members["county"].drop_duplicates())
+        # dtype object: with no county at all an empty column would be float.
+        return pd.DataFrame({"county": pd.Series(counties, dtype=object)})
     present = members[["industry", "county"]].drop_duplicates()
     order = {c: i for i, c in enumerate(industries["industry"])}
     present = present.assign(_o=present["industry"].map(order))

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import connected_components
 
+from collabnet.analysis.coverage import _OrgFrame
 from collabnet.errors import InputError
 from collabnet.graph import adjacency, link_positions
 from collabnet.tables import Tables
@@ -82,19 +83,11 @@ def _lead_range_share(tables: Tables) -> float:
 
 
 def _coverage_totals(tables: Tables) -> tuple[int, int]:
-    """(covered, total) leading enterprises, or all enterprises when ``leading`` is unknown."""
-    orgs = tables.organizations
-    source, target = link_positions(tables)
-    org_type = orgs["type"].to_numpy(dtype=object)
-    co_built = (tables.links["kind"] == "co_built_centre").to_numpy(dtype=bool)
-    covered = np.zeros(len(orgs), dtype=bool)
-    for a, b in ((source, target), (target, source)):
-        covered[a[co_built & (org_type[a] == "enterprise") & (org_type[b] == "platform")]] = True
-    enterprise = org_type == "enterprise"
-    leading = orgs["leading"].astype("boolean")
-    if leading[enterprise].notna().any():
-        enterprise &= leading.fillna(False).to_numpy(dtype=bool)
-    return int((covered & enterprise).sum()), int(enterprise.sum())
+    """(covered, total) leading enterprises, or all enterprises when ``leading`` is unknown,
+    counted as :func:`collabnet.analysis.coverage.industry_coverage` counts them."""
+    flags = _OrgFrame.of(tables)
+    enterprise = flags.is_enterprise & flags.leading if flags.leading_known else flags.is_enterprise
+    return int((flags.covered & enterprise).sum()), int(enterprise.sum())
 
 
 def _coverage_share(tables: Tables) -> float:
@@ -140,7 +133,7 @@ def read_targets(path: str | Path) -> pd.DataFrame:
         raise InputError(f"{path}: targets file not found")
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            raw = pd.read_excel(path, dtype=str)
+            raw = pd.read_excel(path, dtype=str, keep_default_na=False)
         else:
             try:
                 raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
