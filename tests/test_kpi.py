@@ -14,7 +14,7 @@ import pytest
 
 from collabnet.analysis.kpi import METRICS, default_targets, evolution, kpi, read_targets
 from collabnet.errors import InputError
-from collabnet.tables import Tables
+from collabnet.tables import Tables, load_tables
 
 
 def test_default_targets_are_the_wenzhou_2025_targets() -> None:
@@ -168,3 +168,11 @@ def test_targets_workbook_with_an_empty_description(tmp_path: Path) -> None:
     targets = read_targets(path)
     assert targets.loc[0, "description_zh"] == ""
     assert (targets.loc[0, "year"], targets.loc[0, "target"]) == (2025, 3.0)
+
+
+def test_years_after_the_cut_are_refused() -> None:
+    tables = load_tables(Path(__file__).resolve().parents[1] / "data" / "sample").as_of(2021)
+    with pytest.raises(InputError, match="year 2024 is after the network's cut at 2021"):
+        kpi(tables, years=[2020, 2024])
+    with pytest.raises(InputError, match="year 2024 is after the network's cut at 2021"):
+        evolution(tables, years=[2024])

@@ -174,6 +174,20 @@ def read_targets(path: str | Path) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(TARGET_COLUMNS))
 
 
+def _years(tables: Tables, years: list[int] | None) -> list[int]:
+    """The years asked for, or the default ones; none may lie after the network's cut."""
+    if years is None:
+        return _default_years(tables)
+    cut = tables.as_of_year
+    late = [year for year in years if cut is not None and year > cut]
+    if late:
+        raise InputError(
+            f"year {late[0]} is after the network's cut at {cut} (--as-of): "
+            "evaluate later years on the whole network"
+        )
+    return list(years)
+
+
 def _default_years(tables: Tables) -> list[int]:
     if tables.as_of_year is not None:
         return [int(tables.as_of_year)]
@@ -222,7 +236,7 @@ def kpi(
         goals = targets
     else:
         goals = read_targets(targets)
-    chosen = _default_years(tables) if years is None else list(years)
+    chosen = _years(tables, years)
     rows = []
     for year in chosen:
         state = tables.as_of(year)
@@ -276,7 +290,7 @@ def evolution(tables: Tables, years: list[int] | None = None) -> pd.DataFrame:
     >>> bool(growth["links"].is_monotonic_increasing)
     True
     """
-    chosen = _default_years(tables) if years is None else list(years)
+    chosen = _years(tables, years)
     rows = []
     for year in chosen:
         state = tables.as_of(year)
