@@ -106,9 +106,19 @@ class Network:
         pivots: int = PIVOTS,
         seed: int = 0,
     ) -> pd.DataFrame:
-        """Hubs: see :func:`collabnet.analysis.centrality.centrality`."""
+        """Hubs: see :func:`collabnet.analysis.centrality.centrality`.
+
+        PageRank comes from the backend when it computes it natively (Neo4j with the
+        Graph Data Science library), else from memory.
+        """
+        native = self.backend.pagerank(self.as_of)
         return centrality.centrality(
-            self.tables, measure=measure, exact_limit=exact_limit, pivots=pivots, seed=seed
+            self.tables,
+            measure=measure,
+            exact_limit=exact_limit,
+            pivots=pivots,
+            seed=seed,
+            pagerank=None if native is None else native.set_index("id")["pagerank"],
         )
 
     def brokers(self, *, partition: str = "type") -> pd.DataFrame:

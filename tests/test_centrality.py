@@ -374,3 +374,11 @@ def test_single_pivot_ranks_the_undefined_betweenness_last() -> None:
     assert np.isnan(row["betweenness"])
     assert row["rank_in_type"] == (hubs["type"] == row["type"]).sum()
     assert hubs["id"].iloc[-1] == pivot
+
+
+def test_pagerank_from_a_backend_is_used_as_given(tiny_tables: Tables) -> None:
+    """A database's PageRank replaces the in-memory one, row for row by id."""
+    ids = tiny_tables.organizations["id"]
+    given = pd.Series(np.arange(len(ids), dtype=float), index=ids[::-1].to_numpy())
+    frame = centrality(tiny_tables, pagerank=given).set_index("id")
+    assert frame["pagerank"].to_dict() == given.to_dict()

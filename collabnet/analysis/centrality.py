@@ -86,6 +86,7 @@ def centrality(
     pivots: int = PIVOTS,
     seed: int = 0,
     tol: float = 1e-10,
+    pagerank: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Centrality of every organisation, sorted by ``measure`` (highest first).
 
@@ -108,6 +109,9 @@ def centrality(
     tol
         Convergence tolerance of PageRank and eigenvector centrality (mean absolute
         change per organisation between iterations, as networkx's ``tol``).
+    pagerank
+        PageRank already computed elsewhere (by a graph database), indexed by id; when
+        ``None`` it is computed here.
 
     Returns
     -------
@@ -144,7 +148,11 @@ def centrality(
             "type": orgs["type"].to_numpy(),
             "degree": np.diff(hops.indptr).astype(np.int64),
             "weighted_degree": np.asarray(matrix.matrix.sum(axis=1)).ravel(),
-            "pagerank": pagerank_scores(matrix.matrix, damping=damping, tol=tol),
+            "pagerank": (
+                pagerank_scores(matrix.matrix, damping=damping, tol=tol)
+                if pagerank is None
+                else pagerank.reindex(orgs["id"]).to_numpy(dtype=float)
+            ),
             "eigenvector": eigenvector_scores(matrix.matrix, tol=tol),
             "harmonic": harmonic,
             "betweenness": betweenness,
