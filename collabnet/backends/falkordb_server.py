@@ -218,7 +218,12 @@ class FalkorDBServer:
     def save(self) -> None:
         """Write a snapshot now (only useful with ``persistent=True``)."""
         self.settle()
+        # A periodic background snapshot (--save 1 1) may be running: wait for it.
+        deadline = time.monotonic() + 30
         reply = self._command("SAVE")
+        while "in progress" in reply and time.monotonic() < deadline:
+            time.sleep(0.1)
+            reply = self._command("SAVE")
         if reply != "+OK":
             raise BackendError(f"FalkorDB refused to save: {reply}")
 

@@ -78,18 +78,24 @@ def test_killed_server_mid_push_then_rerun_completes(
         )
 
     push = start_push()
-    assert push.stderr is not None
-    seen = []
-    for line in push.stderr:
-        seen.append(line)
-        if line.startswith("links: batch"):
-            # Freeze the push between two batches, keep what is written, crash the server.
-            os.kill(push.pid, signal.SIGSTOP)
-            break
-    else:
-        pytest.fail("the push ended before its links phase:\n" + "".join(seen))
-    server.save()
-    server.kill()
+    try:
+        assert push.stderr is not None
+        seen = []
+        for line in push.stderr:
+            seen.append(line)
+            if line.startswith("links: batch"):
+                # Freeze the push between two batches, keep what is written, crash the server.
+                os.kill(push.pid, signal.SIGSTOP)
+                break
+        else:
+            pytest.fail("the push ended before its links phase:\n" + "".join(seen))
+        server.save()
+        server.kill()
+    except BaseException:
+        # Whatever failed above, the frozen push must not outlive the test.
+        push.kill()
+        push.communicate()
+        raise
     os.kill(push.pid, signal.SIGCONT)
     _, rest = push.communicate(timeout=120)
     stderr = "".join(seen) + rest
