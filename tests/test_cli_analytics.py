@@ -142,3 +142,17 @@ def test_gaps_table_shows_the_bilingual_reason(in_repo: Path, sample_dir: Path) 
     assert code == 0
     assert "no_rd_institution" in out
     assert "reason_en" not in out
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["communities", "--crosstab", "--type", "platform"], "--type"),
+        (["brokers", "--platforms", "--partition", "county"], "--partition"),
+    ],
+)
+def test_options_a_view_ignores_are_refused(args: list[str], option: str) -> None:
+    sample = str(Path(__file__).resolve().parents[1] / "data" / "sample")
+    result = CliRunner().invoke(main, [args[0], sample, *args[1:]])
+    assert result.exit_code == 2
+    assert f"{option} does not apply to `collabnet {args[0]} " in result.output

@@ -176,3 +176,18 @@ def test_years_after_the_cut_are_refused() -> None:
         kpi(tables, years=[2020, 2024])
     with pytest.raises(InputError, match="year 2024 is after the network's cut at 2021"):
         evolution(tables, years=[2024])
+
+
+def test_undated_links_are_evaluated_as_they_stand(tmp_path: Path) -> None:
+    (tmp_path / "organizations.csv").write_text(
+        "id,name,type\nP1,平台甲,platform\nE1,企业乙,enterprise\n", encoding="utf-8"
+    )
+    (tmp_path / "links.csv").write_text(
+        "source,target,kind\nE1,P1,co_built_centre\n", encoding="utf-8"
+    )
+    tables = load_tables(tmp_path)
+    current = kpi(tables).set_index("metric")
+    assert current["year"].isna().all()
+    assert current.loc["co_built_centres", "value"] == 1
+    assert evolution(tables)["links"].tolist() == [1]
+    assert kpi(tables, years=[2024]).set_index("metric").loc["co_built_centres", "value"] == 1

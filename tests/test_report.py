@@ -280,6 +280,9 @@ def test_network_without_industries_or_years_still_gets_a_briefing(tmp_path: Pat
     text = render_html(content)
 
     assert [f.id for f in content.figures] == ["brokers", "overview"]
-    assert content.section("kpis").frame.empty
-    kpis = text[text.index('<section id="kpis">') : text.index('<section id="gaps">')]
-    assert '<p class="empty">无 <span lang="en">none</span></p>' in kpis
+    # Undated links: the indicators describe the network as it stands.
+    kpis = content.section("kpis").frame.set_index("metric")
+    assert kpis["year"].isna().all()
+    assert kpis.loc["co_built_centres", "value"] == 0
+    html_kpis = text[text.index('<section id="kpis">') : text.index('<section id="gaps">')]
+    assert "共建研发中心" in html_kpis

@@ -174,7 +174,7 @@ def read_targets(path: str | Path) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(TARGET_COLUMNS))
 
 
-def _years(tables: Tables, years: list[int] | None) -> list[int]:
+def _years(tables: Tables, years: list[int] | None) -> list[int | None]:
     """The years asked for, or the default ones; none may lie after the network's cut."""
     if years is None:
         return _default_years(tables)
@@ -188,12 +188,13 @@ def _years(tables: Tables, years: list[int] | None) -> list[int]:
     return list(years)
 
 
-def _default_years(tables: Tables) -> list[int]:
+def _default_years(tables: Tables) -> list[int | None]:
     if tables.as_of_year is not None:
         return [int(tables.as_of_year)]
     years = tables.links["year"].dropna()
     if len(years) == 0:
-        return []
+        # Undated links: the only state to evaluate is the network as it is.
+        return [None]
     last = int(years.max())
     first = max(int(years.min()), last - _MAX_DEFAULT_YEARS + 1)
     return list(range(first, last + 1))

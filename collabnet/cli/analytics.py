@@ -103,7 +103,11 @@ def brokers(
 ) -> None:
     """Brokers: Burt's constraint and effective size, Gould–Fernandez brokerage roles."""
     if platforms:
-        _not_applicable("brokers --platforms", type=org_type)
+        _not_applicable(
+            "brokers --platforms",
+            type=org_type,
+            partition=None if partition == "type" else partition,
+        )
         frame = platform_brokers(network.tables)
         title = "platforms between enterprises and universities (open triads)"
     else:
@@ -157,6 +161,7 @@ def communities(
         emit(chosen, fmt, output, title="community of each organisation")
         return
     if crosstab:
+        _not_applicable("communities --crosstab", type=org_type, industry=industry)
         table = community_industries(network.tables, membership).reset_index()
         emit(
             table.head(top) if top is not None else table,
