@@ -1,0 +1,122 @@
+"""Organisations and joint-project links derived from project participations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from collabnet.checks import _industry_vocabulary
+from collabnet.schema import normalise_value
+
+__all__ = ["derive_from_participations"]
+
+# Participation columns that describe the organisation rather than the project.
+_ORG_ATTRIBUTES_IN_PARTICIPATIONS = ("country", "county", "location")
+
+
+def derive_from_participations(
+    participations: pd.DataFrame,
+    projects: pd.DataFrame | None,
+    industries: pd.DataFrame,
+    *,
+    until: int | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Organisations and joint-project links implied by project participations.
+
+    Two organisations in the same project are linked; a link's ``year`` is the pair's
+    first joint year and its ``weight`` the number of distinct joint projects. An
+    organisation's type is its most frequent declared type, and its industry the most
+    frequent industry of its projects (ties go to the alphabetically first type or
+    industry code). With ``until``, only projects up to that year count, so nothing is
+    learnt from the future.
+    """
+    parts = participations
+    if until is not None:
+        parts = parts[parts["year"].notna() & (parts["year"] <= until)]
+    parts = parts.drop_duplicates(["project", "org"])
+
+    organizations = _derived_organizations(parts, projects, industries)
+    codes = pd.Series(organizations.index.to_numpy(), index=organizations["id"].to_numpy())
+    project_codes, _ = pd.factorize(parts["project"])
+    pairs = _project_pairs(
+        project_codes, codes.loc[parts["org"].to_numpy()].to_numpy(), parts["year"]
+    )
+    ids = organizations["id"].to_numpy()
+    links = pd.DataFrame(
+        {
+            "source": ids[pairs["a"].to_numpy()],
+            "target": ids[pairs["b"].to_numpy()],
+            "kind": "joint_project",
+            "year": pairs["year"].astype("Int64").to_numpy(),
+            "weight": pairs["weight"].astype(float).to_numpy(),
+            "funding": np.nan,
+        }
+    )
+    return organizations, links
+
+
+def _derived_organizations(
+    parts: pd.DataFrame, projects: pd.DataFrame | None, industries: pd.DataFrame
+) -> pd.DataFrame:
+    grouped = parts.groupby("org", sort=True)
+    org_type = _most_frequent_per(parts, "org_type")
+    names = grouped["org_name"].first()
+    organizations = pd.DataFrame({"id": names.index.to_numpy()})
+    organizations["name"] = names.fillna(pd.Series(names.index, index=names.index)).to_numpy()
+    organizations["type"] = org_type.reindex(names.index).to_numpy()
+    organizations["industries"] = (
+        _main_industry(parts, projects, industries).reindex(names.index).to_numpy()
+    )
+    organizations["industries"] = organizations["industries"].map(
+        lambda v: v if isinstance(v, tuple) else ()
+    )
+    organizations["county"] = None
+    organizations["level"] = "none"
+    organizations["founded"] = pd.array([pd.NA] * len(organizations), dtype="Int64")
+    organizations["rd_institution"] = False
+    organizations["leading"] = pd.array([pd.NA] * len(organizations), dtype="boolean")
+    for column in _ORG_ATTRIBUTES_IN_PARTICIPATIONS:
+        if column in parts.columns:
+            organizations[column] = (
+                _most_frequent_per(parts, column).reindex(names.index).to_numpy()
+            )
+    return organizations
+
+
+def _most_frequent_per(frame: pd.DataFrame, column: str, key: str = "org") -> pd.Series:
+    """Per ``key``, the most frequent non-missing value of ``column``.
+
+    Ties go to the value that sorts first, so the result never depends on row order.
+    """
+    counts = frame.groupby([key, column]).size().reset_index(name="n")
+    ordered = counts.sort_values([key, "n", column], ascending=[True, False, True])
+    return ordered.drop_duplicates(key).set_index(key)[column]
+
+
+def _main_industry(
+    parts: pd.DataFrame, projects: pd.DataFrame | None, industries: pd.DataFrame
+) -> pd.Series:
+    if projects is None or len(parts) == 0:
+        return pd.Series(dtype=object)
+    vocabulary = _industry_vocabulary(industries)
+    theme = projects.assign(
+        code=projects["industry"].map(lambda t: vocabulary.get(normalise_value(t)))
+    )
+    joined = (
+        parts[["org", "project"]]
+        .merge(theme[["project", "code"]], on="project")
+        .dropna(subset=["code"])
+    )
+    return _most_frequent_per(joined, "code").map(lambda c: (c,))
+
+
+def _project_pairs(project: np.ndarray, org: np.ndarray, year: pd.Series) -> pd.DataFrame:
+    """Every unordered pair of organisations sharing a project, aggregated over projects."""
+    frame = pd.DataFrame(
+        {"p": project, "o": org, "y": year.to_numpy(dtype="float64", na_value=np.nan)}
+    )
+    left = frame.merge(frame[["p", "o"]], on="p", suffixes=("", "_b"))
+    left = left[left["o"] < left["o_b"]]
+    grouped = left.groupby(["o", "o_b"], sort=True).agg(year=("y", "min"), weight=("p", "nunique"))
+    grouped = grouped.reset_index().rename(columns={"o": "a", "o_b": "b"})
+    return grouped
