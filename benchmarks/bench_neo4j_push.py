@@ -6,7 +6,7 @@
 Sizes as in the other benchmarks (:func:`synthetic.make_tables`): S = 2,000
 organisations / 20,000 links, M = 20,000 / 200,000 (default), L = 200,000 / 2,000,000.
 
-Without ``--uri`` it starts its own FalkorDB (``collabnet.backends.falkordb_server``) in
+Without ``--uri`` it starts its own FalkorDB (``tests/falkordb_server.py``) in
 a temporary folder and stops it afterwards; FalkorDB's Bolt port listens on every
 interface, so run it where only loopback exists, e.g.::
 
@@ -36,13 +36,15 @@ from pathlib import Path
 
 import pandas as pd
 
+# The benchmark helpers beside this file, and the test server under tests/.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from synthetic import make_tables
 
-from collabnet.backends.falkordb_server import FalkorDBServer
 from collabnet.backends.neo4j import Neo4jBackend, PushProgress
 from collabnet.tables import Tables
+from tests.falkordb_server import FalkorDBServer
 
 SIZES = {"S": (2_000, 20_000), "M": (20_000, 200_000), "L": (200_000, 2_000_000)}
 

@@ -130,11 +130,7 @@ def _bolt_server(path: Path, folder: Path) -> Iterator[dict[str, str]]:
             env["NEO4J_PASSWORD"] = os.environ["COLLABNET_TEST_NEO4J_PASSWORD"]
         yield env
         return
-    from collabnet.backends.falkordb_server import (
-        FalkorDBServer,
-        falkordb_available,
-        only_loopback,
-    )
+    from tests.falkordb_server import FalkorDBServer, falkordb_available, only_loopback
 
     if not falkordb_available() or not only_loopback():
         yield {}

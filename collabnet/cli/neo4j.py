@@ -12,7 +12,7 @@ import click
 import pandas as pd
 
 from collabnet.backends.cypher_catalog import catalog, get_query
-from collabnet.backends.neo4j import USER_QUERIES, PushProgress, write_tables
+from collabnet.backends.neo4j import USER_QUERIES, PushProgress
 from collabnet.cli._app import (
     FILE_OPTIONS,
     emit,
@@ -23,6 +23,7 @@ from collabnet.cli._app import (
 )
 from collabnet.cli._connection import CONNECTION_OPTIONS, connect, connection_options
 from collabnet.errors import InputError
+from collabnet.writers import write_tables
 
 __all__ = ["neo4j"]
 

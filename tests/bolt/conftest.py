@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from collabnet.backends.falkordb_server import FalkorDBServer, falkordb_available, only_loopback
 from collabnet.backends.neo4j import Neo4jBackend
 from collabnet.cli import main
+from tests.falkordb_server import FalkorDBServer, falkordb_available, only_loopback
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -22,10 +22,11 @@ from collabnet.backends.neo4j import (
     USER_QUERIES,
     pagerank_with_isolated,
     translate_error,
-    write_tables,
 )
+from collabnet.backends.neo4j.dialect import Unstorable
 from collabnet.errors import BackendError, InputError, NotFoundError
 from collabnet.tables import Tables, load_tables
+from collabnet.writers import write_tables
 
 REPO = Path(__file__).resolve().parents[2]
 CYPHER = REPO / "cypher"
@@ -47,7 +48,7 @@ def test_every_file_is_used_or_offered_to_users() -> None:
     """Each statement is named by the code that runs it, or is one users may run; and
     every name the code uses exists."""
     sources = [
-        REPO / "collabnet" / "backends" / "neo4j.py",
+        *sorted((REPO / "collabnet" / "backends" / "neo4j").glob("*.py")),
         REPO / "collabnet" / "cli" / "neo4j.py",
     ]
     literals = {
@@ -159,9 +160,7 @@ def test_falkordb_strings_cannot_end_their_quotes() -> None:
     ],
 )
 def test_falkordb_refuses_what_it_would_store_wrongly(value: object, message: str) -> None:
-    from collabnet.backends.neo4j import _Unstorable
-
-    with pytest.raises(_Unstorable, match=message):
+    with pytest.raises(Unstorable, match=message):
         FALKORDB.encode(value)
 
 

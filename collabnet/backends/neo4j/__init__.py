@@ -1,0 +1,283 @@
+"""The graph in a Neo4j database (or any server speaking Bolt and Cypher, e.g. FalkorDB).
+
+:class:`Neo4jBackend` implements :class:`~collabnet.backends.GraphBackend`: ``push``
+writes validated tables into the database, ``tables`` reads them back, ``degrees`` is
+computed by the database, ``pagerank`` by the Graph Data Science library when the server
+has it, and everything else is computed in memory from the tables read back.
+
+The graph model is described in ``cypher/README.md``; every statement comes from the
+catalog of ``.cypher`` files (:mod:`collabnet.backends.cypher_catalog`). The parts:
+
+- :mod:`~collabnet.backends.neo4j.dialect`: labels, relationship types, and how values
+  travel to each kind of server;
+- :mod:`~collabnet.backends.neo4j.connection`: the driver, statements run by name,
+  one-line errors;
+- :mod:`~collabnet.backends.neo4j.push`: rows, batches and pruning;
+- :mod:`~collabnet.backends.neo4j.read`: tables, counts and named queries read back;
+- :mod:`~collabnet.backends.neo4j.gds`: projections and the GDS measures.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from functools import cached_property
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from collabnet.backends.neo4j import gds, read
+from collabnet.backends.neo4j.connection import DEFAULT_URI, Connection, translate_error
+from collabnet.backends.neo4j.dialect import (
+    DATASET,
+    FALKORDB,
+    KIND_OF_TYPE,
+    LABELS,
+    NEO4J,
+    RELATIONSHIP_TYPES,
+    Dialect,
+)
+from collabnet.backends.neo4j.gds import pagerank_with_isolated
+from collabnet.backends.neo4j.push import PushProgress, PushReport, delete_dataset, push
+from collabnet.backends.neo4j.read import USER_QUERIES
+from collabnet.graph import build_graph
+from collabnet.tables import Tables
+
+__all__ = [
+    "DATASET",
+    "DEFAULT_URI",
+    "FALKORDB",
+    "LABELS",
+    "NEO4J",
+    "RELATIONSHIP_TYPES",
+    "USER_QUERIES",
+    "Dialect",
+    "Neo4jBackend",
+    "PushProgress",
+    "PushReport",
+    "pagerank_with_isolated",
+    "translate_error",
+]
+
+_ENV = {
+    "uri": "NEO4J_URI",
+    "user": "NEO4J_USER",
+    "password": "NEO4J_PASSWORD",
+    "database": "NEO4J_DATABASE",
+}
+
+
+class Neo4jBackend:
+    """A collaboration network stored in a Neo4j (or FalkorDB) database.
+
+    Parameters
+    ----------
+    uri
+        ``bolt://host:7687``, ``neo4j://...`` or, for Aura, ``neo4j+s://...``.
+    user, password
+        Credentials; with ``password=None`` no authentication is sent. The password is
+        handed to the driver and not kept.
+    database
+        Database name (Neo4j 4+); the server's default when ``None``.
+    retry_seconds
+        How long the driver keeps retrying a transaction that failed transiently
+        (server restarting, leader switch, connection lost).
+
+    Examples
+    --------
+    >>> backend = Neo4jBackend("bolt://localhost:7687", password=...)  # doctest: +SKIP
+    >>> backend.push(load_tables("data/sample"))  # doctest: +SKIP
+    >>> Network(backend).summary()  # doctest: +SKIP
+    """
+
+    name = "neo4j"
+
+    def __init__(
+        self,
+        uri: str = DEFAULT_URI,
+        *,
+        user: str = "neo4j",
+        password: str | None = None,
+        database: str | None = None,
+        retry_seconds: float = 30.0,
+        connection_timeout: float = 15.0,
+    ) -> None:
+        self._connection = Connection(
+            uri,
+            user=user,
+            password=password,
+            database=database,
+            retry_seconds=retry_seconds,
+            connection_timeout=connection_timeout,
+        )
+        self._tables: Tables | None = None
+        self._graphs: dict[int | None, nx.Graph] = {}
+
+    @classmethod
+    def from_env(
+        cls,
+        uri: str | None = None,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+        retry_seconds: float = 30.0,
+    ) -> Neo4jBackend:
+        """Connect with the given values, else ``NEO4J_URI``, ``NEO4J_USER``,
+        ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``, else ``bolt://localhost:7687`` as ``neo4j``."""
+        return cls(
+            uri or os.environ.get(_ENV["uri"]) or DEFAULT_URI,
+            user=user or os.environ.get(_ENV["user"]) or "neo4j",
+            password=password if password is not None else os.environ.get(_ENV["password"]),
+            database=database or os.environ.get(_ENV["database"]) or None,
+            retry_seconds=retry_seconds,
+        )
+
+    @property
+    def uri(self) -> str:
+        return self._connection.uri
+
+    @property
+    def user(self) -> str:
+        return self._connection.user
+
+    @property
+    def database(self) -> str | None:
+        return self._connection.database
+
+    @property
+    def agent(self) -> str:
+        """The server's own name and version, as it announces itself over Bolt."""
+        return self._connection.agent
+
+    @property
+    def dialect(self) -> Dialect:
+        return self._connection.dialect
+
+    @cached_property
+    def has_gds(self) -> bool:
+        """Whether the server has the Graph Data Science library (checked once)."""
+        return gds.has_gds(self._connection)
+
+    def close(self) -> None:
+        """Close the driver's connections."""
+        self._connection.close()
+
+    def __enter__(self) -> Neo4jBackend:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        database = self.database or "default"
+        return (
+            f"<Neo4jBackend {self.uri} user={self.user} database={database} "
+            f"dialect={self.dialect.name}>"
+        )
+
+    def tables(self) -> Tables:
+        """The tables last pushed, read from the database once and then cached."""
+        if self._tables is None:
+            self._tables = self.pull()
+        return self._tables
+
+    def graph(self, as_of: int | None = None) -> nx.Graph:
+        if as_of not in self._graphs:
+            self._graphs[as_of] = build_graph(self.tables(), as_of=as_of)
+        return self._graphs[as_of]
+
+    def degrees(self, as_of: int | None = None) -> pd.DataFrame:
+        """Distinct partners and summed link weight per organisation, computed by the database."""
+        return read.degrees(self._connection, as_of)
+
+    def pagerank(self, as_of: int | None = None, *, damping: float = 0.85) -> pd.DataFrame | None:
+        """Weighted PageRank by the Graph Data Science library; ``None`` without it.
+
+        Matches ``nx.pagerank(G, alpha=damping, weight="weight")``. FalkorDB's
+        ``algo.pageRank`` is not used: it follows one relationship type, in its
+        direction, without weights.
+        """
+        if not self.has_gds:
+            return None
+        everyone = read.degrees(self._connection, as_of)["id"].tolist()
+        return gds.pagerank(self._connection, as_of, everyone, damping)
+
+    def refresh(self) -> None:
+        """Forget cached tables and graphs (after someone else pushed)."""
+        self._tables = None
+        self._graphs.clear()
+
+    def dataset(self) -> dict[str, Any] | None:
+        """The dataset node's properties, or ``None`` when nothing was pushed."""
+        return read.dataset(self._connection)
+
+    def pull(self) -> Tables:
+        """The tables last pushed, read from the database (same columns, types and order)."""
+        return read.pull(self._connection)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Nodes per label and relationships per type, as the database counts them."""
+        return read.counts(self._connection)
+
+    def query(self, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+        """Run a read-only statement from the catalog (``analysis/`` or ``read/``); its
+        records as a DataFrame."""
+        return read.run_query(self._connection, name, params)
+
+    def info(self) -> dict[str, Any]:
+        """Server, dialect, GDS, and the dataset's push state and counts."""
+        meta = self.dataset() or {}
+        counts = self.counts()
+        return {
+            "uri": self.uri,
+            "database": self.database or "default",
+            "server": self.agent,
+            "dialect": self.dialect.name,
+            "gds": self.has_gds,
+            "pushed_at": meta.get("finished_at") or meta.get("started_at"),
+            "complete": meta.get("complete"),
+            "organizations": counts["nodes"].get("Organization", 0),
+            "links": sum(counts["relationships"].get(t, 0) for t in KIND_OF_TYPE),
+            "nodes": counts["nodes"],
+            "relationships": counts["relationships"],
+        }
+
+    def drop(self) -> int:
+        """Delete collabnet's nodes and relationships; the number of nodes deleted."""
+        deleted = delete_dataset(self._connection)
+        self.refresh()
+        return deleted
+
+    def push(
+        self,
+        tables: Tables,
+        *,
+        progress: Callable[[PushProgress], None] | None = None,
+        batch_rows: int | None = None,
+    ) -> PushReport:
+        """Write ``tables`` into the database so that it holds exactly them.
+
+        Idempotent: organisations, industries and counties are merged on their ids,
+        links on their endpoints, kind and a hash of the whole row, and every write is
+        stamped with this push's id; once all batches are in, whatever an earlier push
+        wrote and this one did not is deleted. Pushing the same tables twice leaves the
+        same nodes and relationships. A push that fails part-way leaves the dataset
+        marked unfinished; pushing again completes it.
+
+        Batches are as large as the server takes (a byte budget per statement, see
+        :class:`Dialect`); ``batch_rows`` caps their rows further (the push benchmark
+        uses 1 to compare with one statement per row).
+
+        Raises
+        ------
+        BackendError
+            Naming the batch that failed and the rows it held, e.g. ``push failed at
+            links batch 12 of 40 (cooperation links from rows 551–1210): ...`` (one batch
+            holds one kind of link, so its rows are those of that kind in the range).
+        """
+        try:
+            return push(self._connection, tables, progress=progress, batch_rows=batch_rows)
+        finally:
+            self.refresh()

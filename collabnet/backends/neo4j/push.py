@@ -1,0 +1,376 @@
+"""Writing validated tables into the database: rows, batches, pruning, the dataset node.
+
+A push is idempotent. Organisations, industries and counties are merged on their ids,
+links on their endpoints, kind and a hash of the whole row, and every write is stamped
+with the push's id; once all batches are in, whatever an earlier push wrote and this one
+did not is deleted.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+
+from collabnet.backends.cypher_catalog import Query, get_query
+from collabnet.backends.neo4j.connection import Connection
+from collabnet.backends.neo4j.dialect import (
+    DATASET,
+    KEY,
+    KIND_OF_TYPE,
+    LABELS,
+    PUSH,
+    RELATIONSHIP_TYPES,
+    ROW,
+    Unstorable,
+)
+from collabnet.backends.neo4j.read import counts
+from collabnet.errors import BackendError
+from collabnet.tables import Tables
+from collabnet.writers import plain_value
+
+__all__ = ["PushProgress", "PushReport", "delete_dataset", "push"]
+
+_RESERVED = (PUSH, ROW, KEY)
+_PRUNE_LIMIT = 10_000
+_NEO4J_SCHEMA = (
+    "schema/neo4j/organization_id",
+    "schema/neo4j/industry_code",
+    "schema/neo4j/county_name",
+    "schema/neo4j/dataset_name",
+)
+_FALKORDB_INDEXES = {
+    "schema/falkordb/organization_id": ("Organization", "id"),
+    "schema/falkordb/industry_code": ("Industry", "code"),
+    "schema/falkordb/county_name": ("County", "name"),
+    "schema/falkordb/dataset_name": ("Dataset", "name"),
+}
+
+
+@dataclass(frozen=True)
+class PushProgress:
+    """Where a push stands, passed to the ``progress`` callback after every batch."""
+
+    phase: str
+    batch: int
+    batches: int
+    rows_done: int
+    rows: int
+
+
+@dataclass(frozen=True)
+class PushReport:
+    """What a push wrote: counts read back from the database, batches, time, pruned items."""
+
+    organizations: int
+    links: int
+    industries: int
+    batches: int
+    seconds: float
+    pruned: int
+    nodes: dict[str, int] = field(default_factory=dict)
+    relationships: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Batch:
+    """Rows for one statement, sent in one transaction; rows are 1-based table rows."""
+
+    phase: str
+    number: int
+    group: str
+    first_row: int
+    last_row: int
+    query: Query
+    rows: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class _Row:
+    query: str
+    values: dict[str, Any]
+    label: str
+    group: str
+
+
+def push(
+    connection: Connection,
+    tables: Tables,
+    *,
+    progress: Callable[[PushProgress], None] | None = None,
+    batch_rows: int | None = None,
+) -> PushReport:
+    """Write ``tables`` so that the database holds exactly them (see
+    :meth:`collabnet.backends.neo4j.Neo4jBackend.push`)."""
+    started = time.perf_counter()
+    push_id = uuid.uuid4().hex
+    _check_reserved(tables)
+    dialect = connection.dialect
+    limit = min(batch_rows or dialect.max_rows, dialect.max_rows)
+    phases = [
+        ("industries", _plan(connection, "industries", _industry_rows(tables), push_id, limit)),
+        (
+            "organisations",
+            _plan(connection, "organisations", _organization_rows(tables), push_id, limit),
+        ),
+        ("links", _plan(connection, "links", _link_rows(tables), push_id, limit)),
+    ]
+    _create_schema(connection)
+    connection.write("load/dataset", name=DATASET, properties=_dataset_start(tables, push_id))
+    total_batches = 0
+    for phase, batches in phases:
+        rows = sum(len(batch.rows) for batch in batches)
+        done = 0
+        for batch in batches:
+            _send(connection, batch, push_id, len(batches))
+            done += len(batch.rows)
+            if progress is not None:
+                progress(PushProgress(phase, batch.number, len(batches), done, rows))
+        total_batches += len(batches)
+    pruned = _prune(connection, push_id)
+    found = counts(connection)
+    expected = {
+        "Organization": len(tables.organizations),
+        "Industry": len(tables.industries),
+    }
+    found_links = sum(found["relationships"].get(t, 0) for t in KIND_OF_TYPE)
+    wrong = [
+        f"{n} {label} nodes (expected {e})"
+        for label, e in expected.items()
+        if (n := found["nodes"].get(label, 0)) != e
+    ]
+    if found_links != len(tables.links):
+        wrong.append(f"{found_links} links (expected {len(tables.links)})")
+    if wrong:
+        raise BackendError("push finished but the database holds " + ", ".join(wrong))
+    finished = datetime.now(UTC).isoformat(timespec="seconds")
+    connection.write(
+        "load/dataset", name=DATASET, properties={"complete": True, "finished_at": finished}
+    )
+    return PushReport(
+        organizations=len(tables.organizations),
+        links=len(tables.links),
+        industries=len(tables.industries),
+        batches=total_batches,
+        seconds=time.perf_counter() - started,
+        pruned=pruned,
+        nodes=found["nodes"],
+        relationships=found["relationships"],
+    )
+
+
+def delete_dataset(connection: Connection) -> int:
+    """Delete collabnet's nodes and relationships, in batches; the number of nodes deleted."""
+    return _delete_until_none(connection, "delete/dataset")
+
+
+def _create_schema(connection: Connection) -> None:
+    if not connection.dialect.is_falkordb:
+        for name in _NEO4J_SCHEMA:
+            connection.write(name)
+        return
+    existing = {
+        (row["label"], prop)
+        for row in connection.read("schema/falkordb/indexes")
+        for prop in row["properties"]
+    }
+    for name, key in _FALKORDB_INDEXES.items():
+        if key not in existing:
+            connection.write(name)
+
+
+def _plan(
+    connection: Connection, phase: str, rows: Iterable[_Row], push_id: str, max_rows: int
+) -> list[_Batch]:
+    """Cut ``rows`` into batches that fit the dialect's budget.
+
+    A batch holds rows for one statement (one organisation type, one link kind), in
+    table order; the statements follow one another in the order they first appear.
+    """
+    dialect = connection.dialect
+    fixed = {"push": dialect.encode(push_id)}
+    groups: dict[str, list[tuple[int, dict[str, Any], int]]] = {}
+    labels: dict[str, str] = {}
+    rooms: dict[str, int] = {}
+    for position, row in enumerate(rows, start=1):
+        try:
+            encoded = dialect.encode(row.values)
+        except Unstorable as err:
+            raise BackendError(f"{phase} row {position} ({row.label}): {err}") from err
+        if row.query not in rooms:
+            rooms[row.query] = dialect.room(get_query(row.query), fixed)
+            labels[row.query] = row.group
+        size = dialect.size(encoded) + 2
+        if size > rooms[row.query]:
+            raise BackendError(
+                f"{phase} row {position} ({row.label}) takes {size} bytes, more than the "
+                f"{rooms[row.query]} bytes {dialect.name} accepts in one statement"
+            )
+        groups.setdefault(row.query, []).append((position, encoded, size))
+    batches: list[_Batch] = []
+    for name, members in groups.items():
+        query = get_query(name)
+        room = rooms[name]
+        chunk: list[tuple[int, dict[str, Any], int]] = []
+        used = 0
+        for member in [*members, None]:
+            if chunk and (member is None or used + member[2] > room or len(chunk) >= max_rows):
+                batches.append(
+                    _Batch(
+                        phase,
+                        len(batches) + 1,
+                        labels[name],
+                        chunk[0][0],
+                        chunk[-1][0],
+                        query,
+                        [encoded for _, encoded, _ in chunk],
+                    )
+                )
+                chunk, used = [], 0
+            if member is not None:
+                chunk.append(member)
+                used += member[2]
+    return batches
+
+
+def _send(connection: Connection, batch: _Batch, push_id: str, batches: int) -> None:
+    parameters = {"rows": batch.rows, "push": connection.dialect.encode(push_id)}
+    try:
+        connection.run(batch.query, parameters, write=True)
+    except BackendError as err:
+        span = f"{batch.group} from rows {batch.first_row}–{batch.last_row}"
+        raise BackendError(
+            f"push failed at {batch.phase} batch {batch.number} of {batches} ({span}): {err}"
+        ) from err
+
+
+def _prune(connection: Connection, push_id: str) -> int:
+    return sum(
+        _delete_until_none(connection, name, push=push_id)
+        for name in ("load/prune_relationships", "load/prune_nodes")
+    )
+
+
+def _delete_until_none(connection: Connection, name: str, **params: Any) -> int:
+    deleted = 0
+    while True:
+        rows = connection.write(name, **params, limit=_PRUNE_LIMIT)
+        count = int(rows[0]["deleted"]) if rows else 0
+        deleted += count
+        if count == 0:
+            return deleted
+
+
+def _records(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
+    columns = list(frame.columns)
+    for values in zip(*(frame[c].to_numpy(dtype=object) for c in columns), strict=True):
+        yield {column: plain_value(value) for column, value in zip(columns, values, strict=True)}
+
+
+def _properties(record: Mapping[str, Any], position: int) -> dict[str, Any]:
+    properties = {key: value for key, value in record.items() if value is not None}
+    properties[ROW] = position
+    return properties
+
+
+def _industry_rows(tables: Tables) -> Iterator[_Row]:
+    for position, record in enumerate(_records(tables.industries)):
+        yield _Row(
+            "load/industries",
+            _properties(record, position),
+            f"industry {record['code']}",
+            "industries",
+        )
+
+
+def _organization_rows(tables: Tables) -> Iterator[_Row]:
+    for position, record in enumerate(_records(tables.organizations)):
+        if record["type"] not in LABELS:
+            raise BackendError(
+                f"organisations row {position + 1} (id {record['id']}): unknown type "
+                f"{record['type']!r} (expected one of {', '.join(LABELS)})"
+            )
+        yield _Row(
+            f"load/organizations/{record['type']}",
+            _properties(record, position),
+            f"id {record['id']}",
+            f"{record['type']} organisations",
+        )
+
+
+def _link_rows(tables: Tables) -> Iterator[_Row]:
+    links = tables.links
+    for position, (record, key) in enumerate(zip(_records(links), _link_keys(links), strict=True)):
+        if record["kind"] not in RELATIONSHIP_TYPES:
+            raise BackendError(
+                f"links row {position + 1}: unknown kind {record['kind']!r} "
+                f"(expected one of {', '.join(RELATIONSHIP_TYPES)})"
+            )
+        properties = {k: v for k, v in record.items() if k not in ("source", "target", "kind")}
+        properties[KEY] = key
+        yield _Row(
+            f"load/links/{record['kind']}",
+            # Short keys: on FalkorDB every byte of a row counts against the 4 KB budget.
+            {"s": record["source"], "t": record["target"], "p": _properties(properties, position)},
+            f"{record['source']} → {record['target']}, {record['kind']}",
+            f"{record['kind']} links",
+        )
+
+
+def _link_keys(links: pd.DataFrame) -> list[str]:
+    """A key per link row: a hash of the whole row, plus a counter for identical rows."""
+    if len(links) == 0:
+        return []
+    hashes = pd.util.hash_pandas_object(links.astype(object), index=False).to_numpy()
+    repeat = pd.Series(hashes).groupby(hashes).cumcount().to_numpy()
+    keys = []
+    for value, count in zip(hashes, repeat, strict=True):
+        key = base64.urlsafe_b64encode(int(value).to_bytes(8, "big")).decode().rstrip("=")
+        keys.append(f"{key}.{count}" if count else key)
+    return keys
+
+
+def _check_reserved(tables: Tables) -> None:
+    for table, frame in (
+        ("organisations", tables.organizations),
+        ("links", tables.links),
+        ("industries", tables.industries),
+    ):
+        clash = sorted(set(frame.columns) & set(_RESERVED))
+        if clash:
+            raise BackendError(
+                f"the {table} table has a column named {clash[0]}, a name collabnet "
+                "keeps for itself in the database; rename the column"
+            )
+
+
+def _dtype_names(frame: pd.DataFrame) -> list[str]:
+    names = []
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype == object and values.map(lambda v: isinstance(v, tuple)).any():
+            names.append("tuple")
+        else:
+            names.append(str(values.dtype))
+    return names
+
+
+def _dataset_start(tables: Tables, push_id: str) -> dict[str, Any]:
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    return {
+        "push_id": push_id,
+        "complete": False,
+        "started_at": started,
+        "organization_columns": [str(c) for c in tables.organizations.columns],
+        "organization_dtypes": _dtype_names(tables.organizations),
+        "link_columns": [str(c) for c in tables.links.columns],
+        "link_dtypes": _dtype_names(tables.links),
+        "industry_columns": [str(c) for c in tables.industries.columns],
+        "industry_dtypes": _dtype_names(tables.industries),
+    }

@@ -1,0 +1,143 @@
+"""Reading the database: the tables pushed, counts, the dataset node, named queries.
+
+Tables come back with the columns, dtypes and row order they were pushed with (the
+dataset node records the columns and dtypes, ``_row`` the order).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from collabnet.backends.cypher_catalog import get_query
+from collabnet.backends.neo4j.connection import Connection
+from collabnet.backends.neo4j.dialect import DATASET, KIND_OF_TYPE, ROW
+from collabnet.errors import BackendError
+from collabnet.tables import Tables
+
+__all__ = ["USER_QUERIES", "counts", "dataset", "degrees", "pull", "run_query"]
+
+# Folders of the statements anyone may run by name; the others write or manage the database.
+USER_QUERIES = ("analysis/", "read/")
+
+
+def dataset(connection: Connection) -> dict[str, Any] | None:
+    """The dataset node's properties, or ``None`` when nothing was pushed."""
+    rows = connection.read("read/dataset", name=DATASET)
+    return dict(rows[0]["dataset"]) if rows else None
+
+
+def pull(connection: Connection) -> Tables:
+    """The tables last pushed (same columns, types and order)."""
+    meta = dataset(connection)
+    if meta is None:
+        raise BackendError(
+            f"no collabnet data in the database at {connection.uri}; "
+            "push some first with `collabnet neo4j push DATA`"
+        )
+    if not meta.get("complete"):
+        raise BackendError(
+            f"the last push to {connection.uri} did not finish; run `collabnet neo4j push` again"
+        )
+    organizations = _frame(
+        [row["properties"] for row in connection.read("read/organizations")],
+        meta["organization_columns"],
+        meta["organization_dtypes"],
+    )
+    links = _frame(
+        [
+            {
+                **row["properties"],
+                "source": row["source"],
+                "target": row["target"],
+                "kind": KIND_OF_TYPE[row["type"]],
+            }
+            for row in connection.read("read/links")
+        ],
+        meta["link_columns"],
+        meta["link_dtypes"],
+    )
+    industries = _frame(
+        [row["properties"] for row in connection.read("read/industries")],
+        meta["industry_columns"],
+        meta["industry_dtypes"],
+    )
+    return Tables(organizations=organizations, links=links, industries=industries)
+
+
+def counts(connection: Connection) -> dict[str, dict[str, int]]:
+    """Nodes per label and relationships per type, as the database counts them."""
+    nodes = {row["label"]: int(row["nodes"]) for row in connection.read("read/node_counts")}
+    relationships = {
+        row["type"]: int(row["relationships"])
+        for row in connection.read("read/relationship_counts")
+    }
+    return {"nodes": nodes, "relationships": relationships}
+
+
+def degrees(connection: Connection, as_of: int | None) -> pd.DataFrame:
+    """Distinct partners and summed link weight per organisation, computed by the database."""
+    rows = connection.read("analysis/degrees", as_of=as_of)
+    frame = pd.DataFrame(rows, columns=["id", "degree", "weighted_degree"])
+    frame["degree"] = frame["degree"].astype(np.int64)
+    frame["weighted_degree"] = frame["weighted_degree"].astype(float)
+    return frame.sort_values("id", kind="stable").reset_index(drop=True)
+
+
+def run_query(
+    connection: Connection, name: str, params: Mapping[str, Any] | None = None
+) -> pd.DataFrame:
+    """Run a read-only statement from the catalog; its records as a DataFrame.
+
+    Only ``analysis/`` and ``read/`` statements are accepted: a read transaction does
+    not stop every server (FalkorDB) from writing.
+    """
+    query = get_query(name)
+    if not name.startswith(USER_QUERIES):
+        raise BackendError(
+            f"query '{name}' writes to or manages the database; only "
+            f"{' and '.join(USER_QUERIES)} statements can be run by name"
+        )
+    declared = {p.name for p in query.parameters}
+    values = {p.name: None for p in query.parameters if p.optional}
+    values.update(params or {})
+    unknown = sorted(set(values) - declared)
+    if unknown:
+        raise BackendError(f"query '{name}' has no parameter {', '.join(unknown)}")
+    rows = connection.read(name, **values)
+    columns = list(rows[0]) if rows else []
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _frame(
+    records: list[dict[str, Any]], columns: Sequence[str], dtypes: Sequence[str]
+) -> pd.DataFrame:
+    """Records read back, in the order pushed, with the columns and dtypes pushed."""
+    records = sorted(records, key=lambda r: (r.get(ROW) is None, r.get(ROW) or 0))
+    data = {
+        column: _column([r.get(column) for r in records], dtype)
+        for column, dtype in zip(columns, dtypes, strict=True)
+    }
+    return pd.DataFrame(data, columns=list(columns))
+
+
+def _column(values: list[Any], dtype: str) -> pd.Series:
+    if dtype == "tuple":
+        return pd.Series([tuple(v) if v is not None else None for v in values], dtype=object)
+    if dtype == "object":
+        return pd.Series(values, dtype=object)
+    if dtype == "bool":
+        return pd.Series([bool(v) for v in values], dtype=bool)
+    if dtype == "Int64":
+        return pd.Series(values, dtype=object).astype("Int64")
+    if dtype == "boolean":
+        return pd.Series(values, dtype=object).astype("boolean")
+    if dtype.startswith("float"):
+        return pd.Series([np.nan if v is None else v for v in values], dtype=dtype)
+    try:
+        return pd.Series(values, dtype=dtype)
+    except (TypeError, ValueError):
+        return pd.Series(values, dtype=object)
