@@ -21,7 +21,16 @@ import scipy.sparse as sp
 from collabnet.errors import InputError
 from collabnet.tables import Tables
 
-__all__ = ["Adjacency", "adjacency", "build_graph", "graph_to_tables", "link_positions"]
+__all__ = [
+    "PAIR_COLUMNS",
+    "Adjacency",
+    "adjacency",
+    "build_graph",
+    "graph_to_tables",
+    "link_positions",
+    "pair_adjacency",
+    "pair_table",
+]
 
 
 def build_graph(tables: Tables, *, as_of: int | None = None, records: bool = True) -> nx.Graph:
@@ -47,31 +56,25 @@ def build_graph(tables: Tables, *, as_of: int | None = None, records: bool = Tru
     links = tables.links
     if len(links) == 0:
         return graph
-    ordered = _ordered_pairs(links)
-    frame = links.assign(_a=ordered[0], _b=ordered[1])
-    pairs = frame.groupby(["_a", "_b"], sort=False)
-    aggregate = pd.DataFrame(
-        {
-            "year": pairs["year"].min(),
-            "weight": pairs["weight"].sum(),
-            "funding": pairs["funding"].sum(min_count=1),
-            "links": pairs.size(),
-            "kinds": _kinds_per_pair(frame),
-        }
-    )
-    edge_records: dict[tuple[str, str], list[dict[Hashable, Any]]] = {}
+    pairs = pair_table(tables)
+    edge_records: dict[tuple[int, int], list[dict[Hashable, Any]]] = {}
     if records:
+        source, target = link_positions(tables)
+        low, high = np.minimum(source, target), np.maximum(source, target)
         plain = links.astype(object).where(links.notna(), None).to_dict("records")
-        for (a, b), record in zip(zip(frame["_a"], frame["_b"], strict=True), plain, strict=True):
+        for a, b, record in zip(low.tolist(), high.tolist(), plain, strict=True):
             edge_records.setdefault((a, b), []).append(record)
     columns = (
-        aggregate["kinds"].to_numpy(),
-        aggregate["year"].to_numpy(dtype="float64", na_value=np.nan),
-        aggregate["weight"].to_numpy(dtype="float64"),
-        aggregate["funding"].to_numpy(dtype="float64", na_value=np.nan),
-        aggregate["links"].to_numpy(),
+        pairs["a"].to_numpy(),
+        pairs["b"].to_numpy(),
+        pairs["kinds"].to_numpy(),
+        pairs["year"].to_numpy(dtype="float64", na_value=np.nan),
+        pairs["weight"].to_numpy(dtype="float64"),
+        pairs["funding"].to_numpy(dtype="float64", na_value=np.nan),
+        pairs["links"].to_numpy(),
     )
-    for (a, b), kinds, year, weight, funding, count in zip(aggregate.index, *columns, strict=True):
+    ids = organizations["id"].to_numpy(dtype=object)
+    for a, b, kinds, year, weight, funding, count in zip(*columns, strict=True):
         data: dict[str, object] = {
             "kinds": kinds,
             "year": None if np.isnan(year) else int(year),
@@ -80,9 +83,73 @@ def build_graph(tables: Tables, *, as_of: int | None = None, records: bool = Tru
             "links": int(count),
         }
         if records:
-            data["records"] = edge_records[(a, b)]
-        graph.add_edge(a, b, **data)
+            data["records"] = edge_records[(int(a), int(b))]
+        graph.add_edge(ids[a], ids[b], **data)
     return graph
+
+
+PAIR_COLUMNS = ("a", "b", "id_a", "id_b", "kinds", "year", "weight", "funding", "links")
+
+
+def pair_table(tables: Tables) -> pd.DataFrame:
+    """One row per linked (unordered) pair of organisations: the links between them summed.
+
+    This is the one place where links become pairs; everything that needs pairs (the
+    adjacency, the graph, the backtest's first years, the page) starts from here.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``a`` < ``b`` (row positions in ``tables.organizations``), ``id_a``, ``id_b``
+        (their ids), ``kinds`` (sorted tuple of the distinct link kinds), ``year`` (the
+        first, Int64), ``weight`` (sum), ``funding`` (sum, NaN when none is known) and
+        ``links`` (how many link rows), in the order each pair first appears.
+
+    Examples
+    --------
+    >>> from collabnet.tables import load_tables
+    >>> pairs = pair_table(load_tables("data/sample"))
+    >>> bool((pairs["a"] < pairs["b"]).all())
+    True
+    """
+    source, target = link_positions(tables)
+    links = tables.links
+    ids = tables.organizations["id"].to_numpy(dtype=object)
+    if len(links) == 0:
+        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in PAIR_COLUMNS})
+        return empty.astype(
+            {
+                "a": np.int64,
+                "b": np.int64,
+                "year": "Int64",
+                "weight": float,
+                "funding": float,
+                "links": np.int64,
+            }
+        )
+    frame = pd.DataFrame(
+        {
+            "a": np.minimum(source, target),
+            "b": np.maximum(source, target),
+            "kind": links["kind"].to_numpy(dtype=object),
+            "year": links["year"].to_numpy(),
+            "weight": links["weight"].to_numpy(dtype=float),
+            "funding": links["funding"].to_numpy(dtype=float),
+        }
+    )
+    grouped = frame.groupby(["a", "b"], sort=False)
+    pairs = pd.DataFrame(
+        {
+            "kinds": _kinds_per_pair(frame),
+            "year": grouped["year"].min().astype("Int64"),
+            "weight": grouped["weight"].sum(),
+            "funding": grouped["funding"].sum(min_count=1),
+            "links": grouped.size().astype(np.int64),
+        }
+    ).reset_index()
+    pairs.insert(2, "id_a", ids[pairs["a"].to_numpy()])
+    pairs.insert(3, "id_b", ids[pairs["b"].to_numpy()])
+    return pairs[list(PAIR_COLUMNS)]
 
 
 def _kinds_per_pair(frame: pd.DataFrame) -> pd.Series:
@@ -93,17 +160,10 @@ def _kinds_per_pair(frame: pd.DataFrame) -> pd.Series:
     """
     kinds = sorted(set(frame["kind"]))
     bit = {kind: 1 << i for i, kind in enumerate(kinds)}
-    distinct = frame.drop_duplicates(["_a", "_b", "kind"])
-    masks = distinct["kind"].map(bit).groupby([distinct["_a"], distinct["_b"]], sort=False).sum()
+    distinct = frame.drop_duplicates(["a", "b", "kind"])
+    masks = distinct["kind"].map(bit).groupby([distinct["a"], distinct["b"]], sort=False).sum()
     names = {m: tuple(k for k in kinds if m & bit[k]) for m in set(masks)}
     return masks.map(names)
-
-
-def _ordered_pairs(links: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    source = links["source"].to_numpy(dtype=object)
-    target = links["target"].to_numpy(dtype=object)
-    swap = source.astype(str) > target.astype(str)
-    return np.where(swap, target, source), np.where(swap, source, target)
 
 
 def graph_to_tables(graph: nx.Graph, template: Tables) -> Tables:
@@ -181,15 +241,18 @@ def adjacency(tables: Tables, *, as_of: int | None = None, weighted: bool = True
     ``weighted=False`` every linked pair counts 1.
     """
     tables = tables.as_of(as_of)
-    n = len(tables.organizations)
-    source, target = link_positions(tables)
-    values = tables.links["weight"].to_numpy(dtype=float) if weighted else np.ones(len(source))
-    low, high = np.minimum(source, target), np.maximum(source, target)
-    upper = sp.csr_matrix((values, (low, high)), shape=(n, n))
-    upper.sum_duplicates()
-    if not weighted:
-        upper.data[:] = 1.0
-    matrix = (upper + upper.T).tocsr()
+    return pair_adjacency(pair_table(tables), tables.organizations["id"], weighted=weighted)
+
+
+def pair_adjacency(pairs: pd.DataFrame, ids: pd.Series, *, weighted: bool = True) -> Adjacency:
+    """The symmetric CSR matrix of a :func:`pair_table` over the organisations ``ids``."""
+    n = len(ids)
+    a, b = pairs["a"].to_numpy(dtype=np.int64), pairs["b"].to_numpy(dtype=np.int64)
+    values = pairs["weight"].to_numpy(dtype=float) if weighted else np.ones(len(a))
+    matrix = sp.csr_matrix(
+        (np.concatenate([values, values]), (np.concatenate([a, b]), np.concatenate([b, a]))),
+        shape=(n, n),
+    )
     matrix.eliminate_zeros()
     matrix.sort_indices()
-    return Adjacency(matrix=matrix, ids=tables.organizations["id"].to_numpy(dtype=object))
+    return Adjacency(matrix=matrix, ids=ids.to_numpy(dtype=object))

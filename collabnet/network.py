@@ -1,28 +1,55 @@
 """The object analysts hold in a notebook: one network, one backend, one point in time.
 
-Every analysis is a plain function in its own module; :class:`Network` only saves typing
-by passing the right graph and tables to it and returning its DataFrame.
+Every analysis is a plain function of a :class:`~collabnet.snapshot.Snapshot` in its own
+module; :class:`Network` resolves the snapshot once and its methods are those functions
+bound to it, with the same parameters and documentation.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 import networkx as nx
 import pandas as pd
 from scipy.sparse.csgraph import connected_components
 
-from collabnet.analysis import brokerage, centrality, communities, coverage, kpi
-from collabnet.analysis.centrality import EXACT_LIMIT, PIVOTS
+from collabnet.analysis import brokerage as _brokerage
+from collabnet.analysis import centrality as _centrality
+from collabnet.analysis import communities as _communities
+from collabnet.analysis import coverage as _coverage
+from collabnet.analysis import kpi as _kpi
 from collabnet.backends import GraphBackend
 from collabnet.backends.memory import MemoryBackend
 from collabnet.errors import InputError
-from collabnet.graph import Adjacency, adjacency
+from collabnet.graph import Adjacency, build_graph
 from collabnet.names import find_organization, probable_duplicates
+from collabnet.results import Results
+from collabnet.snapshot import Snapshot
 from collabnet.tables import Tables, load_tables
 
 __all__ = ["Network", "connect", "load"]
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _on_snapshot(
+    function: Callable[Concatenate[Snapshot, _P], _R],
+) -> Callable[Concatenate[Network, _P], _R]:
+    """``function`` as a method that passes the network's snapshot as the first argument."""
+
+    @functools.wraps(function)
+    def method(self: Network, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        return function(self.snapshot, *args, **kwargs)
+
+    method.__doc__ = f"See :func:`{function.__module__}.{function.__name__}`.\n\n" + (
+        function.__doc__ or ""
+    )
+    return method
 
 
 class Network:
@@ -49,9 +76,19 @@ class Network:
         return Network(self.backend, as_of=year)
 
     @cached_property
+    def snapshot(self) -> Snapshot:
+        """The network at ``as_of``, as every analysis takes it (cached by the backend)."""
+        return self.backend.snapshot(self.as_of)
+
+    @property
     def tables(self) -> Tables:
         """The validated tables at ``as_of``."""
-        return self.backend.tables().as_of(self.as_of)
+        return self.snapshot.tables
+
+    @cached_property
+    def results(self) -> Results:
+        """The analyses of this snapshot, each computed once: what the outputs take."""
+        return Results(self.snapshot)
 
     @property
     def organizations(self) -> pd.DataFrame:
@@ -70,15 +107,15 @@ class Network:
         """Rows dropped by a lenient load, with file, row, column, value and reason."""
         return self.backend.tables().rejects
 
-    @property
-    def graph(self) -> nx.Graph:
-        """The NetworkX graph at ``as_of`` (cached by the backend)."""
-        return self.backend.graph(self.as_of)
-
     @cached_property
+    def graph(self) -> nx.Graph:
+        """The NetworkX graph at ``as_of``."""
+        return build_graph(self.tables)
+
+    @property
     def adjacency(self) -> Adjacency:
         """Weighted sparse adjacency matrix at ``as_of``."""
-        return adjacency(self.tables)
+        return self.snapshot.adjacency
 
     def find(self, query: str) -> str:
         """The id of an organisation given by id or (Chinese) name; suggests near matches."""
@@ -87,7 +124,7 @@ class Network:
     def summary(self) -> dict[str, object]:
         """Counts of organisations and links, by type and kind, and per input file."""
         summary = self.tables.summary()
-        matrix = self.adjacency.matrix
+        matrix = self.snapshot.hops
         nodes, pairs = matrix.shape[0], matrix.nnz // 2
         summary["components"] = int(connected_components(matrix, directed=False)[0]) if nodes else 0
         summary["density"] = round(2 * pairs / (nodes * (nodes - 1)), 6) if nodes > 1 else 0.0
@@ -98,77 +135,29 @@ class Network:
         """Organisations whose names differ only in width, spacing or legal-form suffix."""
         return probable_duplicates(self.organizations)
 
-    def centrality(
-        self,
-        *,
-        measure: str = "pagerank",
-        exact_limit: int = EXACT_LIMIT,
-        pivots: int = PIVOTS,
-        seed: int = 0,
-    ) -> pd.DataFrame:
-        """Hubs: see :func:`collabnet.analysis.centrality.centrality`.
-
-        PageRank comes from the backend when it computes it natively (Neo4j with the
-        Graph Data Science library), else from memory.
-        """
-        native = self.backend.pagerank(self.as_of)
-        return centrality.centrality(
-            self.tables,
-            measure=measure,
-            exact_limit=exact_limit,
-            pivots=pivots,
-            seed=seed,
-            pagerank=None if native is None else native.set_index("id")["pagerank"],
-        )
-
-    def brokers(self, *, partition: str = "type") -> pd.DataFrame:
-        """Brokers: see :func:`collabnet.analysis.brokerage.brokerage`."""
-        return brokerage.brokerage(self.tables, partition=partition)
-
-    def communities(self, *, seed: int = 0, resolution: float = 1.0) -> pd.DataFrame:
-        """Community of each organisation: see
-        :func:`collabnet.analysis.communities.community_membership`."""
-        return communities.community_membership(self.tables, seed=seed, resolution=resolution)
-
-    def community_profile(
-        self, *, membership: pd.DataFrame | None = None, seed: int = 0, resolution: float = 1.0
-    ) -> pd.DataFrame:
-        """One row per community: see :func:`collabnet.analysis.communities.community_profile`."""
-        return communities.community_profile(
-            self.tables, membership, seed=seed, resolution=resolution
-        )
+    centrality = _on_snapshot(_centrality.centrality)
+    brokers = _on_snapshot(_brokerage.brokerage)
+    platform_brokers = _on_snapshot(_brokerage.platform_brokers)
+    communities = _on_snapshot(_communities.community_membership)
+    community_profile = _on_snapshot(_communities.community_profile)
+    community_industries = _on_snapshot(_communities.community_industries)
+    gaps = _on_snapshot(_coverage.coverage_gaps)
+    leading_without_platform = _on_snapshot(_coverage.leading_without_platform)
+    kpi = _on_snapshot(_kpi.kpi)
+    evolution = _on_snapshot(_kpi.evolution)
 
     def coverage(self, *, by: str = "industry") -> pd.DataFrame:
         """Coverage per ``industry``, ``county`` or ``industry_county``: see
         :func:`collabnet.analysis.coverage.industry_coverage`."""
         functions = {
-            "industry": coverage.industry_coverage,
-            "county": coverage.county_coverage,
-            "industry_county": coverage.industry_county_coverage,
+            "industry": _coverage.industry_coverage,
+            "county": _coverage.county_coverage,
+            "industry_county": _coverage.industry_county_coverage,
         }
         if by not in functions:
             expected = ", ".join(functions)
             raise InputError(f"unknown coverage grouping '{by}' (expected one of {expected})")
-        return functions[by](self.tables)
-
-    def gaps(
-        self, *, min_coverage: float = 0.5, decline: float = 0.2, by_county: bool = False
-    ) -> pd.DataFrame:
-        """Coverage gaps with bilingual reasons: see
-        :func:`collabnet.analysis.coverage.coverage_gaps`."""
-        return coverage.coverage_gaps(
-            self.tables, min_coverage=min_coverage, decline=decline, by_county=by_county
-        )
-
-    def kpi(
-        self, *, targets: pd.DataFrame | str | Path | None = None, years: list[int] | None = None
-    ) -> pd.DataFrame:
-        """Indicators against targets per year: see :func:`collabnet.analysis.kpi.kpi`."""
-        return kpi.kpi(self.tables, targets=targets, years=years)
-
-    def evolution(self, *, years: list[int] | None = None) -> pd.DataFrame:
-        """The network year by year: see :func:`collabnet.analysis.kpi.evolution`."""
-        return kpi.evolution(self.tables, years=years)
+        return functions[by](self.snapshot)
 
     def viz(
         self, path: str | Path | None = "network.html", *, height: int = 720, **options: object
@@ -182,7 +171,7 @@ class Network:
         """
         from collabnet.outputs.page import inline_frame, network_page, write_html
 
-        html = network_page(self, **options).generate_html()  # type: ignore[arg-type]
+        html = network_page(self.results, **options).generate_html()  # type: ignore[arg-type]
         if path is not None:
             write_html(html, path)
         return inline_frame(html, height=height)
@@ -203,7 +192,7 @@ class Network:
         from collabnet.outputs.report import write_report
 
         return write_report(
-            self,
+            self.results,
             path,
             xlsx,
             top=top,
@@ -231,7 +220,7 @@ class Network:
         from collabnet.recommend import Settings, recommend
 
         return recommend(
-            self.tables,
+            self.snapshot,
             enterprise=enterprise,
             platform=platform,
             university=university,
@@ -260,7 +249,7 @@ class Network:
         from collabnet.recommend import pairing_plan
 
         return pairing_plan(
-            self.tables,
+            self.snapshot,
             pairs=pairs,
             capacity=capacity,
             per_enterprise=per_enterprise,
@@ -285,7 +274,7 @@ class Network:
         from collabnet.recommend import match_demands
 
         return match_demands(
-            self.tables, demands, top=top, text_weight=text_weight, weights=weights
+            self.snapshot, demands, top=top, text_weight=text_weight, weights=weights
         )
 
     def evaluate(
@@ -302,7 +291,7 @@ class Network:
         from collabnet.recommend import Candidates, evaluate
 
         return evaluate(
-            self.tables,
+            self.snapshot,
             train_until=train_until,
             test_until=test_until,
             candidates=Candidates.parse(candidates) if candidates else None,

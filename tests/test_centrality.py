@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import networkx as nx
@@ -22,6 +23,7 @@ from collabnet.analysis.centrality import (
     centrality,
     choose_pivots,
 )
+from collabnet.backends.memory import MemoryBackend
 from collabnet.errors import InputError
 from collabnet.graph import adjacency, build_graph
 from collabnet.tables import Tables, default_industries, load_tables
@@ -284,7 +286,7 @@ def test_bad_arguments(tiny_tables: Tables) -> None:
         centrality(tiny_tables, measure="fame")
     with pytest.raises(InputError, match="pivots must be at least 1"):
         centrality(tiny_tables, pivots=0)
-    with pytest.raises(InputError, match="expected Tables or a Network"):
+    with pytest.raises(InputError, match="expected a Snapshot or Tables"):
         centrality("data/sample")
 
 
@@ -358,9 +360,28 @@ def test_single_pivot_ranks_the_undefined_betweenness_last() -> None:
     assert hubs["id"].iloc[-1] == pivot
 
 
+class _NativePageRank(MemoryBackend):
+    """An in-memory backend that claims PageRank as a native measure, with given values."""
+
+    def __init__(self, tables: Tables, given: pd.Series) -> None:
+        super().__init__(tables)
+        self.given = given
+        self.asked: list[tuple[str, int | None, dict[str, object]]] = []
+
+    @property
+    def native_measures(self) -> frozenset[str]:  # type: ignore[override]
+        return frozenset({"pagerank"})
+
+    def measure(self, name: str, as_of: int | None, params: Mapping[str, object]) -> pd.DataFrame:
+        self.asked.append((name, as_of, dict(params)))
+        return pd.DataFrame({"id": self.given.index, "pagerank": self.given.to_numpy()})
+
+
 def test_pagerank_from_a_backend_is_used_as_given(tiny_tables: Tables) -> None:
     """A database's PageRank replaces the in-memory one, row for row by id."""
     ids = tiny_tables.organizations["id"]
     given = pd.Series(np.arange(len(ids), dtype=float), index=ids[::-1].to_numpy())
-    frame = centrality(tiny_tables, pagerank=given).set_index("id")
+    backend = _NativePageRank(tiny_tables, given)
+    frame = centrality(backend.snapshot(2020), damping=0.9).set_index("id")
     assert frame["pagerank"].to_dict() == given.to_dict()
+    assert backend.asked == [("pagerank", 2020, {"damping": 0.9})]

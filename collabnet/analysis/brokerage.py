@@ -32,15 +32,13 @@ chunks to bound memory.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from collabnet.analysis.centrality import _tables_of
 from collabnet.errors import InputError
-from collabnet.graph import adjacency
+from collabnet.snapshot import Snapshot, as_snapshot
+from collabnet.tables import Tables
 
 __all__ = ["ROLES", "brokerage", "gould_fernandez", "platform_brokers", "structural_holes"]
 
@@ -84,13 +82,13 @@ def structural_holes(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
     return constraint, effective
 
 
-def brokerage(network: Any, *, partition: str = "type") -> pd.DataFrame:
+def brokerage(snapshot: Snapshot | Tables, *, partition: str = "type") -> pd.DataFrame:
     """Structural holes and Gould–Fernandez brokerage roles of every organisation.
 
     Parameters
     ----------
-    network
-        :class:`~collabnet.tables.Tables` or a :class:`~collabnet.network.Network`.
+    snapshot
+        The network at one cut, or validated tables taken as their own snapshot.
     partition
         The organisations column that defines the groups (default ``type``; ``county``
         works too). Missing values form one group of their own.
@@ -110,15 +108,16 @@ def brokerage(network: Any, *, partition: str = "type") -> pd.DataFrame:
     >>> brokers.loc[0, "type"]
     'platform'
     """
-    tables = _tables_of(network)
+    snapshot = as_snapshot(snapshot)
+    tables = snapshot.tables
     orgs = tables.organizations
     if partition not in orgs.columns:
         raise InputError(
             f"unknown partition column '{partition}' (organisation columns: "
             f"{', '.join(map(str, orgs.columns))})"
         )
-    matrix = adjacency(tables)
-    hops = matrix.hops
+    matrix = snapshot.adjacency
+    hops = snapshot.hops
     values = orgs[partition].astype(object).where(orgs[partition].notna(), None)
     labels, groups = pd.factorize(values.map(lambda v: "" if v is None else str(v)))
     labels = labels.astype(np.int64)
@@ -202,7 +201,7 @@ def _linked_neighbour_pairs(
     return out
 
 
-def platform_brokers(network: Any) -> pd.DataFrame:
+def platform_brokers(snapshot: Snapshot | Tables) -> pd.DataFrame:
     """Which platforms broker between enterprises and universities.
 
     For each platform: ``enterprises`` and ``universities`` (universities and research
@@ -217,9 +216,10 @@ def platform_brokers(network: Any) -> pd.DataFrame:
     >>> platform_brokers(load_tables("data/sample")).columns[:3].tolist()
     ['id', 'name', 'enterprises']
     """
-    tables = _tables_of(network)
+    snapshot = as_snapshot(snapshot)
+    tables = snapshot.tables
     orgs = tables.organizations
-    hops = adjacency(tables).hops
+    hops = snapshot.hops
     org_type = orgs["type"].to_numpy(dtype=object)
     labels = np.where(
         org_type == "enterprise", 0, np.where(np.isin(org_type, ["university", "institute"]), 1, 2)

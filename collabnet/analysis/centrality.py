@@ -40,7 +40,6 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -49,7 +48,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import ArpackNoConvergence, eigsh
 
 from collabnet.errors import InputError
-from collabnet.graph import adjacency
+from collabnet.snapshot import Snapshot, as_snapshot
 from collabnet.tables import Tables
 
 __all__ = [
@@ -61,6 +60,7 @@ __all__ = [
     "eigenvector_scores",
     "harmonic_scores",
     "pagerank_scores",
+    "rerank",
 ]
 
 MEASURES = (
@@ -78,7 +78,7 @@ _WORD = 64
 
 
 def centrality(
-    network: Any,
+    snapshot: Snapshot | Tables,
     *,
     measure: str = "pagerank",
     damping: float = 0.85,
@@ -86,15 +86,14 @@ def centrality(
     pivots: int = PIVOTS,
     seed: int = 0,
     tol: float = 1e-10,
-    pagerank: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Centrality of every organisation, sorted by ``measure`` (highest first).
 
     Parameters
     ----------
-    network
-        :class:`~collabnet.tables.Tables`, or anything with a ``tables`` attribute
-        (a :class:`~collabnet.network.Network`).
+    snapshot
+        The network at one cut (:class:`~collabnet.snapshot.Snapshot`), or validated
+        :class:`~collabnet.tables.Tables` taken as their own snapshot.
     measure
         The column to sort by and to rank within each organisation type
         (one of :data:`MEASURES`).
@@ -109,9 +108,6 @@ def centrality(
     tol
         Convergence tolerance of PageRank and eigenvector centrality (mean absolute
         change per organisation between iterations, as networkx's ``tol``).
-    pagerank
-        PageRank already computed elsewhere (by a graph database), indexed by id; when
-        ``None`` it is computed here.
 
     Returns
     -------
@@ -129,18 +125,19 @@ def centrality(
     >>> hubs.attrs["estimates"]["betweenness"]["method"]
     'exact'
     """
-    tables = _tables_of(network)
+    snapshot = as_snapshot(snapshot)
     if measure not in MEASURES:
         raise InputError(f"unknown measure '{measure}' (expected one of {', '.join(MEASURES)})")
     if pivots < 1:
         raise InputError(f"pivots must be at least 1, got {pivots}")
-    matrix = adjacency(tables)
+    matrix = snapshot.adjacency
     n = matrix.size
     sampled = n > exact_limit
     sources = choose_pivots(n, min(pivots, n), seed) if sampled else None
-    hops = matrix.hops
+    hops = snapshot.hops
     harmonic, betweenness = _shortest_path_measures(hops, sources)
-    orgs = tables.organizations
+    orgs = snapshot.organizations
+    native = snapshot.native("pagerank", damping=damping)
     frame = pd.DataFrame(
         {
             "id": orgs["id"].to_numpy(),
@@ -150,8 +147,8 @@ def centrality(
             "weighted_degree": np.asarray(matrix.matrix.sum(axis=1)).ravel(),
             "pagerank": (
                 pagerank_scores(matrix.matrix, damping=damping, tol=tol)
-                if pagerank is None
-                else pagerank.reindex(orgs["id"]).to_numpy(dtype=float)
+                if native is None
+                else native.set_index("id")["pagerank"].reindex(orgs["id"]).to_numpy(dtype=float)
             ),
             "eigenvector": eigenvector_scores(matrix.matrix, tol=tol),
             "harmonic": harmonic,
@@ -159,11 +156,7 @@ def centrality(
             "core_number": core_numbers(hops),
         }
     )
-    # A single pivot leaves its own betweenness undefined (NaN): ranked last.
-    ranks = frame.groupby("type")[measure].rank(method="min", ascending=False, na_option="bottom")
-    frame["rank_in_type"] = ranks.astype(np.int64)
-    frame = frame.sort_values([measure, "id"], ascending=[False, True], kind="stable")
-    frame = frame.reset_index(drop=True)
+    frame = rerank(frame, measure)
     method = "sampled" if sampled else "exact"
     estimate = {
         "method": method,
@@ -177,13 +170,17 @@ def centrality(
     return frame
 
 
-def _tables_of(network: Any) -> Tables:
-    if isinstance(network, Tables):
-        return network
-    tables = getattr(network, "tables", None)
-    if isinstance(tables, Tables):
-        return tables
-    raise InputError(f"expected Tables or a Network, got {type(network).__name__}")
+def rerank(frame: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """A :func:`centrality` frame ranked within type and sorted by another ``measure``."""
+    if measure not in MEASURES:
+        raise InputError(f"unknown measure '{measure}' (expected one of {', '.join(MEASURES)})")
+    # A single pivot leaves its own betweenness undefined (NaN): ranked last.
+    ranks = frame.groupby("type")[measure].rank(method="min", ascending=False, na_option="bottom")
+    ranked = frame.assign(rank_in_type=ranks.astype(np.int64))
+    ranked = ranked.sort_values([measure, "id"], ascending=[False, True], kind="stable")
+    ranked = ranked.reset_index(drop=True)
+    ranked.attrs = {**frame.attrs, "measure": measure}
+    return ranked
 
 
 def choose_pivots(n: int, k: int, seed: int) -> np.ndarray:

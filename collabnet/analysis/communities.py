@@ -8,15 +8,13 @@ has a platform to anchor it. An organisation's *main industry* is the first code
 
 from __future__ import annotations
 
-from typing import Any
-
 import networkx as nx
 import numpy as np
 import pandas as pd
 
-from collabnet.analysis.centrality import _tables_of
 from collabnet.errors import InputError
-from collabnet.graph import adjacency
+from collabnet.snapshot import Snapshot, as_snapshot
+from collabnet.tables import Tables
 
 __all__ = [
     "community_industries",
@@ -27,13 +25,15 @@ __all__ = [
 ]
 
 
-def community_membership(network: Any, *, seed: int = 0, resolution: float = 1.0) -> pd.DataFrame:
+def community_membership(
+    snapshot: Snapshot | Tables, *, seed: int = 0, resolution: float = 1.0
+) -> pd.DataFrame:
     """The Louvain community of every organisation.
 
     Parameters
     ----------
-    network
-        :class:`~collabnet.tables.Tables` or a :class:`~collabnet.network.Network`.
+    snapshot
+        The network at one cut, or validated tables taken as their own snapshot.
     seed
         Seed of ``nx.community.louvain_communities``; the same seed gives the same
         communities.
@@ -56,11 +56,12 @@ def community_membership(network: Any, *, seed: int = 0, resolution: float = 1.0
     >>> 0.0 < members.attrs["modularity"] < 1.0
     True
     """
-    tables = _tables_of(network)
+    snapshot = as_snapshot(snapshot)
+    tables = snapshot.tables
     if resolution <= 0:
         raise InputError(f"resolution must be positive, got {resolution}")
     orgs = tables.organizations
-    matrix = adjacency(tables)
+    matrix = snapshot.adjacency
     graph = nx.Graph()
     graph.add_nodes_from(range(matrix.size))
     upper = matrix.matrix.tocoo()
@@ -107,15 +108,18 @@ def _main_industry(industries: pd.Series) -> np.ndarray:
     )
 
 
-def community_industries(network: Any, membership: pd.DataFrame | None = None) -> pd.DataFrame:
+def community_industries(
+    snapshot: Snapshot | Tables, membership: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Communities × industries: how many organisations of each community belong to each
     industry (an organisation with two industries counts in both columns).
 
     Rows are community numbers, columns the industry codes in the industries table's
     order, including industries no organisation has.
     """
-    tables = _tables_of(network)
-    membership = community_membership(tables) if membership is None else membership
+    snapshot = as_snapshot(snapshot)
+    tables = snapshot.tables
+    membership = community_membership(snapshot) if membership is None else membership
     codes = list(tables.industries["code"])
     community = membership.set_index("id")["community"]
     exploded = tables.organizations[["id", "industries"]].explode("industries")
@@ -130,7 +134,7 @@ def community_industries(network: Any, membership: pd.DataFrame | None = None) -
 
 
 def community_profile(
-    network: Any,
+    snapshot: Snapshot | Tables,
     membership: pd.DataFrame | None = None,
     *,
     seed: int = 0,
@@ -158,14 +162,15 @@ def community_profile(
     >>> bool(profile["size"].is_monotonic_decreasing)
     True
     """
-    tables = _tables_of(network)
+    snapshot = as_snapshot(snapshot)
+    tables = snapshot.tables
     if membership is None:
-        membership = community_membership(tables, seed=seed, resolution=resolution)
-    matrix = adjacency(tables)
-    position = pd.Series(np.arange(matrix.size), index=tables.organizations["id"].to_numpy())
+        membership = community_membership(snapshot, seed=seed, resolution=resolution)
+    matrix = snapshot.adjacency
+    position = snapshot.index
     community = np.empty(matrix.size, dtype=np.int64)
     community[position.loc[membership["id"].to_numpy()].to_numpy()] = membership["community"]
-    hops = matrix.hops
+    hops = snapshot.hops
     degree = np.diff(hops.indptr)
     upper = hops.tocoo()
     keep = upper.row < upper.col

@@ -16,13 +16,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 
 from collabnet.errors import InputError
 from collabnet.graph import link_positions
+from collabnet.snapshot import Snapshot, as_snapshot
 from collabnet.tables import Tables
 
 __all__ = [
+    "OrgFlags",
     "county_coverage",
     "coverage_gaps",
     "industry_county_coverage",
@@ -42,13 +43,13 @@ FINDINGS = (
 )
 
 
-def industry_coverage(tables: Tables) -> pd.DataFrame:
+def industry_coverage(snapshot: Snapshot | Tables) -> pd.DataFrame:
     """Coverage of each industry of the industries table (one row each, in table order).
 
     Parameters
     ----------
-    tables
-        The network (use ``tables.as_of(year)`` for a past year).
+    snapshot
+        The network at one cut, or validated tables taken as their own snapshot.
 
     Returns
     -------
@@ -77,29 +78,33 @@ def industry_coverage(tables: Tables) -> pd.DataFrame:
     >>> int(coverage.set_index("industry").loc["footwear", "rd_institutions"])
     0
     """
-    return _coverage(tables, ("industry",))
+    return _coverage(as_snapshot(snapshot), ("industry",))
 
 
-def county_coverage(tables: Tables) -> pd.DataFrame:
+def county_coverage(snapshot: Snapshot | Tables) -> pd.DataFrame:
     """The columns of :func:`industry_coverage`, per county (organisations without a county
     are left out; a university outside the city still counts as engaged)."""
-    return _coverage(tables, ("county",))
+    return _coverage(as_snapshot(snapshot), ("county",))
 
 
-def industry_county_coverage(tables: Tables) -> pd.DataFrame:
+def industry_county_coverage(snapshot: Snapshot | Tables) -> pd.DataFrame:
     """The columns of :func:`industry_coverage`, per industry and county pair that has at
     least one organisation."""
-    return _coverage(tables, ("industry", "county"))
+    return _coverage(as_snapshot(snapshot), ("industry", "county"))
 
 
-def leading_without_platform(tables: Tables, industry: str | None = None) -> pd.DataFrame:
+def leading_without_platform(
+    snapshot: Snapshot | Tables, industry: str | None = None
+) -> pd.DataFrame:
     """Leading enterprises linked to no platform at all (not even by a joint project).
 
     Returns ``id``, ``name``, ``industries``, ``county``, ``partners`` (distinct partners
     of any type), sorted by industry order then name. With ``industry`` (a code), only
     that industry's enterprises.
     """
-    frame = _OrgFrame.of(tables)
+    snapshot = as_snapshot(snapshot)
+    tables = snapshot.tables
+    frame = OrgFlags.of(snapshot)
     orgs = tables.organizations
     leading = frame.is_enterprise & frame.leading & ~frame.platform_partner
     if industry is not None:
@@ -117,7 +122,7 @@ def leading_without_platform(tables: Tables, industry: str | None = None) -> pd.
 
 
 def coverage_gaps(
-    tables: Tables,
+    snapshot: Snapshot | Tables,
     *,
     min_coverage: float = 0.5,
     decline: float = 0.2,
@@ -133,8 +138,8 @@ def coverage_gaps(
 
     Parameters
     ----------
-    tables
-        The network.
+    snapshot
+        The network at one cut, or validated tables taken as their own snapshot.
     min_coverage
         ``low_coverage`` when an industry's ``coverage_share`` is below this (default 0.5).
     decline
@@ -180,8 +185,10 @@ def coverage_gaps(
         raise InputError(f"decline must be at least 0 and below 1, got {decline}")
     if recent_years < 1 or earlier_years < 1:
         raise InputError("recent_years and earlier_years must be at least 1")
-    coverage = industry_coverage(tables)
-    unlinked = leading_without_platform(tables)
+    snapshot = as_snapshot(snapshot)
+    tables = snapshot.tables
+    coverage = industry_coverage(snapshot)
+    unlinked = leading_without_platform(snapshot)
     # Without any platform (project-participation data, say) every platform finding
     # would fire for every industry and say nothing.
     has_platforms = bool((tables.organizations["type"] == "platform").any())
@@ -195,7 +202,7 @@ def coverage_gaps(
         _decline_findings(tables, coverage, decline, recent_years, earlier_years, min_yearly_links)
     )
     if by_county and has_platforms:
-        local = industry_county_coverage(tables)
+        local = industry_county_coverage(snapshot)
         labels = coverage.set_index("industry")[["name_zh", "name_en"]]
         for row in local.itertuples(index=False):
             names = _Names(
@@ -420,8 +427,9 @@ def _decline_findings(
 
 
 @dataclass(frozen=True)
-class _OrgFrame:
-    """Per-organisation flags used by every coverage count (arrays in table order)."""
+class OrgFlags:
+    """Per-organisation flags behind every coverage count (arrays in table order), shared
+    by coverage, the KPIs and the recommender's coverage-gap bonus."""
 
     is_platform: np.ndarray
     is_enterprise: np.ndarray
@@ -435,7 +443,9 @@ class _OrgFrame:
     leading_known: bool
 
     @classmethod
-    def of(cls, tables: Tables) -> _OrgFrame:
+    def of(cls, snapshot: Snapshot | Tables) -> OrgFlags:
+        snapshot = as_snapshot(snapshot)
+        tables = snapshot.tables
         orgs, links = tables.organizations, tables.links
         n = len(orgs)
         org_type = orgs["type"].to_numpy(dtype=object)
@@ -449,9 +459,7 @@ class _OrgFrame:
         platform_partner = np.zeros(n, dtype=bool)
         platform_partner[source[is_platform[target]]] = True
         platform_partner[target[is_platform[source]]] = True
-        # Converting to CSR merges repeated pairs, so row lengths count distinct partners.
-        ends = sp.coo_matrix((np.ones(len(source)), (source, target)), shape=(n, n))
-        partners = np.diff((ends + ends.T).tocsr().indptr)
+        partners = np.diff(snapshot.hops.indptr)
         leading_flag = orgs["leading"].astype("boolean")
         known = bool(leading_flag[is_enterprise].notna().any())
         return cls(
@@ -483,8 +491,9 @@ def _membership(tables: Tables, keys: tuple[str, ...]) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def _coverage(tables: Tables, keys: tuple[str, ...]) -> pd.DataFrame:
-    flags = _OrgFrame.of(tables)
+def _coverage(snapshot: Snapshot, keys: tuple[str, ...]) -> pd.DataFrame:
+    tables = snapshot.tables
+    flags = OrgFlags.of(snapshot)
     members = _membership(tables, keys)
     rows = members["row"].to_numpy()
     key_list = list(keys)
@@ -561,7 +570,7 @@ def _key_index(result: pd.DataFrame, keys: tuple[str, ...]) -> pd.MultiIndex | p
 
 def _engaged(
     tables: Tables,
-    flags: _OrgFrame,
+    flags: OrgFlags,
     members: pd.DataFrame,
     keys: tuple[str, ...],
     result: pd.DataFrame,
@@ -583,7 +592,7 @@ def _engaged(
 
 def _links_per_year(
     tables: Tables,
-    flags: _OrgFrame,
+    flags: OrgFlags,
     members: pd.DataFrame,
     keys: tuple[str, ...],
     result: pd.DataFrame,

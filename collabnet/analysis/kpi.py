@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import connected_components
 
-from collabnet.analysis.coverage import _OrgFrame
+from collabnet.analysis.coverage import OrgFlags
 from collabnet.errors import InputError
-from collabnet.graph import adjacency, link_positions
+from collabnet.graph import link_positions
+from collabnet.snapshot import Snapshot, as_snapshot
 from collabnet.tables import Tables
 
 __all__ = ["COMPARISONS", "METRICS", "default_targets", "evolution", "kpi", "read_targets"]
@@ -37,8 +38,9 @@ TARGET_COLUMNS = ("metric", "year", "target", "comparison", "description_zh", "d
 _MAX_DEFAULT_YEARS = 10
 
 
-def _co_built_centres(tables: Tables) -> float:
+def _co_built_centres(snapshot: Snapshot) -> float:
     """Distinct enterprise–platform pairs joined by a ``co_built_centre`` link."""
+    tables = snapshot.tables
     links = tables.links
     source, target = link_positions(tables)
     org_type = tables.organizations["type"].to_numpy(dtype=object)
@@ -51,59 +53,60 @@ def _co_built_centres(tables: Tables) -> float:
     return float(len(np.unique(low * max(len(org_type), 1) + high)))
 
 
-def _industries_with_rd(tables: Tables) -> set[str]:
+def _industries_with_rd(snapshot: Snapshot) -> set[str]:
+    tables = snapshot.tables
     rd = tables.organizations[tables.organizations["rd_institution"].to_numpy(dtype=bool)]
     codes = set(tables.industries["code"])
     return {c for t in rd["industries"] for c in t if c in codes}
 
 
-def _rd_share(tables: Tables) -> float:
-    total = len(tables.industries)
-    return len(_industries_with_rd(tables)) / total if total else float("nan")
+def _rd_share(snapshot: Snapshot) -> float:
+    total = len(snapshot.industries)
+    return len(_industries_with_rd(snapshot)) / total if total else float("nan")
 
 
-def _platform_industry_counts(tables: Tables) -> pd.Series:
-    orgs = tables.organizations
+def _platform_industry_counts(snapshot: Snapshot) -> pd.Series:
+    orgs = snapshot.organizations
     return orgs.loc[orgs["type"] == "platform", "industries"].map(len)
 
 
-def _lead_max(tables: Tables) -> float:
-    counts = _platform_industry_counts(tables)
+def _lead_max(snapshot: Snapshot) -> float:
+    counts = _platform_industry_counts(snapshot)
     return float(counts.max()) if len(counts) else float("nan")
 
 
-def _lead_min(tables: Tables) -> float:
-    counts = _platform_industry_counts(tables)
+def _lead_min(snapshot: Snapshot) -> float:
+    counts = _platform_industry_counts(snapshot)
     return float(counts.min()) if len(counts) else float("nan")
 
 
-def _lead_range_share(tables: Tables) -> float:
-    counts = _platform_industry_counts(tables)
+def _lead_range_share(snapshot: Snapshot) -> float:
+    counts = _platform_industry_counts(snapshot)
     return float(counts.between(1, 2).mean()) if len(counts) else float("nan")
 
 
-def _coverage_totals(tables: Tables) -> tuple[int, int]:
+def _coverage_totals(snapshot: Snapshot) -> tuple[int, int]:
     """(covered, total) leading enterprises, or all enterprises when ``leading`` is unknown,
     counted as :func:`collabnet.analysis.coverage.industry_coverage` counts them."""
-    flags = _OrgFrame.of(tables)
+    flags = OrgFlags.of(snapshot)
     enterprise = flags.is_enterprise & flags.leading if flags.leading_known else flags.is_enterprise
     return int((flags.covered & enterprise).sum()), int(enterprise.sum())
 
 
-def _coverage_share(tables: Tables) -> float:
-    covered, total = _coverage_totals(tables)
+def _coverage_share(snapshot: Snapshot) -> float:
+    covered, total = _coverage_totals(snapshot)
     return covered / total if total else float("nan")
 
 
-def _count_type(org_type: str) -> Callable[[Tables], float]:
-    def count(tables: Tables) -> float:
-        return float((tables.organizations["type"] == org_type).sum())
+def _count_type(org_type: str) -> Callable[[Snapshot], float]:
+    def count(snapshot: Snapshot) -> float:
+        return float((snapshot.organizations["type"] == org_type).sum())
 
     count.__doc__ = f"Organisations of type {org_type}."
     return count
 
 
-METRICS: dict[str, Callable[[Tables], float]] = {
+METRICS: dict[str, Callable[[Snapshot], float]] = {
     "industries_with_rd_institution_share": _rd_share,
     "industries_with_rd_institution": lambda t: float(len(_industries_with_rd(t))),
     "rd_institutions": lambda t: float(t.organizations["rd_institution"].sum()),
@@ -201,7 +204,7 @@ def _default_years(tables: Tables) -> list[int | None]:
 
 
 def kpi(
-    tables: Tables,
+    snapshot: Snapshot | Tables,
     targets: pd.DataFrame | str | Path | None = None,
     years: list[int] | None = None,
 ) -> pd.DataFrame:
@@ -209,8 +212,9 @@ def kpi(
 
     Parameters
     ----------
-    tables
-        The network.
+    snapshot
+        The network (a snapshot, or validated tables taken as their own snapshot);
+        each year is evaluated on the snapshot of the same backend at that year.
     targets
         A targets table, or the path of a targets file; by default the shipped targets.
     years
@@ -237,10 +241,11 @@ def kpi(
         goals = targets
     else:
         goals = read_targets(targets)
-    chosen = _years(tables, years)
+    snapshot = as_snapshot(snapshot)
+    chosen = _years(snapshot.tables, years)
     rows = []
     for year in chosen:
-        state = tables.as_of(year)
+        state = snapshot.at(year)
         values = {metric: METRICS[metric](state) for metric in dict.fromkeys(goals["metric"])}
         for goal in goals.to_dict("records"):
             value = values[goal["metric"]]
@@ -273,7 +278,7 @@ def kpi(
     return pd.DataFrame(rows, columns=columns)
 
 
-def evolution(tables: Tables, years: list[int] | None = None) -> pd.DataFrame:
+def evolution(snapshot: Snapshot | Tables, years: list[int] | None = None) -> pd.DataFrame:
     """The network at the end of each year, one row per year.
 
     Columns: ``year``, ``organizations``, ``links`` (link rows), ``pairs`` (linked
@@ -291,11 +296,12 @@ def evolution(tables: Tables, years: list[int] | None = None) -> pd.DataFrame:
     >>> bool(growth["links"].is_monotonic_increasing)
     True
     """
-    chosen = _years(tables, years)
+    snapshot = as_snapshot(snapshot)
+    chosen = _years(snapshot.tables, years)
     rows = []
     for year in chosen:
-        state = tables.as_of(year)
-        matrix = adjacency(state).hops
+        state = snapshot.at(year)
+        matrix = state.hops
         n = matrix.shape[0]
         pairs = matrix.nnz // 2
         if n:

@@ -1,18 +1,22 @@
-"""Where the graph lives: in memory (NetworkX, the default) or in a Neo4j database.
+"""Where the network lives: in memory (the default) or in a Neo4j database.
 
-Analyses are written against :class:`GraphBackend`, a deliberately small contract: the
-validated tables, a NetworkX view at a point in time, and the few aggregates a database
-can compute faster than shipping the whole graph over the wire.
+A backend answers one question, :meth:`GraphBackend.snapshot`: the network as it stood
+at the end of a year. Analyses take that :class:`~collabnet.snapshot.Snapshot`, never the
+backend. A backend that computes some measures itself (Neo4j with the Graph Data Science
+library) names them in :attr:`GraphBackend.native_measures` and computes them in
+:meth:`GraphBackend.measure`; :meth:`Snapshot.native` is the one place that asks.
 """
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-import networkx as nx
 import pandas as pd
 
-from collabnet.tables import Tables
+if TYPE_CHECKING:
+    from collabnet.snapshot import Snapshot
+    from collabnet.tables import Tables
 
 __all__ = ["GraphBackend"]
 
@@ -24,18 +28,19 @@ class GraphBackend(Protocol):
     name: str
 
     def tables(self) -> Tables:
-        """All organisations and links, as validated tables."""
+        """Every organisation and link, as validated tables (all years)."""
         ...
 
-    def graph(self, as_of: int | None = None) -> nx.Graph:
-        """The network at the end of ``as_of`` (all of it when ``None``) as a NetworkX graph."""
+    def snapshot(self, as_of: int | None = None) -> Snapshot:
+        """The network at the end of ``as_of`` (all of it when ``None``), cached per year."""
         ...
 
-    def degrees(self, as_of: int | None = None) -> pd.DataFrame:
-        """Per organisation: ``id``, ``degree`` (distinct partners), ``weighted_degree``."""
+    @property
+    def native_measures(self) -> frozenset[str]:
+        """The measures :meth:`measure` computes (empty for the in-memory backend)."""
         ...
 
-    def pagerank(self, as_of: int | None = None, *, damping: float = 0.85) -> pd.DataFrame | None:
-        """Per organisation ``id`` and ``pagerank`` when the backend computes it natively,
-        else ``None`` (the caller then computes it in memory)."""
+    def measure(self, name: str, as_of: int | None, params: Mapping[str, object]) -> pd.DataFrame:
+        """One of :attr:`native_measures` at ``as_of``: a frame with an ``id`` column and
+        the measure's columns. Only called for names in :attr:`native_measures`."""
         ...

@@ -24,8 +24,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from collabnet.errors import InputError
-from collabnet.network import Network
-from collabnet.outputs.page import KIND_STYLES, TYPE_STYLES, layout_positions
+from collabnet.outputs.layout import layout_positions
+from collabnet.outputs.styles import KIND_STYLES, TYPE_STYLES
+from collabnet.results import HasResults, Results, results_of
 
 __all__ = [
     "CJK_FAMILIES",
@@ -77,7 +78,7 @@ def _cjk_fonts() -> Iterator[None]:
         yield
 
 
-def coverage_heatmap(network: Network) -> Figure:
+def coverage_heatmap(source: Results | HasResults) -> Figure:
     """Organisations per industry and type (heatmap), with each industry's coverage share.
 
     An organisation counts in every industry it lists. The right panel shows the share
@@ -91,6 +92,7 @@ def coverage_heatmap(network: Network) -> Figure:
     >>> [axes.get_title() for axes in figure.axes][:1]
     ['机构数 organisations by industry × type']
     """
+    network = results_of(source)
     counts = industry_type_counts(network)
     if counts.empty:
         raise InputError("no organisation has an industry: nothing to draw")
@@ -147,7 +149,7 @@ def coverage_heatmap(network: Network) -> Figure:
     return figure
 
 
-def industry_type_counts(network: Network) -> pd.DataFrame:
+def industry_type_counts(source: Results | HasResults) -> pd.DataFrame:
     """Organisations per industry (rows, Chinese names) and type (columns, known types).
 
     Examples
@@ -157,6 +159,7 @@ def industry_type_counts(network: Network) -> pd.DataFrame:
     >>> int(counts.loc["泵阀", "platform"])
     1
     """
+    network = results_of(source)
     organizations = network.organizations[["type", "industries"]].explode("industries")
     organizations = organizations.dropna(subset=["industries"])
     industries = network.industries
@@ -168,17 +171,14 @@ def industry_type_counts(network: Network) -> pd.DataFrame:
     return table.reindex(index=order, columns=types, fill_value=0)
 
 
-def _coverage_shares(network: Network, names: pd.Index) -> pd.Series | None:
-    coverage = getattr(network, "coverage", None)
-    if coverage is None:
-        return None
-    frame = coverage()
+def _coverage_shares(network: Results, names: pd.Index) -> pd.Series | None:
+    frame = network.coverage
     if "coverage_share" not in frame.columns:
         return None
     return frame.set_index("name_zh")["coverage_share"].reindex(names).astype(float)
 
 
-def broker_chart(network: Network, *, top: int = 15) -> Figure:
+def broker_chart(source: Results | HasResults, *, top: int = 15) -> Figure:
     """The ``top`` organisations by betweenness.
 
     Examples
@@ -190,7 +190,7 @@ def broker_chart(network: Network, *, top: int = 15) -> Figure:
     """
     if top < 1:
         raise InputError(f"top must be at least 1, got {top}")
-    chosen = network.centrality(measure="betweenness").head(top).iloc[::-1]
+    chosen = results_of(source).centrality("betweenness").head(top).iloc[::-1]
     with _cjk_fonts():
         figure = Figure(figsize=(8.5, 1.0 + 0.36 * len(chosen)), layout="constrained")
         axes = figure.add_subplot()
@@ -210,7 +210,7 @@ def broker_chart(network: Network, *, top: int = 15) -> Figure:
     return figure
 
 
-def overview_figure(network: Network, *, labels: int = 12, seed: int = 0) -> Figure:
+def overview_figure(source: Results | HasResults, *, labels: int = 12, seed: int = 0) -> Figure:
     """The whole network at a glance: organisations by type, links by kind.
 
     The ``labels`` organisations with most partners are named.
@@ -222,6 +222,7 @@ def overview_figure(network: Network, *, labels: int = 12, seed: int = 0) -> Fig
     >>> figure.axes[0].get_title()
     '协作网络概览 network overview'
     """
+    network = results_of(source)
     adjacency = network.adjacency
     ids = adjacency.ids
     positions = layout_positions(adjacency.matrix, seed=seed)
@@ -281,7 +282,7 @@ def overview_figure(network: Network, *, labels: int = 12, seed: int = 0) -> Fig
     return figure
 
 
-def _draw_links(axes: object, network: Network, positions: np.ndarray, index: pd.Series) -> None:
+def _draw_links(axes: object, network: Results, positions: np.ndarray, index: pd.Series) -> None:
     links = network.links
     if len(links) == 0:
         return
@@ -315,13 +316,14 @@ def save_figure(figure: Figure, path: str | Path, *, dpi: int = 150) -> Path:
 
 
 def write_figures(
-    network: Network, folder: str | Path, *, top: int = 15, dpi: int = 150
+    source: Results | HasResults, folder: str | Path, *, top: int = 15, dpi: int = 150
 ) -> list[Path]:
     """Write ``coverage.png``, ``brokers.png`` and ``overview.png`` into ``folder``.
 
     ``coverage.png`` is left out when no organisation has an industry (there is nothing
     to count); the paths returned are those written.
     """
+    network = results_of(source)
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
     written = []

@@ -35,11 +35,11 @@ import pandas as pd
 import pyvis
 import scipy.sparse as sp
 from pyvis.network import Network as PyvisNetwork
-from scipy.sparse.csgraph import connected_components, shortest_path
-from scipy.spatial import cKDTree
 
 from collabnet.errors import CollabnetError, InputError
-from collabnet.network import Network
+from collabnet.outputs.layout import layout_positions
+from collabnet.outputs.styles import KIND_STYLES, RECOMMENDED_STYLE, TYPE_STYLES
+from collabnet.results import HasResults, Results, results_of
 
 __all__ = [
     "COLOR_BY",
@@ -62,61 +62,7 @@ LAYOUT_THRESHOLD = 2_000
 # Pixels per unit of layout_positions' spacing (about one node apart).
 _PIXELS_PER_UNIT = 45.0
 _MIN_SIZE, _MAX_SIZE = 7.0, 36.0
-# Components up to this size get a force-directed finish (all pairs, so quadratic).
-_FORCE_LIMIT = 1_000
 
-TYPE_STYLES: dict[str, dict[str, str]] = {
-    "platform": {"zh": "创新平台", "en": "platform", "color": "#e8590c", "shape": "diamond"},
-    "enterprise": {"zh": "企业", "en": "enterprise", "color": "#1971c2", "shape": "dot"},
-    "university": {"zh": "高校", "en": "university", "color": "#2f9e44", "shape": "triangle"},
-    "institute": {"zh": "科研院所", "en": "institute", "color": "#7048e8", "shape": "square"},
-    "other": {"zh": "其他", "en": "other", "color": "#868e96", "shape": "hexagon"},
-}
-# In order of precedence: a pair linked in several ways is drawn as its first kind here.
-KIND_STYLES: dict[str, dict[str, Any]] = {
-    "co_built_centre": {
-        "zh": "共建研发中心",
-        "en": "co-built R&D centre",
-        "color": "#e8590c",
-        "width": 3.0,
-        "dashes": False,
-    },
-    "co_founding": {
-        "zh": "共建单位",
-        "en": "co-founding",
-        "color": "#7048e8",
-        "width": 2.5,
-        "dashes": False,
-    },
-    "incubation": {
-        "zh": "孵化",
-        "en": "incubation",
-        "color": "#0c8599",
-        "width": 2.0,
-        "dashes": [2, 4],
-    },
-    "cooperation": {
-        "zh": "合作关系",
-        "en": "cooperation",
-        "color": "#2f9e44",
-        "width": 1.5,
-        "dashes": False,
-    },
-    "joint_project": {
-        "zh": "联合项目",
-        "en": "joint project",
-        "color": "#adb5bd",
-        "width": 1.0,
-        "dashes": False,
-    },
-}
-RECOMMENDED_STYLE: dict[str, Any] = {
-    "zh": "推荐配对",
-    "en": "recommended pair",
-    "color": "#d6336c",
-    "width": 3.0,
-    "dashes": [10, 6],
-}
 _INDUSTRY_PALETTE = (
     "#1971c2",
     "#f76707",
@@ -178,7 +124,7 @@ class NetworkPage(PyvisNetwork):
 
 
 def network_page(
-    network: Network,
+    source: Results | HasResults,
     *,
     color_by: str = "type",
     size_by: str = "degree",
@@ -194,8 +140,9 @@ def network_page(
 
     Parameters
     ----------
-    network
-        The network to draw.
+    source
+        The results of the snapshot to draw (``network.results``; a
+        :class:`~collabnet.network.Network` stands for its results).
     color_by
         ``type`` (organisation type) or ``industry`` (an organisation's first industry).
     size_by
@@ -239,11 +186,12 @@ def network_page(
         raise InputError(f"radius must be 0 or more, got {radius}")
     if layout not in ("auto", "physics", "fixed"):
         raise InputError(f"unknown layout '{layout}' (expected auto, physics or fixed)")
+    network = results_of(source)
     if as_of is not None:
         network = network.at(as_of)
     organizations = network.organizations
     ids = organizations["id"].astype(str).tolist()
-    linked = linked_pairs(network.links)
+    linked = linked_pairs(network.pairs)
     focus_id = network.find(focus) if focus is not None else None
     if focus_id is not None:
         ids = _neighbourhood(ids, linked, focus_id, radius)
@@ -321,12 +269,12 @@ def network_page(
     return page
 
 
-def write_page(network: Network, path: str | Path, **options: Any) -> Path:
+def write_page(source: Results | HasResults, path: str | Path, **options: Any) -> Path:
     """Write :func:`network_page` to ``path`` as UTF-8 and return the path.
 
     ``options`` are those of :func:`network_page`.
     """
-    return write_html(network_page(network, **options).generate_html(), path)
+    return write_html(network_page(source, **options).generate_html(), path)
 
 
 def write_html(html_text: str, path: str | Path) -> Path:
@@ -397,47 +345,32 @@ def script_json(value: Any) -> str:
     return text
 
 
-def linked_pairs(links: pd.DataFrame) -> pd.DataFrame:
-    """One row per linked pair of organisations, from the links table (vectorised).
+def linked_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The canonical pair table (:func:`collabnet.graph.pair_table`) as the page draws it.
 
-    Returns ``a`` and ``b`` (ids, ``a < b``), ``kinds`` (tuple of link kinds, in the
-    precedence order of :data:`KIND_STYLES`, then any others), ``year`` (first),
-    ``links`` (count), ``weight`` (sum) and ``funding`` (sum, NaN when none is known).
-
-    Examples
-    --------
-    >>> links = pd.DataFrame({"source": ["E1", "P2"], "target": ["P2", "E1"],
-    ...     "kind": ["joint_project", "co_built_centre"], "year": [2022, 2020],
-    ...     "weight": [1.0, 1.0], "funding": [10.0, None]})
-    >>> pair = linked_pairs(links).iloc[0]
-    >>> pair["a"], pair["b"], pair["kinds"], int(pair["year"]), int(pair["links"])
-    ('E1', 'P2', ('co_built_centre', 'joint_project'), 2020, 2)
+    Returns ``a`` and ``b`` (ids), ``kinds`` (in the precedence order of
+    :data:`KIND_STYLES`, then any others), ``year`` (first), ``links`` (count),
+    ``weight`` (sum) and ``funding``.
     """
     columns = ["a", "b", "kinds", "year", "links", "weight", "funding"]
-    if len(links) == 0:
-        return pd.DataFrame(columns=columns)
-    source = links["source"].astype(str).to_numpy()
-    target = links["target"].astype(str).to_numpy()
-    frame = pd.DataFrame(
+    precedence = {kind: i for i, kind in enumerate(KIND_STYLES)}
+    ordered = {
+        kinds: tuple(sorted(kinds, key=lambda k: (precedence.get(k, len(precedence)), k)))
+        for kinds in set(pairs["kinds"])
+    }
+    frame = pairs.rename(columns={"id_a": "a_id", "id_b": "b_id"})
+    return pd.DataFrame(
         {
-            "a": np.where(source <= target, source, target),
-            "b": np.where(source <= target, target, source),
-            "kind": links["kind"].astype(str).to_numpy(),
-            "year": links["year"].to_numpy(),
-            "weight": links["weight"].to_numpy(dtype=float),
-            "funding": links["funding"].to_numpy(dtype=float),
-        }
+            "a": frame["a_id"].astype(str).to_numpy(),
+            "b": frame["b_id"].astype(str).to_numpy(),
+            "kinds": frame["kinds"].map(ordered).to_numpy(),
+            "year": frame["year"].to_numpy(),
+            "links": frame["links"].to_numpy(),
+            "weight": frame["weight"].to_numpy(),
+            "funding": frame["funding"].to_numpy(),
+        },
+        columns=columns,
     )
-    grouped = frame.groupby(["a", "b"], sort=False)
-    pairs = grouped.agg(year=("year", "min"), links=("kind", "size"), weight=("weight", "sum"))
-    pairs["funding"] = grouped["funding"].sum(min_count=1)
-    present = pd.crosstab([frame["a"], frame["b"]], frame["kind"]).gt(0)
-    order = [k for k in KIND_STYLES if k in present.columns]
-    order += sorted(k for k in present.columns if k not in KIND_STYLES)
-    present = present.reindex(index=pairs.index, columns=order)
-    names = np.array(order, dtype=object)
-    pairs["kinds"] = [tuple(names[row]) for row in present.to_numpy()]
-    return pairs.reset_index()[columns]
 
 
 def _pair_matrix(ids: list[str], linked: pd.DataFrame) -> sp.csr_array:
@@ -462,152 +395,7 @@ def _neighbourhood(ids: list[str], linked: pd.DataFrame, focus: str, radius: int
     return [org_id for org_id, keep in zip(ids, reached, strict=True) if keep]
 
 
-def layout_positions(matrix: sp.spmatrix | sp.sparray, *, seed: int = 0) -> np.ndarray:
-    """Positions (n x 2) for the nodes of a symmetric adjacency matrix, about 1 unit apart.
-
-    Each connected component is placed by pivot multidimensional scaling (Brandes and
-    Pich: classical scaling of the hop distances to up to 50 far-apart pivots), then
-    spread so that nodes rarely overlap; components are packed in rows, largest first.
-    Linear in the size of the graph, so it takes well under a second at 5,000
-    organisations, where force-directed layouts in networkx take minutes.
-
-    Examples
-    --------
-    >>> import scipy.sparse as sp
-    >>> path = sp.csr_array(([1, 1, 1, 1], ([0, 1, 1, 2], [1, 0, 2, 1])), shape=(3, 3))
-    >>> layout_positions(path).shape
-    (3, 2)
-    """
-    matrix = sp.csr_array(matrix)
-    n = matrix.shape[0]
-    if n == 0:
-        return np.zeros((0, 2))
-    count, labels = connected_components(matrix, directed=False)
-    members = np.argsort(labels, kind="stable")
-    bounds = np.searchsorted(labels[members], np.arange(count + 1))
-    components = [members[bounds[c] : bounds[c + 1]] for c in range(count)]
-    components.sort(key=len, reverse=True)
-    singles = [c for c in components if len(c) == 1]
-    groups = [c for c in components if len(c) > 1]
-    rng = np.random.default_rng(seed)
-    placed: list[tuple[np.ndarray, np.ndarray]] = []
-    for nodes in groups:
-        component = matrix[nodes][:, nodes]
-        local = _spread(_pivot_mds(component, rng), rng)
-        if len(nodes) <= _FORCE_LIMIT:
-            local = _settle(local, component)
-        placed.append((nodes, local))
-    if singles:
-        alone = np.concatenate(singles)
-        side = math.ceil(math.sqrt(len(alone)))
-        grid = np.stack([np.arange(len(alone)) % side, np.arange(len(alone)) // side], axis=1)
-        placed.append((alone, grid.astype(float)))
-    return _pack(placed, n)
-
-
-def _pivot_mds(matrix: sp.csr_array, rng: np.random.Generator, pivots: int = 50) -> np.ndarray:
-    n = matrix.shape[0]
-    if n <= 2:
-        return np.array([[0.0, 0.0], [1.0, 0.0]])[:n]
-    k = min(pivots, n)
-    distances = np.empty((k, n))
-    nearest = np.full(n, np.inf)
-    pivot = int(rng.integers(n))
-    for row in range(k):
-        distances[row] = shortest_path(matrix, directed=False, unweighted=True, indices=pivot)
-        nearest = np.minimum(nearest, distances[row])
-        # Farthest-first pivots cover the whole component.
-        pivot = int(np.argmax(nearest))
-    squared = distances.T**2
-    centred = squared - squared.mean(axis=0) - squared.mean(axis=1)[:, None] + squared.mean()
-    u, s, _ = np.linalg.svd(centred, full_matrices=False)
-    coordinates = u[:, :2] * s[:2]
-    if coordinates.shape[1] < 2:
-        coordinates = np.column_stack([coordinates, np.zeros(n)])
-    return np.asarray(coordinates)
-
-
-def _spread(positions: np.ndarray, rng: np.random.Generator, iterations: int = 40) -> np.ndarray:
-    """Scale to about one node per unit area, then push apart nodes closer than 1 unit."""
-    n = len(positions)
-    centred = positions - np.median(positions, axis=0)
-    reach = float(np.percentile(np.hypot(centred[:, 0], centred[:, 1]), 90))
-    scale = math.sqrt(0.9 * n / math.pi) / reach if reach > 0 else 1.0
-    current = centred * scale
-    for step in range(iterations):
-        pairs = cKDTree(current).query_pairs(1.0, output_type="ndarray")
-        if len(pairs) == 0:
-            break
-        first, second = pairs[:, 0], pairs[:, 1]
-        delta = current[first] - current[second]
-        distance = np.hypot(delta[:, 0], delta[:, 1])
-        stacked = distance < 1e-9
-        if stacked.any():
-            angle = rng.random(int(stacked.sum())) * 2 * math.pi
-            delta[stacked] = np.column_stack([np.cos(angle), np.sin(angle)]) * 1e-3
-            distance[stacked] = 1e-3
-        push = ((1.0 - distance) / distance / 4)[:, None] * delta
-        move = np.zeros_like(current)
-        for axis in (0, 1):
-            move[:, axis] = np.bincount(first, push[:, axis], n) - np.bincount(
-                second, push[:, axis], n
-            )
-        length = np.hypot(move[:, 0], move[:, 1]) + 1e-12
-        cap = 2.0 * (1 - step / iterations) + 0.1
-        current = current + move * (np.minimum(length, cap) / length)[:, None]
-    return current
-
-
-def _settle(positions: np.ndarray, matrix: sp.csr_array, iterations: int = 60) -> np.ndarray:
-    """Fruchterman–Reingold from the given start: every pair repels, linked pairs attract.
-
-    Ideal distance 1; the step shrinks linearly, so a good start (pivot MDS) is kept in
-    its broad shape while clusters and leaves fall into place.
-    """
-    n = len(positions)
-    upper = sp.triu(matrix, k=1).tocoo()
-    first, second = upper.row, upper.col
-    # Single precision halves the memory traffic of the all-pairs arrays.
-    current = positions.astype(np.float32)
-    step = max(float(np.ptp(current, axis=0).max()) / 10, 1.0)
-    for iteration in range(iterations):
-        x, y = current[:, 0], current[:, 1]
-        squared = (x[:, None] - x[None, :]) ** 2 + (y[:, None] - y[None, :]) ** 2
-        inverse = 1.0 / np.maximum(squared, 1e-4)
-        np.fill_diagonal(inverse, 0.0)
-        # Σ_j (p_i - p_j) / d_ij² without forming the n × n × 2 differences.
-        move = current * inverse.sum(axis=1)[:, None] - inverse @ current
-        along = current[first] - current[second]
-        length = np.sqrt((along**2).sum(axis=1))[:, None]
-        pull = along * length
-        for axis in (0, 1):
-            move[:, axis] -= np.bincount(first, pull[:, axis], n)
-            move[:, axis] += np.bincount(second, pull[:, axis], n)
-        size = np.maximum(np.sqrt((move**2).sum(axis=1)), 1e-12)
-        limit = step * (1 - iteration / iterations) + 0.01
-        current += (move * (np.minimum(size, limit) / size)[:, None]).astype(np.float32)
-    return current.astype(float)
-
-
-def _pack(placed: list[tuple[np.ndarray, np.ndarray]], n: int) -> np.ndarray:
-    """Shelf-pack components (largest first) into rows about as wide as the whole is tall."""
-    margin = 2.0
-    boxes = [local - local.min(axis=0) for _, local in placed]
-    extents = [box.max(axis=0) + margin for box in boxes]
-    area = sum(float(w * h) for w, h in extents)
-    width = max(math.sqrt(area), max(float(w) for w, _ in extents))
-    positions = np.zeros((n, 2))
-    x = y = row_height = 0.0
-    for (nodes, _), box, (w, h) in zip(placed, boxes, extents, strict=True):
-        if x > 0 and x + w > width:
-            x, y, row_height = 0.0, y + row_height, 0.0
-        positions[nodes] = box + np.array([x, y])
-        x += float(w)
-        row_height = max(row_height, float(h))
-    return positions - positions.mean(axis=0)
-
-
-def _metrics(network: Network, size_by: str) -> pd.DataFrame:
+def _metrics(network: Results, size_by: str) -> pd.DataFrame:
     """Per organisation id: degree and the other centrality measures (degree only on big
     networks sized by degree)."""
     from collabnet.analysis.centrality import MEASURES
@@ -616,13 +404,19 @@ def _metrics(network: Network, size_by: str) -> pd.DataFrame:
         raise InputError(f"cannot size by '{size_by}' (expected one of {', '.join(MEASURES)})")
     if size_by in ("degree", "weighted_degree") and len(network.organizations) > LAYOUT_THRESHOLD:
         # Betweenness on a big network takes seconds; sizing by degree does not need it.
-        degrees = network.backend.degrees(network.as_of).set_index("id")
-        return degrees[["degree", "weighted_degree"]]
-    return pd.DataFrame(network.centrality(measure=size_by)).set_index("id")
+        matrix = network.adjacency.matrix
+        return pd.DataFrame(
+            {
+                "degree": np.diff(matrix.indptr).astype(np.int64),
+                "weighted_degree": np.asarray(matrix.sum(axis=1)).ravel(),
+            },
+            index=pd.Index(network.adjacency.ids, name="id"),
+        )
+    return pd.DataFrame(network.centrality(size_by)).set_index("id")
 
 
 def _recommended_pairs(
-    network: Network, recommendations: int | pd.DataFrame | None, present: set[str]
+    network: Results, recommendations: int | pd.DataFrame | None, present: set[str]
 ) -> list[dict[str, Any]]:
     """Recommended pairs as dicts with ``a``, ``b``, ``score`` and ``why`` (reasons)."""
     if recommendations is None:
@@ -646,17 +440,17 @@ def _recommended_pairs(
     return pairs
 
 
-def _best_pairs(network: Network, count: int) -> pd.DataFrame:
+def _best_pairs(network: Results, count: int) -> pd.DataFrame:
     """The ``count`` best-scoring pairs of ``network.recommend()``, with their reasons.
 
     ``recommend(top=k)`` ranks every organisation's k best partners; the overall best
     ``count`` pairs are among the ``count`` best of each, and reasons are computed only
     down to the deepest rank those pairs reach.
     """
-    quick = network.recommend(top=count, explain=False)
+    quick = network.recommendations(count, explain=False)
     if "rank" in quick.columns and len(quick):
         best = quick.sort_values("score", ascending=False, kind="stable").head(count)
-        quick = network.recommend(top=int(best["rank"].max()))
+        quick = network.recommendations(int(best["rank"].max()))
     return pd.DataFrame(quick).sort_values("score", ascending=False, kind="stable").head(count)
 
 
@@ -767,7 +561,7 @@ def _recommended_edge(
 
 
 def _meta(
-    network: Network,
+    network: Results,
     frame: pd.DataFrame,
     *,
     color_by: str,
@@ -850,7 +644,7 @@ def _vis_options(*, physics: bool, nodes: int, edges: int) -> dict[str, Any]:
     }
 
 
-def _default_title(network: Network, focus_id: str | None, frame: pd.DataFrame) -> str:
+def _default_title(network: Results, focus_id: str | None, frame: pd.DataFrame) -> str:
     title = "协作网络 Collaboration network"
     if focus_id is not None:
         title += f" · {frame.loc[focus_id, 'name']!s}"

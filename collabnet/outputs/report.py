@@ -22,15 +22,13 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from string import Template
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from collabnet.errors import InputError
-
-if TYPE_CHECKING:
-    from collabnet.network import Network
+from collabnet.results import HasResults, Results, results_of
 
 __all__ = [
     "SHEETS",
@@ -162,7 +160,7 @@ FIGURES = {
 
 
 def briefing(
-    network: Network,
+    source: Results | HasResults,
     *,
     top: int = 10,
     pairings: int = 20,
@@ -174,8 +172,9 @@ def briefing(
 
     Parameters
     ----------
-    network
-        The network (``network.at(year)`` for a past year).
+    source
+        The results of one snapshot (``network.results``, or ``network.at(year)`` for a
+        past year); a :class:`~collabnet.network.Network` stands for its results.
     top
         How many hubs and brokers to list.
     pairings
@@ -196,6 +195,7 @@ def briefing(
     """
     if top < 1 or pairings < 1:
         raise InputError(f"top and pairings must be at least 1, got {top} and {pairings}")
+    network = results_of(source)
     year = _report_year(network)
     sections = (
         _kpi_section(network, targets, year),
@@ -226,7 +226,7 @@ def briefing(
 
 
 def write_report(
-    network: Network,
+    source: Results | HasResults,
     path: str | Path,
     xlsx: str | Path | None = None,
     *,
@@ -250,7 +250,7 @@ def write_report(
     True
     """
     content = briefing(
-        network, top=top, pairings=pairings, targets=targets, figures=figures, title=title
+        source, top=top, pairings=pairings, targets=targets, figures=figures, title=title
     )
     target = Path(path)
     target.write_text(render_html(content), encoding="utf-8")
@@ -259,21 +259,20 @@ def write_report(
     return target
 
 
-def _report_year(network: Network) -> int | None:
+def _report_year(network: Results) -> int | None:
     if network.as_of is not None:
         return int(network.as_of)
     years = network.links["year"].dropna()
     return int(years.max()) if len(years) else None
 
 
-def _facts(network: Network, year: int | None) -> dict[str, object]:
-    tables = network.tables
-    orgs = tables.organizations
+def _facts(network: Results, year: int | None) -> dict[str, object]:
+    orgs = network.organizations
     types = orgs["type"].value_counts()
     return {
         "year": year,
         "organizations": len(orgs),
-        "links": len(tables.links),
+        "links": len(network.links),
         "platforms": int(types.get("platform", 0)),
         "rd_institutions": int(orgs["rd_institution"].sum()),
         "enterprises": int(types.get("enterprise", 0)),
@@ -283,9 +282,9 @@ def _facts(network: Network, year: int | None) -> dict[str, object]:
 
 
 def _kpi_section(
-    network: Network, targets: pd.DataFrame | str | Path | None, year: int | None
+    network: Results, targets: pd.DataFrame | str | Path | None, year: int | None
 ) -> Section:
-    frame = network.kpi(targets=targets, years=None if year is None else [year])
+    frame = network.kpi(targets, year)
     return Section(
         id="kpis",
         sheet=SHEETS["kpis"],
@@ -303,7 +302,7 @@ def _kpi_section(
     )
 
 
-def _gap_section(network: Network) -> Section:
+def _gap_section(network: Results) -> Section:
     return Section(
         id="gaps",
         sheet=SHEETS["gaps"],
@@ -314,7 +313,7 @@ def _gap_section(network: Network) -> Section:
             "Where priority industries are thinly covered by platforms, new-type R&D "
             "institutions or leading-enterprise ties, most severe first."
         ),
-        frame=network.gaps(),
+        frame=network.gaps,
         columns=(
             Column("severity", "严重程度", "Severity", "severity"),
             Column("industry", "产业", "Industry", "code", "industry"),
@@ -324,7 +323,7 @@ def _gap_section(network: Network) -> Section:
     )
 
 
-def _hub_section(network: Network, top: int) -> Section:
+def _hub_section(network: Results, top: int) -> Section:
     frame = network.centrality().head(top)
     return Section(
         id="hubs",
@@ -348,8 +347,8 @@ def _hub_section(network: Network, top: int) -> Section:
     )
 
 
-def _broker_section(network: Network, top: int) -> Section:
-    frame = network.brokers().head(top)
+def _broker_section(network: Results, top: int) -> Section:
+    frame = network.brokers.head(top)
     return Section(
         id="brokers",
         sheet=SHEETS["brokers"],
@@ -376,8 +375,7 @@ def _broker_section(network: Network, top: int) -> Section:
     )
 
 
-def _recommendation_section(network: Network, pairings: int) -> Section:
-    tables = network.tables
+def _recommendation_section(network: Results, pairings: int) -> Section:
     title = ("推荐配对", "Recommended pairings")
     columns = (
         Column("plan", "序号", "No.", "integer"),
@@ -392,7 +390,7 @@ def _recommendation_section(network: Network, pairings: int) -> Section:
             "reasons",
         ),
     )
-    if not (tables.organizations["type"] == "platform").any():
+    if not (network.organizations["type"] == "platform").any():
         return Section(
             "recommendations",
             SHEETS["recommendations"],
@@ -403,7 +401,7 @@ def _recommendation_section(network: Network, pairings: int) -> Section:
             pd.DataFrame(columns=[c.name for c in columns]),
             columns,
         )
-    plan = _largest_plan(network, pairings)
+    plan = network.plan(pairings)
     frame = plan if plan is not None else pd.DataFrame(columns=[c.name for c in columns])
     gap_codes = list(frame.attrs.get("gap_industries", [])) if plan is not None else []
     return Section(
@@ -426,26 +424,7 @@ def _recommendation_section(network: Network, pairings: int) -> Section:
     )
 
 
-def _largest_plan(network: Network, most: int) -> pd.DataFrame | None:
-    """The pairing plan of ``most`` pairs, or of as many as the platforms' capacity and the
-    one-pair-per-enterprise limit allow (found by halving); None when not even one fits."""
-    from collabnet.recommend import InfeasiblePlanError
-
-    try:
-        return network.plan(pairs=most)
-    except InfeasiblePlanError:
-        pass
-    best, low, high = None, 0, most - 1
-    while low < high:
-        wanted = (low + high + 1) // 2
-        try:
-            best, low = network.plan(pairs=wanted), wanted
-        except InfeasiblePlanError:
-            high = wanted - 1
-    return best
-
-
-def _figures(network: Network, top: int) -> tuple[Figure, ...]:
+def _figures(network: Results, top: int) -> tuple[Figure, ...]:
     from collabnet.outputs.figures import write_figures
 
     with tempfile.TemporaryDirectory() as folder:

@@ -29,7 +29,12 @@ from collabnet.recommend.model import (
     Weights,
     learn_weights,
 )
-from collabnet.recommend.plan import InfeasiblePlanError, pairing_plan, solve_pairing
+from collabnet.recommend.plan import (
+    InfeasiblePlanError,
+    largest_plan,
+    pairing_plan,
+    solve_pairing,
+)
 
 __all__ = [
     "DEFAULT_WEIGHTS",
@@ -41,6 +46,7 @@ __all__ = [
     "Settings",
     "Weights",
     "evaluate",
+    "largest_plan",
     "learn_weights",
     "match_demands",
     "pairing_plan",

@@ -19,6 +19,7 @@ from collabnet.recommend.model import (
 )
 from collabnet.recommend.rank import Scorer
 from collabnet.recommend.signals import katz, values_at
+from collabnet.snapshot import Snapshot, as_snapshot
 from collabnet.tables import Tables
 
 __all__ = ["SIGNAL_COLUMNS", "pair_frame", "recommend"]
@@ -39,7 +40,7 @@ SIGNAL_COLUMNS = (
 
 
 def recommend(
-    tables: Tables,
+    network: Snapshot | Tables,
     *,
     enterprise: str | None = None,
     platform: str | None = None,
@@ -98,6 +99,7 @@ def recommend(
     >>> len(best)
     3
     """
+    tables = as_snapshot(network).tables
     if sum(q is not None for q in (enterprise, platform, university)) > 1:
         raise InputError("give at most one of enterprise, platform and university")
     if top < 1:

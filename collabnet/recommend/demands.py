@@ -28,6 +28,7 @@ from collabnet.recommend.model import (
 )
 from collabnet.recommend.rank import Scorer
 from collabnet.recommend.signals import char_ngram_tfidf
+from collabnet.snapshot import Snapshot, as_snapshot
 from collabnet.tables import Tables, resolve_industry
 
 __all__ = ["match_demands", "read_demands"]
@@ -170,7 +171,7 @@ def read_demands(
 
 
 def match_demands(
-    tables: Tables,
+    network: Snapshot | Tables,
     demands: pd.DataFrame | str | Path,
     *,
     top: int = 5,
@@ -183,8 +184,8 @@ def match_demands(
 
     Parameters
     ----------
-    tables
-        The network.
+    network
+        The network at one cut (a snapshot, or validated tables).
     demands
         A demands table (as read by :func:`read_demands`) or the path of a demands file.
     top
@@ -213,6 +214,7 @@ def match_demands(
     >>> len(best)
     30
     """
+    tables = as_snapshot(network).tables
     if not isinstance(demands, pd.DataFrame):
         demands = read_demands(demands, tables)
     if len(demands) == 0:
@@ -255,10 +257,10 @@ def match_demands(
 
     rows = space.row_of(demands["enterprise"].tolist())
     n_cols = len(space.cols)
-    network = scorer.score(scorer.dense(rows))
+    network_score = scorer.score(scorer.dense(rows))
     best_text = similarity.max(axis=1, keepdims=True)
     relative = np.divide(similarity, best_text, out=np.zeros_like(similarity), where=best_text > 0)
-    combined = text_weight * relative + (1 - text_weight) * network
+    combined = text_weight * relative + (1 - text_weight) * network_score
     depth = min(top, n_cols)
     order = np.lexsort((np.tile(np.arange(n_cols), (n_demands, 1)), -combined), axis=1)[:, :depth]
 
@@ -303,7 +305,7 @@ def match_demands(
                 "score": round(float(combined[d, c]), 6),
                 "rank": int(i % depth) + 1,
                 "text_similarity": round(float(similarity[d, c]), 6),
-                "network_score": round(float(network[d, c]), 6),
+                "network_score": round(float(network_score[d, c]), 6),
                 "reasons": reasons,
             }
         )

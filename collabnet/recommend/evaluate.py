@@ -56,6 +56,7 @@ from collabnet.recommend.model import (
     sample_non_links,
 )
 from collabnet.recommend.rank import Scorer
+from collabnet.snapshot import Snapshot, as_snapshot
 from collabnet.tables import Tables
 
 __all__ = ["METHODS", "auc_score", "evaluate", "ranking_metrics"]
@@ -73,7 +74,7 @@ _CHUNK_CELLS = 3_000_000
 
 
 def evaluate(
-    tables: Tables,
+    network: Snapshot | Tables,
     *,
     train_until: int,
     test_until: int | None = None,
@@ -122,6 +123,7 @@ def evaluate(
     >>> list(table["method"][:3])
     ['collabnet', 'collabnet-learned', 'random']
     """
+    tables = as_snapshot(network).tables
     years = tables.links["year"].dropna()
     if len(years) == 0:
         raise InputError("the links carry no years: a backtest needs dated links")

@@ -31,9 +31,17 @@ from collabnet.errors import CollabnetError, InputError
 from collabnet.recommend.core import pair_frame
 from collabnet.recommend.model import Candidates, Settings, Weights, build_space, resolve_weights
 from collabnet.recommend.rank import Scorer
+from collabnet.snapshot import Snapshot, as_snapshot
 from collabnet.tables import Tables
 
-__all__ = ["CENTRE_TARGET", "InfeasiblePlanError", "pairing_plan", "solve_pairing", "write_plan"]
+__all__ = [
+    "CENTRE_TARGET",
+    "InfeasiblePlanError",
+    "largest_plan",
+    "pairing_plan",
+    "solve_pairing",
+    "write_plan",
+]
 
 # The bureau's target: more than 100 co-built R&D centres.
 CENTRE_TARGET = 100
@@ -170,7 +178,7 @@ def _check_feasible(
 
 
 def pairing_plan(
-    tables: Tables,
+    network: Snapshot | Tables,
     *,
     pairs: int | None = None,
     capacity: int = 5,
@@ -187,8 +195,8 @@ def pairing_plan(
 
     Parameters
     ----------
-    tables
-        The network.
+    network
+        The network at one cut (a snapshot, or validated tables).
     pairs
         How many new pairs (default: enough to pass the bureau's target of more than
         :data:`CENTRE_TARGET` co-built R&D centres, at least 1).
@@ -222,6 +230,7 @@ def pairing_plan(
     >>> len(plan), int(plan["enterprise_id"].duplicated().sum())
     (5, 0)
     """
+    tables = as_snapshot(network).tables
     if capacity < 0 or per_enterprise < 1 or quota < 0:
         raise InputError("capacity and quota must not be negative, per_enterprise at least 1")
     candidates = Candidates(("enterprise",), ("platform",))
@@ -348,3 +357,20 @@ def write_plan(plan: pd.DataFrame, path: str | Path) -> Path:
         table.to_excel(writer, sheet_name="plan", index=False)
         about.to_excel(writer, sheet_name="about", index=False)
     return path
+
+
+def largest_plan(network: Snapshot | Tables, most: int, *, seed: int = 0) -> pd.DataFrame | None:
+    """The pairing plan of ``most`` pairs, or of as many as the platforms' capacity and the
+    one-pair-per-enterprise limit allow (found by halving); None when not even one fits."""
+    try:
+        return pairing_plan(network, pairs=most, seed=seed)
+    except InfeasiblePlanError:
+        pass
+    best, low, high = None, 0, most - 1
+    while low < high:
+        wanted = (low + high + 1) // 2
+        try:
+            best, low = pairing_plan(network, pairs=wanted, seed=seed), wanted
+        except InfeasiblePlanError:
+            high = wanted - 1
+    return best

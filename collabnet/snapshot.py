@@ -1,0 +1,134 @@
+"""The network at one point in time: what every analysis takes.
+
+A :class:`Snapshot` is resolved once per (backend, ``as_of``) and then shared: the
+validated tables at the cut, one canonical pair table, the node index and the sparse
+adjacency (weighted and binary). Everything is computed on first use, so a snapshot
+whose measures come from a database never builds the pair table in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from collabnet.errors import InputError
+from collabnet.graph import Adjacency, pair_adjacency, pair_table
+from collabnet.tables import Tables
+
+if TYPE_CHECKING:
+    from collabnet.backends import GraphBackend
+
+__all__ = ["Snapshot", "as_snapshot"]
+
+
+class Snapshot:
+    """The network as it stood at the end of ``as_of`` (all of it when ``None``).
+
+    Parameters
+    ----------
+    tables
+        The validated tables at the cut, or a function that returns them (called once,
+        on first use).
+    as_of
+        The year of the cut.
+    backend
+        The backend the snapshot came from, asked for the measures it computes natively.
+
+    Examples
+    --------
+    >>> from collabnet.tables import load_tables
+    >>> snapshot = Snapshot(load_tables("data/sample"))
+    >>> snapshot.adjacency.size == len(snapshot.organizations)
+    True
+    >>> int(snapshot.hops.sum()) == 2 * len(snapshot.pairs)
+    True
+    """
+
+    def __init__(
+        self,
+        tables: Tables | Callable[[], Tables],
+        *,
+        as_of: int | None = None,
+        backend: GraphBackend | None = None,
+    ) -> None:
+        self._source = tables
+        self.as_of = as_of
+        self.backend = backend
+
+    @cached_property
+    def tables(self) -> Tables:
+        """The validated tables at the cut."""
+        source = self._source
+        return source if isinstance(source, Tables) else source()
+
+    @property
+    def organizations(self) -> pd.DataFrame:
+        return self.tables.organizations
+
+    @property
+    def links(self) -> pd.DataFrame:
+        return self.tables.links
+
+    @property
+    def industries(self) -> pd.DataFrame:
+        return self.tables.industries
+
+    @cached_property
+    def ids(self) -> np.ndarray:
+        """Organisation ids; position ``i`` is row ``i`` of every matrix."""
+        return self.organizations["id"].to_numpy(dtype=object)
+
+    @cached_property
+    def index(self) -> pd.Series:
+        """Position of each organisation id."""
+        return pd.Series(np.arange(len(self.ids)), index=self.ids)
+
+    @cached_property
+    def pairs(self) -> pd.DataFrame:
+        """One row per linked pair: see :func:`collabnet.graph.pair_table`."""
+        return pair_table(self.tables)
+
+    @cached_property
+    def adjacency(self) -> Adjacency:
+        """Weighted adjacency: a pair's link weights summed."""
+        return pair_adjacency(self.pairs, self.organizations["id"])
+
+    @cached_property
+    def hops(self) -> sp.csr_matrix:
+        """Binary adjacency: 1 for every linked pair."""
+        return self.adjacency.hops
+
+    def native(self, measure: str, **params: object) -> pd.DataFrame | None:
+        """``measure`` computed by the backend when it computes it natively, else ``None``.
+
+        The one place that decides where a measure comes from: analyses call this first
+        and compute in memory when it returns ``None``.
+        """
+        backend = self.backend
+        if backend is None or measure not in backend.native_measures:
+            return None
+        return backend.measure(measure, self.as_of, params)
+
+    def at(self, year: int | None) -> Snapshot:
+        """The snapshot of the same backend at another year."""
+        if self.backend is not None:
+            return self.backend.snapshot(year)
+        return Snapshot(self.tables.as_of(year), as_of=year)
+
+    def __repr__(self) -> str:
+        when = f" as of {self.as_of}" if self.as_of is not None else ""
+        return f"<Snapshot{when}: {len(self.organizations)} organisations>"
+
+
+def as_snapshot(network: Snapshot | Tables) -> Snapshot:
+    """A snapshot as given, or the snapshot of validated tables at their own cut."""
+    if isinstance(network, Snapshot):
+        return network
+    if isinstance(network, Tables):
+        return Snapshot(network, as_of=network.as_of_year)
+    raise InputError(f"expected a Snapshot or Tables, got {type(network).__name__}")
