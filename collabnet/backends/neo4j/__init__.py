@@ -1,9 +1,9 @@
 """The graph in a Neo4j database (or any server speaking Bolt and Cypher, e.g. FalkorDB).
 
 :class:`Neo4jBackend` implements :class:`~collabnet.backends.GraphBackend`: ``push``
-writes validated tables into the database, ``tables`` reads them back, ``degrees`` is
-computed by the database, ``pagerank`` by the Graph Data Science library when the server
-has it, and everything else is computed in memory from the tables read back.
+writes validated tables into the database, ``snapshot`` gives the network at a cut,
+and ``measure`` computes PageRank with the Graph Data Science library when the server
+has it; everything else is computed in memory from the tables read back.
 
 The graph model is described in ``cypher/README.md``; every statement comes from the
 catalog of ``.cypher`` files (:mod:`collabnet.backends.cypher_catalog`). The parts:
@@ -24,7 +24,6 @@ from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import Any
 
-import networkx as nx
 import pandas as pd
 
 from collabnet.backends.neo4j import gds, read
@@ -41,7 +40,8 @@ from collabnet.backends.neo4j.dialect import (
 from collabnet.backends.neo4j.gds import pagerank_with_isolated
 from collabnet.backends.neo4j.push import PushProgress, PushReport, delete_dataset, push
 from collabnet.backends.neo4j.read import USER_QUERIES
-from collabnet.graph import build_graph
+from collabnet.errors import BackendError
+from collabnet.snapshot import Snapshot
 from collabnet.tables import Tables
 
 __all__ = [
@@ -112,7 +112,7 @@ class Neo4jBackend:
             connection_timeout=connection_timeout,
         )
         self._tables: Tables | None = None
-        self._graphs: dict[int | None, nx.Graph] = {}
+        self._snapshots: dict[int | None, Snapshot] = {}
 
     @classmethod
     def from_env(
@@ -183,31 +183,38 @@ class Neo4jBackend:
             self._tables = self.pull()
         return self._tables
 
-    def graph(self, as_of: int | None = None) -> nx.Graph:
-        if as_of not in self._graphs:
-            self._graphs[as_of] = build_graph(self.tables(), as_of=as_of)
-        return self._graphs[as_of]
+    def snapshot(self, as_of: int | None = None) -> Snapshot:
+        """The network at the end of ``as_of``, from the tables read back; cached per year."""
+        if as_of not in self._snapshots:
+            self._snapshots[as_of] = Snapshot(
+                lambda: self.tables().as_of(as_of), as_of=as_of, backend=self
+            )
+        return self._snapshots[as_of]
 
-    def degrees(self, as_of: int | None = None) -> pd.DataFrame:
-        """Distinct partners and summed link weight per organisation, computed by the database."""
-        return read.degrees(self._connection, as_of)
+    @property
+    def native_measures(self) -> frozenset[str]:
+        """``pagerank`` when the server has the Graph Data Science library."""
+        return frozenset({"pagerank"}) if self.has_gds else frozenset()
 
-    def pagerank(self, as_of: int | None = None, *, damping: float = 0.85) -> pd.DataFrame | None:
-        """Weighted PageRank by the Graph Data Science library; ``None`` without it.
+    def measure(self, name: str, as_of: int | None, params: Mapping[str, object]) -> pd.DataFrame:
+        """``name`` at ``as_of``, computed by the database.
 
-        Matches ``nx.pagerank(G, alpha=damping, weight="weight")``. FalkorDB's
-        ``algo.pageRank`` is not used: it follows one relationship type, in its
-        direction, without weights.
+        ``pagerank`` (``damping``, default 0.85) matches
+        ``nx.pagerank(G, alpha=damping, weight="weight")``. FalkorDB's ``algo.pageRank``
+        is not used: it follows one relationship type, in its direction, without weights.
         """
-        if not self.has_gds:
-            return None
+        if name not in self.native_measures:
+            raise BackendError(f"the database at {self.uri} does not compute '{name}'")
+        damping = params.get("damping", 0.85)
+        if not isinstance(damping, int | float):
+            raise BackendError(f"damping must be a number, got {damping!r}")
         everyone = read.degrees(self._connection, as_of)["id"].tolist()
-        return gds.pagerank(self._connection, as_of, everyone, damping)
+        return gds.pagerank(self._connection, as_of, everyone, float(damping))
 
     def refresh(self) -> None:
-        """Forget cached tables and graphs (after someone else pushed)."""
+        """Forget cached tables and snapshots (after someone else pushed)."""
         self._tables = None
-        self._graphs.clear()
+        self._snapshots.clear()
 
     def dataset(self) -> dict[str, Any] | None:
         """The dataset node's properties, or ``None`` when nothing was pushed."""

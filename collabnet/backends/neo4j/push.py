@@ -373,4 +373,8 @@ def _dataset_start(tables: Tables, push_id: str) -> dict[str, Any]:
         "link_dtypes": _dtype_names(tables.links),
         "industry_columns": [str(c) for c in tables.industries.columns],
         "industry_dtypes": _dtype_names(tables.industries),
+        # Where leading enterprises were marked (column -> count), as two lists: a
+        # property holds no maps.
+        "leading_columns": [column for column, _ in tables.leading_from],
+        "leading_counts": [count for _, count in tables.leading_from],
     }

@@ -65,7 +65,15 @@ def pull(connection: Connection) -> Tables:
         meta["industry_columns"],
         meta["industry_dtypes"],
     )
-    return Tables(organizations=organizations, links=links, industries=industries)
+    leading_from = tuple(
+        zip(meta.get("leading_columns", []), meta.get("leading_counts", []), strict=True)
+    )
+    return Tables(
+        organizations=organizations,
+        links=links,
+        industries=industries,
+        leading_from=leading_from,
+    )
 
 
 def counts(connection: Connection) -> dict[str, dict[str, int]]:
