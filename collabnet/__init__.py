@@ -4,6 +4,7 @@
 >>> net = cn.load("data/sample")
 """
 
+from collabnet._version import __version__
 from collabnet.errors import (
     BackendError,
     CollabnetError,
@@ -24,8 +25,8 @@ __all__ = [
     "Problem",
     "Tables",
     "ValidationError",
+    "__version__",
     "connect",
     "load",
     "load_tables",
 ]
-__version__ = "0.1.0"

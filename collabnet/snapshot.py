@@ -8,9 +8,9 @@ whose measures come from a database never builds the pair table in Python.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
@@ -20,10 +20,39 @@ from collabnet.errors import InputError
 from collabnet.graph import Adjacency, pair_adjacency, pair_table
 from collabnet.tables import Tables
 
-if TYPE_CHECKING:
-    from collabnet.backends import GraphBackend
+__all__ = ["GraphBackend", "Snapshot", "as_snapshot"]
 
-__all__ = ["Snapshot", "as_snapshot"]
+
+@runtime_checkable
+class GraphBackend(Protocol):
+    """Where the network lives: the operations every backend provides.
+
+    A backend answers one question, :meth:`snapshot`: the network as it stood at the end
+    of a year. Analyses take that snapshot, never the backend. A backend that computes
+    some measures itself (Neo4j with the Graph Data Science library) names them in
+    :attr:`native_measures` and computes them in :meth:`measure`;
+    :meth:`Snapshot.native` is the one place that asks.
+    """
+
+    name: str
+
+    def tables(self) -> Tables:
+        """Every organisation and link, as validated tables (all years)."""
+        ...
+
+    def snapshot(self, as_of: int | None = None) -> Snapshot:
+        """The network at the end of ``as_of`` (all of it when ``None``), cached per year."""
+        ...
+
+    @property
+    def native_measures(self) -> frozenset[str]:
+        """The measures :meth:`measure` computes (empty for the in-memory backend)."""
+        ...
+
+    def measure(self, name: str, as_of: int | None, params: Mapping[str, object]) -> pd.DataFrame:
+        """One of :attr:`native_measures` at ``as_of``: a frame with an ``id`` column and
+        the measure's columns. Only called for names in :attr:`native_measures`."""
+        ...
 
 
 class Snapshot:

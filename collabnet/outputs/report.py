@@ -27,6 +27,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from collabnet._version import __version__
 from collabnet.errors import InputError
 from collabnet.results import HasResults, Results, results_of
 
@@ -445,8 +446,6 @@ def _year_en(year: int | None) -> str:
 
 def render_html(content: Briefing) -> str:
     """The briefing as one HTML document (UTF-8 text, no external resources)."""
-    from collabnet import __version__
-
     assets = resources.files("collabnet") / "outputs" / "assets"
     template = Template((assets / "report.html").read_text(encoding="utf-8"))
     style = (assets / "report.css").read_text(encoding="utf-8")
@@ -746,8 +745,6 @@ def _figures_html(figures: Sequence[Figure]) -> str:
 
 
 def _footer(content: Briefing) -> str:
-    from collabnet import __version__
-
     return (
         "<footer>"
         f"<p>由 collabnet {_text(__version__)} 生成。各表完整数据见同名 Excel 工作簿"
