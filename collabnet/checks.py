@@ -24,10 +24,12 @@ from collabnet.schema import (
     COLUMN_ALIASES,
     GROUP_ALIASES,
     KIND_ALIASES,
+    LEADING_TYPES,
     LEVEL_ALIASES,
     RD_INSTITUTION_TYPES,
     REQUIRED_COLUMNS,
     TYPE_ALIASES,
+    is_missing,
     normalise_value,
 )
 
@@ -46,7 +48,15 @@ ORG_COLUMNS = (
 )
 LINK_COLUMNS = ("source", "target", "kind", "year", "weight", "funding")
 PARTICIPATION_COLUMNS = ("project", "org", "year", "org_type", "org_name")
-_LIST_SEPARATORS = re.compile(r"[;、]")
+# Lists in a cell (industries, aliases); compared after NFKC, so ；，／ count too.
+_LIST_SEPARATORS = re.compile(r"[;,、/\n\r]")
+# A date where a year is expected: 2018-06-01, 2018/6/1, 2018.6.1, 2018年6月, and the
+# "2018-06-01 00:00:00" an Excel date cell reads as. The year is what is kept.
+_DATE = re.compile(
+    r"^(\d{4})\s*(?:年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日?)?"
+    r"|[-/]\d{1,2}(?:[-/]\d{1,2})?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+    r"|\.\d{1,2}\.\d{1,2})$"
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,8 @@ class FileCount:
     read: int
     kept: int
     rejected: int
+    # Of the rows read, the total and note rows (合计, 注：…) left out as not data.
+    skipped: int = 0
 
 
 @dataclass
@@ -67,6 +79,14 @@ class _Checked:
     problems: list[Problem]
     values: list[str]
     rejected_keys: set[str] = field(default_factory=set)
+    warnings: list[Problem] = field(default_factory=list)
+    # Where the leading-enterprise flags came from: user header -> organisations marked.
+    leading_from: dict[str, int] = field(default_factory=dict)
+
+
+def match_key(text: object) -> str:
+    """The key ids and names are matched by: NFKC, trimmed (the stored text is not)."""
+    return unicodedata.normalize("NFKC", str(text)).strip()
 
 
 class _Checker:
@@ -78,6 +98,10 @@ class _Checker:
         self.frame = raw.frame
         self.bad = np.zeros(len(raw.frame), dtype=bool)
         self.problems: list[tuple[int, Problem, str]] = []
+        self.warnings: list[Problem] = [
+            Problem(raw.file, row, None, f"skipped a total or note row ('{first}')")
+            for row, first in raw.skipped
+        ]
         overflow = np.zeros(len(raw.frame), dtype=bool)
         overflow[list(raw.overflow)] = True
         self.flag(overflow, None, lambda p, _v: raw.overflow[p])
@@ -99,14 +123,21 @@ class _Checker:
             )
 
     def text(self, column: str) -> pd.Series:
+        """The column's cells as written (trimmed), ``""`` where the column is absent."""
         if column not in self.frame.columns:
             return pd.Series([""] * len(self.frame), dtype=object)
-        return (
-            self.frame[column]
-            .astype(object)
-            .fillna("")
-            .map(lambda v: unicodedata.normalize("NFKC", str(v)).strip())
-        )
+        return self.frame[column].astype(object).fillna("").map(lambda v: str(v).strip())
+
+    def optional(self, column: str) -> pd.Series:
+        """An optional column's cells, with missing markers (NA, -, 无, 不详…) read as empty."""
+        return self.text(column).map(lambda v: "" if is_missing(v) else v)
+
+    def warn(self, mask: pd.Series | np.ndarray, column: str | None, message: str) -> None:
+        """Note something about a row that is kept, for ``validate`` to report."""
+        user_column = None if column is None else self.raw.columns.get(column, column)
+        rows = self.raw.rows.to_numpy()
+        for pos in np.flatnonzero(np.asarray(mask, dtype=bool)).tolist():
+            self.warnings.append(Problem(self.raw.file, int(rows[pos]), user_column, message))
 
     def flag(
         self,
@@ -128,7 +159,7 @@ class _Checker:
     def mapped(
         self, column: str, aliases: dict[str, str], what: str, default: str | None = None
     ) -> pd.Series:
-        raw = self.text(column)
+        raw = self.text(column) if default is None else self.optional(column)
         keys = raw.map(normalise_value)
         out = keys.map(aliases)
         if default is not None:
@@ -139,16 +170,21 @@ class _Checker:
             unknown,
             column,
             lambda _p, v: (
-                f"unknown {what} '{v}' (expected one of {expected})"
-                if v.strip()
-                else f"empty {what}"
+                _empty(what, v)
+                if is_missing(v)
+                else f"unknown {what} '{v}' (expected one of {expected})"
             ),
         )
         return out
 
     def integer(self, column: str, bounds: tuple[int, int], what: str) -> pd.Series:
-        """A year column: whole numbers within ``bounds``, an optional trailing 年."""
-        raw = self.text(column).str.replace(r"\s*年$", "", regex=True)
+        """A year column: whole numbers within ``bounds``, an optional trailing 年, or a date."""
+        raw = (
+            self.optional(column)
+            .map(lambda v: unicodedata.normalize("NFKC", v))
+            .str.replace(r"\s*年$", "", regex=True)
+            .map(lambda v: m.group(1) if (m := _DATE.match(v)) else v)
+        )
         numbers = pd.to_numeric(raw.where(raw != ""), errors="coerce")
         not_number = (raw != "") & numbers.isna()
         self.flag(
@@ -164,7 +200,11 @@ class _Checker:
         return numbers.where(whole & ~out_of_range).round().astype("Int64")
 
     def number(self, column: str, what: str, default: float | None, positive: bool) -> pd.Series:
-        raw = self.text(column).str.replace(",", "", regex=False)
+        raw = (
+            self.optional(column)
+            .map(lambda v: unicodedata.normalize("NFKC", v))
+            .str.replace(",", "", regex=False)
+        )
         numbers = pd.to_numeric(raw.where(raw != ""), errors="coerce").astype(float)
         self.flag(
             (raw != "") & numbers.isna(), column, lambda _p, v: f"{what} '{v}' is not a number"
@@ -177,7 +217,7 @@ class _Checker:
         return numbers
 
     def boolean(self, column: str, what: str) -> pd.Series:
-        keys = self.text(column).map(normalise_value)
+        keys = self.optional(column).map(normalise_value)
         out = keys.map(lambda k: BOOL_ALIASES.get(k, pd.NA) if k else pd.NA)
         bad = (keys != "") & out.isna()
         self.flag(bad, column, lambda _p, v: f"{what} '{v}' is not yes/no (true/false, 是/否)")
@@ -185,11 +225,13 @@ class _Checker:
 
     def non_empty(self, column: str, what: str) -> pd.Series:
         values = self.text(column)
-        self.flag(values == "", column, lambda _p, _v: f"empty {what}")
+        self.flag(values.map(is_missing), column, lambda _p, v: _empty(what, v))
         return values
 
     def unique(self, values: pd.Series, column: str, what: str) -> None:
-        candidates = values.where(~pd.Series(self.bad) & (values != ""))
+        """Flag repeats of a value, compared by :func:`match_key` (so Ｐ１ repeats P1)."""
+        keys = values.map(match_key)
+        candidates = keys.where(~pd.Series(self.bad) & (keys != ""))
         repeated = candidates.notna() & candidates.duplicated(keep="first")
         first_row: dict[str, int] = {}
         for value, row in zip(candidates, self.raw.rows.to_numpy(), strict=True):
@@ -199,7 +241,7 @@ class _Checker:
             repeated,
             column,
             lambda p, v: (
-                f"duplicate {what} '{v.strip()}' (first on row {first_row[str(values.iat[p])]})"
+                f"duplicate {what} '{v.strip()}' (first on row {first_row[str(keys.iat[p])]})"
             ),
         )
 
@@ -216,16 +258,23 @@ class _Checker:
                 -1 if item[1].column is None else position.get(item[1].column, len(position)),
             ),
         )
-        rejected_keys = set(key[self.bad]) if key is not None else set()
+        rejected_keys = set(key[self.bad].map(match_key)) if key is not None else set()
         count = FileCount(
-            self.raw.file, self.table, len(frame), int(keep.sum()), int(self.bad.sum())
+            self.raw.file,
+            self.table,
+            len(frame) + len(self.raw.skipped),
+            int(keep.sum()),
+            int(self.bad.sum()),
+            len(self.raw.skipped),
         )
+        warnings = sorted(self.warnings, key=lambda w: w.row or 0)
         return _Checked(
             frame=frame[keep].reset_index(drop=True),
             count=count,
             problems=[p for _, p, _ in ordered],
             values=[v for _, _, v in ordered],
             rejected_keys=rejected_keys - {""},
+            warnings=warnings,
         )
 
     def extras(self, canonical: tuple[str, ...]) -> pd.DataFrame:
@@ -233,6 +282,13 @@ class _Checker:
         other = [c for c in self.frame.columns if c not in canonical]
         kept = self.frame[other].astype(object)
         return kept.where(kept != "", None)
+
+
+def _empty(what: str, value: str) -> str:
+    """The problem of a required cell left empty, or holding a marker such as NA or 无."""
+    if value.strip():
+        return f"empty {what} ('{value.strip()}' marks a missing value)"
+    return f"empty {what}"
 
 
 def _spellings(aliases: dict[str, str]) -> str:
@@ -253,9 +309,7 @@ def _check_industries(raw: RawTable) -> _Checked:
     name_zh = check.non_empty("name_zh", "industry name")
     name_en = check.text("name_en")
     group = check.mapped("group", GROUP_ALIASES, "industry group", default="emerging")
-    aliases = check.text("aliases").map(
-        lambda t: tuple(a.strip() for a in _LIST_SEPARATORS.split(t) if a.strip())
-    )
+    aliases = check.optional("aliases").map(lambda t: tuple(a for a in _split_list(t) if a))
     frame = pd.DataFrame(
         {
             "code": code,
@@ -277,7 +331,14 @@ def _industry_vocabulary(industries: pd.DataFrame) -> dict[str, str]:
     return vocabulary
 
 
-def _check_organizations(raw: RawTable, vocabulary: dict[str, str]) -> _Checked:
+def _split_list(text: str) -> list[str]:
+    """The items of a list cell; separators are compared after NFKC (so ；，／ count)."""
+    return [p.strip() for p in _LIST_SEPARATORS.split(unicodedata.normalize("NFKC", text))]
+
+
+def _check_organizations(
+    raw: RawTable, vocabulary: dict[str, str], counties: County | None = None
+) -> _Checked:
     check = _Checker(raw, "organizations")
     check.require_columns()
     if len(raw.frame) == 0:
@@ -287,16 +348,32 @@ def _check_organizations(raw: RawTable, vocabulary: dict[str, str]) -> _Checked:
     name = check.non_empty("name", "name")
     ident = check.text("id") if "id" in raw.frame.columns else name
     if "id" in raw.frame.columns:
-        check.flag(ident == "", "id", lambda _p, _v: "empty id")
+        check.flag(ident.map(is_missing), "id", lambda _p, v: _empty("id", v))
     org_type = check.mapped("type", TYPE_ALIASES, "organisation type")
-    rd_from_type = check.text("type").isin(RD_INSTITUTION_TYPES)
+    type_keys = check.text("type").map(normalise_value)
+    rd_from_type = type_keys.isin({normalise_value(t) for t in RD_INSTITUTION_TYPES})
+    leading_from_type = type_keys.isin({normalise_value(t) for t in LEADING_TYPES})
     industries = _industry_codes(check, vocabulary)
     level = check.mapped("level", LEVEL_ALIASES, "level", default="none")
     founded = check.integer("founded", FOUNDED_RANGE, "founding year")
     rd_flag = check.boolean("rd_institution", "new-type R&D institution flag")
-    leading = check.boolean("leading", "leading-enterprise flag")
-    county = check.text("county")
+    flagged = check.boolean("leading", "leading-enterprise flag")
+    # An explicit leading column wins; 类型 = 龙头企业 fills the rows it leaves empty.
+    leading = flagged.where(flagged.notna(), leading_from_type.where(leading_from_type))
+    leading = leading.astype("boolean")
+    county = _county(check, counties)
     check.unique(ident, "id" if "id" in raw.frame.columns else "name", "id")
+    raw_names = check.text("name")
+    check.warn(
+        raw_names.str.contains(r"[\r\n\u2028\u2029]", regex=True),
+        "name",
+        "the name holds a line break; tables show it on one line",
+    )
+    check.warn(
+        _positions(raw.trimmed.get("name", ()), len(raw.frame)),
+        "name",
+        "spaces before or after the name were removed",
+    )
     frame = pd.DataFrame(
         {
             "id": ident,
@@ -313,8 +390,79 @@ def _check_organizations(raw: RawTable, vocabulary: dict[str, str]) -> _Checked:
     frame = pd.concat([frame, check.extras(ORG_COLUMNS)], axis=1)
     checked = check.finish(frame, key=ident)
     # Links may name an organisation by name as well as by id.
-    checked.rejected_keys |= set(name[check.bad]) - {""}
+    checked.rejected_keys |= set(name[check.bad].map(match_key)) - {""}
+    kept = ~check.bad
+    from_column = int((flagged.fillna(False) & kept).sum())
+    from_type = int((flagged.isna() & leading_from_type & kept).sum())
+    if from_column:
+        checked.leading_from[raw.columns.get("leading", "leading")] = from_column
+    if from_type:
+        checked.leading_from[raw.columns.get("type", "type")] = from_type
     return checked
+
+
+def _positions(positions: tuple[int, ...], length: int) -> np.ndarray:
+    mask = np.zeros(length, dtype=bool)
+    mask[list(positions)] = True
+    return mask
+
+
+@dataclass(frozen=True)
+class County:
+    """The county table as look-up: every spelling's key to the county's full name."""
+
+    names: tuple[str, ...]
+    spellings: dict[str, str]
+    given: bool
+
+
+def county_lookup(counties: pd.DataFrame, *, given: bool) -> County:
+    """Look-up for a county table (``name``, ``aliases``); ``given`` when the user's own."""
+    spellings: dict[str, str] = {}
+    for name, aliases in zip(counties["name"], counties["aliases"], strict=True):
+        for spelling in (name, *aliases):
+            spellings.setdefault(normalise_value(spelling), str(name))
+    return County(tuple(str(n) for n in counties["name"]), spellings, given)
+
+
+def _county(check: _Checker, counties: County | None) -> pd.Series:
+    """Counties by their full name (乐清 → 乐清市); an unknown one kept as written, and
+    listed as a warning when the table applies to this data (it is the user's own, or some
+    county of the data is in it)."""
+    written = check.optional("county")
+    if counties is None:
+        return written
+    keys = written.map(normalise_value)
+    known = keys.map(counties.spellings)
+    unknown = (keys != "") & known.isna()
+    if unknown.any() and (counties.given or known.notna().any()):
+        first_row: dict[str, int] = {}
+        rows = check.raw.rows.to_numpy()
+        for value, row, bad in zip(written, rows, unknown, strict=True):
+            if bad:
+                first_row.setdefault(value, int(row))
+        listed = ", ".join(counties.names)
+        for value, row in first_row.items():
+            times = int((written[unknown] == value).sum())
+            more = f" (on {times} rows)" if times > 1 else ""
+            check.warnings.append(
+                Problem(
+                    check.raw.file,
+                    row,
+                    check.raw.columns.get("county", "county"),
+                    f"unknown county '{value}' kept as written{more}; known: {listed}",
+                )
+            )
+    return known.where(known.notna(), written)
+
+
+def _check_counties(raw: RawTable) -> _Checked:
+    check = _Checker(raw, "counties")
+    check.require_columns()
+    name = check.non_empty("name", "county")
+    check.unique(name, "name", "county")
+    aliases = check.optional("aliases").map(lambda t: tuple(a for a in _split_list(t) if a))
+    return check.finish(pd.DataFrame({"name": name, "aliases": aliases}))
 
 
 def _industry_codes(check: _Checker, vocabulary: dict[str, str]) -> pd.Series:
@@ -322,8 +470,8 @@ def _industry_codes(check: _Checker, vocabulary: dict[str, str]) -> pd.Series:
     codes: list[tuple[str, ...]] = []
     unknown = np.zeros(len(check.frame), dtype=bool)
     first_unknown: dict[int, str] = {}
-    for pos, text in enumerate(check.text("industries")):
-        parts = [p.strip() for p in _LIST_SEPARATORS.split(text) if p.strip()]
+    for pos, text in enumerate(check.optional("industries")):
+        parts = [p for p in _split_list(text) if p and not is_missing(p)]
         resolved = [vocabulary.get(normalise_value(p)) for p in parts]
         missing = [p for p, r in zip(parts, resolved, strict=True) if r is None]
         if missing:
@@ -338,28 +486,32 @@ def _industry_codes(check: _Checker, vocabulary: dict[str, str]) -> pd.Series:
     return pd.Series(codes, dtype=object)
 
 
-def _check_links(raw: RawTable, organizations: pd.DataFrame, rejected_ids: set[str]) -> _Checked:
+def _check_links(
+    raw: RawTable,
+    organizations: pd.DataFrame,
+    rejected_ids: set[str],
+    merged: dict[str, str] | None = None,
+) -> _Checked:
     check = _Checker(raw, "links")
     check.require_columns()
-    resolve = _organisation_resolver(organizations)
+    index = OrganisationIndex(organizations, merged)
     ends = {}
+    merged_end = pd.Series(False, index=raw.frame.index)
     for end in ("source", "target"):
         given = check.text(end)
-        resolved = given.map(resolve)
-        check.flag(given == "", end, lambda _p, _v: "no organisation given")
-        unknown = (given != "") & resolved.isna()
+        merged_end |= given.map(index.merged_away)
+        found = given.map(index.find)
+        resolved = found.map(lambda f: f if isinstance(f, str) else None)
+        check.flag(given.map(is_missing), end, lambda _p, v: _empty("organisation", v))
+        unknown = ~given.map(is_missing) & resolved.isna()
         check.flag(
             unknown,
             end,
-            lambda _p, v: (
-                f"organisation '{v.strip()}' has a problem in the organisations file; "
-                "fix that row first"
-                if unicodedata.normalize("NFKC", v).strip() in rejected_ids
-                else f"unknown organisation '{v.strip()}' (not in the organisations file)"
-            ),
+            lambda p, v, found=found: _unresolved(v, found.iat[p], rejected_ids),
         )
         ends[end] = resolved
-    self_link = ends["source"].notna() & (ends["source"] == ends["target"])
+    # A link between two organisations merged into one is dropped later, not a problem.
+    self_link = ends["source"].notna() & (ends["source"] == ends["target"]) & ~merged_end
     check.flag(self_link, "target", lambda _p, v: f"links '{v.strip()}' to itself")
     kind = check.mapped("kind", KIND_ALIASES, "link kind")
     year = check.integer("year", YEAR_RANGE, "year")
@@ -388,26 +540,73 @@ def _check_links(raw: RawTable, organizations: pd.DataFrame, rejected_ids: set[s
     return check.finish(frame)
 
 
-def _organisation_resolver(organizations: pd.DataFrame) -> Callable[[str], str | None]:
-    """Find an organisation by id, then by exact name, then by normalised name."""
-    by_id = set(organizations["id"])
-    by_name = _unique_map(organizations["name"], organizations["id"])
-    by_key = _unique_map(organizations["name"].map(normalise_name), organizations["id"])
+def _unresolved(value: str, found: object, rejected_ids: set[str]) -> str:
+    text = value.strip()
+    if isinstance(found, tuple):
+        return (
+            f"ambiguous organisation '{text}': matches {', '.join(found)}; give its id or full name"
+        )
+    if match_key(value) in rejected_ids:
+        return f"organisation '{text}' has a problem in the organisations file; fix that row first"
+    return f"unknown organisation '{text}' (not in the organisations file)"
 
-    def resolve(text: str) -> str | None:
-        if not text:
+
+class OrganisationIndex:
+    """Finds an organisation by id, name, short name (简称) or normalised name.
+
+    Each spelling is tried exactly first, then by its NFKC key, then by
+    :func:`~collabnet.names.normalise_name` (width, spaces, legal-form suffix). ``merged``
+    maps the ids and names of organisations merged into others to the id kept.
+    """
+
+    def __init__(self, organizations: pd.DataFrame, merged: dict[str, str] | None = None) -> None:
+        ids = organizations["id"].astype(str).tolist()
+        names = organizations["name"].astype(str).tolist()
+        self._names = dict(zip(ids, names, strict=True))
+        self._ids = set(ids)
+        self._merged = {match_key(k): v for k, v in (merged or {}).items()}
+        short = (
+            organizations["short_name"].astype(object).tolist()
+            if "short_name" in organizations.columns
+            else [None] * len(ids)
+        )
+        self._levels: list[tuple[Callable[[str], str], dict[str, list[str]]]] = []
+        for key_of, columns in (
+            (lambda t: t, (ids, names)),
+            (match_key, (ids, names)),
+            (normalise_value, (names, short)),
+            (normalise_name, (names, short)),
+        ):
+            table: dict[str, list[str]] = {}
+            for column in columns:
+                for ident, spelling in zip(ids, column, strict=True):
+                    if isinstance(spelling, str) and spelling.strip():
+                        hits = table.setdefault(key_of(spelling), [])
+                        if ident not in hits:
+                            hits.append(ident)
+            self._levels.append((key_of, table))
+
+    def find(self, text: str) -> str | tuple[str, ...] | None:
+        """The id named by ``text``, the names it could mean when several, else ``None``."""
+        found = self._present(text)
+        return self._merged.get(match_key(text)) if found is None else found
+
+    def merged_away(self, text: str) -> bool:
+        """Whether ``text`` names an organisation merged into another."""
+        return self._present(text) is None and match_key(text) in self._merged
+
+    def _present(self, text: str) -> str | tuple[str, ...] | None:
+        if not text or is_missing(text):
             return None
-        if text in by_id:
+        if text in self._ids:
             return text
-        return by_name.get(text) or by_key.get(normalise_name(text))
-
-    return resolve
-
-
-def _unique_map(keys: pd.Series, values: pd.Series) -> dict[str, str]:
-    frame = pd.DataFrame({"key": keys.to_numpy(), "value": values.to_numpy()})
-    frame = frame[~frame.duplicated("key", keep=False)]
-    return dict(zip(frame["key"], frame["value"], strict=True))
+        for key_of, table in self._levels:
+            hits = table.get(key_of(text), [])
+            if len(hits) == 1:
+                return hits[0]
+            if len(hits) > 1:
+                return tuple(self._names[h] for h in hits)
+        return None
 
 
 def _check_participations(raw: RawTable) -> _Checked:
@@ -417,7 +616,7 @@ def _check_participations(raw: RawTable) -> _Checked:
     org = check.non_empty("org", "organisation")
     year = check.integer("year", YEAR_RANGE, "year")
     org_type = check.mapped("org_type", TYPE_ALIASES, "organisation type", default="other")
-    org_name = check.text("org_name")
+    org_name = check.optional("org_name")
     frame = pd.DataFrame(
         {
             "project": project,

@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,11 +20,14 @@ import pandas as pd
 from collabnet.errors import InputError, Problem, ValidationError
 from collabnet.schema import COLUMN_ALIASES, REQUIRED_COLUMNS, header_lookup, normalise_header
 
-__all__ = ["RawTable", "read_table"]
+__all__ = ["RawTable", "describe_workbook", "find_sheets", "read_table"]
 
 # How many leading rows may hold titles or blanks before the header row.
 _HEADER_SEARCH_ROWS = 10
 _GZIP_MAGIC = b"\x1f\x8b"
+# A row whose first cell says it is a total or a note is not data (compared without spaces).
+_TOTAL_OR_NOTE = frozenset({"合计", "总计", "小计", "备注", "说明", "注"})
+_NOTE_START = re.compile(r"^(注|备注|说明)\s*[:：]")
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,9 @@ class RawTable:
     ``columns`` maps each canonical column to the header the user wrote. ``header_row`` is
     the spreadsheet row of the header (``None`` for Parquet, which has none), and
     ``overflow`` maps the position of each data row that has values beyond the last
-    headed column to a sentence describing them.
+    headed column to a sentence describing them. ``trimmed`` lists, per canonical column,
+    the positions of the cells that had spaces before or after their text (removed here),
+    and ``skipped`` the spreadsheet row and first cell of each total or note row left out.
     """
 
     file: str
@@ -42,6 +49,8 @@ class RawTable:
     columns: dict[str, str]
     header_row: int | None = 1
     overflow: dict[int, str] = field(default_factory=dict)
+    trimmed: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    skipped: tuple[tuple[int, str], ...] = ()
 
 
 def read_table(path: str | Path, table: str, *, sheet: str | int | None = None) -> RawTable:
@@ -55,21 +64,81 @@ def read_table(path: str | Path, table: str, *, sheet: str | int | None = None) 
         raise InputError(f"{path}: file not found")
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] in (".xlsx", ".xlsm"):
-        grid, sheets = _read_excel(path, sheet)
-        try:
-            return _with_header(path, grid, table, "give the column a header or delete the value")
-        except InputError as err:
-            if sheet is None and len(sheets) > 1:
-                raise InputError(
-                    f"{err}; the workbook's sheets are {', '.join(sheets)}: choose one with --sheet"
-                ) from err
-            raise
+        hint = "give the column a header or delete the value"
+        if sheet is None:
+            grids = _read_excel_sheets(path)
+            if len(grids) > 1:
+                chosen = _sheet_for(grids, table)
+                if chosen is None:
+                    raise InputError(
+                        f"{path}: no sheet has the columns of {_table_phrase(table)} "
+                        f"(expected {_expected(table)}); {_sheets_and_headers(grids)}"
+                    )
+                return _with_header(path, grids[chosen], table, hint)
+            return _with_header(path, next(iter(grids.values())), table, hint)
+        grid, _sheets = _read_excel(path, sheet)
+        return _with_header(path, grid, table, hint)
     elif suffixes and suffixes[-1] == ".parquet":
         return _read_parquet(path, table)
     else:
         grid = _read_delimited(path)
         hint = "a value that contains a comma must be in quotes"
     return _with_header(path, grid, table, hint)
+
+
+def find_sheets(path: str | Path, tables: tuple[str, ...]) -> dict[str, str]:
+    """For one workbook, the sheet holding each of ``tables``, found by its headers.
+
+    A sheet holds a table when its header row names every required column of it; when
+    several do, the one naming the most of the table's columns wins. Tables found in no
+    sheet are left out.
+    """
+    grids = _read_excel_sheets(Path(path))
+    found = {}
+    for table in tables:
+        chosen = _sheet_for(grids, table)
+        if chosen is not None:
+            found[table] = chosen
+    return found
+
+
+def describe_workbook(path: str | Path) -> str:
+    """The sheets of a workbook with the headers found on each, for error messages."""
+    return _sheets_and_headers(_read_excel_sheets(Path(path)))
+
+
+def _sheet_for(grids: dict[str, pd.DataFrame], table: str) -> str | None:
+    lookup = header_lookup(table)
+    required = set(REQUIRED_COLUMNS[table])
+    best, best_hits = None, 0
+    for name, grid in grids.items():
+        for index in range(min(_HEADER_SEARCH_ROWS, len(grid))):
+            hits = {lookup.get(normalise_header(c)) for c in grid.iloc[index]} - {None}
+            if required <= hits and len(hits) > best_hits:
+                best, best_hits = name, len(hits)
+    return best
+
+
+def _sheets_and_headers(grids: dict[str, pd.DataFrame]) -> str:
+    described = []
+    for name, grid in grids.items():
+        header: list[str] = []
+        for index in range(min(_HEADER_SEARCH_ROWS, len(grid))):
+            cells = [str(c).strip() for c in grid.iloc[index] if str(c).strip()]
+            if len(cells) > len(header):
+                header = cells
+        described.append(f"{name} ({', '.join(header) or 'empty'})")
+    return "the workbook's sheets and the headers found: " + "; ".join(described)
+
+
+def _table_phrase(table: str) -> str:
+    return {"organizations": "an organisations table", "links": "a links table"}.get(
+        table, f"a {table} table"
+    )
+
+
+def _expected(table: str) -> str:
+    return ", ".join(f"'{c}' or '{COLUMN_ALIASES[table][c][1]}'" for c in REQUIRED_COLUMNS[table])
 
 
 def _read_delimited(path: Path) -> pd.DataFrame:
@@ -143,6 +212,16 @@ def _read_excel(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame, list
     return grid.fillna(""), names
 
 
+def _read_excel_sheets(path: Path) -> dict[str, pd.DataFrame]:
+    try:
+        workbook = pd.ExcelFile(path, engine="openpyxl")
+    except Exception as err:  # openpyxl raises a zoo of types for damaged files
+        raise InputError(f"{path}: not a readable Excel workbook ({err})") from err
+    with workbook:
+        grids = pd.read_excel(workbook, sheet_name=None, header=None, dtype=str)
+    return {str(name): grid.fillna("") for name, grid in grids.items()}
+
+
 def _read_parquet(path: Path, table: str) -> RawTable:
     try:
         frame = pd.read_parquet(path)
@@ -163,7 +242,8 @@ def _read_parquet(path: Path, table: str) -> RawTable:
 
 
 def _with_header(path: Path, grid: pd.DataFrame, table: str, hint: str) -> RawTable:
-    grid = grid.fillna("").astype(str).apply(lambda col: col.str.strip())
+    untrimmed = grid.fillna("").astype(str)
+    grid = untrimmed.apply(lambda col: col.str.strip())
     header_index = _find_header(path, grid, table)
     header_row = header_index + 1
     header = [str(h).strip() for h in grid.iloc[header_index]]
@@ -172,7 +252,13 @@ def _with_header(path: Path, grid: pd.DataFrame, table: str, hint: str) -> RawTa
     columns = _canonical_columns(path, header, table, header_row)
     body = grid.iloc[header_index + 1 :]
     body = body[(body != "").any(axis=1)]
+    totals = body.apply(_is_total_or_note, axis=1).astype(bool)
+    skipped = tuple(
+        (int(index) + 1, _first_cell(cells)) for index, cells in body[totals].iterrows()
+    )
+    body = body[~totals]
     rows = pd.Series(body.index.to_numpy() + 1, dtype="int64")
+    padded = (untrimmed.loc[body.index] != body).reset_index(drop=True)
     frame = body.reset_index(drop=True)
     beyond = frame.iloc[:, width:]
     overflow = {
@@ -183,9 +269,25 @@ def _with_header(path: Path, grid: pd.DataFrame, table: str, hint: str) -> RawTa
     }
     frame = frame.iloc[:, :width]
     frame.columns = [columns.get(h, h) if h else f"column_{i + 1}" for i, h in enumerate(header)]
+    trimmed = {
+        str(column): tuple(int(p) for p in padded.index[padded.iloc[:, i]])
+        for i, column in enumerate(frame.columns)
+        if padded.iloc[:, i].any()
+    }
     unnamed = [c for c in frame.columns if c.startswith("column_") and c not in columns]
     frame = frame.drop(columns=[c for c in unnamed if (frame[c] == "").all()])
-    return RawTable(str(path), frame, rows, _user_headers(columns), header_row, overflow)
+    return RawTable(
+        str(path), frame, rows, _user_headers(columns), header_row, overflow, trimmed, skipped
+    )
+
+
+def _first_cell(cells: pd.Series) -> str:
+    return next((str(c) for c in cells if c), "")
+
+
+def _is_total_or_note(cells: pd.Series) -> bool:
+    first = "".join(unicodedata.normalize("NFKC", _first_cell(cells)).split())
+    return first.rstrip(":") in _TOTAL_OR_NOTE or bool(_NOTE_START.match(first))
 
 
 def _distinct(header: list[str]) -> list[str]:

@@ -11,11 +11,14 @@ import unicodedata
 
 __all__ = [
     "COLUMN_ALIASES",
+    "LEADING_TYPES",
     "LEVELS",
     "LINK_KINDS",
+    "MISSING_MARKERS",
     "ORG_TYPES",
     "REQUIRED_COLUMNS",
     "TABLE_KINDS",
+    "is_missing",
     "normalise_header",
     "normalise_value",
 ]
@@ -23,7 +26,16 @@ __all__ = [
 ORG_TYPES = ("platform", "enterprise", "university", "institute", "other")
 LINK_KINDS = ("co_built_centre", "cooperation", "co_founding", "joint_project", "incubation")
 LEVELS = ("national", "provincial", "municipal", "none")
-TABLE_KINDS = ("organizations", "links", "industries", "participations", "projects", "demands")
+TABLE_KINDS = (
+    "organizations",
+    "links",
+    "industries",
+    "participations",
+    "projects",
+    "demands",
+    "counties",
+    "aliases",
+)
 
 # Value aliases, keyed by the normalised spelling (see normalise_value).
 TYPE_ALIASES: dict[str, str] = {
@@ -32,15 +44,21 @@ TYPE_ALIASES: dict[str, str] = {
     "创新平台": "platform",
     "高能级平台": "platform",
     "新型研发机构": "platform",
+    "研究院": "platform",
     "企业": "enterprise",
     "龙头企业": "enterprise",
+    "龙头骨干企业": "enterprise",
+    "链主企业": "enterprise",
+    "骨干企业": "enterprise",
     "科技型企业": "enterprise",
     "company": "enterprise",
     "高校": "university",
     "大学": "university",
     "高等院校": "university",
+    "学院": "university",
     "科研院所": "institute",
     "研究院所": "institute",
+    "研究所": "institute",
     "research institute": "institute",
     "其他": "other",
     "其它": "other",
@@ -53,6 +71,11 @@ TYPE_ALIASES: dict[str, str] = {
 }
 # Spellings of a type that also mark the organisation as a new-type R&D institution.
 RD_INSTITUTION_TYPES = frozenset({"新型研发机构"})
+# Spellings of a type that name a role: an enterprise that is a leading one (龙头企业).
+LEADING_TYPES = frozenset({"龙头企业", "龙头骨干企业", "链主企业", "骨干企业"})
+
+# Ways bureau lists write "no value"; compared after normalise_value.
+MISSING_MARKERS = frozenset({"", "na", "n/a", "-", "—", "/", "无", "不详", "暂无", "空"})
 
 KIND_ALIASES: dict[str, str] = {
     **{k: k for k in LINK_KINDS},
@@ -116,14 +139,42 @@ GROUP_ALIASES: dict[str, str] = {
 COLUMN_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "organizations": {
         "id": ("id", "编号", "机构编号", "代码", "统一社会信用代码", "org_id"),
-        "name": ("name", "名称", "机构名称", "单位名称", "企业名称", "平台名称", "组织名称"),
+        "name": (
+            "name",
+            "名称",
+            "机构名称",
+            "单位名称",
+            "企业名称",
+            "平台名称",
+            "组织名称",
+            "全称",
+            "单位全称",
+            "机构全称",
+        ),
+        "short_name": ("short_name", "简称", "单位简称", "机构简称", "企业简称"),
         "type": ("type", "类型", "机构类型", "单位类型", "类别"),
         "industries": ("industries", "industry", "所属产业", "产业", "产业领域", "主攻产业"),
-        "county": ("county", "县市区", "所在县市区", "区县", "所在地区"),
+        "county": (
+            "county",
+            "县市区",
+            "所在县市区",
+            "区县",
+            "所在地区",
+            "县（市、区）",
+            "所在县（市、区）",
+            "所属县市区",
+        ),
         "level": ("level", "级别", "层级", "认定级别"),
         "founded": ("founded", "成立年份", "成立时间", "建立年份"),
         "rd_institution": ("rd_institution", "新型研发机构", "是否新型研发机构"),
-        "leading": ("leading", "龙头企业", "是否龙头企业", "龙头骨干企业"),
+        "leading": (
+            "leading",
+            "龙头企业",
+            "是否龙头企业",
+            "龙头骨干企业",
+            "是否龙头",
+            "是否链主企业",
+        ),
     },
     "links": {
         "source": ("source", "来源", "起点", "机构一", "甲方", "单位一"),
@@ -151,6 +202,18 @@ COLUMN_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "project": ("project", "rcn", "project_id", "项目", "项目编号"),
         "industry": ("industry", "programme_part", "所属产业", "产业", "领域"),
     },
+    "aliases": {
+        "id_1": ("id_1", "编号一", "编号1"),
+        "name_1": ("name_1", "名称一", "名称1"),
+        "id_2": ("id_2", "编号二", "编号2"),
+        "name_2": ("name_2", "名称二", "名称2"),
+        "merge": ("merge", "合并", "是否合并"),
+        "keep": ("keep", "保留"),
+    },
+    "counties": {
+        "name": ("name", "名称", "县市区", "county"),
+        "aliases": ("aliases", "别名", "简称"),
+    },
     "demands": {
         "id": ("id", "编号", "需求编号", "榜单编号"),
         "enterprise": ("enterprise", "企业", "发榜企业", "需求企业", "企业名称"),
@@ -168,6 +231,8 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "participations": ("project", "org"),
     "projects": ("project", "industry"),
     "demands": ("enterprise", "title"),
+    "counties": ("name",),
+    "aliases": ("merge",),
 }
 
 _SPACES = re.compile(r"[\s_\-]+")
@@ -190,6 +255,17 @@ def normalise_header(text: str) -> str:
 def normalise_value(text: str) -> str:
     """Cell spelling used for vocabulary look-up: NFKC, trimmed, lower case."""
     return " ".join(unicodedata.normalize("NFKC", str(text)).split()).lower()
+
+
+def is_missing(text: str) -> bool:
+    """Whether a cell says "no value": empty, or a marker such as NA, -, 无, 不详.
+
+    Examples
+    --------
+    >>> [is_missing(t) for t in ("", " N/A ", "无", "—", "0", "温州大学")]
+    [True, True, True, True, False, False]
+    """
+    return normalise_value(text) in MISSING_MARKERS
 
 
 def header_lookup(table: str) -> dict[str, str]:

@@ -16,6 +16,9 @@ participations (optional)
     ``project``, ``org``, ``year``, ``org_type``, ``org_name``, other columns as text.
 projects (optional)
     ``project``, ``industry`` (industry code).
+
+Names and other text are kept exactly as the file writes them (only trimmed); matching
+compares normalised keys (NFKC, lower case), never the stored text.
 """
 
 from __future__ import annotations
@@ -26,10 +29,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from collabnet.aliases import Merge, confirmed_merges
 from collabnet.checks import (
     LINK_COLUMNS,
     FileCount,
     _add_project_industries,
+    _check_counties,
     _check_industries,
     _check_links,
     _check_organizations,
@@ -37,15 +42,17 @@ from collabnet.checks import (
     _check_projects,
     _Checked,
     _industry_vocabulary,
+    county_lookup,
 )
-from collabnet.errors import InputError, NotFoundError, ValidationError
+from collabnet.errors import InputError, NotFoundError, Problem, ValidationError
 from collabnet.participations import derive_from_participations
-from collabnet.readers import read_table
+from collabnet.readers import RawTable, describe_workbook, find_sheets, read_table
 from collabnet.schema import normalise_value
 
 __all__ = [
     "FileCount",
     "Tables",
+    "default_counties",
     "default_industries",
     "derive_from_participations",
     "find_input_files",
@@ -58,6 +65,7 @@ _FILE_STEMS: dict[str, tuple[str, ...]] = {
     "links": ("links", "relations", "合作关系", "关系"),
     "industries": ("industries", "产业"),
     "participations": ("participations", "参与"),
+    "counties": ("counties", "县市区"),
     "projects": ("projects", "programme-parts", "programme_parts", "项目"),
 }
 _EXTENSIONS = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt", ".xlsx", ".parquet")
@@ -81,6 +89,14 @@ class Tables:
     # apart so that as_of can derive the rest again for an earlier year.
     listed_organizations: pd.DataFrame | None = None
     listed_links: pd.DataFrame | None = None
+    # Things about kept rows worth a look (trimmed or multi-line names, unknown counties,
+    # skipped total rows), for `collabnet validate`; they never reject a row.
+    warnings: tuple[Problem, ...] = ()
+    # Where leading enterprises were marked: the user's column header -> how many.
+    leading_from: tuple[tuple[str, int], ...] = ()
+    # Organisations merged by a reviewed aliases file: (dropped id, kept id).
+    merges: tuple[tuple[str, str], ...] = ()
+    counties: pd.DataFrame | None = None
 
     def as_of(self, year: int | None) -> Tables:
         """The network as it stood at the end of ``year``.
@@ -132,6 +148,8 @@ class Tables:
     def summary(self) -> dict[str, object]:
         """Counts for ``collabnet info``: organisations, links, by type and kind, years."""
         years = self.links["year"].dropna()
+        leading = self.organizations["leading"].fillna(False).astype(bool)
+        sources = ", ".join(f"column '{column}' ({n})" for column, n in self.leading_from)
         return {
             "organizations": len(self.organizations),
             "links": len(self.links),
@@ -141,8 +159,18 @@ class Tables:
             "first_year": int(years.min()) if len(years) else None,
             "last_year": int(years.max()) if len(years) else None,
             "as_of": self.as_of_year,
+            "leading_enterprises": int(leading.sum()),
+            "leading_from": sources or None,
+            "undated_participations": self.undated_participations(),
+            "merged": len(self.merges),
             "files": [vars(c) for c in self.counts],
         }
+
+    def undated_participations(self) -> int:
+        """Participations without a year: used for the whole network, not for any year."""
+        if self.participations is None:
+            return 0
+        return int(self.participations["year"].isna().sum())
 
 
 # --------------------------------------------------------------------------- discovery
@@ -186,6 +214,10 @@ def load_tables(
     industries: str | Path | None = None,
     sheet: str | int | None = None,
     strict: bool = True,
+    counties: str | Path | None = None,
+    aliases: str | Path | None = None,
+    organizations_sheet: str | int | None = None,
+    links_sheet: str | int | None = None,
 ) -> Tables:
     """Read and validate a network's files.
 
@@ -193,8 +225,18 @@ def load_tables(
     ----------
     data
         A folder holding ``organizations.*`` and ``links.*`` (and optionally
-        ``industries.*``, ``participations.*``, ``projects.*``), or a single
-        participations file. Files named explicitly take precedence.
+        ``industries.*``, ``counties.*``, ``participations.*``, ``projects.*``), a single
+        participations file, or one workbook whose sheets hold the organisations and the
+        links (found by their headers). Files named explicitly take precedence.
+    sheet, organizations_sheet, links_sheet
+        The Excel sheet (name or 0-based number) of every workbook, or of the
+        organisations or links workbook only. Without them, a workbook's sheet is the one
+        whose headers fit the table.
+    counties
+        A county table (``name``, ``aliases``) replacing Wenzhou's twelve.
+    aliases
+        A reviewed file from ``collabnet duplicates --write``: its confirmed pairs are
+        merged into one organisation each.
     strict
         When true (the default) any problem raises :class:`ValidationError` listing every
         problem found. When false, rows with problems are dropped and listed in
@@ -210,7 +252,7 @@ def load_tables(
     if data is not None:
         data = Path(data)
         if data.is_file():
-            files["participations"] = data
+            files.update(_files_in_one_file(data))
         else:
             files.update(find_input_files(data))
     for table, given in (
@@ -219,6 +261,7 @@ def load_tables(
         ("participations", participations),
         ("projects", projects),
         ("industries", industries),
+        ("counties", counties),
     ):
         if given is not None:
             files[table] = Path(given)
@@ -228,22 +271,34 @@ def load_tables(
             f"{where}no organizations file found (expected organizations.csv/.xlsx, "
             "or a participations file)"
         )
+    sheets = {
+        "organizations": sheet if organizations_sheet is None else organizations_sheet,
+        "links": sheet if links_sheet is None else links_sheet,
+    }
+
+    def read(table: str) -> RawTable:
+        return read_table(files[table], table, sheet=sheets.get(table, sheet))
 
     checks: list[_Checked] = []
     if "industries" in files:
-        industries_checked = _check_industries(
-            read_table(files["industries"], "industries", sheet=sheet)
-        )
+        industries_checked = _check_industries(read("industries"))
         checks.append(industries_checked)
         industry_table = industries_checked.frame
     else:
         industry_table = default_industries()
+    if "counties" in files:
+        counties_checked = _check_counties(read("counties"))
+        checks.append(counties_checked)
+        county_table = counties_checked.frame
+    else:
+        county_table = default_counties()
+    county = county_lookup(county_table, given="counties" in files)
 
     participations_table = projects_table = None
     org_frames: list[pd.DataFrame] = []
     link_frames: list[pd.DataFrame] = []
     if "projects" in files:
-        projects_checked = _check_projects(read_table(files["projects"], "projects", sheet=sheet))
+        projects_checked = _check_projects(read("projects"))
         checks.append(projects_checked)
         projects_table = projects_checked.frame
         if "industries" not in files and "organizations" not in files:
@@ -252,35 +307,63 @@ def load_tables(
         industry_table = _add_project_industries(industry_table, projects_table)
     vocabulary = _industry_vocabulary(industry_table)
     if "participations" in files:
-        parts_checked = _check_participations(
-            read_table(files["participations"], "participations", sheet=sheet)
-        )
+        parts_checked = _check_participations(read("participations"))
         checks.append(parts_checked)
         participations_table = parts_checked.frame
+    if "organizations" in files:
+        orgs_checked = _check_organizations(read("organizations"), vocabulary, county)
+        checks.append(orgs_checked)
+        org_frames.append(orgs_checked.frame)
+
+    def derive() -> None:
+        assert participations_table is not None
         derived_orgs, derived_links = derive_from_participations(
             participations_table, projects_table, industry_table
         )
+        del org_frames[1:], link_frames[:]
         org_frames.append(derived_orgs)
         link_frames.append(derived_links)
-    if "organizations" in files:
-        orgs_checked = _check_organizations(
-            read_table(files["organizations"], "organizations", sheet=sheet), vocabulary
-        )
-        checks.append(orgs_checked)
-        org_frames.insert(0, orgs_checked.frame)
+
+    if participations_table is not None:
+        derive()
     organization_table = _combine_organizations(org_frames)
+
+    merges: list[Merge] = []
+    if aliases is not None:
+        merges, aliases_checked = confirmed_merges(
+            read_table(aliases, "aliases"), organization_table
+        )
+        checks.append(aliases_checked)
+        dropped = {m.dropped: m.kept for m in merges}
+        if dropped:
+            if "organizations" in files:
+                listed = org_frames[0]
+                org_frames[0] = listed[~listed["id"].isin(dropped)].reset_index(drop=True)
+            if participations_table is not None:
+                participations_table = participations_table.assign(
+                    org=participations_table["org"].replace(dropped)
+                ).drop_duplicates(["project", "org"])
+                derive()
+            organization_table = _combine_organizations(org_frames)
+    merged_names = {m.dropped: m.kept for m in merges} | {m.dropped_name: m.kept for m in merges}
+
     if "links" in files:
         rejected_ids = set().union(*(c.rejected_keys for c in checks))
-        links_checked = _check_links(
-            read_table(files["links"], "links", sheet=sheet), organization_table, rejected_ids
-        )
+        links_checked = _check_links(read("links"), organization_table, rejected_ids, merged_names)
         checks.append(links_checked)
         link_frames.insert(0, links_checked.frame)
     link_table = _combine_links(link_frames)
+    if merges:
+        # A link between two organisations now merged into one is no link at all.
+        link_table = link_table[link_table["source"] != link_table["target"]]
+        link_table = link_table.reset_index(drop=True)
     listed_organizations = listed_links = None
     if participations_table is not None:
         listed_organizations = org_frames[0] if "organizations" in files else None
         listed_links = link_frames[0] if "links" in files else _combine_links([])
+        if merges and "links" in files:
+            kept = listed_links["source"] != listed_links["target"]
+            listed_links = listed_links[kept].reset_index(drop=True)
 
     problems = [p for c in checks for p in c.problems]
     if strict and problems:
@@ -293,6 +376,10 @@ def load_tables(
         ],
         columns=["file", "row", "column", "value", "reason"],
     )
+    leading_from: dict[str, int] = {}
+    for c in checks:
+        for column, n in c.leading_from.items():
+            leading_from[column] = leading_from.get(column, 0) + n
     return Tables(
         organizations=organization_table,
         links=link_table,
@@ -303,7 +390,34 @@ def load_tables(
         rejects=rejects,
         listed_organizations=listed_organizations,
         listed_links=listed_links,
+        warnings=tuple(w for c in checks for w in c.warnings),
+        leading_from=tuple(leading_from.items()),
+        merges=tuple((m.dropped, m.kept) for m in merges),
+        counties=county_table,
     )
+
+
+def _files_in_one_file(path: Path) -> dict[str, Path]:
+    """A single file given as DATA: a workbook holding organisations (and links) sheets,
+    else a participations file."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return {"participations": path}
+    found = find_sheets(path, ("organizations", "links", "participations"))
+    if "organizations" in found:
+        return {table: path for table in ("organizations", "links") if table in found}
+    if "participations" in found:
+        return {"participations": path}
+    raise InputError(
+        f"{path}: no sheet has an organisations table (expected 'name' or '名称', "
+        f"'type' or '类型') or a participations table; {describe_workbook(path)}"
+    )
+
+
+def default_counties() -> pd.DataFrame:
+    """Wenzhou's twelve county-level divisions with their short names (乐清 → 乐清市)."""
+    source = resources.files("collabnet") / "defaults" / "counties.csv"
+    with resources.as_file(source) as path:
+        return _check_counties(read_table(path, "counties")).frame
 
 
 def default_industries() -> pd.DataFrame:

@@ -118,12 +118,26 @@ def test_a_sheet_named_like_a_number_is_found_by_name(tmp_path: Path) -> None:
     assert read_table(tmp_path / "orgs.xlsx", "organizations", sheet="2024").rows.tolist() == [2]
 
 
+def test_without_a_sheet_the_one_whose_headers_fit_is_read() -> None:
+    raw = read_table(GOOD / "xlsx_sheets" / "links.xlsx", "links")
+    assert len(raw.frame) == 9
+
+
+def test_no_sheet_with_the_columns_lists_sheets_and_headers() -> None:
+    path = GOOD / "xlsx_sheets" / "organizations.xlsx"
+    with pytest.raises(InputError) as caught:
+        read_table(path, "links")
+    assert str(caught.value) == (
+        f"{path}: no sheet has the columns of a links table (expected 'source' or '来源', "
+        "'target' or '目标', 'kind' or '关系类型'); the workbook's sheets and the headers "
+        "found: 说明 (见第二页); 数据 (id, name, type, industries, county, level, founded, "
+        "rd_institution, leading, capabilities)"
+    )
+
+
 @pytest.mark.parametrize(
     ("sheet", "message"),
     [
-        (None, "no header row in the first 10 rows (expected column names such as 'source' "
-         "or '来源', 'target' or '目标', 'kind' or '关系类型'); the workbook's sheets are 说明, "
-         "数据: choose one with --sheet"),
         ("合作", "no sheet named '合作'; sheets: 说明, 数据"),
         (5, "no sheet number 5; sheets: 说明, 数据"),
     ],

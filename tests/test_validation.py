@@ -247,7 +247,8 @@ def test_an_ambiguous_name_is_not_guessed(tmp_path: Path) -> None:
     with pytest.raises(ValidationError) as caught:
         load_tables(tmp_path)
     assert caught.value.problems[0].message == (
-        "unknown organisation '恒达阀门' (not in the organisations file)"
+        "ambiguous organisation '恒达阀门': matches 恒达阀门有限公司, 恒达阀门股份有限公司; "
+        "give its id or full name"
     )
 
 
