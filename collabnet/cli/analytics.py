@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 import pandas as pd
 
+from collabnet.analysis import brokerage as analysis_brokerage
+from collabnet.analysis import centrality as analysis_centrality
+from collabnet.analysis import communities as analysis_communities
+from collabnet.analysis import coverage as analysis_coverage
 from collabnet.analysis.brokerage import platform_brokers
-from collabnet.analysis.centrality import EXACT_LIMIT, MEASURES, PIVOTS
+from collabnet.analysis.centrality import MEASURES
 from collabnet.analysis.communities import community_industries
 from collabnet.analysis.coverage import leading_without_platform
 from collabnet.cli._app import analysis_options, data_options, emit, main, output_options, select
+from collabnet.cli._options import options_from
 from collabnet.network import Network
 from collabnet.tables import resolve_industry
 
@@ -26,28 +32,11 @@ def _not_applicable(command: str, **given: object) -> None:
 @data_options
 @analysis_options
 @output_options
-@click.option(
-    "--measure",
-    type=click.Choice(MEASURES),
-    default="pagerank",
-    show_default=True,
-    help="Sort by this measure and rank within type by it.",
+@options_from(
+    analysis_centrality.centrality,
+    only=("measure", "exact_limit", "pivots", "seed"),
+    choices={"measure": MEASURES},
 )
-@click.option(
-    "--exact-limit",
-    type=int,
-    default=EXACT_LIMIT,
-    show_default=True,
-    help="Largest network for exact harmonic closeness and betweenness.",
-)
-@click.option(
-    "--pivots",
-    type=int,
-    default=PIVOTS,
-    show_default=True,
-    help="Sources sampled for harmonic and betweenness above the exact limit.",
-)
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the pivot draw.")
 def centrality(
     network: Network,
     as_of: int | None,
@@ -56,13 +45,11 @@ def centrality(
     top: int | None,
     fmt: str,
     output: Path | None,
-    measure: str,
-    exact_limit: int,
-    pivots: int,
-    seed: int,
+    options: dict[str, Any],
 ) -> None:
     """Hubs: degree, PageRank, eigenvector, harmonic, betweenness and k-core per organisation."""
-    frame = network.centrality(measure=measure, exact_limit=exact_limit, pivots=pivots, seed=seed)
+    frame = network.centrality(**options)
+    measure = options["measure"]
     estimate = frame.attrs["estimates"]["betweenness"]
     if estimate["method"] == "sampled":
         click.echo(
@@ -79,12 +66,7 @@ def centrality(
 @data_options
 @analysis_options
 @output_options
-@click.option(
-    "--partition",
-    default="type",
-    show_default=True,
-    help="Organisation column whose values are the brokerage groups (e.g. county).",
-)
+@options_from(analysis_brokerage.brokerage, only=("partition",))
 @click.option(
     "--platforms",
     is_flag=True,
@@ -98,7 +80,7 @@ def brokers(
     top: int | None,
     fmt: str,
     output: Path | None,
-    partition: str,
+    options: dict[str, Any],
     platforms: bool,
 ) -> None:
     """Brokers: Burt's constraint and effective size, Gould–Fernandez brokerage roles."""
@@ -106,13 +88,13 @@ def brokers(
         _not_applicable(
             "brokers --platforms",
             type=org_type,
-            partition=None if partition == "type" else partition,
+            partition=None if options["partition"] == "type" else options["partition"],
         )
         frame = platform_brokers(network.tables)
         title = "platforms between enterprises and universities (open triads)"
     else:
-        frame = network.brokers(partition=partition)
-        title = f"brokerage (groups: {partition})"
+        frame = network.brokers(**options)
+        title = f"brokerage (groups: {options['partition']})"
     emit(
         select(frame, network, org_type=org_type, industry=industry, top=top),
         fmt,
@@ -125,10 +107,7 @@ def brokers(
 @data_options
 @analysis_options
 @output_options
-@click.option("--seed", type=int, default=0, show_default=True, help="Louvain seed.")
-@click.option(
-    "--resolution", type=float, default=1.0, show_default=True, help="Louvain resolution."
-)
+@options_from(analysis_communities.community_membership, only=("seed", "resolution"))
 @click.option(
     "--members", is_flag=True, help="List every organisation's community instead of the profile."
 )
@@ -145,8 +124,7 @@ def communities(
     top: int | None,
     fmt: str,
     output: Path | None,
-    seed: int,
-    resolution: float,
+    options: dict[str, Any],
     members: bool,
     crosstab: bool,
 ) -> None:
@@ -155,7 +133,7 @@ def communities(
     The profile lists one community per row; --industry keeps the communities whose main
     industry it is, --type those with at least one organisation of that type.
     """
-    membership = network.communities(seed=seed, resolution=resolution)
+    membership = network.communities(**options)
     if members:
         chosen = select(membership, network, org_type=org_type, industry=industry, top=top)
         emit(chosen, fmt, output, title="community of each organisation")
@@ -189,21 +167,7 @@ def communities(
 @data_options
 @analysis_options
 @output_options
-@click.option(
-    "--min-coverage",
-    type=float,
-    default=0.5,
-    show_default=True,
-    help="Report low coverage below this share of leading enterprises with a co-built centre.",
-)
-@click.option(
-    "--decline",
-    type=float,
-    default=0.2,
-    show_default=True,
-    help="Report declining links when the last 2 years' mean is this much below the 3 before.",
-)
-@click.option("--by-county", is_flag=True, help="Also report gaps per industry and county.")
+@options_from(analysis_coverage.coverage_gaps, only=("min_coverage", "decline", "by_county"))
 @click.option(
     "--unlinked",
     is_flag=True,
@@ -217,9 +181,7 @@ def gaps(
     top: int | None,
     fmt: str,
     output: Path | None,
-    min_coverage: float,
-    decline: float,
-    by_county: bool,
+    options: dict[str, Any],
     unlinked: bool,
 ) -> None:
     """Coverage gaps of the priority industries, each with a bilingual reason."""
@@ -229,7 +191,7 @@ def gaps(
         frame = leading_without_platform(network.tables, industry=code)
         title = "leading enterprises without a platform partner"
     else:
-        frame = network.gaps(min_coverage=min_coverage, decline=decline, by_county=by_county)
+        frame = network.gaps(**options)
         if code is not None:
             frame = frame[frame["industry"] == code]
         title = "coverage gaps"
