@@ -52,10 +52,12 @@ PARTICIPATION_COLUMNS = ("project", "org", "year", "org_type", "org_name")
 _LIST_SEPARATORS = re.compile(r"[;,、/\n\r]")
 # A date where a year is expected: 2018-06-01, 2018/6/1, 2018.6.1, 2018年6月, and the
 # "2018-06-01 00:00:00" an Excel date cell reads as. The year is what is kept.
+_MONTH = r"(?:0?[1-9]|1[0-2])"
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])"
 _DATE = re.compile(
-    r"^(\d{4})\s*(?:年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日?)?"
-    r"|[-/]\d{1,2}(?:[-/]\d{1,2})?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-    r"|\.\d{1,2}\.\d{1,2})$"
+    rf"^(\d{{4}})\s*(?:年\s*{_MONTH}\s*月(?:\s*{_DAY}\s*日?)?"
+    rf"|[-/]{_MONTH}(?:[-/]{_DAY})?(?:[ T]\d{{1,2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?)?"
+    rf"|\.{_MONTH}\.{_DAY})$"
 )
 
 

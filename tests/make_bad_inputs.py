@@ -44,6 +44,35 @@ BASE_LINKS = [
 # The same organisations under Chinese headers.
 CHINESE_HEADER = ["编号", "名称", "类型", "所属产业", "县市区", "级别", "成立年份", "龙头企业"]
 
+# A bureau's list as clerks keep it: a merged title row, a blank row, 全称 and 简称, roles
+# in 类型 (龙头企业, 链主企业), short county names, missing markers, a date where a year
+# is expected, a 合计 row and a note below the data. DATE marks a cell that is an Excel
+# date in the workbook and reads 2018/6/1 in its CSV twin, as Excel saves it.
+DATE = "date"
+BUREAU_TITLE = "2024年温州市创新平台及龙头企业名单"
+BUREAU_ORGANIZATIONS: list[list[object]] = [
+    ["序号", "全称", "简称", "类型", "所属产业", "县（市、区）", "级别", "成立时间", "备注"],
+    ["1", "国科温州研究院（温州生物材料与工程研究所）", "国科温研院", "新型研发机构", "生命健康",
+     "瓯海", "省级", (DATE, datetime(2018, 6, 1)), "暂无"],
+    ["2", "浙大温州研究院", "浙大温研院", "高能级平台", "数字经济、智能装备", "鹿城区", "省级",
+     "2019", "—"],
+    [],
+    ["3", "正泰电器股份有限公司", "正泰电器", "龙头企业", "电气", "乐清", "NA", "1997", ""],
+    ["4", "浙江恒达阀门股份有限公司", "恒达阀门", "链主企业", "泵阀；智能装备", "永嘉县", "无",
+     "1998年6月", ""],
+    ["5", "温州大学", "温大", "高校", "/", "瓯海区", "-", "1933", ""],
+    ["合计", "", "", "", "", "", "", "", "5家"],
+    ["注：名单截至2024年6月"],
+]  # fmt: skip
+BUREAU_LINKS: list[list[object]] = [
+    ["单位一", "单位二", "合作类型", "年份", "经费（万元）"],
+    ["正泰电器", "浙大温研院", "共建研发中心", "2021", "50"],
+    ["恒达阀门", "国科温研院", "共建研发中心", (DATE, datetime(2022, 3, 15)), ""],
+    ["国科温研院", "温大", "合作关系", "2020/6/1", ""],
+    ["浙大温州研究院", "温州大学", "共建单位", "2019年6月", "NA"],
+    ["合计", "", "", "", "50"],
+]
+
 
 def csv_text(rows: list[list[str]]) -> str:
     buffer = io.StringIO()
@@ -77,6 +106,19 @@ def write_network(
         write_text(folder / "organizations.csv", csv_text(organizations), encoding)
     if links is not None:
         write_text(folder / "links.csv", csv_text(links), encoding)
+
+
+def as_excel(rows: list[list[object]]) -> list[list[object]]:
+    """Rows for a workbook: a marked date becomes an Excel date cell."""
+    return [[c[1] if isinstance(c, tuple) else c for c in row] for row in rows]
+
+
+def as_csv(rows: list[list[object]]) -> list[list[str]]:
+    """Rows for a CSV saved by Excel: a date cell reads 2018/6/1."""
+    return [
+        [f"{c[1].year}/{c[1].month}/{c[1].day}" if isinstance(c, tuple) else str(c) for c in row]
+        for row in rows
+    ]
 
 
 def write_xlsx(path: Path, sheets: dict[str, list[list[object]]], merge: str | None = None) -> None:
@@ -249,6 +291,56 @@ def bad_cases() -> dict[str, Callable[[Path], None]]:
             changed(orgs, 3, 2, "工厂"),
             links=[*links, ["E1", "U1", "联合项目", "2023", "1", ""]],
         ),
+        "empty_marker_name": lambda d: write_network(d, changed(orgs, 3, 1, "无")),
+        "empty_marker_type": lambda d: write_network(d, chinese(changed(orgs, 1, 2, "不详"))),
+        "empty_marker_kind": lambda d: write_network(d, links=changed(links, 2, 2, "NA")),
+        "empty_marker_link_end": lambda d: write_network(d, links=changed(links, 1, 0, "—")),
+        "ambiguous_short_name": lambda d: write_network(
+            d,
+            [
+                [*orgs[0], "简称"],
+                *[[*r, s] for r, s in zip(orgs[1:], ["泵阀院", "恒达", "温大"], strict=True)],
+                ["E2", "温州恒达电气有限公司", "企业", "电气", "乐清市", "", "2005", "", "恒达"],
+            ],
+            [*links, ["恒达", "温大", "合作关系", "2022", "1", ""]],
+        ),
+        "fullwidth_duplicate_id": lambda d: write_network(
+            d, [*orgs, ["Ｐ１", "温州智造电气有限公司", "企业", "电气", "乐清市", "", "2005", ""]]
+        ),
+        "bad_date": lambda d: write_network(d, links=changed(links, 2, 3, "2020-13-01")),
+        "duplicate_county": lambda d: (
+            write_text(d / "counties.csv", "name,aliases\n永嘉县,永嘉\n鹿城区,鹿城\n永嘉县,\n"),
+            write_network(d),
+        ),
+        "workbook_without_columns": lambda d: (
+            write_xlsx(
+                d / "organizations.xlsx",
+                {
+                    "封面": [[BUREAU_TITLE]],
+                    "名单": [["序号", "单位", "地址"], ["1", "温州大学", ""]],
+                },
+            ),
+            write_network(d, organizations=None),
+        ),
+        "unknown_county": lambda d: write_network(
+            d,
+            [
+                *orgs[:3],
+                ["U1", "温州大学", "高校", "", "鹿城", "", "1933", ""],
+                ["E2", "温州智造电气有限公司", "企业", "电气", "柳市镇", "", "2005", ""],
+            ],
+        ),
+        "padded_name": lambda d: write_network(
+            d, changed(changed(orgs, 1, 1, " 温州泵阀研究院 "), 3, 1, "\u3000温州大学")
+        ),
+        "name_with_line_break": lambda d: write_network(
+            d, changed(orgs, 1, 1, "温州泵阀研究院\n（永嘉）")
+        ),
+        "total_rows": lambda d: write_network(
+            d,
+            [*orgs, ["小计", "", "", "", "", "", "", ""], ["注：数据截至2024年6月"], ["说明"]],
+            [*links, ["合计", "", "", "", "2", "50"]],
+        ),
         "damaged_gzip": lambda d: (
             write_gzip(d / "organizations.csv.gz", csv_text(orgs)),
             (d / "organizations.csv.gz").write_bytes(
@@ -291,18 +383,119 @@ def good_variants() -> dict[str, Callable[[Path], None]]:
     }
 
 
+def bureau_variants() -> dict[str, Callable[[Path], None]]:
+    """A bureau's list as clerks hand it over, read cleanly: one workbook with both sheets,
+    its GBK CSV twin, and one case per spelling the lists use."""
+    title, gap = [BUREAU_TITLE], [[]]
+    orgs, links = BASE_ORGANIZATIONS, BASE_LINKS
+    return {
+        "bureau_xlsx": lambda d: write_xlsx(
+            d / "bureau.xlsx",
+            {
+                "名单": as_excel([title, *gap, *BUREAU_ORGANIZATIONS]),
+                "合作关系": as_excel(BUREAU_LINKS),
+            },
+            merge="A1:I1",
+        ),
+        "bureau_gbk": lambda d: write_network(
+            d,
+            as_csv([title, *gap, *BUREAU_ORGANIZATIONS]),
+            as_csv(BUREAU_LINKS),
+            encoding="gbk",
+        ),
+        "missing_markers": lambda d: write_network(
+            d,
+            [
+                orgs[0],
+                ["P1", "温州泵阀研究院", "平台", "泵阀", "N/A", "暂无", "不详", "空"],
+                ["E1", "浙江恒达阀门股份有限公司", "企业", "无", "—", "/", "-", "是"],
+                ["U1", "温州大学", "高校", "n/a", "NA", "", "暂无", "-"],
+            ],
+            [
+                links[0],
+                ["E1", "P1", "共建研发中心", "NA", "-", "无"],
+                ["P1", "U1", "合作关系", "不详", "", "—"],
+            ],
+        ),
+        "dates_in_years": lambda d: write_network(
+            d,
+            changed(changed(orgs, 1, 6, "2020-03-01"), 3, 6, "1933年8月"),
+            [
+                links[0],
+                ["E1", "P1", "共建研发中心", "2021-06-01", "1", ""],
+                ["P1", "U1", "合作关系", "2020/6/1", "1", ""],
+                ["E1", "U1", "联合项目", "2019年6月", "1", ""],
+                ["P1", "U1", "联合项目", "2018.6.1", "1", ""],
+                ["E1", "U1", "合作关系", "2017-06-01 00:00:00", "1", ""],
+            ],
+        ),
+        "list_separators": lambda d: write_network(
+            d,
+            [
+                orgs[0],
+                ["P1", "温州泵阀研究院", "平台", "泵阀；智能装备", "", "", "", ""],
+                ["P2", "温州电气研究院", "平台", "电气,新材料", "", "", "", ""],
+                ["E1", "浙江恒达阀门股份有限公司", "企业", "泵阀/电气", "", "", "", ""],
+                ["E2", "温州鞋革有限公司", "企业", "鞋业，服装", "", "", "", ""],
+                ["E3", "温州数智有限公司", "企业", "数字经济\n智能装备", "", "", "", ""],
+                ["U1", "温州大学", "高校", "生命健康 ; 新材料", "", "", "", ""],
+            ],
+            links,
+        ),
+        "verbatim_names": lambda d: write_network(
+            d,
+            [
+                ["id", "name", "type", "capabilities"],
+                ["P1", "温州市眼视光研究院（乐清）", "新型研发机构", "ＡＩ视觉检测、３Ｄ打印"],
+                ["P2", "温州〔2024〕１号平台", "平台", "Ｆｕｌｌ　Ｗｉｄｔｈ"],
+                ["E1", "正泰　电器", "企业", "（无）"],
+            ],
+            [["source", "target", "kind"], ["温州市眼视光研究院(乐清)", "正泰　电器", "合作"]],
+        ),
+        "undated_participations": lambda d: write_text(
+            d / "participations.csv",
+            csv_text(
+                [
+                    ["project", "org", "year", "type"],
+                    ["X1", "A", "2019", "企业"],
+                    ["X1", "B", "2019", "高校"],
+                    ["X2", "B", "NA", "高校"],
+                    ["X2", "C", "", "平台"],
+                    ["X3", "A", "2020", "企业"],
+                    ["X3", "C", "2020", "平台"],
+                ]
+            ),
+        ),
+        "leading_from_type": lambda d: write_network(
+            d,
+            [
+                ["id", "name", "type", "是否龙头"],
+                ["E1", "正泰电器股份有限公司", "龙头企业", ""],
+                ["E2", "浙江恒达阀门股份有限公司", "链主企业", "否"],
+                ["E3", "温州智造电气有限公司", "骨干企业", "NA"],
+                ["E4", "温州鞋革有限公司", "企业", "是"],
+                ["P1", "温州泵阀研究院", "研究院", ""],
+                ["U1", "温州医科大学仁济学院", "学院", ""],
+                ["I1", "温州市农业科学研究所", "研究所", ""],
+            ],
+            [["source", "target", "kind"], ["E1", "P1", "共建研发中心"]],
+        ),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=HERE / "data", help="Folder to write into.")
     out = parser.parse_args().out
-    for group, writers in (("bad", bad_cases()), ("good", good_variants())):
+    good = {**good_variants(), **bureau_variants()}
+    for group, writers in (("bad", bad_cases()), ("good", good)):
         for name, write in writers.items():
             folder = out / group / name
             folder.mkdir(parents=True, exist_ok=True)
             for old in folder.iterdir():
                 old.unlink()
             write(folder)
-    print(f"wrote {len(bad_cases())} bad cases and {len(good_variants())} good variants to {out}")
+    print(f"wrote {len(bad_cases())} bad cases and {len(good)} good variants to {out}")
 
 
 if __name__ == "__main__":

@@ -155,6 +155,69 @@ ROW_PROBLEMS: dict[str, list[str]] = {
     "repeated_link": [
         f"{BAD}/repeated_link/links.csv, row 4: repeats row 2 exactly",
     ],
+    "empty_marker_name": [
+        f"{BAD}/empty_marker_name/organizations.csv, row 4, column 'name': "
+        "empty name ('无' marks a missing value)",
+        rejected("empty_marker_name", 3, "target", "U1"),
+    ],
+    "empty_marker_type": [
+        f"{BAD}/empty_marker_type/organizations.csv, row 2, column '类型': "
+        "empty organisation type ('不详' marks a missing value)",
+        rejected("empty_marker_type", 2, "target", "P1"),
+        rejected("empty_marker_type", 3, "source", "P1"),
+    ],
+    "empty_marker_kind": [
+        f"{BAD}/empty_marker_kind/links.csv, row 3, column 'kind': "
+        "empty link kind ('NA' marks a missing value)",
+    ],
+    "empty_marker_link_end": [
+        f"{BAD}/empty_marker_link_end/links.csv, row 2, column 'source': "
+        "empty organisation ('—' marks a missing value)",
+    ],
+    "ambiguous_short_name": [
+        f"{BAD}/ambiguous_short_name/links.csv, row 4, column 'source': ambiguous organisation "
+        "'恒达': matches 浙江恒达阀门股份有限公司, 温州恒达电气有限公司; give its id or full name",
+    ],
+    "fullwidth_duplicate_id": [
+        f"{BAD}/fullwidth_duplicate_id/organizations.csv, row 5, column 'id': "
+        "duplicate id 'Ｐ１' (first on row 2)",
+    ],
+    "bad_date": [
+        f"{BAD}/bad_date/links.csv, row 3, column 'year': "
+        "year '2020-13-01' is not a number (write it like 2019)",
+    ],
+    "duplicate_county": [
+        f"{BAD}/duplicate_county/counties.csv, row 4, column 'name': "
+        "duplicate county '永嘉县' (first on row 2)",
+    ],
+}
+
+COUNTIES = (
+    "鹿城区, 龙湾区, 瓯海区, 洞头区, 乐清市, 瑞安市, 龙港市, 永嘉县, 平阳县, 苍南县, 文成县, 泰顺县"
+)
+# Files that load, with something about them `collabnet validate` reports as a warning.
+WARNINGS: dict[str, list[str]] = {
+    "unknown_county": [
+        f"{BAD}/unknown_county/organizations.csv, row 5, column 'county': "
+        f"unknown county '柳市镇' kept as written; known: {COUNTIES}",
+    ],
+    "padded_name": [
+        f"{BAD}/padded_name/organizations.csv, row 2, column 'name': "
+        "spaces before or after the name were removed",
+        f"{BAD}/padded_name/organizations.csv, row 4, column 'name': "
+        "spaces before or after the name were removed",
+    ],
+    "name_with_line_break": [
+        f"{BAD}/name_with_line_break/organizations.csv, row 2, column 'name': "
+        "the name holds a line break; tables show it on one line",
+    ],
+    "total_rows": [
+        f"{BAD}/total_rows/organizations.csv, row 5: skipped a total or note row ('小计')",
+        f"{BAD}/total_rows/organizations.csv, row 6: "
+        "skipped a total or note row ('注：数据截至2024年6月')",
+        f"{BAD}/total_rows/organizations.csv, row 7: skipped a total or note row ('说明')",
+        f"{BAD}/total_rows/links.csv, row 4: skipped a total or note row ('合计')",
+    ],
 }
 
 # Problems with a whole file: nothing can be dropped, so even a lenient load stops.
@@ -183,6 +246,10 @@ UNREADABLE: dict[str, str] = {
     "(expected column names such as 'name' or '名称', 'type' or '类型')",
     "no_organizations_file": f"{BAD}/no_organizations_file: no organizations file found "
     "(expected organizations.csv/.xlsx, or a participations file)",
+    "workbook_without_columns": f"{BAD}/workbook_without_columns/organizations.xlsx: no sheet "
+    "has the columns of an organisations table (expected 'name' or '名称', 'type' or '类型'); "
+    "the workbook's sheets and the headers found: 封面 (2024年温州市创新平台及龙头企业名单); "
+    "名单 (序号, 单位, 地址)",
 }
 
 PROBLEMS = {**ROW_PROBLEMS, **FILE_PROBLEMS}
@@ -197,7 +264,7 @@ def one_line(problems: list[str]) -> str:
 
 def test_the_corpus_holds_every_case_and_nothing_else() -> None:
     folders = {p.name for p in (Path(__file__).parent / "data" / "bad").iterdir()}
-    assert folders == set(PROBLEMS) | set(UNREADABLE)
+    assert folders == set(PROBLEMS) | set(UNREADABLE) | set(WARNINGS)
     assert len(folders) >= 15
 
 
@@ -234,7 +301,7 @@ def test_a_lenient_load_drops_each_bad_row_with_its_reason(in_repo: Path, case: 
     # A row with several problems is one rejected row listed once per problem.
     assert reasons == ROW_PROBLEMS[case]
     for count in tables.counts:
-        assert count.read == count.kept + count.rejected
+        assert count.read == count.kept + count.rejected + count.skipped
         rows = tables.rejects.loc[tables.rejects["file"] == count.file, "row"]
         assert count.rejected == rows.nunique()
 
@@ -264,6 +331,26 @@ def test_validate_lists_every_problem_and_exits_1(in_repo: Path, case: str) -> N
         for p in json.loads(result.stdout)
     ]
     assert listed == PROBLEMS[case]
+
+
+@pytest.mark.parametrize("case", sorted(WARNINGS))
+def test_a_file_that_loads_with_warnings_says_what_validate_saw(in_repo: Path, case: str) -> None:
+    assert [str(w) for w in load_tables(f"{BAD}/{case}").warnings] == WARNINGS[case]
+    result = CliRunner().invoke(main, ["validate", f"{BAD}/{case}"])
+    assert result.exit_code == 0, result.output
+    warned = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    assert warned == [f"warning: {w}" for w in WARNINGS[case]]
+
+
+def test_skipped_rows_are_counted_on_the_command_line(in_repo: Path) -> None:
+    result = CliRunner().invoke(main, ["info", f"{BAD}/total_rows", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[:2] == [
+        f"{BAD}/total_rows/organizations.csv: 6 rows read, 3 kept, 0 rejected, "
+        "3 skipped (totals and notes)",
+        f"{BAD}/total_rows/links.csv: 3 rows read, 2 kept, 0 rejected, "
+        "1 skipped (totals and notes)",
+    ]
 
 
 def test_validate_passes_a_good_folder(in_repo: Path) -> None:

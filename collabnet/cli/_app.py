@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -12,8 +11,9 @@ import click
 import pandas as pd
 
 from collabnet.cli._connection import BACKEND_OPTIONS, backend_options, open_database
-from collabnet.errors import CollabnetError, Problem, ValidationError
-from collabnet.network import Network, load
+from collabnet.cli._main import main
+from collabnet.errors import Problem
+from collabnet.network import Network
 from collabnet.outputs.text import FORMATS, render
 from collabnet.schema import ORG_TYPES
 
@@ -34,42 +34,6 @@ __all__ = [
 _REJECTS_SHOWN = 20
 
 
-class _Main(click.Group):
-    """Turns collabnet's own errors into one-line messages (tracebacks only with --debug)."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except ValidationError as err:
-            if _debug(ctx):
-                raise
-            count = len(err.problems)
-            more = (
-                f" (and {count - 1} more; `collabnet validate` lists them all)" if count > 1 else ""
-            )
-            raise click.ClickException(f"{err.problems[0]}{more}") from err
-        except CollabnetError as err:
-            if _debug(ctx):
-                raise
-            raise click.ClickException(str(err)) from err
-
-
-def _debug(ctx: click.Context) -> bool:
-    return bool(ctx.params.get("debug")) or os.environ.get("COLLABNET_DEBUG") == "1"
-
-
-@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--debug", is_flag=True, help="Show the full traceback on errors.")
-@click.version_option(package_name="collabnet-graph", prog_name="collabnet")
-def main(debug: bool) -> None:
-    """Collaboration networks of innovation platforms, enterprises and universities.
-
-    DATA is a folder holding organizations.* and links.* (CSV, Excel, Parquet; optionally
-    industries.*, participations.*, projects.*), or name the files with --orgs, --links,
-    --participations.
-    """
-
-
 # Names of the input-file parameters that files_options passes on.
 FILE_OPTIONS = (
     "data",
@@ -78,7 +42,11 @@ FILE_OPTIONS = (
     "participations",
     "projects",
     "industries",
+    "counties",
     "sheet",
+    "organizations_sheet",
+    "links_sheet",
+    "aliases",
 )
 
 
@@ -109,7 +77,22 @@ def files_options(command: Callable[..., Any]) -> Callable[..., Any]:
         type=click.Path(exists=True, path_type=Path),
         help="Industries file (default: Wenzhou's 5+5).",
     )
-    @click.option("--sheet", help="Excel sheet name or 0-based number.")
+    @click.option(
+        "--counties",
+        type=click.Path(exists=True, path_type=Path),
+        help="County table (name, aliases; default: Wenzhou's 12 with short names).",
+    )
+    @click.option(
+        "--sheet",
+        help="Excel sheet name or 0-based number (default: the sheet whose headers fit).",
+    )
+    @click.option("--orgs-sheet", "organizations_sheet", help="Sheet of the organisations.")
+    @click.option("--links-sheet", "links_sheet", help="Sheet of the links.")
+    @click.option(
+        "--aliases",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Reviewed pairs from `collabnet duplicates --write`: merge those marked 是/yes.",
+    )
     @functools.wraps(command)
     def wrapper(**kwargs: Any) -> Any:
         return command(**kwargs)
@@ -153,7 +136,11 @@ def open_network(
     participations: Path | None = None,
     projects: Path | None = None,
     industries: Path | None = None,
+    counties: Path | None = None,
     sheet: str | None = None,
+    organizations_sheet: str | None = None,
+    links_sheet: str | None = None,
+    aliases: Path | None = None,
     lenient: bool = False,
     rejects: Path | None = None,
     as_of: int | None = None,
@@ -163,20 +150,36 @@ def open_network(
         raise click.UsageError("give DATA (a folder) or --orgs/--links or --participations")
     if participations is not None and projects is None:
         projects = _sibling_projects(participations)
-    network = load(
+    from collabnet.tables import load_tables
+
+    tables = load_tables(
         data,
         organizations=organizations,
         links=links,
         participations=participations,
         projects=projects,
         industries=industries,
+        counties=counties,
         sheet=sheet,
+        organizations_sheet=organizations_sheet,
+        links_sheet=links_sheet,
+        aliases=aliases,
         strict=not lenient,
-        as_of=as_of,
     )
-    for count in network.backend.tables().counts:
+    network = Network(tables, as_of=as_of)
+    for count in tables.counts:
+        skipped = f", {count.skipped} skipped (totals and notes)" if count.skipped else ""
         click.echo(
-            f"{count.file}: {count.read} rows read, {count.kept} kept, {count.rejected} rejected",
+            f"{count.file}: {count.read} rows read, {count.kept} kept, "
+            f"{count.rejected} rejected{skipped}",
+            err=True,
+        )
+    if tables.merges:
+        click.echo(f"{aliases}: {len(tables.merges)} organisations merged", err=True)
+    undated = tables.undated_participations()
+    if undated:
+        click.echo(
+            f"{undated} participations have no year: used for the whole network only",
             err=True,
         )
     if rejects is not None:
@@ -223,6 +226,11 @@ def output_options(command: Callable[..., Any]) -> Callable[..., Any]:
     )
     @functools.wraps(command)
     def wrapper(**kwargs: Any) -> Any:
+        output = kwargs.get("output")
+        if output is not None and not output.parent.is_dir():
+            raise click.ClickException(
+                f"cannot write {output}: the folder {output.parent} does not exist"
+            )
         return command(**kwargs)
 
     return wrapper
@@ -241,6 +249,9 @@ def analysis_options(command: Callable[..., Any]) -> Callable[..., Any]:
     @click.option("--top", type=int, help="Only the first N rows.")
     @functools.wraps(command)
     def wrapper(**kwargs: Any) -> Any:
+        top = kwargs.get("top")
+        if top is not None and top < 1:
+            raise click.ClickException(f"--top {top}: give 1 or more rows")
         return command(**kwargs)
 
     return wrapper
@@ -253,13 +264,57 @@ def emit(
     *,
     title: str | None = None,
 ) -> None:
-    """Write a command's result to ``output`` (UTF-8) or standard output."""
+    """Write a command's result to ``output`` (UTF-8) or standard output.
+
+    In CSV, a text cell that a spreadsheet would run as a formula (it starts with ``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading ``'`` so that it shows
+    as text, as OWASP advises against CSV injection; numbers and JSON stay as they are. In
+    a table, line breaks inside a cell become spaces so that each row stays one line.
+    """
+    if fmt == "csv":
+        result = _map_text(result, _inert_in_spreadsheet)
+    elif fmt == "table":
+        result = _map_text(result, _one_line)
     text = render(result, fmt, title=title)
     if output is None:
         click.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
         click.echo(f"written to {output}", err=True)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert_in_spreadsheet(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.splitlines()) if "\n" in text or "\r" in text else text
+
+
+def _map_text(
+    result: pd.DataFrame | Mapping[str, Any], change: Callable[[str], str]
+) -> pd.DataFrame | Mapping[str, Any]:
+    """``result`` with ``change`` applied to every text value (in lists and mappings too)."""
+
+    def cell(value: Any) -> Any:
+        if isinstance(value, str):
+            return change(value)
+        if isinstance(value, tuple | list):
+            return type(value)(cell(v) for v in value)
+        if isinstance(value, Mapping):
+            return {k: cell(v) for k, v in value.items()}
+        return value
+
+    if isinstance(result, pd.DataFrame):
+        frame = result.copy()
+        for column in frame.columns:
+            if frame[column].dtype == object:
+                frame[column] = frame[column].map(cell)
+        return frame
+    return {k: cell(v) for k, v in result.items()}
 
 
 def select(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Any
 
 import click
 
+from collabnet.aliases import duplicate_pairs, write_aliases
 from collabnet.analysis.coverage import leading_without_platform
 from collabnet.cli._app import (
     data_options,
@@ -46,15 +48,60 @@ def validate(fmt: str, output: Path | None, **files: Any) -> None:
 
         emit(pd.DataFrame(rows), fmt, output, title=f"{len(rows)} problems")
         raise SystemExit(1) from err
-    counts = network.backend.tables().counts
+    tables = network.backend.tables()
+    for warning in tables.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    pairs = len(duplicate_pairs(tables.organizations))
+    if pairs:
+        click.echo(
+            f"{pairs} probable duplicate pairs: review them with "
+            f"`collabnet duplicates {_files_argument(files)} --write aliases.csv`",
+            err=True,
+        )
+    counts = tables.counts
     click.echo(f"valid: {sum(c.kept for c in counts)} rows in {len(counts)} files", err=True)
+
+
+def _files_argument(files: dict[str, Any]) -> str:
+    """The input-file arguments as typed, to repeat them in a suggested command."""
+    options = {"organizations": "--orgs", "organizations_sheet": "--orgs-sheet"}
+    words = [str(files["data"])] if files.get("data") is not None else []
+    for name, value in files.items():
+        if name != "data" and value is not None:
+            words += [options.get(name, "--" + name.replace("_", "-")), str(value)]
+    return " ".join(shlex.quote(w) for w in words)
 
 
 @main.command()
 @data_options
 @output_options
-def duplicates(network: Network, fmt: str, output: Path | None) -> None:
-    """Organisations that are probably the same (names equal up to width, spaces, 有限公司…)."""
+@click.option(
+    "--write",
+    "write",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the probable pairs to this CSV for review: answer 是/否 (yes/no) in its "
+    "merge column, then load with --aliases FILE.",
+)
+def duplicates(network: Network, fmt: str, output: Path | None, write: Path | None) -> None:
+    """Organisations that are probably the same (names equal up to width, spaces, 有限公司…).
+
+    Nothing is merged unless you say so: --write lists the pairs with an empty merge
+    column; mark the pairs that are one organisation 是 (yes), optionally name the one to
+    keep in the keep column (else the fuller name is kept), and pass the file back with
+    --aliases on any command.
+    """
+    if write is not None:
+        if not write.parent.is_dir():
+            raise click.ClickException(
+                f"cannot write {write}: the folder {write.parent} does not exist"
+            )
+        pairs = write_aliases(network.organizations, write)
+        click.echo(
+            f"{pairs} probable duplicate pairs written to {write}: mark each 是 or 否 in its "
+            "merge column, then load with --aliases " + str(write),
+            err=True,
+        )
+        return
     emit(network.duplicates(), fmt, output, title="probable duplicate organisations")
 
 
