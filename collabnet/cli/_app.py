@@ -311,8 +311,9 @@ def _map_text(
     if isinstance(result, pd.DataFrame):
         frame = result.copy()
         for column in frame.columns:
-            if frame[column].dtype == object:
-                frame[column] = frame[column].map(cell)
+            values = frame[column]
+            if values.dtype == object or pd.api.types.is_string_dtype(values):
+                frame[column] = values.astype(object).map(cell)
         return frame
     return {k: cell(v) for k, v in result.items()}
 
