@@ -4,8 +4,11 @@ options, and the errors a person gets for a missing or wrong argument."""
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from collabnet.cli import main
+from collabnet.cli._main import COMMANDS
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -20,7 +24,23 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-@pytest.mark.parametrize("command", sorted(main.commands))
+def test_the_lazy_group_lists_every_command_the_modules_define() -> None:
+    for module in set(COMMANDS.values()):
+        importlib.import_module(f"collabnet.cli.{module}")
+    assert set(main.commands) == set(COMMANDS)
+
+
+def test_version_does_not_load_the_library() -> None:
+    code = (
+        "import sys; from collabnet.cli import main\n"
+        "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('pandas', 'networkx', 'scipy') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().endswith("[]")
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_every_command_has_help(command: str) -> None:
     code, out, _ = run(command, "--help")
     assert code == 0

@@ -1,9 +1,9 @@
-"""The ``collabnet`` command: a thin layer over the library (see ``collabnet --help``)."""
+"""The ``collabnet`` command: a thin layer over the library (see ``collabnet --help``).
 
-from collabnet.cli import analytics, core, viz
-from collabnet.cli import neo4j as neo4j
-from collabnet.cli import recommend as recommend
-from collabnet.cli import report as report
-from collabnet.cli._app import main
+Commands are defined in the sibling modules and loaded when run (see
+:mod:`collabnet.cli._main`).
+"""
 
-__all__ = ["analytics", "core", "main", "viz"]
+from collabnet.cli._main import main
+
+__all__ = ["main"]

@@ -1,0 +1,84 @@
+"""The ``collabnet`` group: light to import, so ``collabnet --version`` answers at once.
+
+Each command lives in a sibling module that imports pandas, the analyses and the
+outputs; the group imports that module only when the command is run or listed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from typing import Any
+
+import click
+
+from collabnet.errors import CollabnetError, ValidationError
+
+__all__ = ["COMMANDS", "main"]
+
+# Command name → the module of collabnet.cli that defines it.
+COMMANDS = {
+    "info": "core",
+    "validate": "core",
+    "duplicates": "core",
+    "demo": "core",
+    "centrality": "analytics",
+    "brokers": "analytics",
+    "communities": "analytics",
+    "gaps": "analytics",
+    "kpi": "analytics",
+    "evolution": "analytics",
+    "recommend": "recommend",
+    "plan": "recommend",
+    "match-demands": "recommend",
+    "evaluate": "recommend",
+    "viz": "viz",
+    "figures": "viz",
+    "report": "report",
+    "neo4j": "neo4j",
+}
+
+
+class _Main(click.Group):
+    """Loads commands on demand and turns collabnet's own errors into one-line messages
+    (tracebacks only with --debug)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            importlib.import_module(f"collabnet.cli.{COMMANDS[cmd_name]}")
+        return self.commands.get(cmd_name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ValidationError as err:
+            if _debug(ctx):
+                raise
+            count = len(err.problems)
+            more = (
+                f" (and {count - 1} more; `collabnet validate` lists them all)" if count > 1 else ""
+            )
+            raise click.ClickException(f"{err.problems[0]}{more}") from err
+        except CollabnetError as err:
+            if _debug(ctx):
+                raise
+            raise click.ClickException(str(err)) from err
+
+
+def _debug(ctx: click.Context) -> bool:
+    return bool(ctx.params.get("debug")) or os.environ.get("COLLABNET_DEBUG") == "1"
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show the full traceback on errors.")
+@click.version_option(package_name="collabnet-graph", prog_name="collabnet")
+def main(debug: bool) -> None:
+    """Collaboration networks of innovation platforms, enterprises and universities.
+
+    DATA is a folder holding organizations.* and links.* (CSV, Excel, Parquet; optionally
+    industries.*, participations.*, projects.*), or name the files with --orgs, --links,
+    --participations.
+    """
