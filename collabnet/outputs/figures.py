@@ -1,8 +1,9 @@
 """Figures for reports: coverage heatmap, top brokers, network overview (matplotlib, PNG).
 
 Every figure is drawn with a CJK-capable font, so Chinese names never turn into empty
-boxes: the first installed of :data:`CJK_FAMILIES` (Debian: ``fonts-noto-cjk``). When
-none is installed a :class:`UserWarning` says so and which package to install. Figures
+boxes: the first installed of :data:`CJK_FAMILIES` (Debian: ``fonts-noto-cjk``), found
+even when it was installed after matplotlib built its font cache. When none is installed
+a :class:`UserWarning` says so and which package to install. Figures
 are built on :class:`matplotlib.figure.Figure` directly (the Agg canvas, no pyplot
 state), so they work on servers and in tests without a display.
 """
@@ -53,11 +54,70 @@ CJK_FAMILIES = (
 _MARKERS = {"diamond": "D", "dot": "o", "triangle": "^", "square": "s", "hexagon": "h"}
 
 
+# Where CJK fonts live when fontconfig cannot be asked (globs, tried in order).
+_CJK_FONT_FILES = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/**/NotoSansCJK*Regular*",
+    "/usr/share/fonts/**/SourceHanSans*",
+    "/usr/share/fonts/**/wqy-zenhei*",
+    "C:/Windows/Fonts/msyh.ttc",
+    "C:/Windows/Fonts/simhei.ttf",
+    "/System/Library/Fonts/PingFang.ttc",
+    "/System/Library/Fonts/STHeiti*",
+    "/Library/Fonts/*Han*",
+)
+
+
 @lru_cache(maxsize=1)
 def cjk_font_family() -> str | None:
-    """The first installed font family of :data:`CJK_FAMILIES`, or ``None``."""
+    """The first installed font family of :data:`CJK_FAMILIES`, or ``None``.
+
+    matplotlib knows the fonts that were installed when it first built its font cache; a
+    font installed later (``make demo`` before ``apt-get install fonts-noto-cjk``) is
+    missing from it. So when the cache knows none, the font files themselves are looked
+    up (fontconfig, then the usual places) and added to matplotlib's font list.
+    """
     installed = {entry.name for entry in font_manager.fontManager.ttflist}
-    return next((family for family in CJK_FAMILIES if family in installed), None)
+    known = next((family for family in CJK_FAMILIES if family in installed), None)
+    if known is not None:
+        return known
+    for path in _cjk_font_files():
+        try:
+            font_manager.fontManager.addfont(path)
+            return str(font_manager.FontProperties(fname=path).get_name())
+        except (OSError, RuntimeError, ValueError):
+            continue
+    return None
+
+
+def _cjk_font_files() -> list[str]:
+    """Installed font files with Chinese glyphs, the usual families first."""
+    import glob
+    import shutil
+    import subprocess
+
+    found: list[str] = []
+    if shutil.which("fc-list"):
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            listed = subprocess.run(
+                ["fc-list", ":lang=zh", "file", "family"],
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
+            ).stdout
+            rank = {family: i for i, family in enumerate(CJK_FAMILIES)}
+            entries = []
+            for line in listed.splitlines():
+                path, _, families = line.partition(":")
+                names = [f.strip() for f in families.split(",")]
+                best = min((rank.get(n, len(rank)) for n in names), default=len(rank))
+                bold = "bold" in path.lower()
+                entries.append((best, bold, path.strip()))
+            found += [path for _, _, path in sorted(entries) if path]
+    for pattern in _CJK_FONT_FILES:
+        found += sorted(glob.glob(pattern, recursive=True))
+    return list(dict.fromkeys(p for p in found if Path(p).is_file()))
 
 
 @contextlib.contextmanager
@@ -65,9 +125,9 @@ def _cjk_fonts() -> Iterator[None]:
     family = cjk_font_family()
     if family is None:
         warnings.warn(
-            "no CJK font found (looked for " + ", ".join(CJK_FAMILIES[:3]) + ", ...): "
-            "Chinese labels will show as boxes; install one, e.g. `apt-get install "
-            "fonts-noto-cjk`",
+            "no CJK font found (looked for " + ", ".join(CJK_FAMILIES[:3]) + ", ... in "
+            "matplotlib's font list and with fontconfig): Chinese labels will show as "
+            "boxes; install one, e.g. `apt-get install fonts-noto-cjk`",
             UserWarning,
             stacklevel=3,
         )
