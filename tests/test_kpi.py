@@ -7,6 +7,7 @@ E2–P1 (2021).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -191,3 +192,23 @@ def test_undated_links_are_evaluated_as_they_stand(tmp_path: Path) -> None:
     assert current.loc["co_built_centres", "value"] == 1
     assert evolution(tables)["links"].tolist() == [1]
     assert kpi(tables, years=[2024]).set_index("metric").loc["co_built_centres", "value"] == 1
+
+
+def test_shipped_targets_apply_only_to_networks_in_the_shipped_industries(
+    tiny_tables: Tables,
+) -> None:
+    """Wenzhou's "5+5" targets say nothing about a network of other industries (EU
+    programme parts, say): no rows, and a note that says why."""
+    own = pd.DataFrame(
+        {"code": ["H2020-A"], "name_zh": ["甲"], "name_en": ["A"], "group": [""], "aliases": [()]}
+    )
+    organizations = tiny_tables.organizations.assign(
+        industries=[("H2020-A",)] * len(tiny_tables.organizations)
+    )
+    elsewhere = replace(tiny_tables, organizations=organizations, industries=own)
+    table = kpi(elsewhere)
+    assert table.empty
+    assert "no targets for this network" in table.attrs["note"]
+    given = kpi(elsewhere, targets=default_targets(), years=[2024])
+    assert len(given) == len(default_targets())
+    assert not kpi(tiny_tables, years=[2024]).empty

@@ -21,7 +21,7 @@ from collabnet.analysis.coverage import OrgFlags
 from collabnet.errors import InputError
 from collabnet.graph import link_positions
 from collabnet.snapshot import Snapshot, as_snapshot
-from collabnet.tables import Tables
+from collabnet.tables import Tables, default_industries
 
 __all__ = ["COMPARISONS", "METRICS", "default_targets", "evolution", "kpi", "read_targets"]
 
@@ -122,6 +122,34 @@ METRICS: dict[str, Callable[[Snapshot], float]] = {
 }
 
 
+_KPI_COLUMNS = [
+    "metric",
+    "year",
+    "value",
+    "target",
+    "comparison",
+    "target_year",
+    "met",
+    "description_zh",
+    "description_en",
+]
+NO_TARGETS = (
+    'no targets for this network: the shipped targets are Wenzhou\'s, for its "5+5" '
+    "industries, which no organisation of this network belongs to (give a targets file)"
+)
+
+
+def uses_default_industries(snapshot: Snapshot | Tables) -> bool:
+    """Whether the shipped ("5+5") targets can mean anything for the network: some
+    organisation belongs to a shipped industry, or none has an industry at all (a list
+    without an industry column is still the bureau's)."""
+    codes = set(default_industries()["code"])
+    listed = {
+        code for codes_of in as_snapshot(snapshot).organizations["industries"] for code in codes_of
+    }
+    return not listed or bool(listed & codes)
+
+
 def default_targets() -> pd.DataFrame:
     """The targets shipped with collabnet (Wenzhou's 2025 targets)."""
     source = resources.files("collabnet") / "defaults" / "targets.csv"
@@ -216,7 +244,9 @@ def kpi(
         The network (a snapshot, or validated tables taken as their own snapshot);
         each year is evaluated on the snapshot of the same backend at that year.
     targets
-        A targets table, or the path of a targets file; by default the shipped targets.
+        A targets table, or the path of a targets file; by default the shipped targets,
+        when the network uses the shipped industries (else no row, and
+        ``attrs["note"]`` says why).
     years
         The years to evaluate; by default the network's ``as_of`` year if it has one,
         else every year from the first to the last link year (at most the last 10).
@@ -235,13 +265,17 @@ def kpi(
     >>> table.set_index("metric").loc["co_built_centres", "met"]
     np.True_
     """
+    snapshot = as_snapshot(snapshot)
     if targets is None:
+        if not uses_default_industries(snapshot):
+            empty = pd.DataFrame(columns=_KPI_COLUMNS)
+            empty.attrs["note"] = NO_TARGETS
+            return empty
         goals = default_targets()
     elif isinstance(targets, pd.DataFrame):
         goals = targets
     else:
         goals = read_targets(targets)
-    snapshot = as_snapshot(snapshot)
     chosen = _years(snapshot.tables, years)
     rows = []
     for year in chosen:
@@ -264,18 +298,7 @@ def kpi(
                     "description_en": goal["description_en"],
                 }
             )
-    columns = [
-        "metric",
-        "year",
-        "value",
-        "target",
-        "comparison",
-        "target_year",
-        "met",
-        "description_zh",
-        "description_en",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=_KPI_COLUMNS)
 
 
 def evolution(snapshot: Snapshot | Tables, years: list[int] | None = None) -> pd.DataFrame:

@@ -225,6 +225,8 @@ def kpi(
     """Indicators against the targets (default: Wenzhou's 2025 targets), per year."""
     _not_applicable("kpi", type=org_type, industry=industry)
     frame = network.kpi(targets=targets, years=list(years) or None)
+    if "note" in frame.attrs:
+        click.echo(f"note: {frame.attrs['note']}", err=True)
     emit(frame.head(top) if top is not None else frame, fmt, output, title="targets")
 
 

@@ -286,13 +286,23 @@ def _kpi_section(
     network: Results, targets: pd.DataFrame | str | Path | None, year: int | None
 ) -> Section:
     frame = network.kpi(targets, year)
+    untargeted = "note" in frame.attrs
     return Section(
         id="kpis",
         sheet=SHEETS["kpis"],
         title_zh="关键指标与目标",
         title_en="Key indicators against targets",
-        intro_zh=f"{_year_zh(year)}各项指标的当前值与目标值。",
-        intro_en=f"Each indicator {_year_en(year)}, against its target.",
+        intro_zh=(
+            "本网络没有对应的目标：内置目标是温州“5+5”产业的，本网络的机构不属于这些产业。"
+            if untargeted
+            else f"{_year_zh(year)}各项指标的当前值与目标值。"
+        ),
+        intro_en=(
+            "There are no targets for this network: the built-in targets are Wenzhou's, "
+            'for its "5+5" industries, and no organisation here belongs to them.'
+            if untargeted
+            else f"Each indicator {_year_en(year)}, against its target."
+        ),
         frame=frame,
         columns=(
             Column("description", "指标", "Indicator", "bilingual"),

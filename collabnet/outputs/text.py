@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import shutil
 from collections.abc import Mapping
 from typing import Any
 
@@ -74,5 +75,7 @@ def _table(frame: pd.DataFrame, title: str | None) -> str:
     for row in _cells(frame).itertuples(index=False):
         table.add_row(*row)
     buffer = io.StringIO()
-    Console(file=buffer, width=160, force_terminal=False, color_system=None).print(table)
+    # The terminal's width when there is one (COLUMNS too); 160 when piped to a file.
+    width = shutil.get_terminal_size((160, 24)).columns
+    Console(file=buffer, width=width, force_terminal=False, color_system=None).print(table)
     return buffer.getvalue()
