@@ -5,12 +5,13 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 BIN := .venv/bin
 
-.PHONY: help setup demo test lint format clean distclean
+.PHONY: help setup demo test lint format clean distclean neo4j
 
 help:
 	@echo "make demo       build the demo network (installs Python deps into .venv)"
 	@echo "make test       full setup, then ruff, mypy and pytest (scripts/test.sh)"
 	@echo "make setup      full setup: .venv, Debian packages, Cypher linter"
+	@echo "make neo4j      run Neo4j 5 + Graph Data Science on bolt://127.0.0.1:7687 (Ctrl-C stops)"
 	@echo "make lint       ruff check, ruff format --check, mypy"
 	@echo "make format     ruff format + ruff check --fix"
 	@echo "make clean      remove caches and build output (keeps .venv)"
@@ -26,6 +27,11 @@ demo:
 
 test: setup
 	bash scripts/test.sh
+
+# Embedded Neo4j Community + GDS from Maven Central (scripts/neo4j/); data in .neo4j/data.
+# NEO4J_PORT, NEO4J_PASSWORD (default collabnet-test), NEO4J_DATA: see scripts/neo4j/run.sh.
+neo4j:
+	bash scripts/neo4j/run.sh
 
 lint:
 	bash scripts/setup.sh --minimal

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the project needs to run and test, from its own files only.
 #
-#   scripts/setup.sh            Python venv + Debian packages + the Cypher linter (npm)
+#   scripts/setup.sh            venv + Debian packages + Cypher linter (npm) + Neo4j jars (Maven)
 #   scripts/setup.sh --minimal  Python venv only (enough for `collabnet demo`)
 #                               (same as COLLABNET_SETUP_MINIMAL=1)
 #
@@ -146,6 +146,28 @@ if ((!MINIMAL)); then
         npm_key="$(inputs_hash "$LINT_DIR/package.json" "$LINT_DIR/package-lock.json")"
       fi
       stamp_write npm "$npm_key"
+    fi
+  fi
+fi
+
+# --- Neo4j + Graph Data Science jars (Maven Central) -------------------------------------
+
+# Jars for `make neo4j` and the tests that start a real Neo4j: scripts/neo4j/resolve.sh
+# copies them into .neo4j/lib (or $NEO4J_LIB), keyed on a hash of scripts/neo4j/pom.xml.
+if ((!MINIMAL)); then
+  neo4j_lib="${NEO4J_LIB:-$ROOT/.neo4j/lib}"
+  neo4j_key="$(sha256sum scripts/neo4j/pom.xml | cut -d' ' -f1)"
+  if [[ -f "$neo4j_lib/.stamp" && "$(cat "$neo4j_lib/.stamp")" == "$neo4j_key" ]]; then
+    log "Neo4j jars up to date"
+  else
+    if ! command -v java >/dev/null 2>&1 || ! command -v mvn >/dev/null 2>&1; then
+      install_debs openjdk-17-jdk-headless maven
+    fi
+    if ! command -v java >/dev/null 2>&1 || ! command -v mvn >/dev/null 2>&1; then
+      warn "java or mvn not found: the tests that start Neo4j will skip."
+    else
+      log "Resolving the Neo4j and GDS jars (Maven Central) into $neo4j_lib"
+      bash scripts/neo4j/resolve.sh
     fi
   fi
 fi

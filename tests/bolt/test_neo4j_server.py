@@ -1,0 +1,125 @@
+"""The real Neo4j 5 + Graph Data Science that tests/neo4j_server.py starts.
+
+One server for the module (starting takes tens of seconds); skipped, with the reason,
+where java or the jars from ``make setup`` are missing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import networkx as nx
+import pytest
+
+from tests.neo4j_server import Neo4jServer, neo4j_available
+
+neo4j = pytest.importorskip("neo4j")
+
+_unavailable = neo4j_available()
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(_unavailable is not None, reason=_unavailable or ""),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServer]:
+    with Neo4jServer(tmp_path_factory.mktemp("neo4j")) as started:
+        yield started
+
+
+def query(server: Neo4jServer, cypher: str, **parameters: Any) -> list[dict[str, Any]]:
+    with neo4j.GraphDatabase.driver(server.uri, auth=server.auth) as driver:
+        records, _, _ = driver.execute_query(cypher, parameters, database_="neo4j")
+    return [record.data() for record in records]
+
+
+def test_ready_line_names_the_loopback_port(server: Neo4jServer) -> None:
+    lines = server.log.read_text().splitlines()
+    assert [line for line in lines if line.startswith("ready:")] == [
+        f"ready: bolt://127.0.0.1:{server.port}"
+    ]
+    assert server.uri == f"bolt://127.0.0.1:{server.port}"
+
+
+def test_return_one(server: Neo4jServer) -> None:
+    assert query(server, "RETURN 1 AS one") == [{"one": 1}]
+
+
+def test_gds_is_installed(server: Neo4jServer) -> None:
+    [row] = query(server, "CALL gds.version() YIELD gdsVersion RETURN gdsVersion")
+    assert str(row["gdsVersion"]).startswith("2.")
+
+
+def test_weighted_pagerank_matches_networkx(server: Neo4jServer) -> None:
+    # An undirected path a -2- b -1- c, as collabnet projects its collaboration network.
+    query(server, "MATCH (n:PrSmoke) DETACH DELETE n")
+    query(
+        server,
+        "CREATE (:PrSmoke {id: 'a'})-[:LINK {weight: 2.0}]->(b:PrSmoke {id: 'b'}),"
+        " (b)-[:LINK {weight: 1.0}]->(:PrSmoke {id: 'c'})",
+    )
+    query(
+        server,
+        "CALL gds.graph.project('pr-smoke', 'PrSmoke',"
+        " {LINK: {orientation: 'UNDIRECTED', properties: 'weight'}}) YIELD graphName"
+        " RETURN graphName",
+    )
+    try:
+        rows = query(
+            server,
+            "CALL gds.pageRank.stream('pr-smoke', {relationshipWeightProperty: 'weight',"
+            " dampingFactor: 0.85, maxIterations: 1000, tolerance: 1e-12})"
+            " YIELD nodeId, score RETURN gds.util.asNode(nodeId).id AS id, score",
+        )
+    finally:
+        query(server, "CALL gds.graph.drop('pr-smoke') YIELD graphName RETURN graphName")
+    query(server, "MATCH (n:PrSmoke) DETACH DELETE n")
+
+    # GDS does not normalise (scores sum to the node count here); networkx does.
+    scores = {str(row["id"]): float(row["score"]) for row in rows}
+    total = math.fsum(scores.values())
+    graph = nx.Graph()
+    graph.add_edge("a", "b", weight=2.0)
+    graph.add_edge("b", "c", weight=1.0)
+    expected = nx.pagerank(graph, alpha=0.85, weight="weight", tol=1e-14, max_iter=10_000)
+    assert scores.keys() == expected.keys()
+    for node, value in expected.items():
+        assert scores[node] / total == pytest.approx(value, abs=1e-6)
+
+
+def test_wrong_password_is_refused(server: Neo4jServer) -> None:
+    with (
+        neo4j.GraphDatabase.driver(server.uri, auth=(server.user, "not-the-password")) as driver,
+        pytest.raises(neo4j.exceptions.AuthError),
+    ):
+        driver.verify_connectivity()
+    assert query(server, "RETURN 2 AS two") == [{"two": 2}]
+
+
+def test_data_survives_sigkill_and_restart(server: Neo4jServer) -> None:
+    query(server, "MATCH (n:CrashSmoke) DETACH DELETE n")
+    query(
+        server,
+        "CREATE CONSTRAINT crash_smoke_id IF NOT EXISTS FOR (n:CrashSmoke) REQUIRE n.id IS UNIQUE",
+    )
+    query(server, "UNWIND range(1, 100) AS i CREATE (:CrashSmoke {id: i})")
+    port, pid = server.port, server.pid
+    server.kill()
+    assert server.pid is None
+    server.start()
+    assert (server.port, server.pid != pid) == (port, True)
+    assert query(server, "MATCH (n:CrashSmoke) RETURN count(n) AS n") == [{"n": 100}]
+    with pytest.raises(neo4j.exceptions.ConstraintError):
+        query(server, "CREATE (:CrashSmoke {id: 1})")
+    query(server, "MATCH (n:CrashSmoke) DETACH DELETE n")
+    query(server, "DROP CONSTRAINT crash_smoke_id")
+
+
+def test_stop_is_clean_and_restartable(server: Neo4jServer) -> None:
+    server.stop()
+    assert server.pid is None
+    server.start()
+    assert query(server, "RETURN 3 AS three") == [{"three": 3}]
