@@ -12,6 +12,7 @@ import pandas as pd
 
 from collabnet.cli._connection import BACKEND_OPTIONS, backend_options, open_database
 from collabnet.cli._main import main
+from collabnet.cli._progress import working
 from collabnet.errors import Problem
 from collabnet.network import Network
 from collabnet.outputs.text import FORMATS, render
@@ -122,8 +123,10 @@ def data_options(command: Callable[..., Any]) -> Callable[..., Any]:
                 files=options, as_of=kwargs.get("as_of"), **connection
             )
         else:
-            kwargs["network"] = open_network(**options, as_of=kwargs.get("as_of"))
-        return command(**kwargs)
+            with working("reading and checking the files…"):
+                kwargs["network"] = open_network(**options, as_of=kwargs.get("as_of"))
+        with working("computing…"):
+            return command(**kwargs)
 
     return wrapper
 
