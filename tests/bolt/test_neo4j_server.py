@@ -116,10 +116,3 @@ def test_data_survives_sigkill_and_restart(server: Neo4jServer) -> None:
         query(server, "CREATE (:CrashSmoke {id: 1})")
     query(server, "MATCH (n:CrashSmoke) DETACH DELETE n")
     query(server, "DROP CONSTRAINT crash_smoke_id")
-
-
-def test_stop_is_clean_and_restartable(server: Neo4jServer) -> None:
-    server.stop()
-    assert server.pid is None
-    server.start()
-    assert query(server, "RETURN 3 AS three") == [{"three": 3}]
