@@ -150,6 +150,26 @@ if ((!MINIMAL)); then
   fi
 fi
 
+# --- The network page's JavaScript (npm) -----------------------------------------------
+
+# sigma.js and graphology, pinned by scripts/page-js/package-lock.json: the page inlines
+# their browser bundles, and the wheel build copies them into collabnet/outputs/vendor.
+if ((!MINIMAL)); then
+  PAGE_JS="$ROOT/scripts/page-js"
+  if ! command -v npm >/dev/null 2>&1; then
+    warn "npm not found: \`collabnet viz\` and the page tests need scripts/page-js/node_modules."
+  else
+    page_key="$(inputs_hash "$PAGE_JS/package.json" "$PAGE_JS/package-lock.json")"
+    if stamp_ok page-js "$page_key" && [[ -f "$PAGE_JS/node_modules/sigma/dist/sigma.min.js" ]]; then
+      log "Page JavaScript up to date"
+    else
+      log "Installing the page's JavaScript (sigma.js, graphology) in scripts/page-js"
+      (cd "$PAGE_JS" && npm ci --no-audit --no-fund --loglevel=error)
+      stamp_write page-js "$page_key"
+    fi
+  fi
+fi
+
 # --- Neo4j + Graph Data Science jars (Maven Central) -------------------------------------
 
 # Jars for `make neo4j` and the tests that start a real Neo4j: scripts/neo4j/resolve.sh

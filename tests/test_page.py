@@ -1,4 +1,4 @@
-"""The network page without a browser: contents, escaping, layout, encoding, command."""
+"""The network page without a browser: its data, escaping, layout, backbone, encoding, command."""
 
 from __future__ import annotations
 
@@ -59,12 +59,22 @@ def test_script_json_cannot_end_the_script_block_and_round_trips(text: str) -> N
     assert json.loads(encoded) == {"name": text}
 
 
+def nodes_of(page: page_module.NetworkPage) -> dict[str, dict[str, object]]:
+    """The page's columnar nodes as one dict per organisation id."""
+    columns = page.payload["nodes"]
+    return {
+        org_id: {key: values[i] for key, values in columns.items()}
+        for i, org_id in enumerate(columns["id"])
+    }
+
+
 def test_tiny_page_has_every_organisation_and_each_linked_pair_once(tiny: cn.Network) -> None:
     page = network_page(tiny)
+    links = page.links()
 
-    assert sorted(n["id"] for n in page.nodes) == ["E1", "E2", "E3", "P1", "P2", "U1", "U2"]
+    assert sorted(page.node_ids) == ["E1", "E2", "E3", "P1", "P2", "U1", "U2"]
     # Nine links, but E1–P2 is linked twice (co-built centre 2020, joint project 2022).
-    pairs = sorted(tuple(sorted((e["from"], e["to"]))) for e in page.edges)
+    pairs = sorted(tuple(sorted(ends)) for ends in zip(links["a"], links["b"], strict=True))
     assert pairs == [
         ("E1", "P2"),
         ("E1", "U2"),
@@ -75,61 +85,92 @@ def test_tiny_page_has_every_organisation_and_each_linked_pair_once(tiny: cn.Net
         ("P1", "U2"),
         ("P2", "U2"),
     ]
-    double = next(e for e in page.edges if {e["from"], e["to"]} == {"E1", "P2"})
-    assert double["kind"] == "co_built_centre"
-    assert double["kinds"] == ["co_built_centre", "joint_project"]
-    assert double["dashes"] is KIND_STYLES["co_built_centre"]["dashes"]
-    assert "次数 links: 2" in double["title"]
+    double = links[(links["a"] + links["b"]).isin(["E1P2", "P2E1"])].iloc[0]
+    assert double["kinds"] == ("co_built_centre", "joint_project")
+    assert (double["records"], double["year"]) == (2, 2020)
+    # Small networks draw every link; the undated one travels as year 0.
+    assert links["backbone"].all() and page.meta["backbone"]["all_drawn"]
+    assert sorted(links["year"].tolist()) == [0, 2019, 2020, 2021, 2021, 2022, 2023, 2024]
+    assert page.meta["records"] == 9
 
 
-def test_colour_shape_and_size_encode_type_and_degree(tiny: cn.Network) -> None:
+def test_type_colours_and_sizes_follow_type_and_degree(tiny: cn.Network) -> None:
     page = network_page(tiny, size_by="degree")
-    nodes = {n["id"]: n for n in page.nodes}
+    nodes = nodes_of(page)
+    types = [t["code"] for t in page.meta["types"]]
     degree = dict(tiny.graph.degree())
 
     for org_id, node in nodes.items():
-        style = TYPE_STYLES[tiny.graph.nodes[org_id]["type"]]
-        assert node["color"]["background"] == style["color"]
-        assert node["shape"] == style["shape"]
+        assert types[node["type"]] == tiny.graph.nodes[org_id]["type"]  # type: ignore[index]
     # P1 has most partners (4), E3 fewest (1): sizes follow degree.
-    by_size = sorted(nodes, key=lambda i: nodes[i]["size"])
-    assert by_size[-1] == max(degree, key=degree.__getitem__) == "P1"
-    assert nodes["E3"]["size"] == min(n["size"] for n in nodes.values())
-    assert nodes["E1"]["size"] == nodes["E2"]["size"]  # both have 2 partners
+    size = {org_id: node["size"] for org_id, node in nodes.items()}
+    assert max(size, key=size.__getitem__) == max(degree, key=degree.__getitem__) == "P1"
+    assert size["E3"] == min(size.values())
+    assert size["E1"] == size["E2"]  # both have 2 partners
 
 
-def test_colour_by_industry_uses_the_first_industry(tiny: cn.Network) -> None:
+def test_link_colours_differ_from_every_node_colour() -> None:
+    node_colours = {style["color"] for style in TYPE_STYLES.values()}
+    link_colours = [style["color"] for style in KIND_STYLES.values()]
+
+    assert len(set(link_colours)) == len(link_colours)
+    assert node_colours.isdisjoint(link_colours)
+    assert page_module.RECOMMENDED_STYLE["color"] not in node_colours | set(link_colours)
+
+
+def test_industries_and_communities_are_numbered_for_the_page(tiny: cn.Network) -> None:
     page = network_page(tiny, color_by="industry")
-    nodes = {n["id"]: n for n in page.nodes}
+    nodes = nodes_of(page)
+    industries = [i["code"] for i in page.meta["industries"]]
 
     # E1 (pumps_valves) and P2 (泵阀) share an industry; U1 has none.
-    assert nodes["E1"]["color"]["background"] == nodes["P2"]["color"]["background"]
-    assert nodes["E1"]["color"]["background"] != nodes["E2"]["color"]["background"]
-    assert nodes["U1"]["color"]["background"] == page.meta["no_industry_color"]
+    assert nodes["E1"]["industries"] == nodes["P2"]["industries"]
+    assert [industries[i] for i in nodes["E1"]["industries"]] == ["pumps_valves"]  # type: ignore[union-attr]
+    assert nodes["U1"]["industries"] == []
+    # Louvain on the tiny network, numbered from the largest community.
+    membership = tiny.communities(seed=0).set_index("id")["community"]
+    same = {(a, b) for a in nodes for b in nodes if membership[a] == membership[b]}
+    assert same == {
+        (a, b) for a in nodes for b in nodes if nodes[a]["community"] == nodes[b]["community"]
+    }
 
 
-def test_tooltip_is_text_with_chinese_industries_and_metrics(tiny: cn.Network) -> None:
-    node = next(n for n in network_page(tiny).nodes if n["id"] == "P1")
+def test_details_carry_chinese_industries_flags_and_metrics(tiny: cn.Network) -> None:
+    page = network_page(tiny)
+    p1 = nodes_of(page)["P1"]
+    metrics = {m["label"]: m["values"][page.node_ids.index("P1")] for m in page.meta["metrics"]}
 
-    assert node["title"].splitlines() == [
-        "浙大温州研究院",
-        "编号 id: P1",
-        "类型 type: 创新平台 platform · 新型研发机构 new-type R&D institution",
-        "产业 industries: 数字经济、智能装备",
-        "县市区 county: 鹿城区",
-        node["title"].splitlines()[-1],
-    ]
-    assert node["title"].splitlines()[-1].startswith("度 degree 4 · PageRank ")
+    assert p1["name"] == "浙大温州研究院"
+    assert p1["flags"] == "新型研发机构 new-type R&D institution"
+    assert [page.meta["counties"][p1["county"]]["name"]] == ["鹿城区"]  # type: ignore[index]
+    assert metrics["度 degree"] == "4"
+    assert set(metrics) == {"度 degree", "PageRank", "中介 betweenness"}
 
 
-def test_focus_keeps_the_neighbourhood_within_the_radius(tiny: cn.Network) -> None:
-    near = network_page(tiny, focus="浙大温州研究院", radius=1)
+def test_entry_years_follow_founding_as_results_at_does(tiny: cn.Network) -> None:
+    page = network_page(tiny)
+    years = dict(zip(page.node_ids, page.payload["nodes"]["year"], strict=True))
+
+    assert years == {
+        "P1": 2019,
+        "P2": 2020,
+        "E1": 1998,
+        "E2": 2005,
+        "E3": 2010,
+        "U1": 1897,
+        "U2": 1933,
+    }
+    assert page.meta["years"] == [2019, 2020, 2021, 2022, 2023, 2024]
+
+
+def test_focus_keeps_the_neighbourhood_within_radius_one_by_default(tiny: cn.Network) -> None:
+    near = network_page(tiny, focus="浙大温州研究院")
     everything = network_page(tiny, focus="P1", radius=2)
 
-    assert {n["id"] for n in near.nodes} == {"P1", "E2", "E3", "U1", "U2"}
-    assert len(near.edges) == 5  # E2–P1, E3–P1, P1–U1, P1–U2 and E2–U1
+    assert set(near.node_ids) == {"P1", "E2", "E3", "U1", "U2"}
+    assert len(near.links()) == 5  # E2–P1, E3–P1, P1–U1, P1–U2 and E2–U1
     assert near.meta["focus"] == "P1"
-    assert len(everything.nodes) == 7
+    assert len(everything.node_ids) == 7
 
 
 def test_focus_on_an_unknown_name_suggests_near_names(tiny: cn.Network) -> None:
@@ -139,8 +180,9 @@ def test_focus_on_an_unknown_name_suggests_near_names(tiny: cn.Network) -> None:
 
 def test_as_of_draws_the_network_of_that_year(tiny: cn.Network) -> None:
     page = network_page(tiny, as_of=2020)
+    links = page.links()
     # Every organisation was founded by 2020; links dated 2020 or earlier, or undated, remain.
-    pairs = {tuple(sorted((e["from"], e["to"]))) for e in page.edges}
+    pairs = {tuple(sorted(ends)) for ends in zip(links["a"], links["b"], strict=True)}
 
     assert pairs == {("E1", "P2"), ("P1", "U1"), ("E2", "U1")}
     assert page.meta["as_of"] == 2020
@@ -152,7 +194,6 @@ def test_as_of_draws_the_network_of_that_year(tiny: cn.Network) -> None:
         ({"color_by": "county"}, "cannot colour by 'county'"),
         ({"size_by": "fame"}, "cannot size by 'fame'"),
         ({"radius": -1}, "radius must be 0 or more"),
-        ({"layout": "spiral"}, "unknown layout 'spiral'"),
     ],
 )
 def test_bad_options_are_refused(
@@ -162,7 +203,7 @@ def test_bad_options_are_refused(
         network_page(tiny, **options)  # type: ignore[arg-type]
 
 
-def test_recommended_pairs_become_dashed_edges_with_their_reason(tiny: cn.Network) -> None:
+def test_recommended_pairs_are_listed_with_rank_score_and_reasons(tiny: cn.Network) -> None:
     pairs = pd.DataFrame(
         {
             "enterprise": ["E3", "E9"],
@@ -172,25 +213,22 @@ def test_recommended_pairs_become_dashed_edges_with_their_reason(tiny: cn.Networ
         }
     )
     page = network_page(tiny, recommendations=pairs)
-    recommended = [e for e in page.edges if e.get("recommended")]
 
-    assert [(e["from"], e["to"]) for e in recommended] == [("E3", "P2")]
-    assert recommended[0]["dashes"]
-    assert "理由 why: 同属汽配与泵阀供应链" in recommended[0]["title"]
-    assert page.meta["recommended"]["count"] == 1
+    assert page.payload["recommended"] == [
+        {"a": "E3", "b": "P2", "rank": 1, "score": "0.8", "reasons": ["同属汽配与泵阀供应链"]}
+    ]
 
 
-def test_recommendations_overlay_the_best_scoring_pairs_of_recommend(tiny: cn.Network) -> None:
+def test_recommendations_list_the_best_scoring_pairs_of_recommend(tiny: cn.Network) -> None:
     every = tiny.recommend(top=len(tiny.organizations), explain=False)
     best = every.sort_values("score", ascending=False, kind="stable").head(2)
-    page = network_page(tiny, recommendations=2)
-    recommended = [e for e in page.edges if e.get("recommended")]
+    listed = network_page(tiny, recommendations=2).payload["recommended"]
 
-    assert [(e["from"], e["to"]) for e in recommended] == list(
+    assert [(p["a"], p["b"]) for p in listed] == list(
         zip(best["enterprise_id"], best["platform_id"], strict=True)
     )
-    assert all("理由 why:\n• " in e["title"] for e in recommended)
-    assert page.meta["recommended"]["count"] == 2
+    assert [p["rank"] for p in listed] == [1, 2]
+    assert all(p["reasons"] for p in listed)
 
 
 def test_recommendation_table_without_pair_columns_is_refused(tiny: cn.Network) -> None:
@@ -198,20 +236,31 @@ def test_recommendation_table_without_pair_columns_is_refused(tiny: cn.Network) 
         network_page(tiny, recommendations=pd.DataFrame({"a": ["E1"], "b": ["P1"]}))
 
 
-def test_layout_switches_to_python_positions_for_big_networks(
+def test_backbone_keeps_each_organisations_strongest_links() -> None:
+    # A star around 0 plus a heavy 1–2 link: 1 and 2 keep it, 3 and 4 hang from the hub.
+    a = np.array([0, 0, 0, 0, 1])
+    b = np.array([1, 2, 3, 4, 2])
+    weight = np.array([1.0, 1.0, 1.0, 1.0, 5.0])
+    degree = np.bincount(np.concatenate([a, b]))
+
+    kept = page_module.backbone(a, b, weight, degree, per_node=1)
+
+    assert kept.tolist() == [True, False, True, True, True]
+
+
+def test_big_networks_draw_a_backbone_and_carry_every_link(
     tiny: cn.Network, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert network_page(tiny).meta["layout"] == "physics"
-    page = network_page(tiny, layout="fixed")
-    assert page.meta["layout"] == "fixed"
-    assert page.options["physics"]["enabled"] is False
+    monkeypatch.setattr(page_module, "ALL_LINKS_LIMIT", 4)
+    monkeypatch.setattr(page_module, "BACKBONE_PER_NODE", 1)
+    page = network_page(tiny)
+    links = page.links()
 
-    # "auto" above the threshold: tiny's 7 organisations count as big when it is 6.
-    monkeypatch.setattr(page_module, "LAYOUT_THRESHOLD", 6)
-    big = network_page(tiny)
-    assert big.meta["layout"] == "fixed"
-    assert big.options["physics"]["enabled"] is False
-    assert network_page(tiny, layout="physics").options["physics"]["enabled"] is True
+    assert len(links) == 8 and not page.meta["backbone"]["all_drawn"]
+    assert page.meta["backbone"]["count"] == int(links["backbone"].sum()) < 8
+    # Every organisation with a link keeps one in the backbone.
+    drawn = set(links.loc[links["backbone"], "a"]) | set(links.loc[links["backbone"], "b"])
+    assert drawn == set(page.node_ids)
 
 
 def test_html_is_self_contained_and_names_are_escaped(tmp_path: Path) -> None:
@@ -226,12 +275,13 @@ def test_html_is_self_contained_and_names_are_escaped(tmp_path: Path) -> None:
 
     assert HOSTILE not in text
     assert "&lt;img src=x onerror=alert(1)&gt;" in text  # the <title> and heading
-    assert text.count("</script>") == 3  # data, vis-network, the page's own script
+    assert text.count("</script>") == 4  # data, graphology, sigma, the page's own script
+    assert "sourceMappingURL" not in text
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text)
     assert "<link" not in text
     assert "//cdn" not in text
-    names = {n["id"]: n["label"] for n in payload(text)["nodes"]}  # type: ignore[index, union-attr]
-    assert names == {"H1": HOSTILE, "H2": "</script><!--"}
+    names = payload(text)["nodes"]["name"]  # type: ignore[index]
+    assert names == [HOSTILE, "</script><!--"]
 
 
 def test_the_page_is_written_as_utf8_whatever_the_locale(tmp_path: Path) -> None:
@@ -300,18 +350,17 @@ def test_viz_command_writes_the_page(in_repo: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["viz", "tests/data/tiny", "-o", str(target)])
 
     assert result.exit_code == 0, result.output
-    assert len(payload(target.read_text("utf-8"))["nodes"]) == 7  # type: ignore[arg-type]
+    assert len(payload(target.read_text("utf-8"))["nodes"]["id"]) == 7  # type: ignore[index]
 
 
-def test_viz_command_overlays_recommendations(in_repo: Path, tmp_path: Path) -> None:
+def test_viz_command_lists_recommendations(in_repo: Path, tmp_path: Path) -> None:
     target = tmp_path / "network.html"
     result = CliRunner().invoke(
         main, ["viz", "tests/data/tiny", "-o", str(target), "--recommendations", "3"]
     )
 
     assert result.exit_code == 0, result.output
-    edges = payload(target.read_text("utf-8"))["edges"]
-    assert sum(1 for e in edges if e.get("recommended")) == 3  # type: ignore[union-attr]
+    assert len(payload(target.read_text("utf-8"))["recommended"]) == 3  # type: ignore[arg-type]
 
 
 def test_viz_command_reports_an_unknown_focus(in_repo: Path, tmp_path: Path) -> None:

@@ -29,7 +29,8 @@ from collabnet.outputs.page import COLOR_BY, write_page
     type=click.Choice(COLOR_BY),
     default="type",
     show_default=True,
-    help="Colour organisations by type or by (first) industry.",
+    help="The colouring the page opens with: type, (first) industry or Louvain community "
+    "(the page switches between them).",
 )
 @click.option(
     "--size-by",
@@ -39,21 +40,19 @@ from collabnet.outputs.page import COLOR_BY, write_page
     help="The centrality that sizes the organisations.",
 )
 @click.option("--focus", help="Draw only this organisation's neighbourhood (id or name).")
-@click.option("--radius", type=int, default=2, show_default=True, help="Links deep around --focus.")
+@click.option(
+    "--radius",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Links deep around --focus (2 often reaches most of a well-connected network).",
+)
 @click.option(
     "--recommendations",
     type=int,
     default=0,
     show_default=True,
-    help="Overlay the top N recommended enterprise–platform pairs as dashed links.",
-)
-@click.option(
-    "--layout",
-    type=click.Choice(["auto", "physics", "fixed"]),
-    default="auto",
-    show_default=True,
-    help="physics: the browser settles the layout; fixed: computed here (auto: fixed above "
-    "2,000 organisations).",
+    help="List and draw the best N recommended enterprise–platform pairs.",
 )
 @click.option("--title", help="Title of the page.")
 def viz(
@@ -65,12 +64,13 @@ def viz(
     focus: str | None,
     radius: int,
     recommendations: int,
-    layout: str,
     title: str | None,
 ) -> None:
     """Write the interactive network page: one HTML file that opens offline.
 
-    Search by (partial) name, filter by type, industry and county, hover for details.
+    Search by (partial) name; filter by type, industry, county and year; hover or click an
+    organisation to see its partners. Large networks open with each organisation's
+    strongest links drawn, all of them one click away.
     """
     path = write_page(
         network,
@@ -80,7 +80,6 @@ def viz(
         focus=focus,
         radius=radius,
         recommendations=recommendations or None,
-        layout=layout,
         title=title,
     )
     click.echo(f"written to {path}", err=True)

@@ -1,52 +1,56 @@
 """The interactive network page: one self-contained HTML file that opens offline.
 
-The page is a :class:`pyvis.network.Network` whose HTML comes from collabnet's own
-template (``assets/page.html``), not pyvis's: pyvis's template pulls Bootstrap (and, with
-menus, Tom Select) from CDNs even when vis-network itself is inlined. Here vis-network's
-JavaScript and CSS (shipped inside the pyvis package) are inlined, and the page's search,
-filters, legend and recommendations overlay are a small script of its own
-(``assets/page.js``). A Content-Security-Policy forbids any request the page might make.
+The page draws with sigma.js (WebGL) over a graphology graph. Both come from npm at
+set-up time (``scripts/page-js``) and travel inside the wheel (``collabnet/outputs/vendor``);
+:func:`page_html` inlines them, so the page needs no network. vis-network, drawn on a 2D
+canvas and settled by in-browser physics, froze for seconds per action on networks of
+20,000 organisations; WebGL redraws those in milliseconds, and everything slow is done
+once here instead: the layout (:func:`layout_positions`), the communities, the sizes and
+a *backbone* of each organisation's strongest links, drawn by default when the network
+has more than :data:`ALL_LINKS_LIMIT` linked pairs (every link is one click away, and a
+selected organisation always shows all of its own).
 
-Names are data, never markup: nodes and edges travel as JSON in a
+Names are data, never markup: everything travels as JSON in a
 ``<script type="application/json">`` block with ``<``, ``>`` and ``&`` written as
-``\\u003c``-style escapes (so no name can close the block), tooltips are plain strings
-(vis-network 9 shows a string ``title`` as text) and the page's script puts names into
-the document only through ``textContent``.
-
-Above :data:`LAYOUT_THRESHOLD` organisations the layout is computed here
-(:func:`layout_positions`: pivot MDS plus an overlap-removal pass, well under a second
-at 5,000 organisations) and the browser's physics stays off; below it the same layout
-seeds a short physics stabilisation, after which physics stops.
+``\\u003c``-style escapes (so no name can close the block); the page's script puts names
+into the document only through ``textContent`` and draws them on a canvas. Links travel
+as base64 typed arrays, a tenth of the size of a JSON list of objects. A
+Content-Security-Policy forbids any request the page might make.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import math
-from collections.abc import Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from string import Template
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyvis
 import scipy.sparse as sp
-from pyvis.network import Network as PyvisNetwork
 
 from collabnet.errors import CollabnetError, InputError
 from collabnet.outputs.layout import layout_positions
-from collabnet.outputs.styles import KIND_STYLES, RECOMMENDED_STYLE, TYPE_STYLES
+from collabnet.outputs.styles import (
+    COMMUNITY_PALETTE,
+    KIND_STYLES,
+    RECOMMENDED_STYLE,
+    TYPE_STYLES,
+)
 from collabnet.results import HasResults, Results, results_of
 
 __all__ = [
+    "ALL_LINKS_LIMIT",
     "COLOR_BY",
     "KIND_STYLES",
-    "LAYOUT_THRESHOLD",
     "TYPE_STYLES",
     "NetworkPage",
+    "backbone",
     "inline_frame",
     "layout_positions",
     "linked_pairs",
@@ -57,12 +61,20 @@ __all__ = [
     "write_page",
 ]
 
-COLOR_BY = ("type", "industry")
-LAYOUT_THRESHOLD = 2_000
-# Pixels per unit of layout_positions' spacing (about one node apart).
-_PIXELS_PER_UNIT = 45.0
-_MIN_SIZE, _MAX_SIZE = 7.0, 36.0
+COLOR_BY = ("type", "industry", "community")
+# Above this many linked pairs only the backbone is drawn until the analyst asks for all.
+ALL_LINKS_LIMIT = 20_000
+# Each organisation's strongest links kept in the backbone.
+BACKBONE_PER_NODE = 2
+# Up to this many linked pairs the communities are Louvain's on every link (as the
+# `communities` command finds them); above it networkx's Louvain takes minutes, so the
+# page uses label propagation on the backbone.
+LOUVAIN_LIMIT = 60_000
+# Up to this many organisations the details show PageRank and betweenness too.
+METRICS_LIMIT = 2_000
+COMMUNITIES_SHOWN = len(COMMUNITY_PALETTE)
 
+_MIN_SIZE, _MAX_SIZE = 2.5, 16.0
 _INDUSTRY_PALETTE = (
     "#1971c2",
     "#f76707",
@@ -78,6 +90,7 @@ _INDUSTRY_PALETTE = (
     "#748ffc",
 )
 _NO_INDUSTRY_COLOR = "#ced4da"
+_SMALL_COMMUNITY_COLOR = "#ced4da"
 _METRIC_LABELS = {
     "degree": "度 degree",
     "weighted_degree": "加权度 weighted degree",
@@ -87,40 +100,55 @@ _METRIC_LABELS = {
     "betweenness": "中介 betweenness",
     "core_number": "核数 core number",
 }
-_TOOLTIP_METRICS = ("degree", "pagerank", "betweenness")
-_FONT_FACE = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif"
+_DETAIL_METRICS = ("degree", "pagerank", "betweenness")
+_FONT_FACE = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "SimHei", sans-serif'
+_VENDOR = {
+    "graphology_js": ("graphology.umd.min.js", "graphology/dist/graphology.umd.min.js"),
+    "sigma_js": ("sigma.min.js", "sigma/dist/sigma.min.js"),
+}
 
 
-class NetworkPage(PyvisNetwork):
-    """A pyvis network that renders collabnet's offline page and writes it as UTF-8.
+@dataclass
+class NetworkPage:
+    """The page's data (``payload``) and title; :meth:`generate_html` gives the page."""
 
-    ``meta`` holds what the page's script needs besides nodes and edges: the title, the
-    legend, the filter choices and the layout mode.
-    """
+    title: str
+    payload: dict[str, Any] = field(repr=False)
 
-    def __init__(self, *, title: str, meta: dict[str, Any]) -> None:
-        super().__init__(
-            height="100%", width="100%", directed=False, cdn_resources="in_line", heading=""
+    @property
+    def meta(self) -> dict[str, Any]:
+        return dict(self.payload["meta"])
+
+    @property
+    def node_ids(self) -> list[str]:
+        return list(self.payload["nodes"]["id"])
+
+    def links(self) -> pd.DataFrame:
+        """The page's linked pairs: ``a``, ``b`` (ids), ``kinds``, ``year``, ``records``,
+        ``backbone`` — decoded from the payload, as the browser reads them."""
+        edges, ids, kinds = self.payload["edges"], self.node_ids, self.payload["meta"]["kinds"]
+        a, b = _decode(edges["a"], np.uint32), _decode(edges["b"], np.uint32)
+        bits = _decode(edges["kinds"], np.uint8)
+        return pd.DataFrame(
+            {
+                "a": [ids[i] for i in a],
+                "b": [ids[i] for i in b],
+                "kinds": [
+                    tuple(k["code"] for j, k in enumerate(kinds) if int(m) & (1 << j)) for m in bits
+                ],
+                "year": _decode(edges["year"], np.uint16),
+                "records": _decode(edges["records"], np.uint32),
+                "backbone": _decode(edges["backbone"], np.uint8).astype(bool),
+            }
         )
-        self.title = title
-        self.meta = meta
 
-    def generate_html(
-        self, name: str = "index.html", local: bool = True, notebook: bool = False
-    ) -> str:
-        """The whole page as text (pyvis's signature; ``name`` and the flags are unused)."""
-        self.html = page_html(self)
-        return str(self.html)
+    def generate_html(self) -> str:
+        """The whole page as text."""
+        return page_html(self)
 
-    def write_html(
-        self,
-        name: str,
-        local: bool = True,
-        notebook: bool = False,
-        open_browser: bool = False,
-    ) -> None:
-        """Write the page to ``name`` as UTF-8, whatever the system's default encoding."""
-        write_html(self.generate_html(), name)
+    def write_html(self, path: str | Path) -> Path:
+        """Write the page to ``path`` as UTF-8, whatever the system's default encoding."""
+        return write_html(self.generate_html(), path)
 
 
 def network_page(
@@ -130,13 +158,12 @@ def network_page(
     size_by: str = "degree",
     as_of: int | None = None,
     focus: str | None = None,
-    radius: int = 2,
+    radius: int = 1,
     recommendations: int | pd.DataFrame | None = None,
-    layout: Literal["auto", "physics", "fixed"] = "auto",
     title: str | None = None,
     seed: int = 0,
 ) -> NetworkPage:
-    """The network as a pyvis page: colours, shapes, sizes, tooltips, legend and filters.
+    """The network as a page: positions, sizes, colours, backbone, communities, filters.
 
     Parameters
     ----------
@@ -144,129 +171,92 @@ def network_page(
         The results of the snapshot to draw (``network.results``; a
         :class:`~collabnet.network.Network` stands for its results).
     color_by
-        ``type`` (organisation type) or ``industry`` (an organisation's first industry).
+        The colouring the page opens with: ``type``, ``industry`` (an organisation's first
+        industry) or ``community``; the page switches between them.
     size_by
-        The centrality that sizes the nodes: ``degree``, ``weighted_degree``, or any
-        column of :func:`collabnet.analysis.centrality.centrality` (``pagerank``,
-        ``betweenness``, ...).
+        The centrality that sizes the nodes and ranks their labels: ``degree``,
+        ``weighted_degree``, or any column of
+        :func:`collabnet.analysis.centrality.centrality`.
     as_of
         Draw the network as it stood at the end of this year.
     focus
         Draw only the neighbourhood of this organisation (id or name), ``radius`` links
-        deep.
+        deep, with the organisation selected.
     radius
-        Depth of the ``focus`` neighbourhood.
+        Depth of the ``focus`` neighbourhood (1: its partners; 2 reaches much of a
+        well-connected network).
     recommendations
-        Recommended enterprise–platform pairs to overlay as dashed edges: a number N
-        (the top N of ``network.recommend()``) or a DataFrame of pairs.
-    layout
-        ``physics`` (the browser settles the layout, then stops), ``fixed`` (positions
-        computed here, physics off) or ``auto`` (physics up to
-        :data:`LAYOUT_THRESHOLD` organisations).
+        Recommended enterprise–platform pairs to list and draw: a number N (the best N of
+        ``results.recommendations()``) or a DataFrame of pairs.
     title
         The page's title.
     seed
-        Seed of the layout.
+        Seed of the layout and of the communities.
 
     Returns
     -------
     NetworkPage
-        A :class:`pyvis.network.Network`; ``generate_html()`` gives the page.
+        ``generate_html()`` gives the page.
 
     Examples
     --------
     >>> import collabnet as cn
-    >>> page = network_page(cn.load("data/sample"), size_by="degree")
-    >>> len(page.nodes), page.meta["layout"]
-    (699, 'physics')
+    >>> page = network_page(cn.load("data/sample"))
+    >>> len(page.node_ids), page.meta["backbone"]["all_drawn"]
+    (699, True)
     """
     if color_by not in COLOR_BY:
         raise InputError(f"cannot colour by '{color_by}' (expected one of {', '.join(COLOR_BY)})")
     if radius < 0:
         raise InputError(f"radius must be 0 or more, got {radius}")
-    if layout not in ("auto", "physics", "fixed"):
-        raise InputError(f"unknown layout '{layout}' (expected auto, physics or fixed)")
-    network = results_of(source)
+    results = results_of(source)
     if as_of is not None:
-        network = network.at(as_of)
-    organizations = network.organizations
+        results = results.at(as_of)
+    organizations = results.organizations
     ids = organizations["id"].astype(str).tolist()
-    linked = linked_pairs(network.pairs)
-    focus_id = network.find(focus) if focus is not None else None
+    linked = linked_pairs(results.pairs)
+    focus_id = results.find(focus) if focus is not None else None
     if focus_id is not None:
         ids = _neighbourhood(ids, linked, focus_id, radius)
         inside = set(ids)
-        linked = linked[linked["a"].isin(inside) & linked["b"].isin(inside)]
-    metrics = _metrics(network, size_by)
+        linked = linked[linked["a"].isin(inside) & linked["b"].isin(inside)].reset_index(drop=True)
     frame = organizations.set_index("id").loc[ids]
-    pairs = _recommended_pairs(network, recommendations, set(ids))
+    position = pd.Series(np.arange(len(ids)), index=ids)
+    a = position.loc[linked["a"].to_numpy()].to_numpy(dtype=np.int64)
+    b = position.loc[linked["b"].to_numpy()].to_numpy(dtype=np.int64)
+    weight = linked["weight"].to_numpy(dtype=float)
+    degree = np.bincount(np.concatenate([a, b]), minlength=len(ids))
 
-    physics = layout == "physics" or (layout == "auto" and len(ids) <= LAYOUT_THRESHOLD)
-    positions = layout_positions(_pair_matrix(ids, linked), seed=seed) * _PIXELS_PER_UNIT
+    all_drawn = len(linked) <= ALL_LINKS_LIMIT
+    strongest = backbone(a, b, weight, degree, per_node=BACKBONE_PER_NODE)
+    in_backbone = np.ones(len(linked), dtype=bool) if all_drawn else strongest
+    positions = layout_positions(_pair_matrix(len(ids), a, b), seed=seed)
+    community = _communities(results, ids, a, b, weight, strongest, seed=seed)
 
-    industry_names = dict(
-        zip(network.industries["code"], network.industries["name_zh"], strict=True)
-    )
-    industry_colors = _industry_colors(network.industries["code"].tolist())
+    metrics = _metrics(results, size_by, len(ids))
     sizes = _sizes(metrics[size_by].reindex(ids).fillna(0.0).to_numpy(dtype=float))
-
-    page_title = title or _default_title(network, focus_id, frame)
-    meta = _meta(
-        network,
-        frame,
-        color_by=color_by,
-        size_by=size_by,
-        physics=physics,
-        focus_id=focus_id,
-        industry_colors=industry_colors,
-        recommended=len(pairs),
-        title=page_title,
-    )
-    page = NetworkPage(title=page_title, meta=meta)
-    names = dict(zip(ids, frame["name"].astype(str), strict=True))
-    shown = list(dict.fromkeys(m for m in (*_TOOLTIP_METRICS, size_by) if m in metrics.columns))
-    values: dict[str, dict[str, Any]] = metrics.reindex(ids)[shown].to_dict("index")  # type: ignore[assignment]
-    rows: dict[str, dict[str, Any]] = frame.to_dict("index")  # type: ignore[assignment]
-    for position, (org_id, row) in enumerate(rows.items()):
-        codes = _codes(row["industries"])
-        style = TYPE_STYLES.get(str(row["type"]), TYPE_STYLES["other"])
-        if color_by == "type":
-            color = style["color"]
-        else:
-            color = (
-                industry_colors.get(codes[0], _NO_INDUSTRY_COLOR) if codes else _NO_INDUSTRY_COLOR
-            )
-        node: dict[str, Any] = {
-            "id": org_id,
-            "label": names[org_id],
-            "shape": style["shape"],
-            "color": {
-                "background": color,
-                "border": _darker(color),
-                "highlight": {"background": color, "border": "#212529"},
-                "hover": {"background": color, "border": "#212529"},
-            },
-            "size": float(sizes[position]),
-            "title": _node_tooltip(org_id, row, codes, industry_names, values[org_id]),
-            "x": float(positions[position, 0]),
-            "y": float(positions[position, 1]),
-            "org_type": str(row["type"]),
-            "industries": list(codes),
-            "county": _text(row["county"]),
-        }
-        if org_id == focus_id:
-            node["borderWidth"] = 4
-            node["color"]["border"] = "#212529"
-        page.nodes.append(node)
-        page.node_ids.append(org_id)
-        page.node_map[org_id] = node
-    records: list[dict[str, Any]] = linked.to_dict("records")  # type: ignore[assignment]
-    for number, link in enumerate(records):
-        page.edges.append(_edge(number, link, names))
-    for number, pair in enumerate(pairs):
-        page.edges.append(_recommended_edge(number, pair, names))
-    page.options = _vis_options(physics=physics, nodes=len(ids), edges=len(page.edges))
-    return page
+    pairs = _recommended_pairs(results, recommendations, set(ids))
+    page_title = title or _default_title(results, focus_id, frame)
+    payload = {
+        "meta": _meta(
+            results,
+            frame,
+            linked,
+            color_by=color_by,
+            size_by=size_by,
+            focus_id=focus_id,
+            metrics=metrics,
+            community=community,
+            degree=degree,
+            all_drawn=all_drawn,
+            drawn=int(in_backbone.sum()),
+            title=page_title,
+        ),
+        "nodes": _nodes(results, frame, ids, positions, sizes, community, linked, a, b),
+        "edges": _edges(linked, a, b, in_backbone),
+        "recommended": pairs,
+    }
+    return NetworkPage(title=page_title, payload=payload)
 
 
 def write_page(source: Results | HasResults, path: str | Path, **options: Any) -> Path:
@@ -280,7 +270,7 @@ def write_page(source: Results | HasResults, path: str | Path, **options: Any) -
 def write_html(html_text: str, path: str | Path) -> Path:
     """Write a page's HTML to ``path`` as UTF-8 and return the path."""
     target = Path(path)
-    # Explicit UTF-8: pyvis's own writer uses the locale's codec (gbk on Chinese Windows).
+    # Explicit UTF-8: the locale's codec is gbk on Chinese Windows.
     with open(target, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(html_text)
     return target
@@ -301,24 +291,42 @@ def inline_frame(html_text: str, *, height: int = 720) -> Any:
     frame = (
         f'<div><iframe srcdoc="{html.escape(html_text, quote=True)}" '
         f'style="width: 100%; height: {int(height)}px; border: 1px solid #dee2e6;" '
-        'sandbox="allow-scripts"></iframe></div>'
+        'sandbox="allow-scripts allow-downloads"></iframe></div>'
     )
     return HTML(frame)
 
 
-def page_html(page: PyvisNetwork) -> str:
+def page_html(page: NetworkPage) -> str:
     """The self-contained HTML of a page built by :func:`network_page`."""
-    meta = getattr(page, "meta", {})
-    title = getattr(page, "title", "") or "collabnet"
-    payload = {"nodes": page.nodes, "edges": page.edges, "options": page.options, "meta": meta}
     template = Template(_asset("page.html"))
     return template.substitute(
-        title=html.escape(title),
-        vis_css=_inline_style(_vis_asset("vis-network.css")),
+        title=html.escape(page.title),
         page_css=_inline_style(_asset("page.css")),
-        data=script_json(payload),
-        vis_js=_inline_script(_vis_asset("vis-network.min.js")),
+        data=script_json(page.payload),
+        graphology_js=_inline_script(vendor_script("graphology_js")),
+        sigma_js=_inline_script(vendor_script("sigma_js")),
         page_js=_inline_script(_asset("page.js")),
+    )
+
+
+def vendor_script(name: str) -> str:
+    """A third-party browser bundle: from the installed package, else from the checkout.
+
+    Wheels carry the bundles in ``collabnet/outputs/vendor`` (copied there at build time
+    from ``scripts/page-js/node_modules``); a checkout reads them from ``node_modules``,
+    which ``scripts/setup.sh`` fills with ``npm ci``.
+    """
+    packaged, in_node_modules = _VENDOR[name]
+    shipped = resources.files("collabnet.outputs").joinpath("vendor", packaged)
+    if shipped.is_file():
+        return shipped.read_text("utf-8")
+    checkout = Path(__file__).resolve().parents[2] / "scripts" / "page-js" / "node_modules"
+    path = checkout / in_node_modules
+    if path.is_file():
+        return path.read_text("utf-8")
+    raise CollabnetError(
+        f"the page's JavaScript ({packaged}) is missing: run scripts/setup.sh "
+        "(npm ci in scripts/page-js), or install collabnet from a wheel"
     )
 
 
@@ -346,11 +354,11 @@ def script_json(value: Any) -> str:
 
 
 def linked_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
-    """The canonical pair table (:func:`collabnet.graph.pair_table`) as the page draws it.
+    """The canonical pair table (:attr:`Results.pairs`) as the page draws it.
 
     Returns ``a`` and ``b`` (ids), ``kinds`` (in the precedence order of
-    :data:`KIND_STYLES`, then any others), ``year`` (first), ``links`` (count),
-    ``weight`` (sum) and ``funding``.
+    :data:`KIND_STYLES`, then any others), ``year`` (first), ``links`` (count of link
+    records), ``weight`` (sum) and ``funding``.
     """
     columns = ["a", "b", "kinds", "year", "links", "weight", "funding"]
     precedence = {kind: i for i, kind in enumerate(KIND_STYLES)}
@@ -358,33 +366,65 @@ def linked_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
         kinds: tuple(sorted(kinds, key=lambda k: (precedence.get(k, len(precedence)), k)))
         for kinds in set(pairs["kinds"])
     }
-    frame = pairs.rename(columns={"id_a": "a_id", "id_b": "b_id"})
     return pd.DataFrame(
         {
-            "a": frame["a_id"].astype(str).to_numpy(),
-            "b": frame["b_id"].astype(str).to_numpy(),
-            "kinds": frame["kinds"].map(ordered).to_numpy(),
-            "year": frame["year"].to_numpy(),
-            "links": frame["links"].to_numpy(),
-            "weight": frame["weight"].to_numpy(),
-            "funding": frame["funding"].to_numpy(),
+            "a": pairs["id_a"].astype(str).to_numpy(),
+            "b": pairs["id_b"].astype(str).to_numpy(),
+            "kinds": pairs["kinds"].map(ordered).to_numpy(),
+            "year": pairs["year"].to_numpy(),
+            "links": pairs["links"].to_numpy(),
+            "weight": pairs["weight"].to_numpy(),
+            "funding": pairs["funding"].to_numpy(),
         },
         columns=columns,
     )
 
 
-def _pair_matrix(ids: list[str], linked: pd.DataFrame) -> sp.csr_array:
-    position = pd.Series(np.arange(len(ids)), index=ids)
-    a = position.loc[linked["a"].to_numpy()].to_numpy()
-    b = position.loc[linked["b"].to_numpy()].to_numpy()
+def backbone(
+    a: np.ndarray, b: np.ndarray, weight: np.ndarray, degree: np.ndarray, *, per_node: int = 2
+) -> np.ndarray:
+    """Which links are among some organisation's ``per_node`` strongest (boolean mask).
+
+    Strongest by weight; between equal weights, the link to the better-connected partner,
+    so that a peripheral organisation hangs from the hub it works with. Every
+    organisation with a link keeps at least one.
+
+    Examples
+    --------
+    >>> a, b = np.array([0, 0, 0]), np.array([1, 2, 3])
+    >>> backbone(a, b, np.array([3.0, 1.0, 2.0]), np.array([3, 1, 1, 1]), per_node=1)
+    array([ True,  True,  True])
+    >>> backbone(a, b, np.array([3.0, 1.0, 2.0]), np.array([3, 9, 1, 1]), per_node=1)
+    array([ True,  True,  True])
+    """
+    count = len(a)
+    if count == 0:
+        return np.zeros(0, dtype=bool)
+    node = np.concatenate([a, b])
+    other = np.concatenate([b, a])
+    strength = np.concatenate([weight, weight])
+    link = np.concatenate([np.arange(count), np.arange(count)])
+    order = np.lexsort((-degree[other], -strength, node))
+    ranked = node[order]
+    first = np.searchsorted(ranked, ranked, side="left")
+    keep = np.zeros(count, dtype=bool)
+    keep[link[order][(np.arange(len(ranked)) - first) < per_node]] = True
+    return keep
+
+
+def _pair_matrix(n: int, a: np.ndarray, b: np.ndarray) -> sp.csr_array:
     ones = np.ones(2 * len(a))
-    shape = (len(ids), len(ids))
-    return sp.csr_array((ones, (np.concatenate([a, b]), np.concatenate([b, a]))), shape=shape)
+    return sp.csr_array((ones, (np.concatenate([a, b]), np.concatenate([b, a]))), shape=(n, n))
 
 
 def _neighbourhood(ids: list[str], linked: pd.DataFrame, focus: str, radius: int) -> list[str]:
     """The ids within ``radius`` links of ``focus``, in the order of ``ids``."""
-    matrix = _pair_matrix(ids, linked)
+    position = pd.Series(np.arange(len(ids)), index=ids)
+    matrix = _pair_matrix(
+        len(ids),
+        position.loc[linked["a"].to_numpy()].to_numpy(),
+        position.loc[linked["b"].to_numpy()].to_numpy(),
+    )
     reached = np.zeros(len(ids), dtype=bool)
     reached[ids.index(focus)] = True
     for _ in range(radius):
@@ -395,30 +435,317 @@ def _neighbourhood(ids: list[str], linked: pd.DataFrame, focus: str, radius: int
     return [org_id for org_id, keep in zip(ids, reached, strict=True) if keep]
 
 
-def _metrics(network: Results, size_by: str) -> pd.DataFrame:
-    """Per organisation id: degree and the other centrality measures (degree only on big
-    networks sized by degree)."""
+def _communities(
+    results: Results,
+    ids: list[str],
+    a: np.ndarray,
+    b: np.ndarray,
+    weight: np.ndarray,
+    strongest: np.ndarray,
+    *,
+    seed: int,
+) -> np.ndarray:
+    """Community number per organisation, 0 the largest (organisations alone get their own)."""
+    import networkx as nx
+
+    if len(a) <= LOUVAIN_LIMIT:
+        graph = nx.Graph()
+        graph.add_nodes_from(range(len(ids)))
+        graph.add_weighted_edges_from(zip(a.tolist(), b.tolist(), weight.tolist(), strict=True))
+        groups = nx.community.louvain_communities(graph, weight="weight", seed=seed)
+    else:
+        graph = nx.Graph()
+        graph.add_nodes_from(range(len(ids)))
+        graph.add_weighted_edges_from(
+            zip(
+                a[strongest].tolist(),
+                b[strongest].tolist(),
+                weight[strongest].tolist(),
+                strict=True,
+            )
+        )
+        groups = nx.community.fast_label_propagation_communities(graph, weight="weight", seed=seed)
+    ordered = sorted((sorted(g) for g in groups), key=lambda g: (-len(g), g[0]))
+    label = np.zeros(len(ids), dtype=np.int64)
+    for number, members in enumerate(ordered):
+        label[members] = number
+    return label
+
+
+def _metrics(results: Results, size_by: str, count: int) -> pd.DataFrame:
+    """Per organisation id: degree and, on small networks, the other centrality measures."""
     from collabnet.analysis.centrality import MEASURES
 
     if size_by not in MEASURES:
         raise InputError(f"cannot size by '{size_by}' (expected one of {', '.join(MEASURES)})")
-    if size_by in ("degree", "weighted_degree") and len(network.organizations) > LAYOUT_THRESHOLD:
+    if size_by in ("degree", "weighted_degree") and count > METRICS_LIMIT:
         # Betweenness on a big network takes seconds; sizing by degree does not need it.
-        matrix = network.adjacency.matrix
+        matrix = results.adjacency.matrix
         return pd.DataFrame(
             {
                 "degree": np.diff(matrix.indptr).astype(np.int64),
                 "weighted_degree": np.asarray(matrix.sum(axis=1)).ravel(),
             },
-            index=pd.Index(network.adjacency.ids, name="id"),
+            index=pd.Index(results.adjacency.ids, name="id"),
         )
-    return pd.DataFrame(network.centrality(size_by)).set_index("id")
+    return pd.DataFrame(results.centrality(size_by)).set_index("id")
+
+
+def _nodes(
+    results: Results,
+    frame: pd.DataFrame,
+    ids: list[str],
+    positions: np.ndarray,
+    sizes: np.ndarray,
+    community: np.ndarray,
+    linked: pd.DataFrame,
+    a: np.ndarray,
+    b: np.ndarray,
+) -> dict[str, list[Any]]:
+    type_codes = {code: i for i, code in enumerate(_type_codes(frame))}
+    industry_codes = {code: i for i, code in enumerate(_industry_codes(results, frame))}
+    county_codes = {name: i for i, name in enumerate(_county_counts(frame).index)}
+    industries = [
+        [industry_codes[c] for c in _codes(codes) if c in industry_codes]
+        for codes in frame["industries"]
+    ]
+    flags = []
+    for rd, leading in zip(
+        frame.get("rd_institution", pd.Series([None] * len(frame))),
+        frame.get("leading", pd.Series([None] * len(frame))),
+        strict=True,
+    ):
+        words = []
+        if _flag(rd):
+            words.append("新型研发机构 new-type R&D institution")
+        if _flag(leading):
+            words.append("龙头企业 leading enterprise")
+        flags.append(" · ".join(words))
+    return {
+        "id": ids,
+        "name": frame["name"].astype(str).tolist(),
+        "type": [type_codes[str(t)] for t in frame["type"]],
+        "industries": industries,
+        "county": [county_codes.get(_text(c), -1) if _text(c) else -1 for c in frame["county"]],
+        "flags": flags,
+        "x": np.round(positions[:, 0], 2).tolist(),
+        # Screen y grows downwards in the layout's usual drawing, upwards in sigma's.
+        "y": np.round(-positions[:, 1], 2).tolist(),
+        "size": np.round(sizes, 2).tolist(),
+        "year": _entry_years(results, frame, linked, a, b),
+        "community": community.tolist(),
+    }
+
+
+def _entry_years(
+    results: Results, frame: pd.DataFrame, linked: pd.DataFrame, a: np.ndarray, b: np.ndarray
+) -> list[int | None]:
+    """The year each organisation enters the network, as :meth:`Results.at` counts it.
+
+    Its founding year when known; for organisations derived from participations, the
+    year of their first joint project; otherwise None (always present).
+    """
+    if "founded" in frame.columns:
+        founded = pd.to_numeric(frame["founded"], errors="coerce").to_numpy(dtype=float)
+    else:
+        founded = np.full(len(frame), np.nan)
+    if getattr(results.snapshot.tables, "participations", None) is not None and len(linked):
+        years = pd.to_numeric(linked["year"], errors="coerce").to_numpy(dtype=float)
+        first = np.full(len(frame), np.inf)
+        np.minimum.at(first, a, np.nan_to_num(years, nan=np.inf))
+        np.minimum.at(first, b, np.nan_to_num(years, nan=np.inf))
+        first[np.isinf(first)] = np.nan
+        founded = np.where(np.isnan(founded), first, founded)
+    return [None if math.isnan(y) else int(y) for y in founded]
+
+
+def _edges(
+    linked: pd.DataFrame, a: np.ndarray, b: np.ndarray, in_backbone: np.ndarray
+) -> dict[str, str]:
+    """The linked pairs as base64 little-endian arrays (``a``/``b`` are node positions)."""
+    codes = {code: i for i, code in enumerate(_kind_codes(linked))}
+    masks = {kinds: sum(1 << codes[k] for k in kinds) for kinds in set(linked["kinds"].tolist())}
+    bits = linked["kinds"].map(masks).to_numpy(dtype=np.uint8)
+    years = pd.to_numeric(linked["year"], errors="coerce").fillna(0).to_numpy(dtype=np.uint16)
+    return {
+        "a": _encode(a, np.uint32),
+        "b": _encode(b, np.uint32),
+        "kinds": _encode(bits, np.uint8),
+        "year": _encode(years, np.uint16),
+        "records": _encode(linked["links"].to_numpy(dtype=np.uint32), np.uint32),
+        "backbone": _encode(in_backbone.astype(np.uint8), np.uint8),
+    }
+
+
+def _encode(values: np.ndarray, dtype: type) -> str:
+    little = np.dtype(dtype).newbyteorder("<")
+    return base64.b64encode(np.ascontiguousarray(values, dtype=little).tobytes()).decode("ascii")
+
+
+def _decode(text: str, dtype: type) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), dtype=np.dtype(dtype).newbyteorder("<"))
+
+
+def _kind_codes(linked: pd.DataFrame) -> list[str]:
+    """Link kinds in precedence order: the known ones, then any others (at most 8)."""
+    seen = {k for kinds in set(linked["kinds"].tolist()) for k in kinds}
+    codes = list(KIND_STYLES) + sorted(seen - set(KIND_STYLES))
+    if len(codes) > 8:
+        raise InputError(f"the page draws at most 8 link kinds, got {len(codes)}: {codes}")
+    return codes
+
+
+def _type_codes(frame: pd.DataFrame) -> list[str]:
+    present = set(frame["type"].astype(str))
+    return [t for t in TYPE_STYLES if t in present] + sorted(present - set(TYPE_STYLES))
+
+
+def _industry_codes(results: Results, frame: pd.DataFrame) -> list[str]:
+    present = {c for codes in frame["industries"] for c in _codes(codes)}
+    return [str(c) for c in results.industries["code"] if str(c) in present]
+
+
+def _county_counts(frame: pd.DataFrame) -> pd.Series:
+    counties = frame["county"].map(_text)
+    return counties[counties != ""].value_counts()
+
+
+def _meta(
+    results: Results,
+    frame: pd.DataFrame,
+    linked: pd.DataFrame,
+    *,
+    color_by: str,
+    size_by: str,
+    focus_id: str | None,
+    metrics: pd.DataFrame,
+    community: np.ndarray,
+    degree: np.ndarray,
+    all_drawn: bool,
+    drawn: int,
+    title: str,
+) -> dict[str, Any]:
+    types = frame["type"].astype(str).value_counts()
+    memberships = pd.Series([c for codes in frame["industries"] for c in _codes(codes)])
+    industry_counts = memberships.value_counts()
+    names = results.industries.set_index(results.industries["code"].astype(str))
+    industry_codes = _industry_codes(results, frame)
+    industries = [
+        {
+            "code": code,
+            "zh": str(names.loc[code, "name_zh"]),
+            "en": str(names.loc[code, "name_en"]),
+            "count": int(industry_counts.get(code, 0)),
+            "color": _INDUSTRY_PALETTE[i % len(_INDUSTRY_PALETTE)],
+        }
+        for i, code in enumerate(industry_codes)
+    ]
+    kind_counts = pd.Series([k for kinds in linked["kinds"] for k in kinds]).value_counts()
+    kinds = []
+    for code in _kind_codes(linked):
+        style = KIND_STYLES.get(code, {**KIND_STYLES["joint_project"], "zh": code, "en": code})
+        kinds.append(
+            {
+                "code": code,
+                "zh": style["zh"],
+                "en": style["en"],
+                "color": style["color"],
+                "width": style["width"],
+                "count": int(kind_counts.get(code, 0)),
+            }
+        )
+    sizes = np.bincount(community) if len(community) else np.zeros(0, dtype=np.int64)
+    shown = [c for c in range(min(COMMUNITIES_SHOWN, len(sizes))) if sizes[c] > 1]
+    communities = [
+        {
+            "color": COMMUNITY_PALETTE[c],
+            "size": int(sizes[c]),
+            "label": _community_label(frame, community, degree, c),
+        }
+        for c in shown
+    ]
+    method = (
+        "Louvain（全部连接）Louvain on every link"
+        if len(linked) <= LOUVAIN_LIMIT
+        else "标签传播（骨干连接）label propagation on the backbone"
+    )
+    metric_columns = [m for m in dict.fromkeys((*_DETAIL_METRICS, size_by)) if m in metrics]
+    values = metrics.reindex(frame.index)
+    years = sorted({int(y) for y in pd.to_numeric(linked["year"], errors="coerce").dropna()})
+    isolates = int((degree == 0).sum())
+    records = int(linked["links"].sum())
+    return {
+        "title": title,
+        "as_of": results.as_of,
+        "color_by": color_by,
+        "size_by": size_by,
+        "size_label": _METRIC_LABELS.get(size_by, size_by),
+        "font": _FONT_FACE,
+        "focus": focus_id,
+        "types": [
+            {
+                "code": code,
+                "zh": TYPE_STYLES.get(code, TYPE_STYLES["other"])["zh"],
+                "en": TYPE_STYLES[code]["en"] if code in TYPE_STYLES else code,
+                "color": TYPE_STYLES.get(code, TYPE_STYLES["other"])["color"],
+                "count": int(types.get(code, 0)),
+            }
+            for code in _type_codes(frame)
+        ],
+        "kinds": kinds,
+        "recommended": {
+            "zh": RECOMMENDED_STYLE["zh"],
+            "en": RECOMMENDED_STYLE["en"],
+            "color": RECOMMENDED_STYLE["color"],
+            "width": RECOMMENDED_STYLE["width"],
+        },
+        "score_label": "得分 score",
+        "industries": industries,
+        "no_industry_color": _NO_INDUSTRY_COLOR,
+        "counties": [
+            {"name": str(name), "count": int(count)}
+            for name, count in _county_counts(frame).items()
+        ],
+        "communities": communities,
+        "community_note": f"社区 communities: {method}",
+        "small_community_color": _SMALL_COMMUNITY_COLOR,
+        "metrics": [
+            {
+                "label": _METRIC_LABELS.get(m, m),
+                "values": [_number(v) if _text(v) != "" else "—" for v in values[m]],
+            }
+            for m in metric_columns
+        ],
+        "years": years,
+        "backbone": {
+            "all_drawn": all_drawn,
+            "count": drawn,
+            "per_node": BACKBONE_PER_NODE,
+        },
+        "isolates": {"count": isolates, "shown_by_default": False},
+        "records": records,
+        "pairs_note": (
+            "一对机构之间可有多条合作记录（不同项目或类型），图中画为一条线。"
+            f"共 {len(linked):,} 对合作、{records:,} 条记录。"
+            " A pair of organisations may share several link records (projects or kinds);"
+            f" it is drawn as one line: {len(linked):,} linked pairs, {records:,} records."
+        ),
+    }
+
+
+def _community_label(
+    frame: pd.DataFrame, community: np.ndarray, degree: np.ndarray, number: int
+) -> str:
+    """A community's best-connected member, named in the legend."""
+    members = np.flatnonzero(community == number)
+    hub = members[np.argmax(degree[members])]
+    return f"{frame['name'].iat[hub]!s} 等"
 
 
 def _recommended_pairs(
-    network: Results, recommendations: int | pd.DataFrame | None, present: set[str]
+    results: Results, recommendations: int | pd.DataFrame | None, present: set[str]
 ) -> list[dict[str, Any]]:
-    """Recommended pairs as dicts with ``a``, ``b``, ``score`` and ``why`` (reasons)."""
+    """Recommended pairs: ``a``, ``b`` (ids), ``rank`` (1 = best), ``score``, ``reasons``."""
     if recommendations is None:
         return []
     if isinstance(recommendations, pd.DataFrame):
@@ -426,31 +753,39 @@ def _recommended_pairs(
     elif recommendations < 1:
         return []
     else:
-        frame = _best_pairs(network, recommendations)
+        frame = _best_pairs(results, recommendations)
     ends = _pair_columns(frame)
-    pairs = []
+    pairs: list[dict[str, Any]] = []
     for row in frame.to_dict("records"):
         a, b = str(row[ends[0]]), str(row[ends[1]])
         if a not in present or b not in present:
             continue
         why = next((row[c] for c in ("reasons", "explanation", "reason", "why") if c in row), "")
         parts = list(why) if isinstance(why, list | tuple | np.ndarray) else [why]
-        reasons = [_text(part) for part in parts if _text(part)]
-        pairs.append({"a": a, "b": b, "score": row.get("score"), "why": reasons})
+        score = row.get("score")
+        pairs.append(
+            {
+                "a": a,
+                "b": b,
+                "rank": len(pairs) + 1,
+                "score": None if score is None or pd.isna(score) else _number(score),
+                "reasons": [_text(part) for part in parts if _text(part)],
+            }
+        )
     return pairs
 
 
-def _best_pairs(network: Results, count: int) -> pd.DataFrame:
-    """The ``count`` best-scoring pairs of ``network.recommend()``, with their reasons.
+def _best_pairs(results: Results, count: int) -> pd.DataFrame:
+    """The ``count`` best-scoring pairs of ``results.recommendations()``, with reasons.
 
-    ``recommend(top=k)`` ranks every organisation's k best partners; the overall best
+    ``recommendations(top=k)`` ranks every enterprise's k best partners; the overall best
     ``count`` pairs are among the ``count`` best of each, and reasons are computed only
     down to the deepest rank those pairs reach.
     """
-    quick = network.recommendations(count, explain=False)
+    quick = results.recommendations(count, explain=False)
     if "rank" in quick.columns and len(quick):
         best = quick.sort_values("score", ascending=False, kind="stable").head(count)
-        quick = network.recommendations(int(best["rank"].max()))
+        quick = results.recommendations(int(best["rank"].max()))
     return pd.DataFrame(quick).sort_values("score", ascending=False, kind="stable").head(count)
 
 
@@ -458,7 +793,7 @@ def _pair_columns(frame: pd.DataFrame) -> tuple[str, str]:
     for ends in (("enterprise", "platform"), ("source", "target")):
         if set(ends) <= set(frame.columns):
             return ends
-    # recommend() names its id columns after the roles: enterprise_id, platform_id, ...
+    # recommendations() names its id columns after the roles: enterprise_id, platform_id.
     ids = [c for c in frame.columns if str(c).endswith("_id")]
     if len(ids) >= 2:
         return str(ids[0]), str(ids[1])
@@ -468,193 +803,13 @@ def _pair_columns(frame: pd.DataFrame) -> tuple[str, str]:
     )
 
 
-def _node_tooltip(
-    org_id: str,
-    row: Mapping[str, Any],
-    codes: tuple[str, ...],
-    industry_names: Mapping[str, str],
-    metrics: Mapping[str, Any],
-) -> str:
-    style = TYPE_STYLES.get(str(row["type"]), TYPE_STYLES["other"])
-    kind = f"{style['zh']} {style['en']}"
-    if _flag(row.get("rd_institution")):
-        kind += " · 新型研发机构 new-type R&D institution"
-    if _flag(row.get("leading")):
-        kind += " · 龙头企业 leading enterprise"
-    industries = "、".join(industry_names.get(c, c) for c in codes) or "—"
-    county = _text(row["county"]) or "市外或未填 outside the city / unknown"
-    lines = [
-        str(row["name"]),
-        f"编号 id: {org_id}",
-        f"类型 type: {kind}",
-        f"产业 industries: {industries}",
-        f"县市区 county: {county}",
-    ]
-    known = [(m, v) for m, v in metrics.items() if _text(v) != ""]
-    if known:
-        lines.append(" · ".join(f"{_METRIC_LABELS.get(m, m)} {_number(v)}" for m, v in known))
-    return "\n".join(lines)
-
-
-def _edge(number: int, link: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
-    a, b, kinds = str(link["a"]), str(link["b"]), tuple(link["kinds"])
-    kind = kinds[0] if kinds else "joint_project"
-    style = KIND_STYLES.get(kind, KIND_STYLES["joint_project"])
-    described = "、".join(
-        f"{KIND_STYLES[k]['zh']} {KIND_STYLES[k]['en']}" if k in KIND_STYLES else str(k)
-        for k in kinds
-    )
-    facts = []
-    if _text(link["year"]):
-        facts.append(f"首次 first year: {int(link['year'])}")
-    facts.append(f"次数 links: {int(link['links'])}")
-    if _text(link["funding"]):
-        facts.append(f"经费 funding: {_number(link['funding'])} 万元")
-    return {
-        "id": f"e{number}",
-        "from": a,
-        "to": b,
-        "kind": kind,
-        "kinds": list(kinds),
-        "color": {
-            "color": style["color"],
-            "highlight": style["color"],
-            "hover": style["color"],
-            "opacity": 0.8,
-        },
-        "width": style["width"],
-        "dashes": style["dashes"],
-        "title": f"{names[a]} — {names[b]}\n类型 kinds: {described}\n" + " · ".join(facts),
-    }
-
-
-def _recommended_edge(
-    number: int, pair: Mapping[str, Any], names: Mapping[str, str]
-) -> dict[str, Any]:
-    style = RECOMMENDED_STYLE
-    lines = [f"推荐配对 recommended pair: {names[pair['a']]} — {names[pair['b']]}"]
-    if pair.get("score") is not None and not pd.isna(pair["score"]):
-        lines.append(f"得分 score: {_number(pair['score'])}")
-    reasons = pair.get("why") or []
-    if len(reasons) == 1:
-        lines.append(f"理由 why: {reasons[0]}")
-    elif reasons:
-        lines.append("理由 why:")
-        lines.extend(f"• {reason}" for reason in reasons)
-    return {
-        "id": f"r{number}",
-        "from": pair["a"],
-        "to": pair["b"],
-        "kind": "recommended",
-        "recommended": True,
-        "color": {
-            "color": style["color"],
-            "highlight": style["color"],
-            "hover": style["color"],
-            "opacity": 1.0,
-        },
-        "width": style["width"],
-        "dashes": style["dashes"],
-        "physics": False,
-        "title": "\n".join(lines),
-    }
-
-
-def _meta(
-    network: Results,
-    frame: pd.DataFrame,
-    *,
-    color_by: str,
-    size_by: str,
-    physics: bool,
-    focus_id: str | None,
-    industry_colors: Mapping[str, str],
-    recommended: int,
-    title: str,
-) -> dict[str, Any]:
-    types = frame["type"].astype(str).value_counts()
-    memberships = pd.Series([c for codes in frame["industries"] for c in _codes(codes)])
-    industry_counts = memberships.value_counts()
-    industries = [
-        {
-            "code": str(code),
-            "zh": str(zh),
-            "en": str(en),
-            "count": int(industry_counts.get(code, 0)),
-            "color": industry_colors.get(code, _NO_INDUSTRY_COLOR),
-        }
-        for code, zh, en in zip(
-            network.industries["code"],
-            network.industries["name_zh"],
-            network.industries["name_en"],
-            strict=True,
-        )
-        if industry_counts.get(code, 0)
-    ]
-    counties = frame["county"].map(_text).value_counts()
-    return {
-        "title": title,
-        "as_of": network.as_of,
-        "color_by": color_by,
-        "size_by": size_by,
-        "size_label": _METRIC_LABELS.get(size_by, size_by),
-        "layout": "physics" if physics else "fixed",
-        "focus": focus_id,
-        "types": [
-            {"code": code, **style, "count": int(types.get(code, 0))}
-            for code, style in TYPE_STYLES.items()
-            if types.get(code, 0)
-        ],
-        "kinds": [{"code": code, **style} for code, style in KIND_STYLES.items()],
-        "recommended": {**RECOMMENDED_STYLE, "count": recommended},
-        "industries": industries,
-        "no_industry_color": _NO_INDUSTRY_COLOR,
-        "counties": [{"name": str(name), "count": int(count)} for name, count in counties.items()],
-    }
-
-
-def _vis_options(*, physics: bool, nodes: int, edges: int) -> dict[str, Any]:
-    big = nodes > LAYOUT_THRESHOLD or edges > 4 * LAYOUT_THRESHOLD
-    return {
-        "autoResize": True,
-        "nodes": {
-            "borderWidth": 1,
-            "font": {"size": 12, "face": _FONT_FACE, "strokeWidth": 2, "strokeColor": "#ffffff"},
-            "scaling": {"label": {"drawThreshold": 6}},
-        },
-        "edges": {"smooth": False, "selectionWidth": 1.5, "hoverWidth": 0.5},
-        "layout": {"improvedLayout": False},
-        "interaction": {
-            "hover": not big,
-            "tooltipDelay": 150,
-            "hideEdgesOnDrag": big,
-            "hideEdgesOnZoom": big,
-            "multiselect": False,
-        },
-        "physics": {
-            "enabled": physics,
-            "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {
-                "gravitationalConstant": -40,
-                "springLength": 80,
-                "avoidOverlap": 0.2,
-            },
-            "stabilization": {"enabled": physics, "iterations": 150, "updateInterval": 25},
-        },
-    }
-
-
-def _default_title(network: Results, focus_id: str | None, frame: pd.DataFrame) -> str:
+def _default_title(results: Results, focus_id: str | None, frame: pd.DataFrame) -> str:
     title = "协作网络 Collaboration network"
     if focus_id is not None:
         title += f" · {frame.loc[focus_id, 'name']!s}"
-    if network.as_of is not None:
-        title += f" · {network.as_of}"
+    if results.as_of is not None:
+        title += f" · {results.as_of}"
     return title
-
-
-def _industry_colors(codes: list[str]) -> dict[str, str]:
-    return {code: _INDUSTRY_PALETTE[i % len(_INDUSTRY_PALETTE)] for i, code in enumerate(codes)}
 
 
 def _sizes(values: np.ndarray) -> np.ndarray:
@@ -666,11 +821,6 @@ def _sizes(values: np.ndarray) -> np.ndarray:
         return np.full(len(values), _MIN_SIZE)
     share = np.sqrt(np.clip(values, 0.0, None) / high)
     return _MIN_SIZE + (_MAX_SIZE - _MIN_SIZE) * share
-
-
-def _darker(color: str) -> str:
-    red, green, blue = (int(color[i : i + 2], 16) for i in (1, 3, 5))
-    return "#{:02x}{:02x}{:02x}".format(*(int(c * 0.7) for c in (red, green, blue)))
 
 
 def _codes(value: object) -> tuple[str, ...]:
@@ -700,12 +850,11 @@ def _asset(name: str) -> str:
     return resources.files("collabnet.outputs").joinpath("assets", name).read_text("utf-8")
 
 
-def _vis_asset(name: str) -> str:
-    folder = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
-    return (folder / name).read_text(encoding="utf-8")
-
-
 def _inline_script(code: str) -> str:
+    # A source-map comment would make an open developer console ask for a file.
+    code = "\n".join(
+        line for line in code.splitlines() if not line.startswith("//# sourceMappingURL=")
+    )
     if "</script" in code.lower() or "<!--" in code:
         raise InputError("a script to inline contains '</script' or '<!--'")
     return code

@@ -3,55 +3,450 @@
 
   var payload = JSON.parse(document.getElementById("collabnet-data").textContent);
   var meta = payload.meta;
-  var nodes = new vis.DataSet(payload.nodes);
-  var edges = new vis.DataSet(payload.edges);
-  var container = document.getElementById("network");
+  var N = payload.nodes;
   var ALL = "*";
+  var DIM_NODE = "#e9ecef";
+  var count = N.id.length;
 
   window.collabnetReady = false;
 
-  // Handlers go on before the data, so no stabilisation event can be missed.
-  var network = new vis.Network(container, { nodes: [], edges: [] }, payload.options);
-  var progress = document.getElementById("progress");
-
-  // Ready once the network is drawn (physics off) and every control is wired.
-  var drawn = false;
-  var wired = false;
-
-  function markDrawn() {
-    drawn = true;
-    markReady();
+  function decode(text, Kind) {
+    var raw = atob(text);
+    var bytes = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) {
+      bytes[i] = raw.charCodeAt(i);
+    }
+    return new Kind(bytes.buffer);
   }
 
-  function markReady() {
-    if (window.collabnetReady || !drawn || !wired) {
+  // Links travel as little-endian typed arrays (base64): a JSON list of 400,000 objects
+  // would be ten times larger and slower to parse.
+  var E = {
+    a: decode(payload.edges.a, Uint32Array),
+    b: decode(payload.edges.b, Uint32Array),
+    kinds: decode(payload.edges.kinds, Uint8Array),
+    year: decode(payload.edges.year, Uint16Array),
+    records: decode(payload.edges.records, Uint32Array),
+    backbone: decode(payload.edges.backbone, Uint8Array)
+  };
+  var edgeCount = E.a.length;
+  var recommended = payload.recommended;
+  var index = {};
+  for (var i = 0; i < count; i++) {
+    index[N.id[i]] = i;
+  }
+
+  // Partners of every organisation (compressed rows over all links, not only the drawn ones).
+  var degree = new Uint32Array(count);
+  for (i = 0; i < edgeCount; i++) {
+    degree[E.a[i]]++;
+    degree[E.b[i]]++;
+  }
+  var rowStart = new Uint32Array(count + 1);
+  for (i = 0; i < count; i++) {
+    rowStart[i + 1] = rowStart[i] + degree[i];
+  }
+  var fill = rowStart.slice(0, count);
+  var rowEdge = new Uint32Array(2 * edgeCount);
+  for (i = 0; i < edgeCount; i++) {
+    rowEdge[fill[E.a[i]]++] = i;
+    rowEdge[fill[E.b[i]]++] = i;
+  }
+
+  function primaryKind(edge) {
+    var bits = E.kinds[edge];
+    for (var k = 0; k < meta.kinds.length; k++) {
+      if (bits & (1 << k)) {
+        return k;
+      }
+    }
+    return meta.kinds.length - 1;
+  }
+
+  var kindColors = meta.kinds.map(function (kind) {
+    return kind.color;
+  });
+  var kindSizes = meta.kinds.map(function (kind) {
+    return kind.width;
+  });
+
+  // ---- state ------------------------------------------------------------------------
+
+  var defaults = {
+    color: meta.color_by,
+    links: "backbone",
+    year: meta.years.length ? meta.years[meta.years.length - 1] : null,
+    types: meta.types.map(function (t) {
+      return t.code;
+    }),
+    industry: ALL,
+    county: ALL,
+    isolates: meta.isolates.shown_by_default,
+    recommended: true,
+    only: false,
+    q: "",
+    sel: null
+  };
+  var state = JSON.parse(JSON.stringify(defaults));
+  if (meta.focus !== null) {
+    state.sel = meta.focus;
+  }
+  var visible = new Uint8Array(count);
+  var highlight = null;
+
+  function nodeColor(n) {
+    if (state.color === "industry") {
+      var codes = N.industries[n];
+      return codes.length ? meta.industries[codes[0]].color : meta.no_industry_color;
+    }
+    if (state.color === "community") {
+      var c = N.community[n];
+      return c < meta.communities.length ? meta.communities[c].color : meta.small_community_color;
+    }
+    return meta.types[N.type[n]].color;
+  }
+
+  function computeVisible() {
+    var types = {};
+    state.types.forEach(function (code) {
+      types[code] = true;
+    });
+    var industry = state.industry === ALL ? -1 : meta.industries.findIndex(function (x) {
+      return x.code === state.industry;
+    });
+    var county = state.county === ALL ? -1 : meta.counties.findIndex(function (x) {
+      return x.name === state.county;
+    });
+    var ends = null;
+    if (state.only) {
+      ends = {};
+      recommended.forEach(function (pair) {
+        ends[pair.a] = true;
+        ends[pair.b] = true;
+      });
+    }
+    var shown = 0;
+    for (var n = 0; n < count; n++) {
+      var show =
+        types[meta.types[N.type[n]].code] === true &&
+        (industry < 0 || N.industries[n].indexOf(industry) >= 0) &&
+        (county < 0 || N.county[n] === county) &&
+        (state.year === null || N.year[n] === null || N.year[n] <= state.year) &&
+        (state.isolates || degree[n] > 0) &&
+        (ends === null || ends[N.id[n]] === true);
+      visible[n] = show ? 1 : 0;
+      shown += show ? 1 : 0;
+    }
+    return shown;
+  }
+
+  function edgeShown(e) {
+    return (
+      visible[E.a[e]] === 1 &&
+      visible[E.b[e]] === 1 &&
+      !state.only &&
+      (state.year === null || E.year[e] === 0 || E.year[e] <= state.year)
+    );
+  }
+
+  // ---- the graph and its renderer -----------------------------------------------------
+
+  var graph = new graphology.Graph({ type: "undirected", multi: false, allowSelfLoops: false });
+  for (i = 0; i < count; i++) {
+    graph.addNode(N.id[i], { x: N.x[i], y: N.y[i], size: N.size[i], label: N.name[i], n: i });
+  }
+
+  function addLink(e) {
+    var key = "e" + e;
+    if (!graph.hasEdge(key)) {
+      var kind = primaryKind(e);
+      graph.addEdgeWithKey(key, N.id[E.a[e]], N.id[E.b[e]], {
+        e: e,
+        color: kindColors[kind],
+        size: kindSizes[kind]
+      });
+    }
+  }
+
+  var extraLinks = [];
+
+  function drawLinks() {
+    graph.clearEdges();
+    for (var e = 0; e < edgeCount; e++) {
+      if (state.links === "all" || E.backbone[e] === 1) {
+        addLink(e);
+      }
+    }
+    recommended.forEach(function (pair, number) {
+      graph.addEdgeWithKey("r" + number, pair.a, pair.b, {
+        recommended: true,
+        color: meta.recommended.color,
+        size: meta.recommended.width
+      });
+    });
+    extraLinks = [];
+  }
+  drawLinks();
+
+  var container = document.getElementById("network");
+  var renderer = new Sigma(graph, container, {
+    renderLabels: false,
+    labelFont: meta.font,
+    labelSize: 13,
+    zIndex: true,
+    minCameraRatio: 0.02,
+    maxCameraRatio: 4,
+    defaultEdgeColor: "#ced4da",
+    nodeReducer: function (key, data) {
+      var n = data.n;
+      var out = { x: data.x, y: data.y, size: data.size, label: data.label, color: nodeColor(n), zIndex: 1 };
+      if (visible[n] !== 1) {
+        out.hidden = true;
+      } else if (highlight !== null && !highlight.nodes[n]) {
+        out.color = DIM_NODE;
+        out.zIndex = 0;
+      } else if (highlight !== null) {
+        out.zIndex = 2;
+      }
+      if (state.sel === key) {
+        out.highlighted = true;
+      }
+      return out;
+    },
+    edgeReducer: function (key, data) {
+      if (data.recommended) {
+        var ends = graph.extremities(key);
+        var shown = state.recommended && visible[index[ends[0]]] === 1 && visible[index[ends[1]]] === 1;
+        if (highlight !== null && index[ends[0]] !== highlight.node && index[ends[1]] !== highlight.node) {
+          shown = false;
+        }
+        return { color: data.color, size: data.size, hidden: !shown, zIndex: 3 };
+      }
+      var e = data.e;
+      if (!edgeShown(e)) {
+        return { hidden: true };
+      }
+      if (highlight !== null) {
+        var touches = E.a[e] === highlight.node || E.b[e] === highlight.node;
+        return touches ? { color: data.color, size: data.size + 0.5, zIndex: 2 } : { hidden: true };
+      }
+      return { color: data.color, size: data.size, zIndex: 1 };
+    }
+  });
+  var camera = renderer.getCamera();
+
+  // ---- labels: by importance, collision-aware ----------------------------------------
+
+  var labelCanvas = document.createElement("canvas");
+  labelCanvas.id = "label-layer";
+  container.appendChild(labelCanvas);
+  var labelContext = labelCanvas.getContext("2d");
+  var byImportance = [];
+  for (i = 0; i < count; i++) {
+    byImportance.push(i);
+  }
+  byImportance.sort(function (p, q) {
+    return N.size[q] - N.size[p] || (N.name[p] < N.name[q] ? -1 : 1);
+  });
+  var rankOf = new Uint32Array(count);
+  byImportance.forEach(function (n, rank) {
+    rankOf[n] = rank;
+  });
+  var widths = {};
+  var placedLabels = [];
+
+  function drawLabels() {
+    var ratio = window.devicePixelRatio || 1;
+    var width = container.clientWidth;
+    var height = container.clientHeight;
+    if (labelCanvas.width !== Math.round(width * ratio) || labelCanvas.height !== Math.round(height * ratio)) {
+      labelCanvas.width = Math.round(width * ratio);
+      labelCanvas.height = Math.round(height * ratio);
+      labelCanvas.style.width = width + "px";
+      labelCanvas.style.height = height + "px";
+    }
+    var ctx = labelContext;
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    var budget = Math.max(12, Math.round((width * height) / 9000));
+    var cell = 48;
+    var columns = Math.ceil(width / cell) + 1;
+    var grid = {};
+    placedLabels = [];
+
+    function free(box) {
+      var x0 = Math.floor(box[0] / cell), x1 = Math.floor(box[2] / cell);
+      var y0 = Math.floor(box[1] / cell), y1 = Math.floor(box[3] / cell);
+      for (var gx = x0; gx <= x1; gx++) {
+        for (var gy = y0; gy <= y1; gy++) {
+          var taken = grid[gy * columns + gx];
+          if (taken) {
+            for (var t = 0; t < taken.length; t++) {
+              var o = taken[t];
+              if (box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]) {
+                return false;
+              }
+            }
+          }
+        }
+      }
+      return true;
+    }
+
+    function occupy(box) {
+      var x0 = Math.floor(box[0] / cell), x1 = Math.floor(box[2] / cell);
+      var y0 = Math.floor(box[1] / cell), y1 = Math.floor(box[3] / cell);
+      for (var gx = x0; gx <= x1; gx++) {
+        for (var gy = y0; gy <= y1; gy++) {
+          (grid[gy * columns + gx] = grid[gy * columns + gx] || []).push(box);
+        }
+      }
+    }
+
+    function tryLabel(n, forced) {
+      var data = renderer.getNodeDisplayData(N.id[n]);
+      if (!data || data.hidden) {
+        return false;
+      }
+      var point = renderer.framedGraphToViewport(data);
+      if (point.x < -50 || point.y < -20 || point.x > width + 50 || point.y > height + 20) {
+        return false;
+      }
+      var radius = renderer.scaleSize(data.size);
+      var size = forced ? 14 : Math.round(11 + 5 * Math.max(0, 1 - rankOf[n] / 60));
+      var key = size + ":" + n;
+      ctx.font = (forced ? "bold " : "") + size + "px " + meta.font;
+      var textWidth = widths[key] || (widths[key] = ctx.measureText(N.name[n]).width);
+      var left = point.x + radius + 3;
+      var box = [left - 2, point.y - size / 2 - 2, left + textWidth + 2, point.y + size / 2 + 2];
+      if (!forced && !free(box)) {
+        return false;
+      }
+      occupy(box);
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = "rgba(255,255,255,0.9)";
+      ctx.fillStyle = highlight !== null && !highlight.nodes[n] ? "#adb5bd" : "#212529";
+      ctx.textBaseline = "middle";
+      ctx.strokeText(N.name[n], left, point.y);
+      ctx.fillText(N.name[n], left, point.y);
+      placedLabels.push(N.id[n]);
+      return true;
+    }
+
+    var placed = 0;
+    if (highlight !== null) {
+      tryLabel(highlight.node, true);
+      highlight.order.forEach(function (n) {
+        if (placed < budget && tryLabel(n, false)) {
+          placed++;
+        }
+      });
       return;
     }
-    window.collabnetReady = true;
-    window.collabnetReadyAt = performance.now();
-    document.body.setAttribute("data-ready", "true");
-    progress.hidden = true;
-    if (meta.focus !== null && nodes.get(meta.focus)) {
-      selectNode(meta.focus, false);
+    for (var r = 0; r < byImportance.length && placed < budget; r++) {
+      var n = byImportance[r];
+      if (visible[n] === 1 && tryLabel(n, false)) {
+        placed++;
+      }
+    }
+  }
+  renderer.on("afterRender", drawLabels);
+
+  // ---- camera -------------------------------------------------------------------------
+
+  function fitTo(nodesToFit, animate) {
+    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    nodesToFit.forEach(function (n) {
+      var data = renderer.getNodeDisplayData(N.id[n]);
+      if (data) {
+        minX = Math.min(minX, data.x);
+        maxX = Math.max(maxX, data.x);
+        minY = Math.min(minY, data.y);
+        maxY = Math.max(maxY, data.y);
+      }
+    });
+    var target = { x: 0.5, y: 0.5, ratio: 1, angle: 0 };
+    if (minX !== Infinity) {
+      var span = Math.max(maxX - minX, maxY - minY);
+      target.x = (minX + maxX) / 2;
+      target.y = (minY + maxY) / 2;
+      target.ratio = Math.min(1.1, Math.max(0.04, span * 1.15));
+    }
+    if (animate === false) {
+      camera.setState(target);
+    } else {
+      camera.animate(target, { duration: 250 });
     }
   }
 
-  if (payload.options.physics.enabled) {
-    progress.hidden = false;
-    progress.textContent = "布局中 Laying out…";
-    network.on("stabilizationProgress", function (params) {
-      var share = Math.round((100 * params.iterations) / params.total);
-      progress.textContent = "布局中 Laying out… " + share + "%";
-    });
-    network.once("stabilizationIterationsDone", function () {
-      network.setOptions({ physics: { enabled: false } });
-      network.once("afterDrawing", markDrawn);
-      network.redraw();
-    });
-  } else {
-    network.once("afterDrawing", markDrawn);
+  function visibleList() {
+    var list = [];
+    for (var n = 0; n < count; n++) {
+      if (visible[n] === 1) {
+        list.push(n);
+      }
+    }
+    return list;
   }
-  network.setData({ nodes: nodes, edges: edges });
+
+  function fitVisible(animate) {
+    fitTo(visibleList(), animate);
+  }
+
+  // ---- highlight and details -----------------------------------------------------------
+
+  function partnersOf(n) {
+    var found = [];
+    for (var p = rowStart[n]; p < rowStart[n + 1]; p++) {
+      var e = rowEdge[p];
+      if (state.year !== null && E.year[e] !== 0 && E.year[e] > state.year) {
+        continue;
+      }
+      found.push({ e: e, other: E.a[e] === n ? E.b[e] : E.a[e] });
+    }
+    return found;
+  }
+
+  function setHighlight(n) {
+    if (n === null) {
+      highlight = null;
+      return;
+    }
+    var nodes = {};
+    nodes[n] = true;
+    var partners = partnersOf(n);
+    partners.forEach(function (p) {
+      nodes[p.other] = true;
+    });
+    var order = partners
+      .map(function (p) {
+        return p.other;
+      })
+      .sort(function (p, q) {
+        return rankOf[p] - rankOf[q];
+      });
+    highlight = { node: n, nodes: nodes, order: order };
+  }
+
+  function showAllLinksOf(n) {
+    extraLinks.forEach(function (key) {
+      if (graph.hasEdge(key)) {
+        graph.dropEdge(key);
+      }
+    });
+    extraLinks = [];
+    if (n === null || state.links === "all") {
+      return;
+    }
+    partnersOf(n).forEach(function (p) {
+      if (E.backbone[p.e] !== 1) {
+        addLink(p.e);
+        extraLinks.push("e" + p.e);
+      }
+    });
+  }
+
+  var details = document.getElementById("details");
 
   function element(tag, text, className) {
     var made = document.createElement(tag);
@@ -64,98 +459,117 @@
     return made;
   }
 
-  var SVG = "http://www.w3.org/2000/svg";
-
-  function svg(width, height) {
-    var canvas = document.createElementNS(SVG, "svg");
-    canvas.setAttribute("width", width);
-    canvas.setAttribute("height", height);
-    canvas.setAttribute("viewBox", "0 0 " + width + " " + height);
-    return canvas;
+  function industryNames(n) {
+    return N.industries[n]
+      .map(function (k) {
+        return meta.industries[k].zh;
+      })
+      .join("、");
   }
 
-  function shapeSwatch(shape, color) {
-    var canvas = svg(16, 16);
-    var outline;
-    var points = {
-      diamond: "8,1 15,8 8,15 1,8",
-      triangle: "8,1 15,14 1,14",
-      hexagon: "4,2 12,2 15,8 12,14 4,14 1,8",
-      star: "8,1 10,6 15,6 11,9 13,15 8,11 3,15 5,9 1,6 6,6"
-    };
-    if (shape === "square") {
-      outline = document.createElementNS(SVG, "rect");
-      outline.setAttribute("x", "2");
-      outline.setAttribute("y", "2");
-      outline.setAttribute("width", "12");
-      outline.setAttribute("height", "12");
-    } else if (points[shape]) {
-      outline = document.createElementNS(SVG, "polygon");
-      outline.setAttribute("points", points[shape]);
-    } else {
-      outline = document.createElementNS(SVG, "circle");
-      outline.setAttribute("cx", "8");
-      outline.setAttribute("cy", "8");
-      outline.setAttribute("r", "6");
+  function showDetails(n) {
+    details.textContent = "";
+    if (n === null) {
+      details.appendChild(element("p", "点击或搜索一个机构 Click or search an organisation", "muted"));
+      return;
     }
-    outline.setAttribute("fill", color);
-    outline.setAttribute("stroke", "#343a40");
-    outline.setAttribute("stroke-width", "0.8");
-    canvas.appendChild(outline);
-    return canvas;
-  }
-
-  function lineSwatch(style) {
-    var canvas = svg(34, 12);
-    var line = document.createElementNS(SVG, "line");
-    line.setAttribute("x1", "1");
-    line.setAttribute("y1", "6");
-    line.setAttribute("x2", "33");
-    line.setAttribute("y2", "6");
-    line.setAttribute("stroke", style.color);
-    line.setAttribute("stroke-width", String(Math.max(1, style.width)));
-    if (style.dashes) {
-      line.setAttribute("stroke-dasharray", style.dashes.join(" "));
+    var type = meta.types[N.type[n]];
+    details.appendChild(element("h3", N.name[n], "org-name"));
+    var facts = element("dl", null, "facts");
+    function fact(term, value) {
+      facts.appendChild(element("dt", term));
+      facts.appendChild(element("dd", value));
     }
-    canvas.appendChild(line);
-    return canvas;
-  }
-
-  function legendRow(swatch, text) {
-    var row = element("div", null, "legend-row");
-    row.appendChild(swatch);
-    row.appendChild(element("span", text));
-    return row;
-  }
-
-  function buildLegend() {
-    var legend = document.getElementById("legend");
-    var kindsShown = {};
-    edges.forEach(function (edge) {
-      kindsShown[edge.kind] = true;
+    fact("编号 id", N.id[n]);
+    fact("类型 type", type.zh + " " + type.en + (N.flags[n] ? " · " + N.flags[n] : ""));
+    fact("产业 industries", industryNames(n) || "—");
+    fact("县市区 county", N.county[n] >= 0 ? meta.counties[N.county[n]].name : "市外或未填 outside / unknown");
+    meta.metrics.forEach(function (metric) {
+      fact(metric.label, metric.values[n]);
     });
-    meta.types.forEach(function (type) {
-      var color = meta.color_by === "type" ? type.color : "#ffffff";
-      legend.appendChild(legendRow(shapeSwatch(type.shape, color), type.zh + " " + type.en + " (" + type.count + ")"));
+    details.appendChild(facts);
+    var partners = partnersOf(n);
+    var groups = meta.kinds.map(function () {
+      return [];
     });
-    if (meta.color_by === "industry") {
-      legend.appendChild(element("div", "颜色 = 首个产业 colour = first industry", "legend-note muted"));
-      meta.industries.forEach(function (industry) {
-        legend.appendChild(legendRow(shapeSwatch("dot", industry.color), industry.zh + " " + industry.en));
-      });
-      legend.appendChild(legendRow(shapeSwatch("dot", meta.no_industry_color), "无产业 no industry"));
-    }
-    legend.appendChild(element("div", "连接 Links", "legend-note muted"));
-    meta.kinds.forEach(function (kind) {
-      if (kindsShown[kind.code]) {
-        legend.appendChild(legendRow(lineSwatch(kind), kind.zh + " " + kind.en));
+    partners.forEach(function (p) {
+      groups[primaryKind(p.e)].push(p);
+    });
+    details.appendChild(element("h4", "合作方 partners: " + partners.length));
+    groups.forEach(function (group, k) {
+      if (!group.length) {
+        return;
       }
+      group.sort(function (p, q) {
+        return E.records[q.e] - E.records[p.e] || rankOf[p.other] - rankOf[q.other];
+      });
+      var kind = meta.kinds[k];
+      var head = element("div", null, "kind-head");
+      var swatch = element("span", null, "line-swatch");
+      swatch.style.background = kind.color;
+      head.appendChild(swatch);
+      head.appendChild(element("span", kind.zh + " " + kind.en + " (" + group.length + ")"));
+      details.appendChild(head);
+      var list = element("ul", null, "partners");
+      group.slice(0, 40).forEach(function (p) {
+        var item = element("li");
+        var button = element("button", N.name[p.other]);
+        button.type = "button";
+        button.setAttribute("data-id", N.id[p.other]);
+        if (E.records[p.e] > 1) {
+          button.appendChild(element("span", " ×" + E.records[p.e], "hint"));
+        }
+        if (visible[p.other] !== 1) {
+          button.appendChild(element("span", " · 已筛除 filtered out", "hint"));
+        }
+        button.addEventListener("click", function () {
+          select(N.id[p.other], true);
+        });
+        item.appendChild(button);
+        list.appendChild(item);
+      });
+      if (group.length > 40) {
+        list.appendChild(element("li", "… 另有 " + (group.length - 40) + " more", "muted"));
+      }
+      details.appendChild(list);
     });
-    if (meta.recommended.count > 0) {
-      legend.appendChild(legendRow(lineSwatch(meta.recommended), meta.recommended.zh + " " + meta.recommended.en));
-    }
-    legend.appendChild(element("div", "大小 size = " + meta.size_label, "legend-note muted"));
   }
+
+  function select(id, move) {
+    var n = id === null || id === undefined ? null : index[id];
+    if (n === undefined) {
+      n = null;
+    }
+    state.sel = n === null ? null : N.id[n];
+    setHighlight(n);
+    showAllLinksOf(n);
+    showDetails(n);
+    renderer.refresh();
+    if (n !== null && move !== false) {
+      var around = highlight.order.filter(function (m) {
+        return visible[m] === 1;
+      });
+      around.push(n);
+      fitTo(around.length > 1 ? around : [n], move !== "instant");
+    }
+    markRecommended();
+    saveHash();
+  }
+
+  // ---- controls -----------------------------------------------------------------------
+
+  var typeBoxes = [];
+  var industrySelect = document.getElementById("industry-filter");
+  var countySelect = document.getElementById("county-filter");
+  var colorSelect = document.getElementById("color-by");
+  var allLinks = document.getElementById("all-links");
+  var isolatesBox = document.getElementById("show-isolates");
+  var recommendedBox = document.getElementById("show-recommended");
+  var onlyBox = document.getElementById("only-recommended");
+  var yearSlider = document.getElementById("year");
+  var yearLabel = document.getElementById("year-label");
+  var searchBox = document.getElementById("search");
+  var resultList = document.getElementById("search-results");
 
   function option(select, value, text) {
     var choice = element("option", text);
@@ -163,12 +577,81 @@
     select.appendChild(choice);
   }
 
-  var typeBoxes = [];
-  var industrySelect = document.getElementById("industry-filter");
-  var countySelect = document.getElementById("county-filter");
-  var showRecommended = document.getElementById("show-recommended");
+  function applyFilters(refit) {
+    var started = performance.now();
+    var shown = computeVisible();
+    var links = 0;
+    var drawn = 0;
+    for (var e = 0; e < edgeCount; e++) {
+      if (edgeShown(e)) {
+        links++;
+        if (state.links === "all" || E.backbone[e] === 1) {
+          drawn++;
+        }
+      }
+    }
+    if (state.sel !== null) {
+      setHighlight(index[state.sel]);
+      showDetails(index[state.sel]);
+    }
+    renderer.refresh();
+    var status = "显示 showing " + shown + " / " + count + " 机构 organisations · " + links + " 对合作 linked pairs";
+    if (drawn < links) {
+      status += " (绘出最强 " + drawn + " strongest drawn)";
+    }
+    document.getElementById("filter-status").textContent = status;
+    if (refit !== false) {
+      fitVisible(true);
+    }
+    buildLegend();
+    saveHash();
+    window.collabnet.lastFilterMs = performance.now() - started;
+  }
 
-  function buildFilters() {
+  function readControls() {
+    state.types = typeBoxes
+      .filter(function (box) {
+        return box.checked;
+      })
+      .map(function (box) {
+        return box.value;
+      });
+    state.industry = industrySelect.value;
+    state.county = countySelect.value;
+    state.isolates = isolatesBox.checked;
+    state.recommended = recommendedBox.checked;
+    state.only = onlyBox.checked;
+    if (meta.years.length) {
+      state.year = meta.years[Number(yearSlider.value)];
+    }
+  }
+
+  function writeControls() {
+    typeBoxes.forEach(function (box) {
+      box.checked = state.types.indexOf(box.value) >= 0;
+    });
+    industrySelect.value = state.industry;
+    countySelect.value = state.county;
+    colorSelect.value = state.color;
+    allLinks.checked = state.links === "all";
+    isolatesBox.checked = state.isolates;
+    recommendedBox.checked = state.recommended;
+    onlyBox.checked = state.only;
+    if (meta.years.length) {
+      var at = meta.years.indexOf(state.year);
+      yearSlider.value = String(at < 0 ? meta.years.length - 1 : at);
+      yearLabel.textContent = String(meta.years[Number(yearSlider.value)]);
+    }
+    searchBox.value = state.q;
+  }
+
+  function onFilterChange() {
+    readControls();
+    writeControls();
+    applyFilters(true);
+  }
+
+  function buildControls() {
     var types = document.getElementById("type-filters");
     meta.types.forEach(function (type) {
       var label = element("label");
@@ -177,9 +660,12 @@
       box.checked = true;
       box.value = type.code;
       box.setAttribute("data-type", type.code);
-      box.addEventListener("change", applyFilters);
+      box.addEventListener("change", onFilterChange);
       label.appendChild(box);
-      label.appendChild(document.createTextNode(" " + type.zh + " " + type.en + " (" + type.count + ")"));
+      var swatch = element("span", null, "dot-swatch");
+      swatch.style.background = type.color;
+      label.appendChild(swatch);
+      label.appendChild(document.createTextNode(type.zh + " " + type.en + " (" + type.count + ")"));
       types.appendChild(label);
       typeBoxes.push(box);
     });
@@ -189,75 +675,138 @@
     });
     option(countySelect, ALL, "全部 all");
     meta.counties.forEach(function (county) {
-      var name = county.name === "" ? "市外或未填 outside / unknown" : county.name;
-      option(countySelect, county.name, name + " (" + county.count + ")");
+      option(countySelect, county.name, county.name + " (" + county.count + ")");
     });
-    industrySelect.addEventListener("change", applyFilters);
-    countySelect.addEventListener("change", applyFilters);
-    document.getElementById("recommended-label").textContent =
-      meta.recommended.zh + " " + meta.recommended.en + " (" + meta.recommended.count + ")";
-    if (meta.recommended.count === 0) {
-      document.getElementById("recommended-toggle").hidden = true;
+    [industrySelect, countySelect, isolatesBox, recommendedBox, onlyBox].forEach(function (control) {
+      control.addEventListener("change", onFilterChange);
+    });
+    option(colorSelect, "type", "类型 type");
+    if (meta.industries.length) {
+      option(colorSelect, "industry", "产业 industry");
     }
-    showRecommended.addEventListener("change", applyFilters);
-    document.getElementById("reset-filters").addEventListener("click", function () {
-      typeBoxes.forEach(function (box) {
-        box.checked = true;
+    option(colorSelect, "community", "社区 community (Louvain)");
+    colorSelect.addEventListener("change", function () {
+      state.color = colorSelect.value;
+      renderer.refresh();
+      buildLegend();
+      saveHash();
+    });
+    allLinks.addEventListener("change", function () {
+      state.links = allLinks.checked ? "all" : "backbone";
+      drawLinks();
+      if (state.sel !== null) {
+        showAllLinksOf(index[state.sel]);
+      }
+      applyFilters(false);
+    });
+    if (meta.backbone.all_drawn) {
+      document.getElementById("links-control").hidden = true;
+    } else {
+      document.getElementById("all-links-label").textContent =
+        "显示全部 " + edgeCount + " 对合作 all linked pairs (默认最强 " + meta.backbone.count + " strongest)";
+    }
+    document.getElementById("isolates-label").textContent =
+      "显示孤立机构 isolates (" + meta.isolates.count + ")";
+    if (meta.isolates.count === 0) {
+      document.getElementById("isolates-control").hidden = true;
+    }
+    document.getElementById("recommended-label").textContent =
+      meta.recommended.zh + " " + meta.recommended.en + " (" + recommended.length + ")";
+    if (recommended.length === 0) {
+      document.getElementById("recommended-controls").hidden = true;
+      document.getElementById("recommendations").hidden = true;
+    }
+    if (meta.years.length > 1) {
+      yearSlider.min = "0";
+      yearSlider.max = String(meta.years.length - 1);
+      yearSlider.value = String(meta.years.length - 1);
+      yearSlider.addEventListener("input", onFilterChange);
+    } else {
+      document.getElementById("time-control").hidden = true;
+    }
+    document.getElementById("reset").addEventListener("click", reset);
+    document.getElementById("fit").addEventListener("click", function () {
+      fitVisible(true);
+    });
+    document.getElementById("export").addEventListener("click", exportPng);
+    searchBox.addEventListener("input", function () {
+      state.q = searchBox.value;
+      renderResults();
+      saveHash();
+    });
+    searchBox.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        var found = renderResults();
+        if (found.length > 0) {
+          select(N.id[found[0]], true);
+        }
+      }
+    });
+  }
+
+  function reset() {
+    state = JSON.parse(JSON.stringify(defaults));
+    if (state.links !== (allLinks.checked ? "all" : "backbone")) {
+      drawLinks();
+    }
+    writeControls();
+    resultList.textContent = "";
+    select(null, false);
+    applyFilters(false);
+    fitVisible(true);
+  }
+
+  // ---- legend -------------------------------------------------------------------------
+
+  function legendRow(color, text, line) {
+    var row = element("div", null, "legend-row");
+    var swatch = element("span", null, line ? "line-swatch" : "dot-swatch");
+    swatch.style.background = color;
+    row.appendChild(swatch);
+    row.appendChild(element("span", text));
+    return row;
+  }
+
+  function buildLegend() {
+    var legend = document.getElementById("legend");
+    legend.textContent = "";
+    if (state.color === "type") {
+      meta.types.forEach(function (type) {
+        legend.appendChild(legendRow(type.color, type.zh + " " + type.en));
       });
-      industrySelect.value = ALL;
-      countySelect.value = ALL;
-      showRecommended.checked = true;
-      applyFilters();
-    });
-  }
-
-  function isVisible(node, types, industry, county) {
-    return (
-      types[node.org_type] === true &&
-      (industry === ALL || node.industries.indexOf(industry) >= 0) &&
-      (county === ALL || node.county === county)
-    );
-  }
-
-  function applyFilters() {
-    var types = {};
-    typeBoxes.forEach(function (box) {
-      types[box.value] = box.checked;
-    });
-    var industry = industrySelect.value;
-    var county = countySelect.value;
-    var visible = {};
-    var nodeChanges = [];
-    var shownNodes = 0;
-    nodes.forEach(function (node) {
-      var show = isVisible(node, types, industry, county);
-      visible[node.id] = show;
-      shownNodes += show ? 1 : 0;
-      if (Boolean(node.hidden) === show) {
-        nodeChanges.push({ id: node.id, hidden: !show });
+    } else if (state.color === "industry") {
+      legend.appendChild(element("div", "颜色 = 首个产业 colour = first industry", "legend-note muted"));
+      meta.industries.forEach(function (industry) {
+        legend.appendChild(legendRow(industry.color, industry.zh + " " + industry.en));
+      });
+      legend.appendChild(legendRow(meta.no_industry_color, "无产业 no industry"));
+    } else {
+      legend.appendChild(element("div", meta.community_note, "legend-note muted"));
+      meta.communities.forEach(function (community, c) {
+        legend.appendChild(legendRow(community.color, "#" + (c + 1) + " " + community.label + " (" + community.size + ")"));
+      });
+      legend.appendChild(legendRow(meta.small_community_color, "其他小社区 other small communities"));
+    }
+    legend.appendChild(element("div", "连接 Links", "legend-note muted"));
+    meta.kinds.forEach(function (kind) {
+      if (kind.count > 0) {
+        legend.appendChild(legendRow(kind.color, kind.zh + " " + kind.en + " (" + kind.count + ")", true));
       }
     });
-    var edgeChanges = [];
-    var shownEdges = 0;
-    edges.forEach(function (edge) {
-      var show = visible[edge.from] && visible[edge.to] && (!edge.recommended || showRecommended.checked);
-      shownEdges += show && !edge.recommended ? 1 : 0;
-      if (Boolean(edge.hidden) === show) {
-        edgeChanges.push({ id: edge.id, hidden: !show });
-      }
-    });
-    nodes.update(nodeChanges);
-    edges.update(edgeChanges);
-    document.getElementById("filter-status").textContent =
-      "显示 showing " + shownNodes + " / " + nodes.length + " 机构 organisations, " + shownEdges + " 连接 links";
+    if (recommended.length) {
+      legend.appendChild(legendRow(meta.recommended.color, meta.recommended.zh + " " + meta.recommended.en, true));
+    }
+    legend.appendChild(element("div", "大小 size = " + meta.size_label, "legend-note muted"));
   }
+
+  // ---- search -------------------------------------------------------------------------
 
   function normalise(text) {
     return String(text).toLowerCase().replace(/\s+/g, "");
   }
 
-  var searchIndex = nodes.map(function (node) {
-    return { id: node.id, key: normalise(node.label) + "\u0000" + normalise(node.id), label: node.label };
+  var searchKeys = N.name.map(function (name, n) {
+    return normalise(name) + "\u0000" + normalise(N.id[n]);
   });
 
   function search(query) {
@@ -265,69 +814,33 @@
     if (probe === "") {
       return [];
     }
-    var hits = searchIndex.filter(function (entry) {
-      return entry.key.indexOf(probe) >= 0;
-    });
-    hits.sort(function (a, b) {
-      var aStarts = a.key.indexOf(probe) === 0 ? 0 : 1;
-      var bStarts = b.key.indexOf(probe) === 0 ? 0 : 1;
-      return aStarts - bStarts || a.label.length - b.label.length || (a.label < b.label ? -1 : 1);
-    });
-    return hits.slice(0, 30).map(function (entry) {
-      return entry.id;
-    });
-  }
-
-  var details = document.getElementById("details");
-
-  function showDetails(id) {
-    var node = nodes.get(id);
-    if (!node) {
-      return;
-    }
-    var partners = {};
-    edges.forEach(function (edge) {
-      if (!edge.recommended && (edge.from === id || edge.to === id)) {
-        partners[edge.from === id ? edge.to : edge.from] = true;
+    var hits = [];
+    for (var n = 0; n < count; n++) {
+      if (searchKeys[n].indexOf(probe) >= 0) {
+        hits.push(n);
       }
-    });
-    partners = Object.keys(partners).length;
-    details.classList.remove("muted");
-    details.textContent = node.title + "\n合作方 partners: " + partners;
-  }
-
-  function selectNode(id, animate) {
-    if (!nodes.get(id)) {
-      return;
     }
-    network.selectNodes([id]);
-    network.focus(id, {
-      scale: Math.max(network.getScale(), 1.0),
-      animation: animate === false ? false : { duration: 400, easingFunction: "easeInOutQuad" }
+    hits.sort(function (p, q) {
+      var ps = searchKeys[p].indexOf(probe) === 0 ? 0 : 1;
+      var qs = searchKeys[q].indexOf(probe) === 0 ? 0 : 1;
+      return ps - qs || N.name[p].length - N.name[q].length || rankOf[p] - rankOf[q];
     });
-    showDetails(id);
+    return hits.slice(0, 30);
   }
-
-  var searchBox = document.getElementById("search");
-  var resultList = document.getElementById("search-results");
 
   function renderResults() {
     var found = search(searchBox.value);
     resultList.textContent = "";
-    found.forEach(function (id) {
-      var node = nodes.get(id);
+    found.forEach(function (n) {
       var item = element("li");
       var button = element("button");
       button.type = "button";
-      button.setAttribute("data-id", id);
-      button.appendChild(element("span", node.label, "name"));
-      var type = meta.types.filter(function (t) {
-        return t.code === node.org_type;
-      })[0];
-      var hint = (type ? type.zh : node.org_type) + (node.hidden ? " · 已筛除 filtered out" : "");
+      button.setAttribute("data-id", N.id[n]);
+      button.appendChild(element("span", N.name[n], "name"));
+      var hint = meta.types[N.type[n]].zh + (visible[n] === 1 ? "" : " · 已筛除 filtered out");
       button.appendChild(element("span", hint, "hint"));
       button.addEventListener("click", function () {
-        selectNode(id);
+        select(N.id[n], true);
       });
       item.appendChild(button);
       resultList.appendChild(item);
@@ -338,41 +851,250 @@
     return found;
   }
 
-  searchBox.addEventListener("input", renderResults);
-  searchBox.addEventListener("keydown", function (event) {
-    if (event.key === "Enter") {
-      var found = renderResults();
-      if (found.length > 0) {
-        selectNode(found[0]);
+  // ---- recommended pairs --------------------------------------------------------------
+
+  var pairList = document.getElementById("pair-list");
+
+  function buildPairs() {
+    recommended.forEach(function (pair, number) {
+      var item = element("li");
+      var button = element("button", null, "pair");
+      button.type = "button";
+      button.setAttribute("data-pair", String(number));
+      var head = element("div", null, "pair-head");
+      head.appendChild(element("span", "#" + pair.rank, "rank"));
+      head.appendChild(element("span", N.name[index[pair.a]], "name"));
+      head.appendChild(element("span", " — ", "muted"));
+      head.appendChild(element("span", N.name[index[pair.b]], "name"));
+      button.appendChild(head);
+      if (pair.score !== null) {
+        button.appendChild(element("div", meta.score_label + " " + pair.score, "score"));
       }
-    }
-  });
+      pair.reasons.slice(0, 3).forEach(function (reason) {
+        button.appendChild(element("div", "· " + reason, "reason"));
+      });
+      button.addEventListener("click", function () {
+        focusPair(number);
+      });
+      item.appendChild(button);
+      pairList.appendChild(item);
+    });
+  }
 
-  network.on("click", function (params) {
-    if (params.nodes.length > 0) {
-      showDetails(params.nodes[0]);
-    }
-  });
+  var focusedPair = null;
 
-  var summary = meta.as_of === null ? "" : "截至 as of " + meta.as_of + " · ";
-  summary += nodes.length + " 机构 organisations · " + edges.get({ filter: function (e) {
-    return !e.recommended;
-  } }).length + " 连接 links";
+  function focusPair(number) {
+    var pair = recommended[number];
+    select(pair.a, false);
+    focusedPair = number;
+    highlight.nodes[index[pair.b]] = true;
+    renderer.refresh();
+    fitTo([index[pair.a], index[pair.b]], true);
+    markRecommended();
+  }
+
+  function markRecommended() {
+    Array.prototype.forEach.call(pairList.children, function (item, number) {
+      var pair = recommended[number];
+      var on = focusedPair === number && state.sel === pair.a;
+      item.firstChild.classList.toggle("active", on);
+    });
+  }
+
+  // ---- export and the URL hash ---------------------------------------------------------
+
+  function snapshotCanvas() {
+    renderer.refresh();
+    var dimensions = renderer.getDimensions();
+    var ratio = window.devicePixelRatio || 1;
+    var out = document.createElement("canvas");
+    out.width = Math.round(dimensions.width * ratio);
+    out.height = Math.round(dimensions.height * ratio);
+    var ctx = out.getContext("2d");
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, out.width, out.height);
+    var layers = renderer.getCanvases();
+    ["edges", "nodes", "hoverNodes", "hovers"].forEach(function (name) {
+      if (layers[name]) {
+        ctx.drawImage(layers[name], 0, 0, out.width, out.height);
+      }
+    });
+    ctx.drawImage(labelCanvas, 0, 0, out.width, out.height);
+    return out;
+  }
+
+  function exportPng() {
+    var canvas = snapshotCanvas();
+    canvas.toBlob(function (blob) {
+      var link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = "collabnet-network.png";
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(function () {
+        URL.revokeObjectURL(link.href);
+      }, 1000);
+    }, "image/png");
+  }
+
+  var hashReady = false;
+
+  function saveHash() {
+    if (!hashReady) {
+      return;
+    }
+    var parts = [];
+    function put(key, value) {
+      parts.push(key + "=" + encodeURIComponent(value));
+    }
+    if (state.q) put("q", state.q);
+    if (state.sel !== null) put("sel", state.sel);
+    if (state.types.length !== defaults.types.length) put("types", state.types.join(","));
+    if (state.industry !== ALL) put("industry", state.industry);
+    if (state.county !== ALL) put("county", state.county);
+    if (state.year !== defaults.year) put("year", state.year);
+    if (state.color !== defaults.color) put("color", state.color);
+    if (state.links !== defaults.links) put("links", state.links);
+    if (state.isolates !== defaults.isolates) put("isolates", state.isolates ? 1 : 0);
+    if (!state.recommended) put("rec", 0);
+    if (state.only) put("only", 1);
+    var hash = parts.length ? "#" + parts.join("&") : "";
+    if (hash !== location.hash) {
+      history.replaceState(null, "", hash || location.pathname + location.search);
+    }
+  }
+
+  function loadHash() {
+    var text = location.hash.replace(/^#/, "");
+    if (!text) {
+      return false;
+    }
+    text.split("&").forEach(function (part) {
+      var at = part.indexOf("=");
+      if (at < 0) return;
+      var key = part.slice(0, at);
+      var value = decodeURIComponent(part.slice(at + 1));
+      if (key === "q") state.q = value;
+      else if (key === "sel") state.sel = index[value] === undefined ? null : value;
+      else if (key === "types") state.types = value ? value.split(",") : [];
+      else if (key === "industry") state.industry = value;
+      else if (key === "county") state.county = value;
+      else if (key === "year" && meta.years.indexOf(Number(value)) >= 0) state.year = Number(value);
+      else if (key === "color") state.color = value;
+      else if (key === "links") state.links = value === "all" ? "all" : "backbone";
+      else if (key === "isolates") state.isolates = value === "1";
+      else if (key === "rec") state.recommended = value !== "0";
+      else if (key === "only") state.only = value === "1";
+    });
+    return true;
+  }
+
+  // ---- start --------------------------------------------------------------------------
+
+  var summary = (meta.as_of === null ? "" : "截至 as of " + meta.as_of + " · ") + count + " 机构 organisations · " +
+    edgeCount + " 对合作 linked pairs";
+  if (meta.records !== edgeCount) {
+    summary += " (" + meta.records + " 条合作记录 link records)";
+  }
   document.getElementById("summary").textContent = summary;
-
-  buildLegend();
-  buildFilters();
-  applyFilters();
+  document.getElementById("pairs-note").textContent = meta.pairs_note;
 
   window.collabnet = {
-    network: network,
-    nodes: nodes,
-    edges: edges,
+    renderer: renderer,
+    graph: graph,
     meta: meta,
-    search: search,
-    selectNode: selectNode,
-    applyFilters: applyFilters
+    nodes: N,
+    edges: E,
+    state: function () {
+      return JSON.parse(JSON.stringify(state));
+    },
+    visibleIds: function () {
+      return visibleList().map(function (n) {
+        return N.id[n];
+      });
+    },
+    drawnLinks: function () {
+      var out = [];
+      graph.forEachEdge(function (key, attributes, source, target) {
+        var data = renderer.getEdgeDisplayData(key);
+        if (!attributes.recommended && data && !data.hidden) {
+          out.push([source, target]);
+        }
+      });
+      return out;
+    },
+    labels: function () {
+      return placedLabels.slice();
+    },
+    highlighted: function () {
+      return highlight === null ? [] : Object.keys(highlight.nodes).map(function (n) {
+        return N.id[Number(n)];
+      });
+    },
+    search: function (query) {
+      return search(query).map(function (n) {
+        return N.id[n];
+      });
+    },
+    select: select,
+    fit: fitVisible,
+    snapshot: function () {
+      return snapshotCanvas().toDataURL("image/png");
+    },
+    applyFilters: applyFilters,
+    lastFilterMs: 0
   };
-  wired = true;
-  markReady();
+
+  buildControls();
+  buildPairs();
+  var fromHash = loadHash();
+  writeControls();
+  if (state.links === "all") {
+    drawLinks();
+  }
+  computeVisible();
+  if (state.q) {
+    renderResults();
+  }
+  applyFilters(false);
+  if (state.sel !== null) {
+    select(state.sel, "instant");
+  } else {
+    fitVisible(false);
+    showDetails(null);
+  }
+  hashReady = true;
+  if (fromHash) {
+    saveHash();
+  }
+
+  renderer.on("enterNode", function (event) {
+    if (state.sel === null) {
+      setHighlight(index[event.node]);
+      renderer.refresh();
+    }
+  });
+  renderer.on("leaveNode", function () {
+    if (state.sel === null && highlight !== null) {
+      highlight = null;
+      renderer.refresh();
+    }
+  });
+  renderer.on("clickNode", function (event) {
+    select(event.node, false);
+  });
+  renderer.on("clickStage", function () {
+    if (state.sel !== null) {
+      focusedPair = null;
+      select(null, false);
+    }
+  });
+
+  // Ready once the first frame with every control wired has been drawn.
+  requestAnimationFrame(function () {
+    window.collabnetReady = true;
+    window.collabnetReadyAt = performance.now();
+    document.body.setAttribute("data-ready", "true");
+  });
 })();
