@@ -31,8 +31,8 @@ import scipy.sparse as sp
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.synthetic import make_tables
-from collabnet.graph import link_positions
 from collabnet.recommend import recommend, signals
+from collabnet.snapshot import Snapshot
 from collabnet.tables import Tables
 
 NX_FUNCTIONS = {
@@ -46,10 +46,7 @@ MIN_SPEEDUP = 100.0
 
 
 def _links(tables: Tables) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
-    source, target = link_positions(tables)
-    n = len(tables.organizations)
-    ends = (np.concatenate([source, target]), np.concatenate([target, source]))
-    matrix = signals.binary_links(sp.csr_matrix((np.ones(2 * len(source)), ends), shape=(n, n)))
+    matrix = Snapshot(tables).hops
     kinds = tables.organizations["type"].to_numpy(dtype=object)
     return matrix, np.flatnonzero(kinds == "enterprise"), np.flatnonzero(kinds == "platform")
 

@@ -14,7 +14,9 @@ from collabnet.recommend import signals
 
 def _random_graph(seed: int, n: int = 60, p: float = 0.08) -> tuple[nx.Graph, sp.csr_matrix]:
     graph = nx.gnp_random_graph(n, p, seed=seed)
-    matrix = signals.binary_links(nx.to_scipy_sparse_array(graph, nodelist=range(n), format="csr"))
+    matrix = sp.csr_matrix(
+        nx.to_scipy_sparse_array(graph, nodelist=range(n), weight=None, format="csr"), dtype=float
+    )
     return graph, matrix
 
 

@@ -13,9 +13,12 @@ evaluate
     Backtest against networkx's link-prediction baselines on later years
     (:mod:`collabnet.recommend.evaluate`).
 
-Signals (:mod:`~collabnet.recommend.signals`), features and weights
-(:mod:`~collabnet.recommend.model`), block scoring (:mod:`~collabnet.recommend.rank`) and
-explanations (:mod:`~collabnet.recommend.explain`) sit underneath.
+Signals (:mod:`~collabnet.recommend.signals`), the feature catalogue
+(:mod:`~collabnet.recommend.features`) and the candidate block built from a snapshot
+(:mod:`~collabnet.recommend.space`), weights (:mod:`~collabnet.recommend.weights`) and the
+labelled pairs they are fitted on (:mod:`~collabnet.recommend.sampling`), block scoring
+(:mod:`~collabnet.recommend.rank`) and explanations (:mod:`~collabnet.recommend.explain`)
+sit underneath.
 """
 
 from collabnet.recommend.core import SIGNAL_COLUMNS, recommend

@@ -8,17 +8,11 @@ import pandas as pd
 from collabnet.errors import InputError
 from collabnet.names import find_organization
 from collabnet.recommend.explain import explain_pairs
-from collabnet.recommend.model import (
-    ACADEMIC,
-    Candidates,
-    FeatureSpace,
-    Settings,
-    Weights,
-    build_space,
-    resolve_weights,
-)
+from collabnet.recommend.features import ACADEMIC, Candidates, FeatureSpace, Settings
 from collabnet.recommend.rank import Scorer
 from collabnet.recommend.signals import katz, values_at
+from collabnet.recommend.space import build_space
+from collabnet.recommend.weights import Weights, resolve_weights
 from collabnet.snapshot import Snapshot, as_snapshot
 from collabnet.tables import Tables
 

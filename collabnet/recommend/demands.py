@@ -19,15 +19,11 @@ from collabnet.errors import NotFoundError, Problem, ValidationError
 from collabnet.names import find_organization
 from collabnet.readers import read_table
 from collabnet.recommend.explain import explain_pairs, keywords
-from collabnet.recommend.model import (
-    Candidates,
-    Settings,
-    Weights,
-    build_space,
-    resolve_weights,
-)
+from collabnet.recommend.features import Candidates, Settings
 from collabnet.recommend.rank import Scorer
 from collabnet.recommend.signals import char_ngram_tfidf
+from collabnet.recommend.space import build_space
+from collabnet.recommend.weights import Weights, resolve_weights
 from collabnet.snapshot import Snapshot, as_snapshot
 from collabnet.tables import Tables, resolve_industry
 

@@ -46,16 +46,11 @@ import scipy.sparse as sp
 
 from collabnet.errors import InputError
 from collabnet.recommend import signals
-from collabnet.recommend.model import (
-    Candidates,
-    FeatureSpace,
-    Settings,
-    Weights,
-    build_space,
-    resolve_weights,
-    sample_non_links,
-)
+from collabnet.recommend.features import Candidates, FeatureSpace, Settings
 from collabnet.recommend.rank import Scorer
+from collabnet.recommend.sampling import sample_non_links
+from collabnet.recommend.space import build_space
+from collabnet.recommend.weights import Weights, resolve_weights
 from collabnet.snapshot import Snapshot, as_snapshot
 from collabnet.tables import Tables
 
@@ -123,7 +118,8 @@ def evaluate(
     >>> list(table["method"][:3])
     ['collabnet', 'collabnet-learned', 'random']
     """
-    tables = as_snapshot(network).tables
+    snapshot = as_snapshot(network)
+    tables = snapshot.tables
     years = tables.links["year"].dropna()
     if len(years) == 0:
         raise InputError("the links carry no years: a backtest needs dated links")
@@ -136,7 +132,7 @@ def evaluate(
         )
     train = tables.as_of(train_until)
     candidates = candidates or Candidates.default_for(train)
-    hidden = _hidden_pairs(tables, train, candidates, train_until, test_until)
+    hidden = _hidden_pairs(snapshot, train, candidates, train_until, test_until)
     if len(hidden) == 0:
         raise InputError(
             f"no new {candidates.source_role}–{candidates.target_role} pairs were first "
@@ -208,13 +204,15 @@ def evaluate(
 
 
 def _hidden_pairs(
-    tables: Tables, train: Tables, candidates: Candidates, first: int, last: int
+    snapshot: Snapshot, train: Tables, candidates: Candidates, first: int, last: int
 ) -> pd.DataFrame:
     """Candidate-type pairs first linked after ``first`` up to ``last``, oriented."""
-    links = tables.links
-    links = links[links["year"].notna()]
-    earliest = _first_years(links)
-    new = earliest[(earliest["year"] > first) & (earliest["year"] <= last)]
+    tables = snapshot.tables
+    pairs = snapshot.pairs
+    year = pairs["year"].to_numpy(dtype="float64", na_value=np.nan)
+    new = pd.DataFrame(
+        {"a": pairs["id_a"].to_numpy(), "b": pairs["id_b"].to_numpy(), "year": year}
+    )[(year > first) & (year <= last)]
     everyone = tables.organizations.set_index("id")
     known = train.organizations.set_index("id")
     # The type at the cut: participation data re-derives it, and a later majority of
@@ -240,20 +238,6 @@ def _hidden_pairs(
     hidden["source_known"] = hidden["source"].isin(known.index)
     hidden["target_known"] = hidden["target"].isin(known.index)
     return hidden.reset_index(drop=True)
-
-
-def _first_years(links: pd.DataFrame) -> pd.DataFrame:
-    source = links["source"].to_numpy(dtype=object)
-    target = links["target"].to_numpy(dtype=object)
-    swap = source.astype(str) > target.astype(str)
-    frame = pd.DataFrame(
-        {
-            "a": np.where(swap, target, source),
-            "b": np.where(swap, source, target),
-            "year": links["year"].to_numpy(dtype="float64", na_value=np.nan),
-        }
-    )
-    return frame.groupby(["a", "b"], sort=False)["year"].min().reset_index()
 
 
 def _restrict(block: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:

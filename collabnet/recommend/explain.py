@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from collabnet.recommend.model import FeatureSpace, Weights
+from collabnet.recommend.features import FeatureSpace
+from collabnet.recommend.weights import Weights
 
 __all__ = ["TYPE_WORDS", "explain_pairs", "keywords", "shared_keywords"]
 

@@ -29,8 +29,10 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from collabnet.errors import CollabnetError, InputError
 from collabnet.recommend.core import pair_frame
-from collabnet.recommend.model import Candidates, Settings, Weights, build_space, resolve_weights
+from collabnet.recommend.features import Candidates, Settings
 from collabnet.recommend.rank import Scorer
+from collabnet.recommend.space import build_space
+from collabnet.recommend.weights import Weights, resolve_weights
 from collabnet.snapshot import Snapshot, as_snapshot
 from collabnet.tables import Tables
 

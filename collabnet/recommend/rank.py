@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from collabnet.recommend.model import DENSE_CELLS, FEATURES, FeatureSpace, Weights, sigmoid
+from collabnet.recommend.features import DENSE_CELLS, FEATURES, FeatureSpace
+from collabnet.recommend.weights import Weights, sigmoid
 
 __all__ = ["Scorer"]
 

@@ -31,7 +31,6 @@ import scipy.sparse as sp
 __all__ = [
     "KATZ_BETA",
     "adamic_adar",
-    "binary_links",
     "char_ngram_tfidf",
     "common_neighbours",
     "degrees",
@@ -57,15 +56,6 @@ PAIR_METHODS = (
 )
 # Characters that end a keyword: n-grams never span them.
 _SEPARATORS = re.compile(r"[\s、，,。．.;；:：/|()（）\[\]【】“”\"'·\-—_+]+")
-
-
-def binary_links(matrix: sp.spmatrix) -> sp.csr_matrix:
-    """The 0/1 pattern of a (weighted) adjacency matrix, without self-loops."""
-    links = sp.csr_matrix(matrix, dtype=float, copy=True)
-    links.setdiag(0)
-    links.eliminate_zeros()
-    links.data[:] = 1.0
-    return links
 
 
 def degrees(links: sp.csr_matrix) -> np.ndarray:

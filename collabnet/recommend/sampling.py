@@ -1,0 +1,83 @@
+"""Labelled pairs for fitting and testing: pairs that formed, and uniformly drawn non-links."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from collabnet.recommend import signals
+from collabnet.recommend.features import FeatureSpace
+
+__all__ = ["new_pairs", "sample_non_links"]
+
+
+def new_pairs(
+    space: FeatureSpace, links: pd.DataFrame, first: int, last: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Block positions of pairs first linked in years ``first``–``last`` (not yet linked).
+
+    Only pairs whose two ends are in the space count.
+    """
+    dated = links[links["year"].notna() & (links["year"] >= first) & (links["year"] <= last)]
+    row_of = pd.Series(np.arange(len(space.rows)), index=space.ids[space.rows])
+    col_of = pd.Series(np.arange(len(space.cols)), index=space.ids[space.cols])
+    found = []
+    for a, b in (("source", "target"), ("target", "source")):
+        r = dated[a].map(row_of)
+        c = dated[b].map(col_of)
+        keep = (r.notna() & c.notna()).to_numpy()
+        found.append(
+            np.stack([r[keep].to_numpy(dtype=np.int64), c[keep].to_numpy(dtype=np.int64)], axis=1)
+        )
+    pairs = np.unique(np.concatenate(found), axis=0) if found else np.zeros((0, 2), np.int64)
+    if len(pairs) == 0:
+        return pairs[:, 0], pairs[:, 1]
+    already = signals.values_at(space.linked(), pairs[:, 0], pairs[:, 1]) > 0
+    pairs = pairs[~already]
+    return pairs[:, 0], pairs[:, 1]
+
+
+def sample_non_links(
+    space: FeatureSpace,
+    count: int,
+    rng: np.random.Generator,
+    exclude: sp.csr_matrix,
+    rows: np.ndarray | None = None,
+    cols: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``count`` distinct block positions linked neither now nor in ``exclude``.
+
+    ``rows``/``cols`` restrict the draw to those block rows and columns.
+    """
+    rows = np.arange(space.shape[0]) if rows is None else rows
+    cols = np.arange(space.shape[1]) if cols is None else cols
+    capacity = len(rows) * len(cols)
+    if count <= 0 or capacity == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    linked = space.linked()
+    chosen: set[tuple[int, int]] = set()
+    r_out: list[np.ndarray] = []
+    c_out: list[np.ndarray] = []
+    found = 0
+    for _ in range(20):
+        need = count - found
+        if need <= 0:
+            break
+        draw = max(2 * need, 1000)
+        r = rows[rng.integers(0, len(rows), size=draw)]
+        c = cols[rng.integers(0, len(cols), size=draw)]
+        bad = (signals.values_at(linked, r, c) > 0) | (signals.values_at(exclude, r, c) > 0)
+        key = r.astype(np.int64) * space.shape[1] + c
+        key, first = np.unique(key[~bad], return_index=True)
+        order = np.sort(first)
+        r, c = r[~bad][order], c[~bad][order]
+        fresh = np.array([(a, b) not in chosen for a, b in zip(r, c, strict=True)], dtype=bool)
+        r, c = r[fresh][:need], c[fresh][:need]
+        chosen.update(zip(r.tolist(), c.tolist(), strict=True))
+        r_out.append(r)
+        c_out.append(c)
+        found += len(r)
+    if not r_out:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(r_out), np.concatenate(c_out)

@@ -1,0 +1,367 @@
+"""Building the :class:`~collabnet.recommend.features.FeatureSpace` of a network snapshot.
+
+Every feature comes from the snapshot's own structures: its binary adjacency
+(``Snapshot.hops``) for the neighbourhood and path signals, its pair table for first
+years, and the coverage analysis (:func:`collabnet.analysis.coverage.industry_coverage`)
+for the coverage-gap bonus, so the recommender and the coverage report never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from collabnet.analysis.coverage import industry_coverage
+from collabnet.graph import link_positions
+from collabnet.recommend import signals
+from collabnet.recommend.features import Candidates, FeatureSpace, Settings
+from collabnet.snapshot import Snapshot, as_snapshot
+from collabnet.tables import Tables
+
+__all__ = ["build_space", "capability_texts"]
+
+MOMENT_SOURCES = 1000
+MOMENT_SEED = 20240626
+
+
+def build_space(
+    network: Snapshot | Tables,
+    candidates: Candidates | None = None,
+    *,
+    settings: Settings | None = None,
+    sources: Sequence[str] | None = None,
+    extra_sources: pd.DataFrame | None = None,
+) -> FeatureSpace:
+    """The candidate block of a network snapshot with every feature computed.
+
+    Parameters
+    ----------
+    network
+        The network as known at the time of recommending (a snapshot, or validated
+        tables such as ``tables.as_of(year)`` taken as their own snapshot).
+    candidates
+        Types to pair (default: :meth:`Candidates.default_for`).
+    settings
+        Feature parameters (:class:`Settings`).
+    sources
+        Only these source ids as rows (default: every organisation of a source type).
+    extra_sources
+        Organisations (``id``, ``name``, ``type``) unknown to ``tables`` to add as rows
+        without links or attributes: newcomers to score in a backtest ("cold start").
+    """
+    snapshot = as_snapshot(network)
+    tables = snapshot.tables
+    settings = settings or Settings()
+    candidates = candidates or Candidates.default_for(tables)
+    known = len(tables.organizations)
+    if extra_sources is not None and len(extra_sources):
+        tables = _with_newcomers(tables, extra_sources)
+    organizations = tables.organizations
+    ids = organizations["id"].to_numpy(dtype=object)
+    source_end, target_end = link_positions(tables)
+    # Newcomers come after every known organisation and have no links yet.
+    links = _padded(snapshot.hops, len(ids))
+    org_type = organizations["type"].to_numpy(dtype=object)
+    every_source = np.flatnonzero(np.isin(org_type, candidates.sources))
+    # A fixed random set of sources (newcomers excluded) on which features are standardised.
+    listed = every_source[every_source < known]
+    moment_sources = np.sort(
+        np.random.default_rng(MOMENT_SEED).permutation(listed)[:MOMENT_SOURCES]
+    )
+    if sources is None:
+        rows = every_source
+    else:
+        position = pd.Series(np.arange(len(ids)), index=ids)
+        asked = position.loc[list(sources)].to_numpy()
+        rows = np.concatenate([asked, np.setdiff1d(moment_sources, asked)])
+    moment_rows = np.flatnonzero(np.isin(rows, moment_sources))
+    cols = np.flatnonzero(np.isin(org_type, candidates.targets))
+    year = _snapshot_year(tables)
+    node = _node_features(
+        tables, snapshot.pairs, links, (source_end, target_end), candidates, settings, year
+    )
+
+    shared, adamic_adar, resource = signals.neighbourhood_scores(links, rows, cols)
+    blocks: dict[str, sp.csr_matrix] = {
+        "common_partners": shared,
+        "adamic_adar": adamic_adar,
+        "resource_allocation": resource,
+    }
+    notes: list[str] = []
+    missing: set[str] = set()
+    work = signals.paths3_work(links, rows, cols)
+    if work <= settings.max_path_work:
+        blocks["paths3"] = signals.paths3(links, rows, cols)
+    else:
+        missing.add("paths3")
+        blocks["paths3"] = sp.csr_matrix((len(rows), len(cols)))
+        notes.append(
+            f"paths of length 3 left out: {work:.2g} multiply-adds exceed the limit "
+            f"of {settings.max_path_work:.2g} (Settings.max_path_work)"
+        )
+    target_texts = capability_texts(tables, enriched=False)
+    if any(target_texts[j] for j in cols):
+        source_texts = capability_texts(tables, enriched=True)
+        vectors = signals.char_ngram_tfidf(
+            [source_texts[i] for i in rows] + [target_texts[j] for j in cols]
+        )
+        blocks["text_similarity"] = signals.text_similarity(
+            vectors[: len(rows)], vectors[len(rows) :]
+        )
+    else:
+        blocks["text_similarity"] = sp.csr_matrix((len(rows), len(cols)))
+
+    coverage = _coverage(snapshot, candidates)
+    industry_of_row, industry_tables = _industry_tables(
+        tables, rows, cols, coverage, settings.coverage_target
+    )
+    return FeatureSpace(
+        tables=tables,
+        candidates=candidates,
+        settings=settings,
+        year=year,
+        ids=ids,
+        links=links,
+        rows=rows,
+        cols=cols,
+        node=node,
+        blocks=blocks,
+        industry_of_row=industry_of_row,
+        industry_tables=industry_tables,
+        county=_codes(organizations, "county"),
+        country=_codes(organizations, "country"),
+        coverage=coverage,
+        moment_rows=moment_rows,
+        notes=notes,
+        missing=frozenset(missing),
+    )
+
+
+def _with_newcomers(tables: Tables, newcomers: pd.DataFrame) -> Tables:
+    known = set(tables.organizations["id"])
+    fresh = newcomers[~newcomers["id"].isin(known)]
+    if len(fresh) == 0:
+        return tables
+    template = tables.organizations
+    added = pd.DataFrame({column: [None] * len(fresh) for column in template.columns})
+    added["id"] = fresh["id"].to_numpy()
+    added["name"] = fresh["name"].to_numpy()
+    added["type"] = fresh["type"].to_numpy()
+    added["industries"] = [() for _ in range(len(fresh))]
+    added["level"] = "none"
+    added["rd_institution"] = False
+    added["founded"] = pd.array([pd.NA] * len(fresh), dtype="Int64")
+    added["leading"] = pd.array([pd.NA] * len(fresh), dtype="boolean")
+    organizations = pd.concat(
+        [template, added.astype(template.dtypes.to_dict())], ignore_index=True
+    )
+    return replace(tables, organizations=organizations)
+
+
+def _snapshot_year(tables: Tables) -> int | None:
+    if tables.as_of_year is not None:
+        return int(tables.as_of_year)
+    years = tables.links["year"].dropna()
+    return int(years.max()) if len(years) else None
+
+
+def capability_texts(tables: Tables, *, enriched: bool = False) -> list[str]:
+    """Text describing each organisation's capabilities, in ``organizations`` order.
+
+    Its ``capabilities`` column; ``enriched`` (used for the side that asks, e.g. the
+    enterprise) adds the Chinese names of its industries and the titles of the joint
+    projects it took part in (when links have a ``title`` column).
+    """
+    organizations = tables.organizations
+    n = len(organizations)
+    parts: list[pd.Series] = []
+    if "capabilities" in organizations.columns:
+        parts.append(organizations["capabilities"].astype(object).fillna("").astype(str))
+    if enriched:
+        names = dict(zip(tables.industries["code"], tables.industries["name_zh"], strict=True))
+        parts.append(
+            organizations["industries"].map(lambda codes: "、".join(names.get(c, c) for c in codes))
+        )
+        links = tables.links
+        if "title" in links.columns and len(links):
+            titled = links[links["title"].notna()]
+            ends = pd.DataFrame(
+                {
+                    "id": np.concatenate(
+                        [titled["source"].to_numpy(), titled["target"].to_numpy()]
+                    ),
+                    "title": np.concatenate(
+                        [titled["title"].to_numpy(), titled["title"].to_numpy()]
+                    ),
+                }
+            )
+            titles = ends.drop_duplicates().groupby("id")["title"].agg("、".join)
+            parts.append(organizations["id"].map(titles).fillna(""))
+    if not parts:
+        return [""] * n
+    joined = parts[0].astype(str)
+    for part in parts[1:]:
+        joined = joined + "、" + part.astype(str)
+    return joined.str.strip("、").tolist()
+
+
+def _codes(organizations: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in organizations.columns:
+        return np.full(len(organizations), -1, dtype=np.int64)
+    values = organizations[column].astype(object)
+    values = values.where(values.notna() & (values.astype(str).str.strip() != ""), None)
+    codes, _ = pd.factorize(values, use_na_sentinel=True)
+    return codes.astype(np.int64)
+
+
+def _padded(matrix: sp.csr_matrix, size: int) -> sp.csr_matrix:
+    """``matrix`` with empty rows and columns appended up to ``size``."""
+    extra = size - matrix.shape[0]
+    if extra == 0:
+        return matrix
+    indptr = np.concatenate([matrix.indptr, np.full(extra, matrix.indptr[-1])])
+    return sp.csr_matrix((matrix.data, matrix.indices, indptr), shape=(size, size))
+
+
+def _node_features(
+    tables: Tables,
+    pairs: pd.DataFrame,
+    links: sp.csr_matrix,
+    ends_of_links: tuple[np.ndarray, np.ndarray],
+    candidates: Candidates,
+    settings: Settings,
+    year: int | None,
+) -> pd.DataFrame:
+    organizations = tables.organizations
+    n = len(organizations)
+    table = tables.links
+    source, target = ends_of_links
+    weight = table["weight"].to_numpy(dtype=float)
+    link_year = table["year"].to_numpy(dtype="float64", na_value=np.nan)
+    ends = np.concatenate([source, target])
+    in_year = np.concatenate([link_year, link_year]) == year if year is not None else None
+
+    degree = signals.degrees(links)
+    if tables.participations is not None:
+        parts = tables.participations
+        if year is not None:
+            parts = parts[parts["year"].notna() & (parts["year"] <= year)]
+        parts = parts.drop_duplicates(["project", "org"])
+        position = pd.Series(np.arange(n), index=organizations["id"].to_numpy())
+        counted = parts["org"].map(position)
+        activity = np.bincount(counted.dropna().astype(int), minlength=n).astype(float)
+        latest = parts["year"] == year
+        recent_counted = counted[latest.to_numpy(dtype=bool)].dropna().astype(int)
+        recent = np.bincount(recent_counted, minlength=n).astype(float)
+    else:
+        both = np.concatenate([weight, weight])
+        activity = np.bincount(ends, weights=both, minlength=n)
+        recent = (
+            np.bincount(ends[in_year], weights=both[in_year], minlength=n)
+            if in_year is not None
+            else np.zeros(n)
+        )
+    # A partner is new in ``year`` when the pair's first dated link is from that year.
+    first_year = pairs["year"].to_numpy(dtype="float64", na_value=np.nan)
+    fresh = first_year == year if year is not None else np.zeros(len(pairs), dtype=bool)
+    new_partners = np.bincount(
+        np.concatenate([pairs["a"].to_numpy()[fresh], pairs["b"].to_numpy()[fresh]]),
+        minlength=n,
+    ).astype(float)
+    last = np.full(n, -np.inf)
+    dated = ~np.isnan(link_year)
+    np.maximum.at(last, source[dated], link_year[dated])
+    np.maximum.at(last, target[dated], link_year[dated])
+    if year is not None and dated.any():
+        longest = year - float(np.nanmin(link_year)) + 1.0
+        idle = np.where(np.isfinite(last), year - last, longest)
+    else:
+        idle = np.zeros(n)
+
+    org_type = organizations["type"].to_numpy(dtype=object)
+    is_source = np.isin(org_type, candidates.sources).astype(float)
+    is_target = np.isin(org_type, candidates.targets).astype(float)
+    safe_degree = np.maximum(degree, 1.0)
+    # A source's appetite for partners of the target type, and the reverse.
+    partner_share = np.where(
+        is_source > 0, (links @ is_target) / safe_degree, (links @ is_source) / safe_degree
+    )
+
+    co_built = np.zeros(n)
+    kinds = table["kind"].to_numpy(dtype=object)
+    centre = kinds == "co_built_centre"
+    if centre.any():
+        pairs = pd.DataFrame({"e": source[centre], "p": target[centre]}).drop_duplicates()
+        platform_end = np.where(
+            org_type[pairs["p"].to_numpy()] == "platform", pairs["p"], pairs["e"]
+        )
+        co_built = np.bincount(platform_end, minlength=n).astype(float)
+    capacity_left = np.ones(n)
+    platform = org_type == "platform"
+    capacity = max(int(settings.capacity), 1)
+    capacity_left[platform] = np.clip(capacity - co_built[platform], 0, None) / capacity
+    return pd.DataFrame(
+        {
+            "degree": degree,
+            "activity": activity,
+            "recent": recent,
+            "new_partners": new_partners,
+            "idle_years": idle,
+            "partner_share": partner_share,
+            "co_built": co_built,
+            "capacity_left": capacity_left,
+            "last_year": np.where(np.isfinite(last), last, np.nan),
+        }
+    )
+
+
+def _coverage(snapshot: Snapshot, candidates: Candidates) -> pd.DataFrame | None:
+    """Each industry's coverage share (the coverage analysis's) when platforms are the
+    targets, else None."""
+    if "platform" not in candidates.targets:
+        return None
+    return industry_coverage(snapshot)[["industry", "coverage_share"]]
+
+
+def _industry_tables(
+    tables: Tables,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    coverage: pd.DataFrame | None,
+    coverage_target: float,
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Industry features per distinct industry set of the sources × every column."""
+    industries = tables.organizations["industries"].to_numpy(dtype=object)
+    row_sets = pd.Series(
+        [tuple(sorted(v)) if isinstance(v, tuple) else () for v in industries[rows]]
+    )
+    group, unique_sets = pd.factorize(row_sets)
+    codes = {code: i for i, code in enumerate(tables.industries["code"])}
+    n_industries = len(codes)
+    target_members = np.zeros((len(cols), n_industries), dtype=bool)
+    for j, value in enumerate(industries[cols]):
+        for code in value if isinstance(value, tuple) else ():
+            if code in codes:
+                target_members[j, codes[code]] = True
+    set_members = np.zeros((len(unique_sets), n_industries), dtype=bool)
+    for i, value in enumerate(unique_sets):
+        for code in value:
+            if code in codes:
+                set_members[i, codes[code]] = True
+    shared = set_members.astype(float) @ target_members.T.astype(float)
+    same = (shared > 0).astype(float)
+    gap_table = np.zeros_like(same)
+    if coverage is not None and coverage_target > 0:
+        share = coverage.set_index("industry")["coverage_share"]
+        for code, i in codes.items():
+            value = share.get(code, np.nan)
+            if pd.isna(value) or value >= coverage_target:
+                continue
+            gap = (coverage_target - float(value)) / coverage_target
+            both = np.outer(set_members[:, i], target_members[:, i])
+            gap_table = np.where(both, np.maximum(gap_table, gap), gap_table)
+    return group.astype(np.int64), {"same_industry": same, "coverage_gap": gap_table}
