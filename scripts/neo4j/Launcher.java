@@ -93,8 +93,13 @@ public final class Launcher {
             setPassword(password);
             awaitBolt(port, Duration.ofSeconds(60));
         } catch (Throwable e) {
-            System.err.println("Launcher: Neo4j failed to start: " + e);
+            // The trace first, then its root cause last, where a log tail shows it.
             e.printStackTrace(System.err);
+            Throwable cause = e;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            System.err.println("Launcher: Neo4j failed to start: " + cause);
             System.exit(1);
         }
         System.out.println("ready: bolt://" + HOST + ":" + port);
