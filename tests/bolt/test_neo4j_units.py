@@ -1,5 +1,5 @@
-"""Parts of the Neo4j backend that need no server: the query catalog, parameter
-encoding for FalkorDB, error messages, the PageRank of isolated organisations, files."""
+"""Parts of the Neo4j backend that need no server: the query catalog, error messages,
+the PageRank of isolated organisations, files."""
 
 from __future__ import annotations
 
@@ -15,15 +15,12 @@ from neo4j import exceptions as neo4j_errors
 from collabnet.backends import cypher_catalog
 from collabnet.backends.cypher_catalog import catalog, get_query, used_parameters
 from collabnet.backends.neo4j import (
-    FALKORDB,
     LABELS,
-    NEO4J,
     RELATIONSHIP_TYPES,
     USER_QUERIES,
     pagerank_with_isolated,
     translate_error,
 )
-from collabnet.backends.neo4j.dialect import Unstorable
 from collabnet.errors import BackendError, InputError, NotFoundError
 from collabnet.tables import Tables, load_tables
 from collabnet.writers import write_tables
@@ -101,67 +98,6 @@ def test_the_catalog_suggests_names_and_converts_parameters() -> None:
 
 def test_a_source_checkout_reads_the_top_level_folder() -> None:
     assert Path(str(cypher_catalog.cypher_root())) == CYPHER
-
-
-# ---------------------------------------------------------------------- FalkorDB parameters
-
-
-def falkordb_rendering(value: object) -> str:
-    """FalkorDB's own rendering of an encoded parameter (its bolt_api.c, in Python)."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return f"{value:f}"
-    if isinstance(value, str):
-        return f"'{value}'"
-    if isinstance(value, list):
-        return "[" + ", ".join(falkordb_rendering(v) for v in value) + "]"
-    assert isinstance(value, dict)
-    return "{" + ", ".join(f"{k}: {falkordb_rendering(v)}" for k, v in value.items()) + "}"
-
-
-@pytest.mark.parametrize(
-    "value",
-    [
-        "it's",
-        "back\\slash",
-        "\\'",
-        "' RETURN 1 //",
-        {"name": "温州's", "列 名": ["a", "b'"], "year": 2020, "w": 1.5, "x": None, "ok": True},
-        [],
-        {},
-    ],
-)
-def test_falkordb_sizes_are_exact(value: object) -> None:
-    encoded = FALKORDB.encode(value)
-    assert FALKORDB.size(encoded) == len(falkordb_rendering(encoded).encode())
-
-
-def test_falkordb_strings_cannot_end_their_quotes() -> None:
-    for text in ["it's", "a\\", "\\'", "x' }) MATCH (n) DETACH DELETE n //"]:
-        rendered = falkordb_rendering(FALKORDB.encode(text))
-        body = rendered[1:-1]
-        # Inside the literal every quote is escaped and every backslash is paired.
-        assert re.fullmatch(r"(?:[^'\\]|\\\\|\\')*", body), rendered
-    assert NEO4J.encode("it's") == "it's"
-
-
-@pytest.mark.parametrize(
-    ("value", "message"),
-    [
-        (0.1234567, "more than six decimals"),
-        (float("inf"), "inf cannot be sent"),
-        ("nul\x00", "NUL character"),
-        ({"a`b": 1}, "contains a backtick"),
-    ],
-)
-def test_falkordb_refuses_what_it_would_store_wrongly(value: object, message: str) -> None:
-    with pytest.raises(Unstorable, match=message):
-        FALKORDB.encode(value)
 
 
 # ---------------------------------------------------------------------- errors

@@ -1,4 +1,4 @@
-"""The graph in a Neo4j database (or any server speaking Bolt and Cypher, e.g. FalkorDB).
+"""The graph in a Neo4j 5 database.
 
 :class:`Neo4jBackend` implements :class:`~collabnet.backends.GraphBackend`: ``push``
 writes validated tables into the database, ``snapshot`` gives the network at a cut,
@@ -8,8 +8,7 @@ has it; everything else is computed in memory from the tables read back.
 The graph model is described in ``cypher/README.md``; every statement comes from the
 catalog of ``.cypher`` files (:mod:`collabnet.backends.cypher_catalog`). The parts:
 
-- :mod:`~collabnet.backends.neo4j.dialect`: labels, relationship types, and how values
-  travel to each kind of server;
+- :mod:`~collabnet.backends.neo4j.model`: labels, relationship types, bookkeeping names;
 - :mod:`~collabnet.backends.neo4j.connection`: the driver, statements run by name,
   one-line errors;
 - :mod:`~collabnet.backends.neo4j.push`: rows, batches and pruning;
@@ -28,31 +27,27 @@ import pandas as pd
 
 from collabnet.backends.neo4j import gds, read
 from collabnet.backends.neo4j.connection import DEFAULT_URI, Connection, translate_error
-from collabnet.backends.neo4j.dialect import (
-    DATASET,
-    FALKORDB,
-    KIND_OF_TYPE,
-    LABELS,
-    NEO4J,
-    RELATIONSHIP_TYPES,
-    Dialect,
-)
 from collabnet.backends.neo4j.gds import pagerank_with_isolated
-from collabnet.backends.neo4j.push import PushProgress, PushReport, delete_dataset, push
+from collabnet.backends.neo4j.model import DATASET, KIND_OF_TYPE, LABELS, RELATIONSHIP_TYPES
+from collabnet.backends.neo4j.push import (
+    BATCH_ROWS,
+    PushProgress,
+    PushReport,
+    delete_dataset,
+    push,
+)
 from collabnet.backends.neo4j.read import USER_QUERIES
 from collabnet.errors import BackendError
 from collabnet.snapshot import Snapshot
 from collabnet.tables import Tables
 
 __all__ = [
+    "BATCH_ROWS",
     "DATASET",
     "DEFAULT_URI",
-    "FALKORDB",
     "LABELS",
-    "NEO4J",
     "RELATIONSHIP_TYPES",
     "USER_QUERIES",
-    "Dialect",
     "Neo4jBackend",
     "PushProgress",
     "PushReport",
@@ -69,7 +64,7 @@ _ENV = {
 
 
 class Neo4jBackend:
-    """A collaboration network stored in a Neo4j (or FalkorDB) database.
+    """A collaboration network stored in a Neo4j 5 database.
 
     Parameters
     ----------
@@ -152,8 +147,9 @@ class Neo4jBackend:
         return self._connection.agent
 
     @property
-    def dialect(self) -> Dialect:
-        return self._connection.dialect
+    def version(self) -> str:
+        """The Neo4j version, as ``dbms.components()`` reports it."""
+        return self._connection.version
 
     @cached_property
     def has_gds(self) -> bool:
@@ -173,8 +169,7 @@ class Neo4jBackend:
     def __repr__(self) -> str:
         database = self.database or "default"
         return (
-            f"<Neo4jBackend {self.uri} user={self.user} database={database} "
-            f"dialect={self.dialect.name}>"
+            f"<Neo4jBackend {self.uri} user={self.user} database={database} neo4j={self.version}>"
         )
 
     def tables(self) -> Tables:
@@ -200,8 +195,7 @@ class Neo4jBackend:
         """``name`` at ``as_of``, computed by the database.
 
         ``pagerank`` (``damping``, default 0.85) matches
-        ``nx.pagerank(G, alpha=damping, weight="weight")``. FalkorDB's ``algo.pageRank``
-        is not used: it follows one relationship type, in its direction, without weights.
+        ``nx.pagerank(G, alpha=damping, weight="weight")``.
         """
         if name not in self.native_measures:
             raise BackendError(f"the database at {self.uri} does not compute '{name}'")
@@ -234,14 +228,13 @@ class Neo4jBackend:
         return read.run_query(self._connection, name, params)
 
     def info(self) -> dict[str, Any]:
-        """Server, dialect, GDS, and the dataset's push state and counts."""
+        """Server, GDS, and the dataset's push state and counts."""
         meta = self.dataset() or {}
         counts = self.counts()
         return {
             "uri": self.uri,
             "database": self.database or "default",
             "server": self.agent,
-            "dialect": self.dialect.name,
             "gds": self.has_gds,
             "pushed_at": meta.get("finished_at") or meta.get("started_at"),
             "complete": meta.get("complete"),
@@ -273,9 +266,8 @@ class Neo4jBackend:
         same nodes and relationships. A push that fails part-way leaves the dataset
         marked unfinished; pushing again completes it.
 
-        Batches are as large as the server takes (a byte budget per statement, see
-        :class:`Dialect`); ``batch_rows`` caps their rows further (the push benchmark
-        uses 1 to compare with one statement per row).
+        Rows go in ``UNWIND`` batches of ``batch_rows`` (:data:`BATCH_ROWS` by default;
+        the push benchmark uses 1 to compare with one statement per row).
 
         Raises
         ------

@@ -1,8 +1,7 @@
 """One driver per backend, statements run by name, and errors said in one line.
 
-Every statement goes through a managed transaction (``execute_read``/``execute_write``):
-the driver retries transient failures, and FalkorDB sends ``session.run`` to another
-graph than managed transactions.
+Every statement goes through a managed transaction (``execute_read``/``execute_write``),
+so the driver retries transient failures (a server restarting, a lost connection).
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j import exceptions as neo4j_errors
 
 from collabnet.backends.cypher_catalog import Query, get_query
-from collabnet.backends.neo4j.dialect import FALKORDB, NEO4J, Dialect, Unstorable
 from collabnet.errors import BackendError
 
 __all__ = ["DEFAULT_URI", "DRIVER_ERRORS", "Connection", "translate_error"]
@@ -27,9 +25,11 @@ DRIVER_ERRORS = (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError)
 
 
 class Connection:
-    """A driver connected to one server and database, and the server's dialect.
+    """A driver connected to one Neo4j server and database.
 
-    The password is handed to the driver and not kept.
+    The password is handed to the driver and not kept. A server that is not Neo4j (one
+    that only speaks Bolt, such as FalkorDB) is refused when connecting: collabnet relies
+    on Neo4j's constraints, its Cypher and, when present, its Graph Data Science library.
     """
 
     def __init__(
@@ -67,51 +67,52 @@ class Connection:
             ) from err
         try:
             self.agent: str = self._driver.get_server_info().agent
-            self.dialect: Dialect = self._detect_dialect()
+            self.version: str = self._check_server()
         except DRIVER_ERRORS as err:
             self._driver.close()
             raise self.error(err) from err
+        except BackendError:
+            self._driver.close()
+            raise
 
     def close(self) -> None:
         self._driver.close()
 
-    def _detect_dialect(self) -> Dialect:
-        if "falkordb" in self.agent.lower():
-            return FALKORDB
+    def _check_server(self) -> str:
+        """The Neo4j version; refuses a server that does not answer as Neo4j does."""
         try:
             components = self._run(get_query("server/neo4j_components"), {}, write=False)
-        except neo4j_errors.DatabaseError:
-            return FALKORDB
-        names = " ".join(str(row.get("name", "")) for row in components)
-        return NEO4J if "neo4j" in names.lower() else FALKORDB
+        except neo4j_errors.DatabaseError as err:
+            raise self._not_neo4j() from err
+        for row in components:
+            if "neo4j" in str(row.get("name", "")).lower():
+                return str((row.get("versions") or ["?"])[0])
+        raise self._not_neo4j()
 
-    def encode(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        """Parameters as the dialect must send them."""
-        try:
-            return {key: self.dialect.encode(value) for key, value in params.items()}
-        except Unstorable as err:
-            raise BackendError(f"cannot send this value to {self.dialect.name}: {err}") from err
+    def _not_neo4j(self) -> BackendError:
+        return BackendError(
+            f"the server at {self.uri} ({self.agent}) is not Neo4j: collabnet needs Neo4j 5 "
+            "(start one with `make neo4j`)"
+        )
 
     def read(self, query_name: str, /, **params: Any) -> list[dict[str, Any]]:
         """The records of statement ``query_name``, run in a read transaction."""
-        return self.run(get_query(query_name), self.encode(params), write=False)
+        return self.run(get_query(query_name), params, write=False)
 
     def write(self, query_name: str, /, **params: Any) -> list[dict[str, Any]]:
         """The records of statement ``query_name``, run in a write transaction."""
-        return self.run(get_query(query_name), self.encode(params), write=True)
+        return self.run(get_query(query_name), params, write=True)
 
-    def run(self, query: Query, encoded: Mapping[str, Any], *, write: bool) -> list[dict[str, Any]]:
-        """``query`` with parameters already encoded; driver errors become one line."""
+    def run(self, query: Query, params: Mapping[str, Any], *, write: bool) -> list[dict[str, Any]]:
+        """The records of ``query``; driver errors become one line."""
         try:
-            return self._run(query, encoded, write=write)
+            return self._run(query, params, write=write)
         except DRIVER_ERRORS as err:
             raise self.error(err) from err
 
-    def _run(
-        self, query: Query, encoded: Mapping[str, Any], *, write: bool
-    ) -> list[dict[str, Any]]:
+    def _run(self, query: Query, params: Mapping[str, Any], *, write: bool) -> list[dict[str, Any]]:
         def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
-            return [record.data() for record in tx.run(query.text, dict(encoded))]
+            return [record.data() for record in tx.run(query.text, dict(params))]
 
         with self._driver.session(database=self.database) as session:
             run = session.execute_write if write else session.execute_read

@@ -20,8 +20,6 @@ __all__ = ["has_gds", "pagerank", "pagerank_with_isolated", "projection"]
 
 def has_gds(connection: Connection) -> bool:
     """Whether the server has the Graph Data Science library."""
-    if connection.dialect.is_falkordb:
-        return False
     try:
         connection.read("gds/version")
     except BackendError:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from collabnet.backends.cypher_catalog import Query, get_query
 from collabnet.backends.neo4j.connection import Connection
-from collabnet.backends.neo4j.dialect import (
+from collabnet.backends.neo4j.model import (
     DATASET,
     KEY,
     KIND_OF_TYPE,
@@ -28,29 +28,26 @@ from collabnet.backends.neo4j.dialect import (
     PUSH,
     RELATIONSHIP_TYPES,
     ROW,
-    Unstorable,
 )
 from collabnet.backends.neo4j.read import counts
 from collabnet.errors import BackendError
 from collabnet.tables import Tables
 from collabnet.writers import plain_value
 
-__all__ = ["PushProgress", "PushReport", "delete_dataset", "push"]
+__all__ = ["BATCH_ROWS", "PushProgress", "PushReport", "delete_dataset", "push"]
+
+# Rows per UNWIND statement: large enough that a round trip costs little per row, small
+# enough that one transaction stays a few megabytes.
+BATCH_ROWS = 5_000
 
 _RESERVED = (PUSH, ROW, KEY)
 _PRUNE_LIMIT = 10_000
-_NEO4J_SCHEMA = (
-    "schema/neo4j/organization_id",
-    "schema/neo4j/industry_code",
-    "schema/neo4j/county_name",
-    "schema/neo4j/dataset_name",
+_SCHEMA = (
+    "schema/organization_id",
+    "schema/industry_code",
+    "schema/county_name",
+    "schema/dataset_name",
 )
-_FALKORDB_INDEXES = {
-    "schema/falkordb/organization_id": ("Organization", "id"),
-    "schema/falkordb/industry_code": ("Industry", "code"),
-    "schema/falkordb/county_name": ("County", "name"),
-    "schema/falkordb/dataset_name": ("Dataset", "name"),
-}
 
 
 @dataclass(frozen=True)
@@ -111,17 +108,16 @@ def push(
     started = time.perf_counter()
     push_id = uuid.uuid4().hex
     _check_reserved(tables)
-    dialect = connection.dialect
-    limit = min(batch_rows or dialect.max_rows, dialect.max_rows)
+    limit = batch_rows or BATCH_ROWS
+    if limit < 1:
+        raise BackendError(f"batch_rows must be at least 1, got {batch_rows}")
     phases = [
-        ("industries", _plan(connection, "industries", _industry_rows(tables), push_id, limit)),
-        (
-            "organisations",
-            _plan(connection, "organisations", _organization_rows(tables), push_id, limit),
-        ),
-        ("links", _plan(connection, "links", _link_rows(tables), push_id, limit)),
+        ("industries", _plan("industries", _industry_rows(tables), limit)),
+        ("organisations", _plan("organisations", _organization_rows(tables), limit)),
+        ("links", _plan("links", _link_rows(tables), limit)),
     ]
-    _create_schema(connection)
+    for name in _SCHEMA:
+        connection.write(name)
     connection.write("load/dataset", name=DATASET, properties=_dataset_start(tables, push_id))
     total_batches = 0
     for phase, batches in phases:
@@ -170,77 +166,39 @@ def delete_dataset(connection: Connection) -> int:
     return _delete_until_none(connection, "delete/dataset")
 
 
-def _create_schema(connection: Connection) -> None:
-    if not connection.dialect.is_falkordb:
-        for name in _NEO4J_SCHEMA:
-            connection.write(name)
-        return
-    existing = {
-        (row["label"], prop)
-        for row in connection.read("schema/falkordb/indexes")
-        for prop in row["properties"]
-    }
-    for name, key in _FALKORDB_INDEXES.items():
-        if key not in existing:
-            connection.write(name)
-
-
-def _plan(
-    connection: Connection, phase: str, rows: Iterable[_Row], push_id: str, max_rows: int
-) -> list[_Batch]:
-    """Cut ``rows`` into batches that fit the dialect's budget.
+def _plan(phase: str, rows: Iterable[_Row], limit: int) -> list[_Batch]:
+    """Cut ``rows`` into batches of at most ``limit`` rows.
 
     A batch holds rows for one statement (one organisation type, one link kind), in
     table order; the statements follow one another in the order they first appear.
     """
-    dialect = connection.dialect
-    fixed = {"push": dialect.encode(push_id)}
-    groups: dict[str, list[tuple[int, dict[str, Any], int]]] = {}
+    groups: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     labels: dict[str, str] = {}
-    rooms: dict[str, int] = {}
     for position, row in enumerate(rows, start=1):
-        try:
-            encoded = dialect.encode(row.values)
-        except Unstorable as err:
-            raise BackendError(f"{phase} row {position} ({row.label}): {err}") from err
-        if row.query not in rooms:
-            rooms[row.query] = dialect.room(get_query(row.query), fixed)
-            labels[row.query] = row.group
-        size = dialect.size(encoded) + 2
-        if size > rooms[row.query]:
-            raise BackendError(
-                f"{phase} row {position} ({row.label}) takes {size} bytes, more than the "
-                f"{rooms[row.query]} bytes {dialect.name} accepts in one statement"
-            )
-        groups.setdefault(row.query, []).append((position, encoded, size))
+        groups.setdefault(row.query, []).append((position, row.values))
+        labels.setdefault(row.query, row.group)
     batches: list[_Batch] = []
     for name, members in groups.items():
         query = get_query(name)
-        room = rooms[name]
-        chunk: list[tuple[int, dict[str, Any], int]] = []
-        used = 0
-        for member in [*members, None]:
-            if chunk and (member is None or used + member[2] > room or len(chunk) >= max_rows):
-                batches.append(
-                    _Batch(
-                        phase,
-                        len(batches) + 1,
-                        labels[name],
-                        chunk[0][0],
-                        chunk[-1][0],
-                        query,
-                        [encoded for _, encoded, _ in chunk],
-                    )
+        for start in range(0, len(members), limit):
+            chunk = members[start : start + limit]
+            rows_sent = [values for _, values in chunk]
+            batches.append(
+                _Batch(
+                    phase,
+                    len(batches) + 1,
+                    labels[name],
+                    chunk[0][0],
+                    chunk[-1][0],
+                    query,
+                    rows_sent,
                 )
-                chunk, used = [], 0
-            if member is not None:
-                chunk.append(member)
-                used += member[2]
+            )
     return batches
 
 
 def _send(connection: Connection, batch: _Batch, push_id: str, batches: int) -> None:
-    parameters = {"rows": batch.rows, "push": connection.dialect.encode(push_id)}
+    parameters = {"rows": batch.rows, "push": push_id}
     try:
         connection.run(batch.query, parameters, write=True)
     except BackendError as err:
@@ -316,7 +274,6 @@ def _link_rows(tables: Tables) -> Iterator[_Row]:
         properties[KEY] = key
         yield _Row(
             f"load/links/{record['kind']}",
-            # Short keys: on FalkorDB every byte of a row counts against the 4 KB budget.
             {"s": record["source"], "t": record["target"], "p": _properties(properties, position)},
             f"{record['source']} → {record['target']}, {record['kind']}",
             f"{record['kind']} links",

@@ -14,7 +14,7 @@ import pandas as pd
 
 from collabnet.backends.cypher_catalog import get_query
 from collabnet.backends.neo4j.connection import Connection
-from collabnet.backends.neo4j.dialect import DATASET, KIND_OF_TYPE, ROW
+from collabnet.backends.neo4j.model import DATASET, KIND_OF_TYPE, ROW
 from collabnet.errors import BackendError
 from collabnet.tables import Tables
 
@@ -100,8 +100,8 @@ def run_query(
 ) -> pd.DataFrame:
     """Run a read-only statement from the catalog; its records as a DataFrame.
 
-    Only ``analysis/`` and ``read/`` statements are accepted: a read transaction does
-    not stop every server (FalkorDB) from writing.
+    Only ``analysis/`` and ``read/`` statements are accepted, so that nothing run by name
+    writes to or manages the database.
     """
     query = get_query(name)
     if not name.startswith(USER_QUERIES):

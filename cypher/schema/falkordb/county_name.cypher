@@ -1,2 +1,0 @@
-// Index on county name.
-CREATE INDEX FOR (c:County) ON (c.name)

@@ -1,2 +1,0 @@
-// Index on dataset name.
-CREATE INDEX FOR (d:Dataset) ON (d.name)

@@ -1,2 +1,0 @@
-// Index on industry code.
-CREATE INDEX FOR (i:Industry) ON (i.code)
