@@ -27,7 +27,8 @@ from collabnet.sample import sample_path
 @main.command()
 @data_options
 @output_options
-def info(network: Network, fmt: str, output: Path | None) -> None:
+@click.option("--as-of", type=int, help="Count the network as it stood at the end of this year.")
+def info(network: Network, fmt: str, output: Path | None, as_of: int | None) -> None:
     """Counts of organisations and links, by type and kind, and per input file."""
     emit(network.summary(), fmt, output, title="network summary")
 
