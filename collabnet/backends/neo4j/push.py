@@ -47,6 +47,7 @@ _SCHEMA = (
     "schema/industry_code",
     "schema/county_name",
     "schema/dataset_name",
+    "schema/project_id",
 )
 
 
@@ -116,6 +117,13 @@ def push(
         ("organisations", _plan("organisations", _organization_rows(tables), limit)),
         ("links", _plan("links", _link_rows(tables), limit)),
     ]
+    if tables.participations is not None:
+        # Kept with the links derived from them, so that a cut at an earlier year can
+        # derive its links again from the projects up to then, as in memory.
+        if tables.projects is not None:
+            phases.append(("projects", _plan("projects", _project_rows(tables.projects), limit)))
+        participated = _participation_rows(tables.participations)
+        phases.append(("participations", _plan("participations", participated, limit)))
     for name in _SCHEMA:
         connection.write(name)
     connection.write("load/dataset", name=DATASET, properties=_dataset_start(tables, push_id))
@@ -143,6 +151,10 @@ def push(
     ]
     if found_links != len(tables.links):
         wrong.append(f"{found_links} links (expected {len(tables.links)})")
+    participations = 0 if tables.participations is None else len(tables.participations)
+    found_participations = found["relationships"].get("PARTICIPATED", 0)
+    if found_participations != participations:
+        wrong.append(f"{found_participations} participations (expected {participations})")
     if wrong:
         raise BackendError("push finished but the database holds " + ", ".join(wrong))
     finished = datetime.now(UTC).isoformat(timespec="seconds")
@@ -280,6 +292,29 @@ def _link_rows(tables: Tables) -> Iterator[_Row]:
         )
 
 
+def _project_rows(projects: pd.DataFrame) -> Iterator[_Row]:
+    for position, record in enumerate(_records(projects)):
+        yield _Row(
+            "load/projects",
+            _properties(record, position),
+            f"project {record['project']}",
+            "projects",
+        )
+
+
+def _participation_rows(participations: pd.DataFrame) -> Iterator[_Row]:
+    keys = _link_keys(participations)
+    for position, (record, key) in enumerate(zip(_records(participations), keys, strict=True)):
+        properties = {k: v for k, v in record.items() if k not in ("org", "project")}
+        properties[KEY] = key
+        yield _Row(
+            "load/participations",
+            {"o": record["org"], "p": record["project"], "r": _properties(properties, position)},
+            f"{record['org']} in {record['project']}",
+            "participations",
+        )
+
+
 def _link_keys(links: pd.DataFrame) -> list[str]:
     """A key per link row: a hash of the whole row, plus a counter for identical rows."""
     if len(links) == 0:
@@ -298,7 +333,11 @@ def _check_reserved(tables: Tables) -> None:
         ("organisations", tables.organizations),
         ("links", tables.links),
         ("industries", tables.industries),
+        ("participations", tables.participations),
+        ("projects", tables.projects),
     ):
+        if frame is None:
+            continue
         clash = sorted(set(frame.columns) & set(_RESERVED))
         if clash:
             raise BackendError(
@@ -320,7 +359,20 @@ def _dtype_names(frame: pd.DataFrame) -> list[str]:
 
 def _dataset_start(tables: Tables, push_id: str) -> dict[str, Any]:
     started = datetime.now(UTC).isoformat(timespec="seconds")
+    optional: dict[str, Any] = {}
+    # With participations, the organisations and links read from files come first in
+    # their tables; their counts, columns and types let a pull set them apart again.
+    for name, frame in (
+        ("participation", tables.participations),
+        ("project", tables.projects),
+        ("listed_organization", tables.listed_organizations),
+        ("listed_link", tables.listed_links),
+    ):
+        optional[f"{name}_columns"] = None if frame is None else [str(c) for c in frame.columns]
+        optional[f"{name}_dtypes"] = None if frame is None else _dtype_names(frame)
+        optional[f"{name}_rows"] = None if frame is None else len(frame)
     return {
+        **optional,
         "push_id": push_id,
         "complete": False,
         "started_at": started,

@@ -17,6 +17,7 @@ from collabnet.backends.neo4j.connection import Connection
 from collabnet.backends.neo4j.model import DATASET, KIND_OF_TYPE, ROW
 from collabnet.errors import BackendError
 from collabnet.tables import Tables
+from collabnet.writers import plain_value
 
 __all__ = ["USER_QUERIES", "counts", "dataset", "degrees", "pull", "run_query"]
 
@@ -68,12 +69,48 @@ def pull(connection: Connection) -> Tables:
     leading_from = tuple(
         zip(meta.get("leading_columns", []), meta.get("leading_counts", []), strict=True)
     )
+    participations = projects = listed_organizations = listed_links = None
+    if meta.get("participation_columns") is not None:
+        participations = _frame(
+            [
+                {**row["properties"], "org": row["org"], "project": row["project"]}
+                for row in connection.read("read/participations")
+            ],
+            meta["participation_columns"],
+            meta["participation_dtypes"],
+        )
+        if meta.get("project_columns") is not None:
+            projects = _frame(
+                [row["properties"] for row in connection.read("read/projects")],
+                meta["project_columns"],
+                meta["project_dtypes"],
+            )
+        listed_organizations = _leading_rows(organizations, meta, "listed_organization")
+        listed_links = _leading_rows(links, meta, "listed_link")
     return Tables(
         organizations=organizations,
         links=links,
         industries=industries,
+        participations=participations,
+        projects=projects,
         leading_from=leading_from,
+        listed_organizations=listed_organizations,
+        listed_links=listed_links,
     )
+
+
+def _leading_rows(frame: pd.DataFrame, meta: Mapping[str, Any], name: str) -> pd.DataFrame | None:
+    """The first rows of ``frame`` as the table they came from (organisations or links
+    read from files come before those derived from participations)."""
+    columns = meta.get(f"{name}_columns")
+    if columns is None:
+        return None
+    head = frame.iloc[: int(meta[f"{name}_rows"])]
+    records = [
+        {column: plain_value(value) for column, value in row.items()}
+        for row in head[columns].astype(object).to_dict("records")
+    ]
+    return _frame(records, columns, meta[f"{name}_dtypes"])
 
 
 def counts(connection: Connection) -> dict[str, dict[str, int]]:

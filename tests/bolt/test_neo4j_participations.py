@@ -1,0 +1,124 @@
+"""A network derived from project participations, stored in Neo4j: the participations
+go in as ``(:Organization)-[:PARTICIPATED]->(:Project)``, so every cut at an earlier year
+derives its links again from the projects up to then, exactly as in memory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from collabnet.backends.neo4j import Neo4jBackend
+from collabnet.network import Network
+from collabnet.tables import Tables, load_tables
+
+pytestmark = pytest.mark.bolt
+
+# Projects A (2015: o1, o2, o3), B (2016: o1, o2, o1's row twice), C (2017: o3 alone),
+# D (2016: o2, o4); o1 and X1 also listed with a link each, o5 founded in 2016.
+PARTICIPATIONS = """\
+rcn,pic,start_year,type,name
+A,o1,2015,PRC,Alpha GmbH
+A,o2,2015,HES,
+A,o3,2015,PRC,
+B,o1,2016,PRC,Alpha GmbH
+B,o2,2016,REC,
+B,o1,2016,PRC,Alpha GmbH
+C,o3,2017,REC,
+D,o2,2016,HES,
+D,o4,2016,PUB,
+"""
+
+
+@pytest.fixture
+def listed_and_derived(tmp_path: Path) -> Tables:
+    (tmp_path / "participations.csv").write_text(PARTICIPATIONS, encoding="utf-8")
+    (tmp_path / "programme-parts.csv").write_text(
+        "rcn,programme_part\nA,ERC\nB,SC1\nC,LEIT\nD,SC1\n", encoding="utf-8"
+    )
+    (tmp_path / "organizations.csv").write_text(
+        "id,name,type,founded\no1,Alpha,企业,2010\nX1,温州大学,高校,1933\no5,New Co,企业,2016\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "links.csv").write_text(
+        "source,target,kind,year\no1,X1,合作,2014\nX1,o5,联合项目,2017\n", encoding="utf-8"
+    )
+    return load_tables(tmp_path)
+
+
+def projects_network(folder: Path) -> Tables:
+    """120 projects over 2014–2017 of 30 companies and 12 schools (as tests/test_evaluate)."""
+    rng = np.random.default_rng(1)
+    companies = [f"C{i}" for i in range(30)]
+    schools = [f"S{i}" for i in range(12)]
+    rows = [
+        {
+            "rcn": f"R{project}",
+            "pic": member,
+            "type": "PRC" if member[0] == "C" else "HES",
+            "start_year": 2014 + project // 30,
+        }
+        for project in range(120)
+        for member in [
+            *rng.choice(companies, 3, replace=False),
+            *rng.choice(schools, 2, replace=False),
+        ]
+    ]
+    folder.mkdir()
+    pd.DataFrame(rows).to_csv(folder / "participations.csv", index=False)
+    return load_tables(folder / "participations.csv")
+
+
+def same_frame(got: pd.DataFrame, expected: pd.DataFrame) -> None:
+    """Equal frames; a missing value is missing, whether NaN or None (a concatenation of
+    listed and derived organisations mixes the two in object columns)."""
+    pd.testing.assert_frame_equal(
+        got.astype(object).where(got.notna(), None),
+        expected.astype(object).where(expected.notna(), None),
+    )
+
+
+def test_participations_and_projects_round_trip(
+    backend: Neo4jBackend, listed_and_derived: Tables
+) -> None:
+    tables = listed_and_derived
+    backend.push(tables)
+    backend.push(tables)
+    counts = backend.counts()
+    assert counts["relationships"]["PARTICIPATED"] == len(tables.participations) == 9
+    assert counts["nodes"]["Project"] == 4
+    pulled = backend.pull()
+    for name in (
+        "organizations",
+        "links",
+        "industries",
+        "participations",
+        "projects",
+        "listed_organizations",
+        "listed_links",
+    ):
+        same_frame(getattr(pulled, name), getattr(tables, name))
+    for year in (2014, 2015, 2016, 2017, None):
+        got, expected = pulled.as_of(year), tables.as_of(year)
+        same_frame(got.organizations, expected.organizations)
+        pd.testing.assert_frame_equal(got.links, expected.links)
+    got_summary, expected_summary = pulled.summary(), tables.summary()
+    got_summary.pop("files"), expected_summary.pop("files")
+    assert got_summary == expected_summary
+
+
+def test_as_of_and_evaluate_on_the_database_equal_memory(
+    backend: Neo4jBackend, tmp_path: Path
+) -> None:
+    tables = projects_network(tmp_path / "projects")
+    backend.push(tables)
+    database, memory = Network(backend, as_of=2015), Network(tables, as_of=2015)
+    # The leak this guards against: weights counted over all years at a 2015 cut.
+    pd.testing.assert_frame_equal(database.links, memory.links)
+    assert database.links["weight"].sum() < tables.links["weight"].sum()
+    pd.testing.assert_frame_equal(
+        Network(backend).evaluate(train_until=2015, test_until=2017),
+        Network(tables).evaluate(train_until=2015, test_until=2017),
+    )
