@@ -296,3 +296,15 @@ def test_top_zero_is_one_line(in_repo: Path) -> None:
     result = CliRunner().invoke(main, ["centrality", "tests/data/tiny", "--top", "0"])
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == "Error: --top 0: give 1 or more rows"
+
+
+def test_the_page_shows_names_as_written(in_repo: Path, tmp_path: Path) -> None:
+    from collabnet.network import Network
+    from collabnet.outputs.page import write_page
+
+    folder = f"{GOOD}/verbatim_names"
+    written = pd.read_csv(f"{folder}/organizations.csv", dtype=str, keep_default_na=False)
+    page = write_page(Network(load_tables(folder)), tmp_path / "page.html")
+    html = page.read_text(encoding="utf-8")
+    for name in written["name"]:
+        assert name in html
