@@ -103,11 +103,11 @@ def confirmed_merges(raw: RawTable, organizations: pd.DataFrame) -> tuple[list[M
             f"id_{number}",
             lambda _p, v: _empty("organisation", v),
         )
-        check.flag(
-            wanted & ~given.map(is_missing) & ends[number].isna(),
-            f"id_{number}",
-            lambda p, _v, given=given: f"unknown organisation '{given.iat[p]}'",
-        )
+
+        def unknown(pos: int, _value: str, given: pd.Series = given) -> str:
+            return f"unknown organisation '{given.iat[pos]}'"
+
+        check.flag(wanted & ~given.map(is_missing) & ends[number].isna(), f"id_{number}", unknown)
     keep_text = check.optional("keep")
     keep = keep_text.map(index.find).map(lambda f: f if isinstance(f, str) else None)
     stray = wanted & (keep_text != "") & (keep.isna() | ((keep != ends["1"]) & (keep != ends["2"])))
@@ -122,8 +122,9 @@ def confirmed_merges(raw: RawTable, organizations: pd.DataFrame) -> tuple[list[M
         if check.bad[pos] or not wanted.iat[pos]:
             continue
         first, second = str(ends["1"].iat[pos]), str(ends["2"].iat[pos])
-        if not pd.isna(keep.iat[pos]):
-            kept = str(keep.iat[pos])
+        marked = keep.iat[pos]
+        if isinstance(marked, str):
+            kept = marked
         else:
             kept = first if len(names[first]) >= len(names[second]) else second
         dropped = second if kept == first else first

@@ -506,11 +506,11 @@ def _check_links(
         resolved = found.map(lambda f: f if isinstance(f, str) else None)
         check.flag(given.map(is_missing), end, lambda _p, v: _empty("organisation", v))
         unknown = ~given.map(is_missing) & resolved.isna()
-        check.flag(
-            unknown,
-            end,
-            lambda p, v, found=found: _unresolved(v, found.iat[p], rejected_ids),
-        )
+
+        def problem(pos: int, value: str, found: pd.Series = found) -> str:
+            return _unresolved(value, found.iat[pos], rejected_ids)
+
+        check.flag(unknown, end, problem)
         ends[end] = resolved
     # A link between two organisations merged into one is dropped later, not a problem.
     self_link = ends["source"].notna() & (ends["source"] == ends["target"]) & ~merged_end

@@ -12,6 +12,7 @@ import gzip
 import io
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -254,7 +255,8 @@ def _with_header(path: Path, grid: pd.DataFrame, table: str, hint: str) -> RawTa
     body = body[(body != "").any(axis=1)]
     totals = body.apply(_is_total_or_note, axis=1).astype(bool)
     skipped = tuple(
-        (int(index) + 1, _first_cell(cells)) for index, cells in body[totals].iterrows()
+        (int(position) + 1, _first_cell(cells))
+        for position, cells in zip(body.index[totals.to_numpy()], body[totals].values, strict=True)
     )
     body = body[~totals]
     rows = pd.Series(body.index.to_numpy() + 1, dtype="int64")
@@ -281,11 +283,11 @@ def _with_header(path: Path, grid: pd.DataFrame, table: str, hint: str) -> RawTa
     )
 
 
-def _first_cell(cells: pd.Series) -> str:
+def _first_cell(cells: Iterable[object]) -> str:
     return next((str(c) for c in cells if c), "")
 
 
-def _is_total_or_note(cells: pd.Series) -> bool:
+def _is_total_or_note(cells: Iterable[object]) -> bool:
     first = "".join(unicodedata.normalize("NFKC", _first_cell(cells)).split())
     return first.rstrip(":") in _TOTAL_OR_NOTE or bool(_NOTE_START.match(first))
 
