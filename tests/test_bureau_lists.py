@@ -308,3 +308,24 @@ def test_the_page_shows_names_as_written(in_repo: Path, tmp_path: Path) -> None:
     html = page.read_text(encoding="utf-8")
     for name in written["name"]:
         assert name in html
+
+
+def test_a_county_table_replaces_wenzhous(tmp_path: Path) -> None:
+    (tmp_path / "counties.csv").write_text("name,aliases\n余杭区,余杭\n", encoding="utf-8")
+    (tmp_path / "organizations.csv").write_text(
+        "id,name,type,county\nE1,甲,企业,余杭\nE2,乙,企业,乐清\n", encoding="utf-8"
+    )
+    tables = load_tables(tmp_path)
+    assert tables.organizations["county"].tolist() == ["余杭区", "乐清"]
+    assert [w.message for w in tables.warnings] == [
+        "unknown county '乐清' kept as written; known: 余杭区"
+    ]
+
+
+def test_counties_of_another_place_are_not_warned_about_by_default(tmp_path: Path) -> None:
+    (tmp_path / "organizations.csv").write_text(
+        "id,name,type,county\nE1,甲,企业,Bayern\nE2,乙,企业,Hessen\n", encoding="utf-8"
+    )
+    tables = load_tables(tmp_path)
+    assert tables.organizations["county"].tolist() == ["Bayern", "Hessen"]
+    assert tables.warnings == ()
