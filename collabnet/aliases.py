@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from collabnet.checks import OrganisationIndex, _Checked, _Checker, _empty
+from collabnet.checks import _Checked, _Checker, _empty
+from collabnet.lookup import OrganisationIndex
 from collabnet.names import normalise_name
 from collabnet.readers import RawTable
 from collabnet.schema import BOOL_ALIASES, is_missing, normalise_value

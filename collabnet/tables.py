@@ -42,9 +42,9 @@ from collabnet.checks import (
     _check_projects,
     _Checked,
     _industry_vocabulary,
-    county_lookup,
 )
 from collabnet.errors import InputError, NotFoundError, Problem, ValidationError
+from collabnet.lookup import county_lookup
 from collabnet.participations import derive_from_participations
 from collabnet.readers import RawTable, describe_workbook, find_sheets, read_table
 from collabnet.schema import normalise_value
