@@ -315,17 +315,11 @@ def load_tables(
         checks.append(orgs_checked)
         org_frames.append(orgs_checked.frame)
 
-    def derive() -> None:
-        assert participations_table is not None
+    if participations_table is not None:
         derived_orgs, derived_links = derive_from_participations(
             participations_table, projects_table, industry_table
         )
-        del org_frames[1:], link_frames[:]
-        org_frames.append(derived_orgs)
-        link_frames.append(derived_links)
-
-    if participations_table is not None:
-        derive()
+        org_frames, link_frames = [*org_frames, derived_orgs], [derived_links]
     organization_table = _combine_organizations(org_frames)
 
     merges: list[Merge] = []
@@ -343,7 +337,11 @@ def load_tables(
                 participations_table = participations_table.assign(
                     org=participations_table["org"].replace(dropped)
                 ).drop_duplicates(["project", "org"])
-                derive()
+                derived_orgs, derived_links = derive_from_participations(
+                    participations_table, projects_table, industry_table
+                )
+                # The listed organisations stay first; the derived ones are replaced.
+                org_frames, link_frames = [*org_frames[:-1], derived_orgs], [derived_links]
             organization_table = _combine_organizations(org_frames)
     merged_names = {m.dropped: m.kept for m in merges} | {m.dropped_name: m.kept for m in merges}
 

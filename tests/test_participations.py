@@ -253,3 +253,22 @@ def test_as_of_never_looks_past_an_earlier_cut() -> None:
     assert sorted(cut.organizations["id"]) == ["A", "B"]
     assert sorted(cut.as_of(2030).organizations["id"]) == ["A", "B"]
     assert len(cut.as_of(2030).links) == 1
+
+
+def test_confirmed_duplicates_merge_before_links_are_derived(tmp_path: Path) -> None:
+    parts = tmp_path / "participations.csv"
+    parts.write_text(
+        "project,org,year,type,org_name\n"
+        "X1,E1,2019,企业,正泰电器\nX1,U1,2019,高校,温州大学\n"
+        "X2,E2,2020,企业,正泰电器股份有限公司\nX2,U1,2020,高校,温州大学\n"
+        "X3,E1,2021,企业,正泰电器\nX3,E2,2021,企业,正泰电器股份有限公司\n",
+        encoding="utf-8",
+    )
+    aliases = tmp_path / "aliases.csv"
+    aliases.write_text("id_1,name_1,id_2,name_2,merge,keep\nE2,,E1,,是,\n", encoding="utf-8")
+    tables = load_tables(parts, aliases=aliases)
+    assert tables.merges == (("E1", "E2"),)
+    assert sorted(tables.organizations["id"]) == ["E2", "U1"]
+    # Both joint projects with U1 now count for the kept organisation; X3 joins it to itself.
+    assert tables.links[["source", "target", "weight"]].values.tolist() == [["E2", "U1", 2.0]]
+    assert tables.as_of(2019).links[["source", "target"]].values.tolist() == [["E2", "U1"]]
