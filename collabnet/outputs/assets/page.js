@@ -5,7 +5,6 @@
   var meta = payload.meta;
   var N = payload.nodes;
   var ALL = "*";
-  var DIM_NODE = "#e9ecef";
   var count = N.id.length;
 
   window.collabnetReady = false;
@@ -151,7 +150,8 @@
 
   // ---- the graph and its renderer -----------------------------------------------------
 
-  var graph = new graphology.Graph({ type: "undirected", multi: false, allowSelfLoops: false });
+  // Multi: a recommended pair may already be linked, and both lines are drawn.
+  var graph = new graphology.Graph({ type: "undirected", multi: true, allowSelfLoops: false });
   for (i = 0; i < count; i++) {
     graph.addNode(N.id[i], { x: N.x[i], y: N.y[i], size: N.size[i], label: N.name[i], n: i });
   }
@@ -168,7 +168,28 @@
     }
   }
 
-  var extraLinks = [];
+
+  function keysOf(positions) {
+    return positions.map(function (n) {
+      return N.id[n];
+    });
+  }
+
+  // Re-processes only these nodes and links: a full refresh of 20,000 organisations
+  // and 40,000 links takes most of a second without a GPU.
+  function repaint(nodePositions, edgeKeys) {
+    renderer.refresh({ partialGraph: { nodes: keysOf(nodePositions), edges: edgeKeys || [] }, skipIndexation: true });
+  }
+
+  function highlightMembers() {
+    return highlight === null ? [] : Object.keys(highlight.nodes).map(Number);
+  }
+
+  function changeHighlight(n) {
+    var before = highlightMembers();
+    setHighlight(n);
+    repaint(before.concat(highlightMembers()));
+  }
 
   function drawLinks() {
     graph.clearEdges();
@@ -184,7 +205,6 @@
         size: meta.recommended.width
       });
     });
-    extraLinks = [];
   }
   drawLinks();
 
@@ -193,22 +213,18 @@
     renderLabels: false,
     labelFont: meta.font,
     labelSize: 13,
-    zIndex: true,
+    zIndex: false,
     minCameraRatio: 0.02,
     maxCameraRatio: 4,
     defaultEdgeColor: "#ced4da",
+    defaultDrawNodeHover: drawHover,
     nodeReducer: function (key, data) {
       var n = data.n;
-      var out = { x: data.x, y: data.y, size: data.size, label: data.label, color: nodeColor(n), zIndex: 1 };
+      var out = { x: data.x, y: data.y, size: data.size, label: data.label, color: nodeColor(n) };
       if (visible[n] !== 1) {
         out.hidden = true;
-      } else if (highlight !== null && !highlight.nodes[n]) {
-        out.color = DIM_NODE;
-        out.zIndex = 0;
-      } else if (highlight !== null) {
-        out.zIndex = 2;
-      }
-      if (state.sel === key) {
+      } else if (highlight !== null && highlight.nodes[n]) {
+        // Highlighted nodes are drawn again on sigma's hover layer, above the veil.
         out.highlighted = true;
       }
       return out;
@@ -217,23 +233,84 @@
       if (data.recommended) {
         var ends = graph.extremities(key);
         var shown = state.recommended && visible[index[ends[0]]] === 1 && visible[index[ends[1]]] === 1;
-        if (highlight !== null && index[ends[0]] !== highlight.node && index[ends[1]] !== highlight.node) {
-          shown = false;
-        }
-        return { color: data.color, size: data.size, hidden: !shown, zIndex: 3 };
+        return { color: data.color, size: data.size, hidden: !shown };
       }
-      var e = data.e;
-      if (!edgeShown(e)) {
-        return { hidden: true };
-      }
-      if (highlight !== null) {
-        var touches = E.a[e] === highlight.node || E.b[e] === highlight.node;
-        return touches ? { color: data.color, size: data.size + 0.5, zIndex: 2 } : { hidden: true };
-      }
-      return { color: data.color, size: data.size, zIndex: 1 };
+      return edgeShown(data.e) ? { color: data.color, size: data.size } : { hidden: true };
     }
   });
   var camera = renderer.getCamera();
+  var layers = renderer.getCanvases();
+  // Dimming by a veil costs the same whatever the network's size; re-colouring every
+  // node and link would mean re-processing all of them on each hover.
+  var veil = document.createElement("div");
+  veil.id = "veil";
+  veil.hidden = true;
+  container.insertBefore(veil, layers.hovers);
+  var linkCanvas = document.createElement("canvas");
+  linkCanvas.id = "link-layer";
+  container.insertBefore(linkCanvas, layers.hovers);
+  var linkContext = linkCanvas.getContext("2d");
+
+  function drawHover(context, data) {
+    // A ring for every highlighted organisation; its name comes from the label layer.
+    context.beginPath();
+    context.arc(data.x, data.y, data.size + 2, 0, Math.PI * 2);
+    context.lineWidth = data.key === state.sel || (highlight !== null && N.id[highlight.node] === data.key) ? 3 : 1.5;
+    context.strokeStyle = "#212529";
+    context.stroke();
+  }
+
+  function fitCanvas(canvas, width, height, ratio) {
+    if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
+      canvas.width = Math.round(width * ratio);
+      canvas.height = Math.round(height * ratio);
+      canvas.style.width = width + "px";
+      canvas.style.height = height + "px";
+    }
+  }
+
+  function drawHighlightLinks(width, height, ratio) {
+    fitCanvas(linkCanvas, width, height, ratio);
+    var ctx = linkContext;
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    veil.hidden = highlight === null;
+    if (highlight === null) {
+      return;
+    }
+    var from = renderer.framedGraphToViewport(renderer.getNodeDisplayData(N.id[highlight.node]));
+    var zoom = Math.sqrt(1 / camera.getState().ratio);
+    highlight.links.forEach(function (p) {
+      if (visible[p.other] !== 1) {
+        return;
+      }
+      var to = renderer.framedGraphToViewport(renderer.getNodeDisplayData(N.id[p.other]));
+      var kind = primaryKind(p.e);
+      ctx.beginPath();
+      ctx.moveTo(from.x, from.y);
+      ctx.lineTo(to.x, to.y);
+      ctx.strokeStyle = kindColors[kind];
+      ctx.lineWidth = Math.max(1.2, Math.min(4, kindSizes[kind] * zoom * 0.8));
+      ctx.stroke();
+    });
+    recommended.forEach(function (pair) {
+      var a = index[pair.a];
+      var b = index[pair.b];
+      if (!state.recommended || (a !== highlight.node && b !== highlight.node) || visible[a] !== 1 || visible[b] !== 1) {
+        return;
+      }
+      var p = renderer.framedGraphToViewport(renderer.getNodeDisplayData(pair.a));
+      var q = renderer.framedGraphToViewport(renderer.getNodeDisplayData(pair.b));
+      ctx.beginPath();
+      ctx.setLineDash([8, 5]);
+      ctx.moveTo(p.x, p.y);
+      ctx.lineTo(q.x, q.y);
+      ctx.strokeStyle = meta.recommended.color;
+      ctx.lineWidth = 3;
+      ctx.stroke();
+      ctx.setLineDash([]);
+    });
+  }
 
   // ---- labels: by importance, collision-aware ----------------------------------------
 
@@ -259,13 +336,10 @@
     var ratio = window.devicePixelRatio || 1;
     var width = container.clientWidth;
     var height = container.clientHeight;
-    if (labelCanvas.width !== Math.round(width * ratio) || labelCanvas.height !== Math.round(height * ratio)) {
-      labelCanvas.width = Math.round(width * ratio);
-      labelCanvas.height = Math.round(height * ratio);
-      labelCanvas.style.width = width + "px";
-      labelCanvas.style.height = height + "px";
-    }
+    drawHighlightLinks(width, height, ratio);
+    fitCanvas(labelCanvas, width, height, ratio);
     var ctx = labelContext;
+    var currentFont = null;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, width, height);
     var budget = Math.max(12, Math.round((width * height) / 9000));
@@ -313,13 +387,35 @@
         return false;
       }
       var radius = renderer.scaleSize(data.size);
+      var gap = radius + 3;
       var size = forced ? 14 : Math.round(11 + 5 * Math.max(0, 1 - rankOf[n] / 60));
       var key = size + ":" + n;
-      ctx.font = (forced ? "bold " : "") + size + "px " + meta.font;
+      var font = (forced ? "bold " : "") + size + "px " + meta.font;
+      // Setting a font makes the browser parse it: only when it changes.
+      if (font !== currentFont) {
+        ctx.font = font;
+        currentFont = font;
+      }
       var textWidth = widths[key] || (widths[key] = ctx.measureText(N.name[n]).width);
-      var left = point.x + radius + 3;
-      var box = [left - 2, point.y - size / 2 - 2, left + textWidth + 2, point.y + size / 2 + 2];
-      if (!forced && !free(box)) {
+      // Right of the node, else left, above or below: the first place that is free.
+      var places = [
+        [point.x + gap, point.y],
+        [point.x - gap - textWidth, point.y],
+        [point.x - textWidth / 2, point.y - gap - size / 2],
+        [point.x - textWidth / 2, point.y + gap + size / 2]
+      ];
+      var box = null;
+      var left = 0;
+      var middle = 0;
+      for (var k = 0; k < places.length && box === null; k++) {
+        var candidate = [places[k][0] - 2, places[k][1] - size / 2 - 2, places[k][0] + textWidth + 2, places[k][1] + size / 2 + 2];
+        if (forced || free(candidate)) {
+          box = candidate;
+          left = places[k][0];
+          middle = places[k][1];
+        }
+      }
+      if (box === null) {
         return false;
       }
       occupy(box);
@@ -327,9 +423,9 @@
       ctx.strokeStyle = "rgba(255,255,255,0.9)";
       ctx.fillStyle = highlight !== null && !highlight.nodes[n] ? "#adb5bd" : "#212529";
       ctx.textBaseline = "middle";
-      ctx.strokeText(N.name[n], left, point.y);
-      ctx.fillText(N.name[n], left, point.y);
-      placedLabels.push(N.id[n]);
+      ctx.strokeText(N.name[n], left, middle);
+      ctx.fillText(N.name[n], left, middle);
+      placedLabels.push({ id: N.id[n], box: box });
       return true;
     }
 
@@ -343,9 +439,19 @@
       });
       return;
     }
-    for (var r = 0; r < byImportance.length && placed < budget; r++) {
+    // Past the first few, only organisations drawn big enough to name are candidates,
+    // and the scan stops early: a frame must not wait for 20,000 text measurements.
+    var scanned = 0;
+    for (var r = 0; r < byImportance.length && placed < budget && scanned < 3000; r++) {
       var n = byImportance[r];
-      if (visible[n] === 1 && tryLabel(n, false)) {
+      if (visible[n] !== 1) {
+        continue;
+      }
+      if (r >= 30 && renderer.scaleSize(N.size[n]) < 3.5) {
+        continue;
+      }
+      scanned++;
+      if (tryLabel(n, false)) {
         placed++;
       }
     }
@@ -425,25 +531,7 @@
       .sort(function (p, q) {
         return rankOf[p] - rankOf[q];
       });
-    highlight = { node: n, nodes: nodes, order: order };
-  }
-
-  function showAllLinksOf(n) {
-    extraLinks.forEach(function (key) {
-      if (graph.hasEdge(key)) {
-        graph.dropEdge(key);
-      }
-    });
-    extraLinks = [];
-    if (n === null || state.links === "all") {
-      return;
-    }
-    partnersOf(n).forEach(function (p) {
-      if (E.backbone[p.e] !== 1) {
-        addLink(p.e);
-        extraLinks.push("e" + p.e);
-      }
-    });
+    highlight = { node: n, nodes: nodes, order: order, links: partners };
   }
 
   var details = document.getElementById("details");
@@ -471,6 +559,26 @@
     details.textContent = "";
     if (n === null) {
       details.appendChild(element("p", "点击或搜索一个机构 Click or search an organisation", "muted"));
+      details.appendChild(element("h4", "合作最广的机构 best-connected organisations"));
+      var top = element("ul", null, "partners");
+      byImportance
+        .filter(function (m) {
+          return visible[m] === 1;
+        })
+        .slice(0, 15)
+        .forEach(function (m) {
+          var item = element("li");
+          var button = element("button", N.name[m]);
+          button.type = "button";
+          button.setAttribute("data-id", N.id[m]);
+          button.appendChild(element("span", meta.types[N.type[m]].zh + " · " + partnersOf(m).length, "hint"));
+          button.addEventListener("click", function () {
+            select(N.id[m], true);
+          });
+          item.appendChild(button);
+          top.appendChild(item);
+        });
+      details.appendChild(top);
       return;
     }
     var type = meta.types[N.type[n]];
@@ -535,16 +643,18 @@
     });
   }
 
-  function select(id, move) {
+  function select(id, move, quiet) {
     var n = id === null || id === undefined ? null : index[id];
     if (n === undefined) {
       n = null;
     }
     state.sel = n === null ? null : N.id[n];
-    setHighlight(n);
-    showAllLinksOf(n);
+    if (quiet === true) {
+      setHighlight(n);
+    } else {
+      changeHighlight(n);
+    }
     showDetails(n);
-    renderer.refresh();
     if (n !== null && move !== false) {
       var around = highlight.order.filter(function (m) {
         return visible[m] === 1;
@@ -577,24 +687,44 @@
     select.appendChild(choice);
   }
 
-  function applyFilters(refit) {
+  var edgeVisible = new Uint8Array(edgeCount);
+
+  function applyFilters(refit, full) {
     var started = performance.now();
+    var before = visible.slice();
+    var highlighted = highlightMembers();
     var shown = computeVisible();
     var links = 0;
     var drawn = 0;
+    var changedEdges = [];
     for (var e = 0; e < edgeCount; e++) {
-      if (edgeShown(e)) {
-        links++;
-        if (state.links === "all" || E.backbone[e] === 1) {
-          drawn++;
-        }
+      var on = edgeShown(e) ? 1 : 0;
+      var inGraph = state.links === "all" || E.backbone[e] === 1;
+      links += on;
+      drawn += on && inGraph ? 1 : 0;
+      if (on !== edgeVisible[e] && inGraph) {
+        changedEdges.push("e" + e);
       }
+      edgeVisible[e] = on;
     }
     if (state.sel !== null) {
       setHighlight(index[state.sel]);
-      showDetails(index[state.sel]);
     }
-    renderer.refresh();
+    showDetails(state.sel === null ? null : index[state.sel]);
+    if (full === true) {
+      renderer.refresh();
+    } else {
+      var changedNodes = highlighted.concat(highlightMembers());
+      for (var n = 0; n < count; n++) {
+        if (before[n] !== visible[n]) {
+          changedNodes.push(n);
+        }
+      }
+      recommended.forEach(function (pair, number) {
+        changedEdges.push("r" + number);
+      });
+      repaint(changedNodes, changedEdges);
+    }
     var status = "显示 showing " + shown + " / " + count + " 机构 organisations · " + links + " 对合作 linked pairs";
     if (drawn < links) {
       status += " (绘出最强 " + drawn + " strongest drawn)";
@@ -687,17 +817,15 @@
     option(colorSelect, "community", "社区 community (Louvain)");
     colorSelect.addEventListener("change", function () {
       state.color = colorSelect.value;
-      renderer.refresh();
+      repaint(byImportance);
       buildLegend();
       saveHash();
     });
     allLinks.addEventListener("change", function () {
       state.links = allLinks.checked ? "all" : "backbone";
       drawLinks();
-      if (state.sel !== null) {
-        showAllLinksOf(index[state.sel]);
-      }
-      applyFilters(false);
+      edgeVisible.fill(0);
+      applyFilters(false, true);
     });
     if (meta.backbone.all_drawn) {
       document.getElementById("links-control").hidden = true;
@@ -746,14 +874,16 @@
 
   function reset() {
     state = JSON.parse(JSON.stringify(defaults));
-    if (state.links !== (allLinks.checked ? "all" : "backbone")) {
+    var relink = state.links !== (allLinks.checked ? "all" : "backbone");
+    if (relink) {
       drawLinks();
+      edgeVisible.fill(0);
     }
     writeControls();
     resultList.textContent = "";
-    select(null, false);
-    applyFilters(false);
-    fitVisible(true);
+    focusedPair = null;
+    select(null, false, true);
+    applyFilters(true, relink);
   }
 
   // ---- legend -------------------------------------------------------------------------
@@ -885,10 +1015,11 @@
 
   function focusPair(number) {
     var pair = recommended[number];
-    select(pair.a, false);
+    var before = highlightMembers();
+    select(pair.a, false, true);
     focusedPair = number;
     highlight.nodes[index[pair.b]] = true;
-    renderer.refresh();
+    repaint(before.concat(highlightMembers()));
     fitTo([index[pair.a], index[pair.b]], true);
     markRecommended();
   }
@@ -904,7 +1035,8 @@
   // ---- export and the URL hash ---------------------------------------------------------
 
   function snapshotCanvas() {
-    renderer.refresh();
+    // WebGL canvases keep their pixels only until the frame is shown: draw, then copy.
+    renderer.render();
     var dimensions = renderer.getDimensions();
     var ratio = window.devicePixelRatio || 1;
     var out = document.createElement("canvas");
@@ -913,13 +1045,18 @@
     var ctx = out.getContext("2d");
     ctx.fillStyle = "#ffffff";
     ctx.fillRect(0, 0, out.width, out.height);
-    var layers = renderer.getCanvases();
-    ["edges", "nodes", "hoverNodes", "hovers"].forEach(function (name) {
-      if (layers[name]) {
-        ctx.drawImage(layers[name], 0, 0, out.width, out.height);
+    [layers.edges, layers.nodes, veil, linkCanvas, layers.hovers, layers.hoverNodes, labelCanvas].forEach(
+      function (layer) {
+        if (layer === veil) {
+          if (!veil.hidden) {
+            ctx.fillStyle = "rgba(255, 255, 255, 0.78)";
+            ctx.fillRect(0, 0, out.width, out.height);
+          }
+        } else {
+          ctx.drawImage(layer, 0, 0, out.width, out.height);
+        }
       }
-    });
-    ctx.drawImage(labelCanvas, 0, 0, out.width, out.height);
+    );
     return out;
   }
 
@@ -1025,7 +1162,14 @@
       return out;
     },
     labels: function () {
-      return placedLabels.slice();
+      return placedLabels.map(function (label) {
+        return label.id;
+      });
+    },
+    labelBoxes: function () {
+      return placedLabels.map(function (label) {
+        return label.box;
+      });
     },
     highlighted: function () {
       return highlight === null ? [] : Object.keys(highlight.nodes).map(function (n) {
@@ -1053,11 +1197,10 @@
   if (state.links === "all") {
     drawLinks();
   }
-  computeVisible();
   if (state.q) {
     renderResults();
   }
-  applyFilters(false);
+  applyFilters(false, true);
   if (state.sel !== null) {
     select(state.sel, "instant");
   } else {
@@ -1071,14 +1214,12 @@
 
   renderer.on("enterNode", function (event) {
     if (state.sel === null) {
-      setHighlight(index[event.node]);
-      renderer.refresh();
+      changeHighlight(index[event.node]);
     }
   });
   renderer.on("leaveNode", function () {
     if (state.sel === null && highlight !== null) {
-      highlight = null;
-      renderer.refresh();
+      changeHighlight(null);
     }
   });
   renderer.on("clickNode", function (event) {
