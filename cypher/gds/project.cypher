@@ -1,18 +1,37 @@
-// Projects the links at the end of $as_of (all when null) into GDS as one undirected
-// graph named $graph_name, weighted by link weight. Organisations without links are left
-// out: their PageRank follows from the others' (see collabnet/backends/neo4j.py).
+// Projects the network at the end of $as_of (all of it when null) into GDS as one
+// undirected graph named $graph_name, one relationship per linked pair weighted by the
+// sum of its links' weights, as the in-memory adjacency is. With participations
+// ($listed_links set) a cut keeps the links read from files (rows before $listed_links)
+// and derives the others again from the participations up to $as_of: a pair's weight
+// is then the number of distinct projects they shared. Organisations without links are
+// left out (see collabnet/backends/neo4j/gds.py).
 // $as_of (integer, optional): last year included
 // $graph_name (text): name of the in-memory projection
-MATCH (source:Organization)-[link:CO_BUILT_CENTRE|COOPERATION|CO_FOUNDING|JOINT_PROJECT|INCUBATION]->(target:Organization)
-WHERE $as_of IS NULL
-  OR ((link.year IS NULL OR link.year <= $as_of)
-    AND (source.founded IS NULL OR source.founded <= $as_of)
-    AND (target.founded IS NULL OR target.founded <= $as_of))
+// $listed_links (integer, optional): with participations, how many links came from files
+CALL () {
+  MATCH (source:Organization)-[link:CO_BUILT_CENTRE|COOPERATION|CO_FOUNDING|JOINT_PROJECT|INCUBATION]->(target:Organization)
+  WHERE $as_of IS NULL
+    OR ((link.year IS NULL OR link.year <= $as_of)
+      AND ($listed_links IS NULL OR link._row < $listed_links)
+      AND (source.founded IS NULL OR source.founded <= $as_of)
+      AND (target.founded IS NULL OR target.founded <= $as_of))
+  RETURN source, target, link.weight AS weight
+  UNION ALL
+  MATCH (source:Organization)-[one:PARTICIPATED]->(project:Project)<-[other:PARTICIPATED]-(target:Organization)
+  WHERE $listed_links IS NOT NULL AND $as_of IS NOT NULL
+    AND one.year <= $as_of AND other.year <= $as_of AND source.id < target.id
+  RETURN source, target, toFloat(count(DISTINCT project)) AS weight
+}
+WITH
+  CASE WHEN source.id < target.id THEN source ELSE target END AS first,
+  CASE WHEN source.id < target.id THEN target ELSE source END AS second,
+  weight
+WITH first, second, sum(weight) AS weight
 WITH gds.graph.project(
   $graph_name,
-  source,
-  target,
-  {relationshipProperties: {weight: link.weight}},
+  first,
+  second,
+  {relationshipProperties: {weight: weight}},
   {undirectedRelationshipTypes: ['*']}
 ) AS projection
 RETURN projection.nodeCount AS nodes, projection.relationshipCount AS relationships

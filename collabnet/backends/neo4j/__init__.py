@@ -2,8 +2,9 @@
 
 :class:`Neo4jBackend` implements :class:`~collabnet.backends.GraphBackend`: ``push``
 writes validated tables into the database, ``snapshot`` gives the network at a cut,
-and ``measure`` computes PageRank with the Graph Data Science library when the server
-has it; everything else is computed in memory from the tables read back.
+and ``measure`` computes degrees in Cypher, and PageRank and core numbers with the
+Graph Data Science library when the server has it; everything else is computed in
+memory from the tables read back.
 
 The graph model is described in ``cypher/README.md``; every statement comes from the
 catalog of ``.cypher`` files (:mod:`collabnet.backends.cypher_catalog`). The parts:
@@ -19,6 +20,7 @@ catalog of ``.cypher`` files (:mod:`collabnet.backends.cypher_catalog`). The par
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import Any
@@ -108,6 +110,9 @@ class Neo4jBackend:
         )
         self._tables: Tables | None = None
         self._snapshots: dict[int | None, Snapshot] = {}
+        self._meta: dict[str, Any] | None = None
+        self._measures: dict[tuple[int | None, float], pd.DataFrame] = {}
+        self._said_no_gds = False
 
     @classmethod
     def from_env(
@@ -188,27 +193,71 @@ class Neo4jBackend:
 
     @property
     def native_measures(self) -> frozenset[str]:
-        """``pagerank`` when the server has the Graph Data Science library."""
-        return frozenset({"pagerank"}) if self.has_gds else frozenset()
+        """What :meth:`measure` computes in the database.
+
+        ``degree`` (distinct partners and summed weight, in Cypher) unless the network
+        was derived from participations, whose earlier cuts derive their links again;
+        with the Graph Data Science library, also PageRank and core numbers. Without
+        the library, the first call says so on stderr, once.
+        """
+        names = set() if self._dataset_meta().get("participation_columns") else {"degree"}
+        if self.has_gds:
+            names.update(gds.MEASURES)
+        elif not self._said_no_gds:
+            self._said_no_gds = True
+            print(
+                f"collabnet: the database at {self.uri} has no Graph Data Science library: "
+                "PageRank and core numbers are computed in memory",
+                file=sys.stderr,
+            )
+        return frozenset(names)
 
     def measure(self, name: str, as_of: int | None, params: Mapping[str, object]) -> pd.DataFrame:
-        """``name`` at ``as_of``, computed by the database.
+        """``name`` at ``as_of``, computed by the database: a frame of ``id`` and the
+        measure's columns (``degree`` gives ``degree`` and ``weighted_degree``).
 
-        ``pagerank`` (``damping``, default 0.85) matches
+        The GDS measures come from one projection per cut, pre-aggregated per pair so
+        that weights equal the in-memory adjacency's, and dropped right after; their
+        results are kept for the next measure at that cut. ``pagerank`` takes
+        ``damping`` (0.85 by default) and matches
         ``nx.pagerank(G, alpha=damping, weight="weight")``.
         """
         if name not in self.native_measures:
             raise BackendError(f"the database at {self.uri} does not compute '{name}'")
+        if name == "degree":
+            return read.degrees(self._connection, as_of)
         damping = params.get("damping", 0.85)
         if not isinstance(damping, int | float):
             raise BackendError(f"damping must be a number, got {damping!r}")
-        everyone = read.degrees(self._connection, as_of)["id"].tolist()
-        return gds.pagerank(self._connection, as_of, everyone, float(damping))
+        key = (as_of, float(damping))
+        if key not in self._measures:
+            meta = self._dataset_meta()
+            listed_links = meta.get("listed_link_rows")
+            if meta.get("participation_columns") and as_of is not None:
+                # Who exists at an earlier cut is derived again from the participations.
+                everyone = list(self.snapshot(as_of).ids)
+            else:
+                everyone = read.degrees(self._connection, as_of)["id"].tolist()
+            self._measures[key] = gds.measures(
+                self._connection,
+                as_of,
+                everyone,
+                damping=float(damping),
+                listed_links=None if listed_links is None else int(listed_links),
+            )
+        return self._measures[key][["id", name]]
+
+    def _dataset_meta(self) -> dict[str, Any]:
+        if self._meta is None:
+            self._meta = self.dataset() or {}
+        return self._meta
 
     def refresh(self) -> None:
         """Forget cached tables and snapshots (after someone else pushed)."""
         self._tables = None
+        self._meta = None
         self._snapshots.clear()
+        self._measures.clear()
 
     def dataset(self) -> dict[str, Any] | None:
         """The dataset node's properties, or ``None`` when nothing was pushed."""
