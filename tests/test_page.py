@@ -228,7 +228,7 @@ def test_recommendations_list_the_best_scoring_pairs_of_recommend(tiny: cn.Netwo
         zip(best["enterprise_id"], best["platform_id"], strict=True)
     )
     assert [p["rank"] for p in listed] == [1, 2]
-    assert all(p["reasons"] for p in listed)
+    assert all(isinstance(reason, str) for p in listed for reason in p["reasons"])
 
 
 def test_recommendation_table_without_pair_columns_is_refused(tiny: cn.Network) -> None:

@@ -68,7 +68,7 @@ ALL_LINKS_LIMIT = 20_000
 BACKBONE_PER_NODE = 2
 # Up to this many linked pairs the communities are Louvain's on every link (as the
 # `communities` command finds them); above it networkx's Louvain takes minutes, so the
-# page uses label propagation on the backbone.
+# page uses label propagation on a wider backbone.
 LOUVAIN_LIMIT = 60_000
 # Up to this many organisations the details show PageRank and betweenness too.
 METRICS_LIMIT = 2_000
@@ -221,9 +221,9 @@ def network_page(
         inside = set(ids)
         linked = linked[linked["a"].isin(inside) & linked["b"].isin(inside)].reset_index(drop=True)
     frame = organizations.set_index("id").loc[ids]
-    position = pd.Series(np.arange(len(ids)), index=ids)
-    a = position.loc[linked["a"].to_numpy()].to_numpy(dtype=np.int64)
-    b = position.loc[linked["b"].to_numpy()].to_numpy(dtype=np.int64)
+    position = pd.Index(ids)
+    a = position.get_indexer(linked["a"].to_numpy()).astype(np.int64)
+    b = position.get_indexer(linked["b"].to_numpy()).astype(np.int64)
     weight = linked["weight"].to_numpy(dtype=float)
     degree = np.bincount(np.concatenate([a, b]), minlength=len(ids))
 
@@ -453,22 +453,67 @@ def _communities(
         graph.add_nodes_from(range(len(ids)))
         graph.add_weighted_edges_from(zip(a.tolist(), b.tolist(), weight.tolist(), strict=True))
         groups = nx.community.louvain_communities(graph, weight="weight", seed=seed)
-    else:
-        graph = nx.Graph()
-        graph.add_nodes_from(range(len(ids)))
-        graph.add_weighted_edges_from(
-            zip(
-                a[strongest].tolist(),
-                b[strongest].tolist(),
-                weight[strongest].tolist(),
-                strict=True,
-            )
+        ordered = sorted((sorted(g) for g in groups), key=lambda g: (-len(g), g[0]))
+        label = np.zeros(len(ids), dtype=np.int64)
+        for number, members in enumerate(ordered):
+            label[members] = number
+        return label
+    # Label propagation floods a graph as dense as CORDIS's through its hubs; on each
+    # organisation's five strongest links it finds communities with a modularity near
+    # Louvain's first level (0.32 against 0.41 on CORDIS) in under a second.
+    wider = backbone(a, b, weight, np.bincount(np.r_[a, b], minlength=len(ids)), per_node=5)
+    found = label_propagation(len(ids), a[wider], b[wider], weight[wider], seed=seed, rounds=10)
+    # Renumber: 0 the largest community, ties by their smallest member.
+    _, first, sizes = np.unique(found, return_index=True, return_counts=True)
+    order = np.lexsort((first, -sizes))
+    renumber = np.empty(len(order), dtype=np.int64)
+    renumber[order] = np.arange(len(order))
+    return renumber[np.unique(found, return_inverse=True)[1]]
+
+
+def label_propagation(
+    n: int, a: np.ndarray, b: np.ndarray, weight: np.ndarray, *, seed: int = 0, rounds: int = 20
+) -> np.ndarray:
+    """Communities by label propagation, vectorised: each round, every node takes the
+    label its neighbours carry with the most link weight (its own counts a little, which
+    stops two-colour oscillation; ties broken by a seeded random order).
+
+    networkx's version takes seconds on a 20,000-organisation backbone; this takes a
+    fraction of one.
+
+    Examples
+    --------
+    >>> a, b = np.array([0, 1, 0, 3, 4, 3]), np.array([1, 2, 2, 4, 5, 5])
+    >>> labels = label_propagation(6, a, b, np.ones(6))
+    >>> len(set(labels[:3])), len(set(labels[3:])), labels[0] != labels[3]
+    (1, 1, True)
+    """
+    rng = np.random.default_rng(seed)
+    label = rng.permutation(n)
+    if len(a) == 0:
+        return label
+    node = np.concatenate([a, b, np.arange(n)])
+    other = np.concatenate([b, a, np.arange(n)])
+    strength = np.concatenate([weight, weight, np.full(n, 0.5 * float(np.min(weight)))])
+    for _ in range(rounds):
+        candidate = label[other]
+        order = np.lexsort((candidate, node))
+        keys_node, keys_label = node[order], candidate[order]
+        starts = np.flatnonzero(
+            np.r_[True, (keys_node[1:] != keys_node[:-1]) | (keys_label[1:] != keys_label[:-1])]
         )
-        groups = nx.community.fast_label_propagation_communities(graph, weight="weight", seed=seed)
-    ordered = sorted((sorted(g) for g in groups), key=lambda g: (-len(g), g[0]))
-    label = np.zeros(len(ids), dtype=np.int64)
-    for number, members in enumerate(ordered):
-        label[members] = number
+        totals = np.add.reduceat(strength[order], starts)
+        group_node, group_label = keys_node[starts], keys_label[starts]
+        # Best total per node; among equal totals the label that is smallest after a
+        # random relabelling, so ties do not always favour low ids.
+        tie = rng.permutation(n)[group_label]
+        best = np.lexsort((tie, -totals, group_node))
+        pick = best[np.r_[True, group_node[best][1:] != group_node[best][:-1]]]
+        updated = label.copy()
+        updated[group_node[pick]] = group_label[pick]
+        if np.array_equal(updated, label):
+            break
+        label = updated
     return label
 
 
@@ -640,7 +685,9 @@ def _meta(
         }
         for i, code in enumerate(industry_codes)
     ]
-    kind_counts = pd.Series([k for kinds in linked["kinds"] for k in kinds]).value_counts()
+    kind_counts = pd.Series(0, index=_kind_codes(linked))
+    for kinds, pairs_of_kinds in linked["kinds"].value_counts().items():
+        kind_counts[list(kinds)] += int(pairs_of_kinds)
     kinds = []
     for code in _kind_codes(linked):
         style = KIND_STYLES.get(code, {**KIND_STYLES["joint_project"], "zh": code, "en": code})
@@ -667,11 +714,12 @@ def _meta(
     method = (
         "Louvain（全部连接）Louvain on every link"
         if len(linked) <= LOUVAIN_LIMIT
-        else "标签传播（骨干连接）label propagation on the backbone"
+        else "标签传播（每个机构最强的5条连接）label propagation on each organisation's 5 strongest links"
     )
     metric_columns = [m for m in dict.fromkeys((*_DETAIL_METRICS, size_by)) if m in metrics]
     values = metrics.reindex(frame.index)
-    years = sorted({int(y) for y in pd.to_numeric(linked["year"], errors="coerce").dropna()})
+    dated = pd.to_numeric(linked["year"], errors="coerce").dropna().to_numpy(dtype=np.int64)
+    years = [int(y) for y in np.unique(dated)]
     isolates = int((degree == 0).sum())
     records = int(linked["links"].sum())
     return {
