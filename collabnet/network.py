@@ -318,7 +318,11 @@ def load(
     participations: str | Path | None = None,
     projects: str | Path | None = None,
     industries: str | Path | None = None,
+    counties: str | Path | None = None,
     sheet: str | int | None = None,
+    organizations_sheet: str | int | None = None,
+    links_sheet: str | int | None = None,
+    aliases: str | Path | None = None,
     strict: bool = True,
     as_of: int | None = None,
 ) -> Network:
@@ -330,7 +334,11 @@ def load(
         participations=participations,
         projects=projects,
         industries=industries,
+        counties=counties,
         sheet=sheet,
+        organizations_sheet=organizations_sheet,
+        links_sheet=links_sheet,
+        aliases=aliases,
         strict=strict,
     )
     return Network(tables, as_of=as_of)

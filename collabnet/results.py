@@ -121,9 +121,7 @@ class Results:
         """The pairing plan of ``most`` pairs, or of as many as fit; None when none fits."""
         from collabnet.recommend import largest_plan
 
-        return self._once(
-            ("plan", most), lambda: largest_plan(self.snapshot, most, seed=self.seed)
-        )
+        return self._once(("plan", most), lambda: largest_plan(self.snapshot, most, seed=self.seed))
 
 
 @runtime_checkable

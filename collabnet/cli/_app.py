@@ -14,7 +14,7 @@ from collabnet.cli._connection import BACKEND_OPTIONS, backend_options, open_dat
 from collabnet.cli._main import main
 from collabnet.cli._progress import working
 from collabnet.errors import Problem
-from collabnet.network import Network
+from collabnet.network import Network, load
 from collabnet.outputs.text import FORMATS, render
 from collabnet.schema import ORG_TYPES
 
@@ -153,9 +153,7 @@ def open_network(
         raise click.UsageError("give DATA (a folder) or --orgs/--links or --participations")
     if participations is not None and projects is None:
         projects = _sibling_projects(participations)
-    from collabnet.tables import load_tables
-
-    tables = load_tables(
+    network = load(
         data,
         organizations=organizations,
         links=links,
@@ -168,8 +166,9 @@ def open_network(
         links_sheet=links_sheet,
         aliases=aliases,
         strict=not lenient,
+        as_of=as_of,
     )
-    network = Network(tables, as_of=as_of)
+    tables = network.backend.tables()
     for count in tables.counts:
         skipped = f", {count.skipped} skipped (totals and notes)" if count.skipped else ""
         click.echo(

@@ -28,7 +28,12 @@ __all__ = [
 
 CONNECTION_OPTIONS = ("uri", "user", "database", "ask_password")
 BACKEND_OPTIONS = ("backend", *CONNECTION_OPTIONS)
-_OPTION_NAMES = {"data": "DATA", "organizations": "--orgs"}
+_OPTION_NAMES = {
+    "data": "DATA",
+    "organizations": "--orgs",
+    "organizations_sheet": "--orgs-sheet",
+    "links_sheet": "--links-sheet",
+}
 
 
 def connection_options(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -50,7 +50,7 @@ def _scalar_type(annotation: Any, default: Any) -> type:
         return type(default)
     for candidate in typing.get_args(annotation):
         if candidate in _SCALARS:
-            return candidate  # type: ignore[no-any-return]
+            return candidate
     raise TypeError(f"no command-line type for {annotation!r}")
 
 
