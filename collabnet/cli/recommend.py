@@ -11,6 +11,8 @@ import pandas as pd
 
 from collabnet.cli._app import analysis_options, data_options, emit, main, output_options, select
 from collabnet.network import Network
+from collabnet.recommend.evaluate import evaluate_rolling
+from collabnet.recommend.features import Candidates
 from collabnet.recommend.plan import write_plan
 
 _WEIGHTS = click.option(
@@ -19,6 +21,14 @@ _WEIGHTS = click.option(
     default="default",
     show_default=True,
     help="Documented default weights, or weights learned from the network's last year.",
+)
+_MODEL = click.option(
+    "--weights",
+    type=click.Choice(["auto", "default", "learned"]),
+    default="auto",
+    show_default=True,
+    help="auto: the learned ranker when it beats the documented default weights on the "
+    "last year of the data (it says which and why), else the defaults; or either one.",
 )
 _CANDIDATES = click.option(
     "--candidates",
@@ -39,6 +49,8 @@ def _narrow(frame: pd.DataFrame, fmt: str) -> pd.DataFrame:
     """A terminal table keeps the names, score, rank and reasons; CSV and JSON keep all."""
     if fmt != "table":
         return frame
+    if frame.attrs.get("score", "").startswith("calibrated"):
+        frame = frame.assign(score=frame["score"].map(lambda p: f"{100 * p:.1f}%"))
     keep = [c for c in frame.columns[:6]]
     keep += [c for c in ("reasons",) if c in frame.columns] or [
         c for c in ("common_partners", "paths3", "same_industry", "text_similarity") if c in frame
@@ -53,7 +65,7 @@ def _narrow(frame: pd.DataFrame, fmt: str) -> pd.DataFrame:
 @click.option("--enterprise", help="Rank platforms for this enterprise (id or name).")
 @click.option("--platform", help="Rank enterprises for this platform (id or name).")
 @click.option("--university", help="Rank platforms to co-found with this university (id or name).")
-@_WEIGHTS
+@_MODEL
 @_CANDIDATES
 @click.option(
     "--capacity", type=int, default=5, show_default=True, help="Co-built centres per platform."
@@ -213,10 +225,15 @@ def match_demands(
 @main.command()
 @data_options
 @output_options
-@click.option("--train-until", type=int, required=True, help="Last year the recommender may see.")
+@click.option(
+    "--train-until",
+    type=int,
+    help="Last year the recommender may see (default: every rolling cut of the data, "
+    "e.g. ≤2014→2015, ≤2015→2016, ≤2016→2017 and ≤2015→2016–17, and their mean).",
+)
 @click.option("--test-until", type=int, help="Last hidden year (default: the data's last year).")
 @_CANDIDATES
-@_WEIGHTS
+@_MODEL
 @click.option(
     "--segment",
     type=click.Choice(["warm", "cold", "all"]),
@@ -231,7 +248,7 @@ def evaluate(
     network: Network,
     fmt: str,
     output: Path | None,
-    train_until: int,
+    train_until: int | None,
     test_until: int | None,
     candidates: str | None,
     weights: str,
@@ -241,15 +258,30 @@ def evaluate(
     """Backtest: hide links after --train-until, recommend, and score collabnet against
     random, common neighbours, Adamic–Adar, resource allocation, preferential attachment
     and Adamic–Adar + PA (AUC, precision/recall@10, MRR, nDCG@10, precision@100)."""
-    frame = network.evaluate(
-        train_until=train_until,
-        test_until=test_until,
-        candidates=candidates,
-        weights=weights,
-        seed=seed,
-    )
-    _notes(frame.attrs)
-    last = frame.attrs.get("test_until")
+    if train_until is None:
+        if test_until is not None:
+            raise click.UsageError("--test-until needs --train-until")
+        frame = evaluate_rolling(
+            network.snapshot,
+            candidates=Candidates.parse(candidates) if candidates else None,
+            weights=weights,
+            seed=seed,
+        )
+        for cut in frame.attrs["cuts"]:
+            click.echo(f"{cut['cut']}: {cut['weights']}", err=True)
+        title = "backtest: every rolling cut and their mean"
+    else:
+        frame = network.evaluate(
+            train_until=train_until,
+            test_until=test_until,
+            candidates=candidates,
+            weights=weights,
+            seed=seed,
+        )
+        _notes(frame.attrs)
+        title = (
+            f"backtest: train ≤{train_until}, test {train_until + 1}–{frame.attrs['test_until']}"
+        )
     if segment != "all":
         frame = frame[frame["segment"] == segment].reset_index(drop=True)
-    emit(frame, fmt, output, title=f"backtest: train ≤{train_until}, test {train_until + 1}–{last}")
+    emit(frame, fmt, output, title=title)

@@ -9,10 +9,10 @@ from collabnet.errors import InputError
 from collabnet.names import find_organization
 from collabnet.recommend.explain import explain_pairs
 from collabnet.recommend.features import ACADEMIC, Candidates, FeatureSpace, Settings
-from collabnet.recommend.rank import Scorer
+from collabnet.recommend.ranker import BoundModel, Model, choose_model
 from collabnet.recommend.signals import katz, values_at
 from collabnet.recommend.space import build_space
-from collabnet.recommend.weights import Weights, resolve_weights
+from collabnet.recommend.weights import Weights
 from collabnet.snapshot import Snapshot, as_snapshot
 from collabnet.tables import Tables
 
@@ -40,7 +40,7 @@ def recommend(
     platform: str | None = None,
     university: str | None = None,
     top: int = 10,
-    weights: str | Weights = "default",
+    weights: str | Weights = "auto",
     candidates: Candidates | str | None = None,
     settings: Settings | None = None,
     explain: bool = True,
@@ -62,8 +62,10 @@ def recommend(
     top
         How many partners per organisation.
     weights
-        ``"default"`` (documented weights), ``"learned"`` (fitted on the network's
-        last year) or a :class:`~collabnet.recommend.model.Weights`.
+        ``"auto"`` (the learned ranker when it beats the documented weights on the
+        network's last year, else those weights), ``"default"``, ``"learned"`` (see
+        :func:`~collabnet.recommend.ranker.choose_model`) or a
+        :class:`~collabnet.recommend.weights.Weights`.
     candidates
         Types to pair, e.g. ``"enterprise:platform"`` (default: see
         :meth:`Candidates.default_for`). With none of ``enterprise``, ``platform`` and
@@ -78,7 +80,9 @@ def recommend(
     pandas.DataFrame
         ``<source>_id``, ``<source>_name``, ``<target>_id``, ``<target>_name`` (roles
         named after the candidate types, e.g. ``enterprise_id`` and ``platform_id``),
-        ``score`` (0–1, see :meth:`~collabnet.recommend.rank.Scorer.score`), ``rank``,
+        ``score`` (the calibrated probability of a new link within a year when a year
+        was available to calibrate on, else the 0–1 score of
+        :meth:`~collabnet.recommend.rank.Scorer.score`), ``rank``,
         ``reasons`` (list of "中文 / English" strings), then the numeric signals
         (:data:`SIGNAL_COLUMNS`, the platform's ``co_built`` centres and
         ``capacity_left``, both sides' ``degree``). ``attrs["weights"]`` says which
@@ -93,7 +97,8 @@ def recommend(
     >>> len(best)
     3
     """
-    tables = as_snapshot(network).tables
+    snapshot = as_snapshot(network)
+    tables = snapshot.tables
     if sum(q is not None for q in (enterprise, platform, university)) > 1:
         raise InputError("give at most one of enterprise, platform and university")
     if top < 1:
@@ -135,33 +140,79 @@ def recommend(
         )
 
     space = build_space(
-        tables,
+        snapshot,
         chosen,
         settings=settings,
         sources=[source_id] if source_id is not None else None,
     )
-    used = resolve_weights(weights, space, seed=seed)
-    scorer = Scorer(space, used)
-    if target_id is not None:
-        best = _best_sources(space, scorer, space.col_of([target_id])[0], top)
-    elif source_id is not None:
-        best = scorer.top(top, rows=space.row_of([source_id]))
+    if isinstance(weights, Weights):
+        model = Model(weights.method, weights, description=weights.description)
     else:
-        best = scorer.top(top)
-    frame = pair_frame(space, used, best["row"].to_numpy(), best["col"].to_numpy(), explain=explain)
-    frame.insert(4, "score", np.round(scorer.score(best["logit"].to_numpy()), 6))
+        model = choose_model(tables, weights, chosen, settings, seed=seed)
+    bound = model.bind(space)
+    if target_id is not None:
+        best = _best_sources(space, bound, space.col_of([target_id])[0], top)
+    else:
+        rows = space.row_of([source_id]) if source_id is not None else None
+        best = _open_first(space, bound, top, rows)
+    rows_, cols_ = best["row"].to_numpy(), best["col"].to_numpy()
+    frame = pair_frame(
+        space,
+        bound.scorer.weights,
+        rows_,
+        cols_,
+        explain=explain,
+        contributions=bound.contributions(rows_, cols_) if explain else None,
+    )
+    logits = best["logit"].to_numpy()
+    probability = bound.probability(logits)
+    score = probability if probability is not None else bound.scorer.score(logits)
+    frame.insert(4, "score", np.round(score, 6))
     frame.insert(5, "rank", best["rank"].to_numpy(dtype=int))
     if target_id is not None:
         frame = frame[[*frame.columns[2:4], *frame.columns[0:2], *frame.columns[4:]]]
-    frame.attrs["weights"] = used.description
+    frame.attrs["weights"] = model.description
+    frame.attrs["score"] = (
+        "calibrated probability of a new link within a year"
+        if probability is not None
+        else "standardised score (no year to calibrate a probability on)"
+    )
     frame.attrs["notes"] = list(space.notes)
     return frame.reset_index(drop=True)
 
 
-def _best_sources(space: FeatureSpace, scorer: Scorer, col: int, top: int) -> pd.DataFrame:
+# A leading enterprise's first recommendations avoid platforms already at capacity.
+OPEN_FIRST = 3
+
+
+def _open_first(
+    space: FeatureSpace, bound: BoundModel, top: int, rows: np.ndarray | None
+) -> pd.DataFrame:
+    """Each row's ``top`` best columns, the first :data:`OPEN_FIRST` of them among
+    platforms with capacity left unless too few are open."""
+    if "platform" not in space.candidates.targets:
+        return bound.top(top, rows)
+    load = space.node["capacity_left"].to_numpy()[space.cols]
+    full = (load <= 0) & (space.ids_type(space.cols) == "platform")
+    if not full.any():
+        return bound.top(top, rows)
+    opened = bound.top(min(OPEN_FIRST, top), rows, closed=full).assign(_first=0)
+    every = bound.top(top, rows).assign(_first=1)
+    both = pd.concat([opened, every], ignore_index=True)
+    both = both.drop_duplicates(["row", "col"], keep="first")
+    order = pd.Series(np.arange(len(every)), index=every["row"].to_numpy())
+    first_seen = order.groupby(level=0).min()
+    both["_row"] = both["row"].map(first_seen).fillna(-1)
+    both = both.sort_values(["_row", "_first", "rank"], kind="stable")
+    both["rank"] = both.groupby("row", sort=False).cumcount() + 1
+    both = both[both["rank"] <= top]
+    return both.drop(columns=["_first", "_row"]).reset_index(drop=True)
+
+
+def _best_sources(space: FeatureSpace, bound: BoundModel, col: int, top: int) -> pd.DataFrame:
     rows = np.arange(space.shape[0])
     cols = np.full(len(rows), col)
-    logits = scorer.at(rows, cols)
+    logits = bound.at(rows, cols)
     linked = values_at(space.linked(), rows, cols) > 0
     logits[linked] = -np.inf
     order = np.lexsort((rows, -logits))[:top]
@@ -183,8 +234,10 @@ def pair_frame(
     cols: np.ndarray,
     *,
     explain: bool = True,
+    contributions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Names, reasons and numeric signals of block pairs ``(rows[i], cols[i])``."""
+    """Names, reasons and numeric signals of block pairs ``(rows[i], cols[i])``;
+    ``contributions`` (per feature) order the reasons (default: the linear weights')."""
     rows = np.asarray(rows, dtype=np.int64)
     cols = np.asarray(cols, dtype=np.int64)
     organizations = space.tables.organizations
@@ -203,7 +256,7 @@ def pair_frame(
         }
     )
     if explain:
-        frame["reasons"] = explain_pairs(space, weights, rows, cols)
+        frame["reasons"] = explain_pairs(space, weights, rows, cols, contributions=contributions)
     for name in SIGNAL_COLUMNS:
         if name == "katz":
             values = katz(frame["common_partners"].to_numpy(), frame["paths3"].to_numpy())

@@ -29,16 +29,21 @@ scores computed on the training network: ``random``, ``common_neighbours``,
 ``adamic_adar``, ``resource_allocation``, ``preferential_attachment`` and
 ``adamic_adar+pa`` (the sum of the standardised ``log(1 + AA)`` and ``log(1 + PA)``,
 i.e. the two ranked with equal weight). ``collabnet`` is the recommender with the
-weights asked for (the documented defaults unless ``weights="learned"``); the other
-weighting is scored in the same run as ``collabnet-learned`` or ``collabnet-default``.
-Learned weights see the training years only: features from the network up to
-``train_until − 1``, labels = pairs first linked in ``train_until``.
+model asked for (``auto`` unless told otherwise, see
+:func:`~collabnet.recommend.ranker.choose_model`); when the learned ranker and the default
+weights were compared, the one not chosen is scored in the same run as
+``collabnet-learned`` or ``collabnet-default``. The model sees the training years only:
+label years up to ``train_until`` (features from the year before each), the last of them
+for validation and calibration.
+
+:func:`evaluate_rolling` runs every cut of :func:`rolling_cuts` (for 2014–2017 data:
+≤2014→2015, ≤2015→2016, ≤2016→2017 and ≤2015→2016–17) and adds their mean.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -47,14 +52,22 @@ import scipy.sparse as sp
 from collabnet.errors import InputError
 from collabnet.recommend import signals
 from collabnet.recommend.features import Candidates, FeatureSpace, Settings
-from collabnet.recommend.rank import Scorer
+from collabnet.recommend.metrics import auc_score, ranking_metrics
+from collabnet.recommend.ranker import BoundModel, LabelledYear, Model, choose_model
 from collabnet.recommend.sampling import sample_non_links
 from collabnet.recommend.space import build_space
-from collabnet.recommend.weights import Weights, resolve_weights
+from collabnet.recommend.weights import Weights
 from collabnet.snapshot import Snapshot, as_snapshot
 from collabnet.tables import Tables
 
-__all__ = ["METHODS", "auc_score", "evaluate", "ranking_metrics"]
+__all__ = [
+    "METHODS",
+    "auc_score",
+    "evaluate",
+    "evaluate_rolling",
+    "ranking_metrics",
+    "rolling_cuts",
+]
 
 METHODS = (
     "collabnet",
@@ -74,12 +87,13 @@ def evaluate(
     train_until: int,
     test_until: int | None = None,
     candidates: Candidates | None = None,
-    weights: str | Weights = "default",
+    weights: str | Weights = "auto",
     settings: Settings | None = None,
     seed: int = 0,
     negatives: int = 20,
     k: int = 10,
     global_k: int = 100,
+    memo: dict[int, LabelledYear | None] | None = None,
 ) -> pd.DataFrame:
     """Backtest the recommender and the baselines on the years after ``train_until``.
 
@@ -101,6 +115,9 @@ def evaluate(
         Seed for the sampled non-links and the tie-breaking.
     negatives
         Non-links per positive for the AUC.
+    memo
+        Labelled years shared between cuts of the same network and candidates (see
+        :func:`~collabnet.recommend.ranker.choose_model`).
 
     Returns
     -------
@@ -115,8 +132,8 @@ def evaluate(
     --------
     >>> from collabnet.tables import load_tables
     >>> table = evaluate(load_tables("data/sample"), train_until=2022)
-    >>> list(table["method"][:3])
-    ['collabnet', 'collabnet-learned', 'random']
+    >>> table["method"].iloc[0]
+    'collabnet'
     """
     snapshot = as_snapshot(network)
     tables = snapshot.tables
@@ -141,16 +158,16 @@ def evaluate(
     newcomers = hidden.loc[~hidden["source_known"], ["source", "source_name", "source_type"]]
     newcomers = newcomers.drop_duplicates("source").set_axis(["id", "name", "type"], axis=1)
     space = build_space(train, candidates, settings=settings, extra_sources=newcomers)
-    # Learned weights must not see the newcomers: they are known only from the test years.
-    history = replace(space, tables=train)
-    chosen = resolve_weights(weights, history, year=train_until, seed=seed)
-    scorers = [("collabnet", Scorer(space, chosen))]
-    if isinstance(weights, str):
-        # The other weighting too, so that one run shows both.
-        other = "learned" if weights == "default" else "default"
-        alternative = resolve_weights(other, history, year=train_until, seed=seed)
-        if alternative.method == other:
-            scorers.append((f"collabnet-{other}", Scorer(space, alternative)))
+    # The model sees the training tables only (not the newcomers, known from the test
+    # years): it is fitted and validated on label years up to train_until.
+    if isinstance(weights, Weights):
+        model = Model(weights.method, weights, description=weights.description)
+    else:
+        model = choose_model(train, weights, candidates, settings, seed=seed, memo=memo)
+    chosen = model.bind(space)
+    scorers: list[tuple[str, BoundModel]] = [("collabnet", chosen)]
+    for kind, other in model.others.items():
+        scorers.append((f"collabnet-{kind}", other.bind(space)))
 
     row_of = pd.Series(np.arange(len(space.rows)), index=space.ids[space.rows])
     col_of = pd.Series(np.arange(len(space.cols)), index=space.ids[space.cols])
@@ -190,10 +207,11 @@ def evaluate(
             )
         )
     frame = pd.DataFrame(results)
-    frame.attrs["weights"] = chosen.description
+    frame.attrs["weights"] = model.description
     frame.attrs["train_until"] = train_until
     frame.attrs["test_until"] = test_until
-    frame.attrs["coefficients"] = chosen.coefficients
+    frame.attrs["coefficients"] = chosen.scorer.weights.coefficients
+    frame.attrs["model"] = model
     frame.attrs["notes"] = [
         *space.notes,
         f"train: network up to {train_until}; "
@@ -201,6 +219,86 @@ def evaluate(
         f"{unscored} hidden pairs whose target had no link at the cut are not scored",
     ]
     return frame
+
+
+def rolling_cuts(first: int, last: int) -> list[tuple[int, int]]:
+    """The backtest cuts of data dated ``first``–``last``: (train until, test until).
+
+    The last three one-year-ahead cuts, then the two-year-ahead cut ending at the last
+    year; for 2014–2017: ≤2014→2015, ≤2015→2016, ≤2016→2017 and ≤2015→2016–17.
+    """
+    cuts = [(year, year + 1) for year in range(max(first, last - 3), last)]
+    if last - 2 >= first and (last - 2, last) not in cuts:
+        cuts.append((last - 2, last))
+    return cuts
+
+
+def evaluate_rolling(
+    network: Snapshot | Tables,
+    *,
+    cuts: list[tuple[int, int]] | None = None,
+    **options: object,
+) -> pd.DataFrame:
+    """:func:`evaluate` on every cut of :func:`rolling_cuts` (or ``cuts``), and the mean.
+
+    Returns the rows of every cut with a ``cut`` column first (``≤2014→2015``), then one
+    ``mean`` row per method and segment (the plain mean of the cuts' figures; positives,
+    sources and negatives summed). ``attrs["cuts"]`` holds each cut's model description
+    and notes.
+    """
+    tables = as_snapshot(network).tables
+    years = tables.links["year"].dropna()
+    if len(years) == 0:
+        raise InputError("the links carry no years: a backtest needs dated links")
+    first, last = int(years.min()), int(years.max())
+    chosen_cuts = cuts if cuts is not None else rolling_cuts(first, last)
+    if not chosen_cuts:
+        raise InputError(
+            f"the links span {first}–{last}: a backtest needs at least two years of data"
+        )
+    frames = []
+    described: list[dict[str, object]] = []
+    # Label years are the same for every cut (and every cut's candidate types are the
+    # same unless the training network lacks platforms), so each is built once.
+    memos: dict[object, dict[int, LabelledYear | None]] = {}
+    for train_until, test_until in chosen_cuts:
+        key = options.get("candidates") or Candidates.default_for(tables.as_of(train_until))
+        frame = evaluate(
+            network,
+            train_until=train_until,
+            test_until=test_until,
+            memo=memos.setdefault(key, {}),
+            **options,  # type: ignore[arg-type]
+        )
+        label = _cut_label(train_until, test_until)
+        frames.append(frame.assign(cut=label))
+        described.append(
+            {"cut": label, "weights": frame.attrs["weights"], "notes": frame.attrs["notes"]}
+        )
+    every = pd.concat(frames, ignore_index=True)
+    every = every[["cut", *[c for c in every.columns if c != "cut"]]]
+    metric_columns = [
+        c for c in every.columns if c not in ("cut", "method", "segment") and c not in _COUNTS
+    ]
+    grouped = every.groupby(["method", "segment"], sort=False)
+    mean = grouped[metric_columns].mean().round(4)
+    mean[list(_COUNTS)] = grouped[list(_COUNTS)].sum()
+    mean = mean.reset_index().assign(cut="mean")[every.columns]
+    result = pd.concat([every, mean], ignore_index=True)
+    result.attrs["cuts"] = described
+    return result
+
+
+_COUNTS = ("positives", "sources", "negatives")
+
+
+def _cut_label(train_until: int, test_until: int) -> str:
+    test = (
+        str(test_until)
+        if test_until == train_until + 1
+        else f"{train_until + 1}–{str(test_until)[-2:]}"
+    )
+    return f"≤{train_until}→{test}"
 
 
 def _hidden_pairs(
@@ -257,7 +355,9 @@ class _Method:
     dense: Callable[[np.ndarray, np.random.Generator], np.ndarray]
 
 
-def _methods(space: FeatureSpace, scorers: list[tuple[str, Scorer]], seed: int) -> list[_Method]:
+def _methods(
+    space: FeatureSpace, scorers: list[tuple[str, BoundModel]], seed: int
+) -> list[_Method]:
     degree = space.node["degree"].to_numpy()
     row_degree = degree[space.rows]
     col_degree = degree[space.cols]
@@ -309,7 +409,7 @@ def _methods(space: FeatureSpace, scorers: list[tuple[str, Scorer]], seed: int) 
     ]
 
 
-def _dense_of(scorer: Scorer) -> Callable[[np.ndarray, np.random.Generator], np.ndarray]:
+def _dense_of(scorer: BoundModel) -> Callable[[np.ndarray, np.random.Generator], np.ndarray]:
     def dense(rows: np.ndarray, _rng: np.random.Generator) -> np.ndarray:
         return scorer.dense(rows)
 
@@ -385,55 +485,6 @@ def _score_segment(
             }
         )
     return results
-
-
-def auc_score(positive: np.ndarray, negative: np.ndarray) -> float:
-    """Probability that a positive outscores a negative (ties count one half)."""
-    if len(positive) == 0 or len(negative) == 0:
-        return float("nan")
-    values = np.concatenate([positive, negative])
-    ranks = pd.Series(values).rank(method="average").to_numpy()
-    n_pos, n_neg = len(positive), len(negative)
-    return float((ranks[:n_pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
-
-
-def ranking_metrics(
-    scores: np.ndarray, hits: np.ndarray, k: int, *, tiebreak: np.ndarray | None = None
-) -> np.ndarray:
-    """Per row: precision@k, recall@k, reciprocal rank of the first hit, nDCG@k.
-
-    ``scores`` and ``hits`` are (rows × items); excluded items score ``-inf`` and are
-    never hits. Equal scores are ordered by ``tiebreak`` (same shape, smaller first), or
-    else by item order. Only the ranks of the hits are computed (items ranked above each
-    hit are counted), which costs one pass over the row per hit instead of a sort.
-    """
-    n_rows, n_items = scores.shape
-    if tiebreak is None:
-        tiebreak = np.broadcast_to(np.arange(n_items, dtype=float), scores.shape)
-    hit_row, hit_item = np.nonzero(hits)
-    ranks = np.empty(len(hit_row))
-    step = max(1, 4_000_000 // max(n_items, 1))
-    for start in range(0, len(hit_row), step):
-        r = hit_row[start : start + step]
-        i = hit_item[start : start + step]
-        own = scores[r, i][:, None]
-        row_scores = scores[r]
-        ahead = (row_scores > own) | ((row_scores == own) & (tiebreak[r] < tiebreak[r, i][:, None]))
-        ranks[start : start + step] = ahead.sum(axis=1) + 1
-    relevant = np.bincount(hit_row, minlength=n_rows).astype(float)
-    in_top = ranks <= k
-    found = np.bincount(hit_row[in_top], minlength=n_rows).astype(float)
-    precision = found / k
-    recall = np.divide(found, relevant, out=np.zeros(n_rows), where=relevant > 0)
-    first = np.full(n_rows, np.inf)
-    np.minimum.at(first, hit_row, ranks)
-    reciprocal = 1.0 / first
-    gains = np.where(in_top, 1.0 / np.log2(ranks + 1.0), 0.0)
-    dcg = np.bincount(hit_row, weights=gains, minlength=n_rows)
-    discount = 1.0 / np.log2(np.arange(2, k + 2))
-    ideal = np.concatenate([[0.0], np.cumsum(discount)])[np.minimum(relevant, k).astype(int)]
-    ndcg = np.divide(dcg, ideal, out=np.zeros(n_rows), where=ideal > 0)
-    return np.column_stack([precision, recall, reciprocal, ndcg])
 
 
 def _chunk_best(

@@ -4,7 +4,9 @@ Each reason is one string ``"中文 / English"``, built from the same numbers th
 used: shared partners by name, three-step paths with an example, the industry both
 work in and its coverage gap, the county or country, the platform's load against its
 capacity, capability keywords in common, and how active the partner has been.
-Reasons are ordered by how much their signal added to the pair's score.
+Reasons are ordered by how much their signal added to the pair's score (the ranker's
+tree SHAP values, or the linear weights' contributions); a signal that lowered the score
+is never given as a reason.
 """
 
 from __future__ import annotations
@@ -39,8 +41,9 @@ _NAMES_SHOWN = 3
 _KEYWORD_SPLIT = re.compile(r"[、，,;；/|\s]+")
 # Reasons are ranked by these features' contributions to the score.
 _REASON_FEATURES = {
-    "shared": ("common_partners", "adamic_adar", "resource_allocation"),
-    "paths": ("paths3",),
+    "shared": ("common_partners", "adamic_adar", "resource_allocation", "multiplicity"),
+    "paths": ("paths3", "walk3"),
+    "theme": ("theme_overlap",),
     "industry": ("same_industry",),
     "gap": ("coverage_gap",),
     "county": ("same_county",),
@@ -72,6 +75,7 @@ def explain_pairs(
     rows: np.ndarray,
     cols: np.ndarray,
     *,
+    contributions: pd.DataFrame | None = None,
     max_examples: int = 20_000,
 ) -> list[list[str]]:
     """Bilingual reasons for each block pair ``(rows[i], cols[i])``.
@@ -84,8 +88,13 @@ def explain_pairs(
         The weights that scored them (to order the reasons by contribution).
     rows, cols
         Block positions of the pairs.
+    contributions
+        How much each feature moved each pair's score (one column per feature, e.g. the
+        ranker's tree SHAP values); default: the linear weights' ``coef·(x − mean)``.
     max_examples
         Above this many pairs, three-step paths are counted but not illustrated.
+
+    Only evidence that raised the pair's score is given as a reason, strongest first.
     """
     rows = np.asarray(rows, dtype=np.int64)
     cols = np.asarray(cols, dtype=np.int64)
@@ -96,8 +105,9 @@ def explain_pairs(
     types = organizations["type"].astype(str).to_numpy()
     source = space.rows[rows]
     target = space.cols[cols]
-    features = space.features_at(rows, cols)
-    contribution = _contributions(features, weights)
+    if contributions is None:
+        contributions = _linear_contributions(space.features_at(rows, cols), weights)
+    contribution = _by_reason(contributions)
     shared = sp.csr_matrix(space.links[source].multiply(space.links[target]))
     examples = _path_examples(space, source, target) if len(rows) <= max_examples else None
     industry_names = _industry_names(space)
@@ -117,6 +127,8 @@ def explain_pairs(
     last_year = node["last_year"].to_numpy(dtype=float)
     target_type = types[target]
     year = space.year
+    themes = space.theme_rows if space.theme_rows.shape[1] else None
+    theme = np.round(space.raw_at("theme_overlap", rows, cols), 1)
 
     out: list[list[str]] = []
     for i in range(len(rows)):
@@ -193,20 +205,39 @@ def explain_pairs(
                     f"{int(idle)} years",
                 )
             )
+        if themes is not None and theme[i] > 0:
+            found.append(
+                (
+                    contribution["theme"][i],
+                    f"{names[t]}在{names[s]}的项目主题中有{theme[i]:g}个项目 / "
+                    f"{names[t]} has {theme[i]:g} projects in the themes of {names[s]}'s projects",
+                )
+            )
+        # A reason is evidence that raised the score; what pushed it down is not one.
+        found = [item for item in found if item[0] > 0]
         found.sort(key=lambda item: -item[0])
         out.append([text for _, text in found])
     return out
 
 
-def _contributions(features: pd.DataFrame, weights: Weights) -> dict[str, np.ndarray]:
+def _linear_contributions(features: pd.DataFrame, weights: Weights) -> pd.DataFrame:
     coefficients, _ = weights.raw()
+    return pd.DataFrame(
+        {
+            name: coefficients.get(name, 0.0)
+            * (features[name].to_numpy() - weights.mean.get(name, 0.0))
+            for name in features.columns
+        }
+    )
+
+
+def _by_reason(contributions: pd.DataFrame) -> dict[str, np.ndarray]:
     result = {}
     for reason, names in _REASON_FEATURES.items():
-        total = np.zeros(len(features))
+        total = np.zeros(len(contributions))
         for name in names:
-            coef = coefficients.get(name, 0.0)
-            if coef:
-                total += coef * (features[name].to_numpy() - weights.mean.get(name, 0.0))
+            if name in contributions.columns:
+                total += contributions[name].to_numpy(dtype=float)
         result[reason] = total
     return result
 

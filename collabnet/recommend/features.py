@@ -6,8 +6,11 @@ pairs: source organisations (rows, by default enterprises) × target organisatio
 block is scored with a few vectorised operations and never a Python loop over pairs:
 
 - a property of the source (``source_*``) or of the target (``target_*``);
-- a sparse block (shared partners, Adamic–Adar, resource allocation, paths of length
-  three, capability-text similarity), zero for most pairs;
+- a sparse block (shared partners, their joint-project multiplicity, Adamic–Adar,
+  resource allocation, paths of length three and the three-step random walk,
+  capability-text similarity), zero for many pairs;
+- a product of theme profiles (the source's project themes against the target's
+  activity in them);
 - a comparison of the two ends' industries, county or country.
 
 The space is built by :func:`collabnet.recommend.space.build_space`.
@@ -47,7 +50,7 @@ class Feature:
     """One model feature: its shape, transform and a bilingual description."""
 
     name: str
-    shape: str  # source | target | block | industry | county | country
+    shape: str  # source | target | block | theme | industry | county | country
     raw: str  # the raw quantity it is computed from
     log: bool
     zh: str
@@ -121,6 +124,23 @@ _FEATURE_LIST = (
         "resource allocation",
     ),
     Feature("paths3", "block", "paths3", True, "三步合作路径", "paths of length 3"),
+    Feature(
+        "multiplicity",
+        "block",
+        "multiplicity",
+        True,
+        "共同伙伴的联合项目数",
+        "joint projects through shared partners",
+    ),
+    Feature("walk3", "block", "walk3", False, "三步随机游走概率", "three-step random-walk chance"),
+    Feature(
+        "theme_overlap",
+        "theme",
+        "theme_overlap",
+        True,
+        "在企业项目主题中的活跃度",
+        "activity in the enterprise's project themes",
+    ),
     Feature(
         "text_similarity",
         "block",
@@ -203,14 +223,10 @@ class Settings:
     coverage_target
         Coverage share an industry should reach; below it, pairs in the industry get the
         ``coverage_gap`` bonus in proportion to the shortfall.
-    max_path_work
-        Multiply-adds allowed for the 3-step path counts; on bigger networks they are
-        left out (and the result says so), keeping every other signal.
     """
 
     capacity: int = 5
     coverage_target: float = 0.5
-    max_path_work: float = 5e8
 
 
 @dataclass
@@ -236,6 +252,10 @@ class FeatureSpace:
     county: np.ndarray
     country: np.ndarray
     coverage: pd.DataFrame | None
+    # Theme profiles: the share of each row's projects per theme, and each column's
+    # project count per theme; ``theme_overlap`` is their product.
+    theme_rows: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    theme_cols: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     moment_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     notes: list[str] = field(default_factory=list)
     missing: frozenset[str] = frozenset()
@@ -258,6 +278,10 @@ class FeatureSpace:
             return self.node[feature.raw].to_numpy(dtype=float)[self.cols[c]]
         if feature.shape == "block":
             return signals.values_at(self.blocks[feature.raw], r, c)
+        if feature.shape == "theme":
+            if self.theme_rows.shape[1] == 0:
+                return np.zeros(len(r))
+            return np.einsum("ij,ij->i", self.theme_rows[r], self.theme_cols[c])
         if feature.shape == "industry":
             return self.industry_tables[feature.raw][self.industry_of_row[r], c]
         codes = self.county if feature.shape == "county" else self.country
@@ -274,6 +298,12 @@ class FeatureSpace:
         r = np.asarray(r, dtype=np.int64)
         c = np.asarray(c, dtype=np.int64)
         return pd.DataFrame({name: self.value_at(name, r, c) for name in FEATURES})
+
+    def theme_block(self, rows: np.ndarray) -> np.ndarray:
+        """Raw ``theme_overlap`` for block rows ``rows`` × every column (dense)."""
+        if self.theme_rows.shape[1] == 0:
+            return np.zeros((len(rows), self.shape[1]))
+        return self.theme_rows[rows] @ self.theme_cols.T
 
     def node_vector(self, name: str) -> np.ndarray:
         """Transformed source or target feature for every row or column of the block."""
@@ -299,6 +329,10 @@ class FeatureSpace:
         return rows[rng.integers(0, len(rows), size=count)], rng.integers(
             0, self.shape[1], size=count
         )
+
+    def ids_type(self, positions: np.ndarray) -> np.ndarray:
+        """Organisation type at the given organisation positions."""
+        return self.tables.organizations["type"].to_numpy(dtype=object)[positions]
 
     def row_of(self, ids: Sequence[str]) -> np.ndarray:
         """Block rows of the given source ids."""

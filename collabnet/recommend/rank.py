@@ -45,6 +45,7 @@ class Scorer:
         group_tables = np.zeros((space.industry_tables["same_industry"].shape[0], n_cols))
         self._county_weight = 0.0
         self._country_weight = 0.0
+        self._theme_weight = 0.0
         for name, coef in coefficients.items():
             shape = FEATURES[name].shape
             if shape == "source":
@@ -53,6 +54,8 @@ class Scorer:
                 col_part += coef * space.node_vector(name)
             elif shape == "block":
                 blocks.append((coef, name))
+            elif shape == "theme":
+                self._theme_weight = coef
             elif shape == "industry":
                 group_tables += coef * space.industry_tables[FEATURES[name].raw]
             elif shape == "county":
@@ -105,7 +108,13 @@ class Scorer:
             + self.industry_part[self.space.industry_of_row[rows]]
             + self._place(rows)
             + self.sparse[rows].toarray()
+            + self._themes(rows)
         )
+
+    def _themes(self, rows: np.ndarray) -> np.ndarray | float:
+        if self._theme_weight == 0.0:
+            return 0.0
+        return self._theme_weight * np.log1p(self.space.theme_block(rows))
 
     def at(self, r: np.ndarray, c: np.ndarray) -> np.ndarray:
         """Linear predictor at block positions ``(r, c)``."""
@@ -121,6 +130,8 @@ class Scorer:
                 value = value + weight * ((row_code[r] == col_code[c]) & (row_code[r] >= 0))
         if len(r):
             value = value + np.asarray(self.sparse[r, c]).ravel()
+        if self._theme_weight != 0.0:
+            value = value + self._theme_weight * self.space.value_at("theme_overlap", r, c)
         return value
 
     def top(
@@ -146,7 +157,9 @@ class Scorer:
         cells = len(rows) * n_cols
         # Dense chunks also win when the sparse part already fills much of the block.
         crowded = self.sparse.nnz >= 0.25 * self.space.shape[0] * n_cols
-        if cells <= dense_cells or (crowded and cells <= 10 * dense_cells):
+        # Theme overlap is a dense product with no group structure: only dense chunks.
+        themed = self._theme_weight != 0.0
+        if themed or cells <= dense_cells or (crowded and cells <= 10 * dense_cells):
             frame = self._top_dense(k, rows, blocked, shut)
             frame.attrs["dense_rows"] = len(rows)
             return frame

@@ -93,16 +93,10 @@ def build_space(
     }
     notes: list[str] = []
     missing: set[str] = set()
-    work = signals.paths3_work(links, rows, cols)
-    if work <= settings.max_path_work:
-        blocks["paths3"] = signals.paths3(links, rows, cols)
-    else:
-        missing.add("paths3")
-        blocks["paths3"] = sp.csr_matrix((len(rows), len(cols)))
-        notes.append(
-            f"paths of length 3 left out: {work:.2g} multiply-adds exceed the limit "
-            f"of {settings.max_path_work:.2g} (Settings.max_path_work)"
-        )
+    blocks["paths3"], blocks["walk3"] = signals.three_steps(links, rows, cols)
+    weighted = _padded(snapshot.adjacency.matrix, len(ids))
+    blocks["multiplicity"] = signals.multiplicity(weighted, rows, cols)
+    theme_rows, theme_cols = _themes(tables, rows, cols, year)
     target_texts = capability_texts(tables, enriched=False)
     if any(target_texts[j] for j in cols):
         source_texts = capability_texts(tables, enriched=True)
@@ -135,6 +129,8 @@ def build_space(
         county=_codes(organizations, "county"),
         country=_codes(organizations, "country"),
         coverage=coverage,
+        theme_rows=theme_rows,
+        theme_cols=theme_cols,
         moment_rows=moment_rows,
         notes=notes,
         missing=frozenset(missing),
@@ -200,7 +196,7 @@ def capability_texts(tables: Tables, *, enriched: bool = False) -> list[str]:
                 }
             )
             titles = ends.drop_duplicates().groupby("id")["title"].agg("、".join)
-            parts.append(organizations["id"].map(titles).fillna(""))
+            parts.append(organizations["id"].map(titles).astype(object).fillna(""))
     if not parts:
         return [""] * n
     joined = parts[0].astype(str)
@@ -216,6 +212,40 @@ def _codes(organizations: pd.DataFrame, column: str) -> np.ndarray:
     values = values.where(values.notna() & (values.astype(str).str.strip() != ""), None)
     codes, _ = pd.factorize(values, use_na_sentinel=True)
     return codes.astype(np.int64)
+
+
+def _themes(
+    tables: Tables, rows: np.ndarray, cols: np.ndarray, year: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Theme profiles from project participations and project themes (e.g. CORDIS
+    programme parts) up to ``year``: each row's share of its projects per theme, each
+    column's project count per theme. Empty without participations or themes."""
+    parts, projects = tables.participations, tables.projects
+    empty = np.zeros((len(rows), 0)), np.zeros((len(cols), 0))
+    if parts is None or projects is None or "industry" not in projects.columns:
+        return empty
+    if year is not None:
+        parts = parts[parts["year"].notna() & (parts["year"] <= year)]
+    joined = (
+        parts[["project", "org"]]
+        .drop_duplicates()
+        .merge(projects[["project", "industry"]].dropna().drop_duplicates("project"), on="project")
+    )
+    if len(joined) == 0:
+        return empty
+    position = pd.Series(
+        np.arange(len(tables.organizations)), index=tables.organizations["id"].to_numpy()
+    )
+    org = joined["org"].map(position)
+    keep = org.notna().to_numpy()
+    theme, _ = pd.factorize(joined["industry"].to_numpy()[keep], sort=True)
+    counts = sp.csr_matrix(
+        (np.ones(int(keep.sum())), (org[keep].to_numpy(dtype=np.int64), theme)),
+        shape=(len(tables.organizations), int(theme.max()) + 1),
+    ).toarray()
+    totals = counts[rows].sum(axis=1, keepdims=True)
+    shares = np.divide(counts[rows], totals, out=np.zeros_like(counts[rows]), where=totals > 0)
+    return shares, counts[cols]
 
 
 def _padded(matrix: sp.csr_matrix, size: int) -> sp.csr_matrix:

@@ -1,0 +1,169 @@
+"""The new pair signals against hand computations, and the learned ranker's contracts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+
+from collabnet.recommend import ranker, recommend, signals
+from collabnet.recommend.evaluate import evaluate, rolling_cuts
+from collabnet.recommend.explain import explain_pairs
+from collabnet.recommend.features import FEATURES, Candidates
+from collabnet.recommend.space import _themes, build_space
+from collabnet.recommend.weights import default_weights
+from collabnet.tables import Tables, load_tables
+
+
+def _graph(seed: int, n: int = 40) -> tuple[np.ndarray, sp.csr_matrix]:
+    graph = nx.gnp_random_graph(n, 0.12, seed=seed)
+    dense = nx.to_numpy_array(graph, nodelist=range(n), weight=None)
+    return dense, sp.csr_matrix(dense)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("chunk_cells", [7, 10_000])
+def test_three_steps_equal_matrix_powers(seed: int, chunk_cells: int) -> None:
+    dense, matrix = _graph(seed)
+    rows, cols = np.arange(0, 25), np.arange(25, 40)
+    counts, walks = signals.three_steps(matrix, rows, cols, chunk_cells=chunk_cells)
+    cube = dense @ dense @ dense
+    degree = dense.sum(axis=1)
+    step = np.divide(dense, degree[:, None], out=np.zeros_like(dense), where=degree[:, None] > 0)
+    walk = step @ step @ step
+    np.testing.assert_array_equal(counts.toarray(), cube[np.ix_(rows, cols)])
+    np.testing.assert_allclose(walks.toarray(), walk[np.ix_(rows, cols)], atol=1e-15)
+
+
+def test_multiplicity_equals_a_loop_over_shared_partners() -> None:
+    rng = np.random.default_rng(3)
+    dense, _ = _graph(4)
+    weights = np.triu(dense * rng.integers(1, 5, size=dense.shape), 1)
+    weights = weights + weights.T
+    rows, cols = np.arange(0, 20), np.arange(20, 40)
+    block = signals.multiplicity(sp.csr_matrix(weights), rows, cols).toarray()
+    for i, u in enumerate(rows):
+        for j, v in enumerate(cols):
+            expected = sum(weights[u, w] * weights[w, v] for w in range(len(weights)))
+            assert block[i, j] == expected
+
+
+def test_theme_overlap_is_the_share_of_themes_times_the_activity() -> None:
+    organizations = pd.DataFrame({"id": ["E", "U", "V"]})
+    participations = pd.DataFrame(
+        {
+            "project": ["p1", "p2", "p3", "p1", "p4", "p4", "p5"],
+            "org": ["E", "E", "E", "U", "U", "V", "V"],
+            "year": [2015, 2015, 2016, 2015, 2015, 2015, 2017],
+        }
+    )
+    projects = pd.DataFrame(
+        {"project": ["p1", "p2", "p3", "p4", "p5"], "industry": ["SC1", "SC1", "ERC", "SC1", "ERC"]}
+    )
+    tables = SimpleNamespace(
+        organizations=organizations, participations=participations, projects=projects
+    )
+    shares, counts = _themes(tables, np.array([0]), np.array([1, 2]), 2016)  # type: ignore[arg-type]
+    # E: 2 of 3 projects in SC1, 1 in ERC. U: 2 SC1 projects; V: 1 SC1 (p5 is after 2016).
+    overlap = shares @ counts.T
+    np.testing.assert_allclose(overlap, [[2 / 3 * 2, 2 / 3 * 1]])
+
+
+def test_rolling_cuts_of_four_years() -> None:
+    assert rolling_cuts(2014, 2017) == [(2014, 2015), (2015, 2016), (2016, 2017), (2015, 2017)]
+    assert rolling_cuts(2020, 2021) == [(2020, 2021)]
+
+
+def test_calibration_is_monotone() -> None:
+    rng = np.random.default_rng(0)
+    scores = np.concatenate([rng.normal(1.0, 1.0, 200), rng.normal(-1.0, 1.0, 4000)])
+    labels = np.concatenate([np.ones(200), np.zeros(4000)])
+    year = SimpleNamespace(labels=labels, unlinked=100_000, positives=200)
+    a, b = ranker._calibrate(scores, year)  # type: ignore[arg-type]
+    assert a > 0
+    grid = np.linspace(-5, 5, 101)
+    probability = 1 / (1 + np.exp(-(a * grid + b)))
+    assert (np.diff(probability) > 0).all()
+    # Negatives were a sample of 4,000 out of ~100,000 unlinked pairs: probabilities shrink.
+    assert probability[50] < 200 / 4200
+
+
+@pytest.fixture(scope="module")
+def sample(sample_dir: Path) -> Tables:
+    return load_tables(sample_dir)
+
+
+@pytest.fixture(scope="module")
+def learned(sample: Tables) -> ranker.Model:
+    model = ranker.choose_model(sample, "learned", Candidates.default_for(sample))
+    assert model.booster is not None
+    return model
+
+
+def test_reasons_never_come_from_what_pushed_the_pair_down(sample: Tables) -> None:
+    space = build_space(sample)
+    rows, cols = np.arange(5), np.arange(5)
+    weights = default_weights(space)
+    features = space.features_at(rows, cols)
+    down = pd.DataFrame({name: -np.ones(5) for name in FEATURES})
+    assert explain_pairs(space, weights, rows, cols, contributions=down) == [[]] * 5
+    # The activity reason sums the target's degree, activity and recency contributions.
+    up = down.assign(
+        target_degree=1.0, target_activity=1.0, target_recent=1.0, target_new_partners=1.0
+    )
+    reasons = explain_pairs(space, weights, rows, cols, contributions=up)
+    assert all(len(r) == 1 and "合作伙伴" in r[0] for r in reasons)
+    assert len(features) == 5
+
+
+def test_ranker_contributions_add_up_to_its_score(sample: Tables, learned: ranker.Model) -> None:
+    bound = learned.bind(build_space(sample))
+    r, c = np.arange(30) % bound.space.shape[0], np.arange(30) % bound.space.shape[1]
+    contributions = bound.contributions(r, c).sum(axis=1).to_numpy()
+    difference = bound.at(r, c) - contributions
+    # Tree SHAP is exact: the rest is the same expected value for every pair.
+    np.testing.assert_allclose(difference, difference[0], atol=1e-9)
+
+
+@pytest.mark.parametrize("learned_wins", [True, False])
+def test_auto_keeps_the_ranker_only_when_it_wins(
+    sample: Tables, monkeypatch: pytest.MonkeyPatch, learned_wins: bool
+) -> None:
+    good = {"precision_at_10": 0.3, "mrr": 0.5, "ndcg_at_10": 0.4}
+    bad = {"precision_at_10": 0.1, "mrr": 0.2, "ndcg_at_10": 0.1}
+
+    def rigged(bound: ranker.BoundModel, year: ranker.LabelledYear) -> dict[str, float]:
+        return good if bound.learned == learned_wins else bad
+
+    monkeypatch.setattr(ranker, "_validation_metrics", rigged)
+    model = ranker.choose_model(sample, "auto", Candidates.default_for(sample))
+    if learned_wins:
+        assert model.kind == "learned"
+        assert model.description.startswith("auto: learned ranker — it wins on 2024")
+    else:
+        assert model.kind == "default"
+        assert model.description.startswith("auto: default weights — the ranker loses on 2024")
+    assert model.calibration is not None
+
+
+def test_auto_falls_back_without_history(tiny_tables: Tables) -> None:
+    model = ranker.choose_model(tiny_tables, "auto", Candidates.default_for(tiny_tables))
+    assert model.kind == "default"
+    assert model.description.startswith("auto: default weights — ")
+
+
+def test_full_platforms_stay_out_of_the_first_three(sample: Tables) -> None:
+    best = recommend(sample, enterprise="E164", top=6)
+    assert (best["capacity_left"].head(3) > 0).all()
+    assert (best["rank"].to_numpy() == np.arange(1, 7)).all()
+
+
+def test_evaluate_is_deterministic_for_a_seed(sample: Tables) -> None:
+    first = evaluate(sample, train_until=2022, seed=5)
+    second = evaluate(sample, train_until=2022, seed=5)
+    pd.testing.assert_frame_equal(first, second)
