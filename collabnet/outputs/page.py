@@ -73,6 +73,9 @@ LOUVAIN_LIMIT = 60_000
 # Up to this many organisations the details show PageRank and betweenness too.
 METRICS_LIMIT = 2_000
 COMMUNITIES_SHOWN = len(COMMUNITY_PALETTE)
+# Above this many organisations plus drawn links the page moves its last picture while
+# the camera moves and redraws when it rests (see page.js).
+MOTION_THRESHOLD = 10_000
 
 _MIN_SIZE, _MAX_SIZE = 2.5, 16.0
 _INDUSTRY_PALETTE = (
@@ -714,7 +717,8 @@ def _meta(
     method = (
         "Louvain（全部连接）Louvain on every link"
         if len(linked) <= LOUVAIN_LIMIT
-        else "标签传播（每个机构最强的5条连接）label propagation on each organisation's 5 strongest links"
+        else "标签传播（每个机构最强的5条连接）"
+        "label propagation on each organisation's 5 strongest links"
     )
     metric_columns = [m for m in dict.fromkeys((*_DETAIL_METRICS, size_by)) if m in metrics]
     values = metrics.reindex(frame.index)
@@ -771,6 +775,7 @@ def _meta(
             "per_node": BACKBONE_PER_NODE,
         },
         "isolates": {"count": isolates, "shown_by_default": False},
+        "motion_threshold": MOTION_THRESHOLD,
         "records": records,
         "pairs_note": (
             "一对机构之间可有多条合作记录（不同项目或类型），图中画为一条线。"

@@ -468,3 +468,24 @@ def test_markup_in_names_stays_text(hostile_page: Path, open_page: Opener) -> No
     assert opened.js("document.querySelectorAll('script').length") == 4
     assert opened.dialogs == []
     assert opened.requests == [hostile_page.resolve().as_uri()]
+
+
+def test_large_pages_move_the_last_picture_while_the_camera_moves(
+    sample: cn.Network, open_page: Opener, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from collabnet.outputs import page as page_module
+
+    monkeypatch.setattr(page_module, "MOTION_THRESHOLD", 100)
+    opened = open_page(write_page(sample, tmp_path / "moving.html"))
+    rendered = opened.js("collabnet.frames()")
+
+    opened.js(
+        "(() => { const c = collabnet.renderer.getCamera(), s = c.getState();"
+        " c.setState({x: s.x + 0.1, y: s.y, ratio: s.ratio * 0.5, angle: 0}); })()"
+    )
+    moved = opened.wait_until("document.getElementById('stage').style.transform")
+    assert "scale(2" in moved  # zoomed in twice: the picture is scaled, not redrawn
+    # Once the camera rests, the network is drawn afresh at the new view.
+    assert opened.wait_until("document.getElementById('stage').style.transform === ''")
+    assert opened.js("collabnet.frames()") >= rendered + 2
+    assert opened.console_errors == []
