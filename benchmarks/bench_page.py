@@ -163,7 +163,9 @@ def in_browser(path: Path, runs: int, name: str) -> dict[str, Any]:
 
 def _click_biggest(page: Any) -> float:
     """ms from a real mouse click on the biggest organisation until the next frame."""
-    # Centred on the biggest organisation and zoomed in, so that nothing covers it.
+    # Centred on the biggest organisation and zoomed in, so that nothing covers it; after
+    # any camera animation has ended and the view has been drawn at rest.
+    page.wait_for_timeout(600)
     where = page.evaluate(
         "(() => { const r = collabnet.renderer, n = collabnet.nodes; let best = 0;"
         " for (let i = 1; i < n.size.length; i++) if (n.size[i] > n.size[best]) best = i;"
@@ -178,6 +180,7 @@ def _click_biggest(page: Any) -> float:
         " const t = performance.now(); requestAnimationFrame(() => setTimeout(() => {"
         " window.__clicked = performance.now() - t; }, 0)); });"
     )
+    page.wait_for_timeout(600)
     page.mouse.move(where["x"], where["y"])
     page.mouse.click(where["x"], where["y"])
     started = time.perf_counter()

@@ -225,8 +225,8 @@ def network_page(
         linked = linked[linked["a"].isin(inside) & linked["b"].isin(inside)].reset_index(drop=True)
     frame = organizations.set_index("id").loc[ids]
     position = pd.Index(ids)
-    a = position.get_indexer(linked["a"].to_numpy()).astype(np.int64)
-    b = position.get_indexer(linked["b"].to_numpy()).astype(np.int64)
+    a = position.get_indexer(pd.Index(linked["a"])).astype(np.int64)
+    b = position.get_indexer(pd.Index(linked["b"])).astype(np.int64)
     weight = linked["weight"].to_numpy(dtype=float)
     degree = np.bincount(np.concatenate([a, b]), minlength=len(ids))
 
@@ -688,9 +688,10 @@ def _meta(
         }
         for i, code in enumerate(industry_codes)
     ]
-    kind_counts = pd.Series(0, index=_kind_codes(linked))
-    for kinds, pairs_of_kinds in linked["kinds"].value_counts().items():
-        kind_counts[list(kinds)] += int(pairs_of_kinds)
+    kind_counts: dict[str, int] = dict.fromkeys(_kind_codes(linked), 0)
+    for combination, pairs_of_kinds in linked["kinds"].value_counts().items():
+        for kind in combination:  # type: ignore[attr-defined]
+            kind_counts[kind] += int(pairs_of_kinds)
     kinds = []
     for code in _kind_codes(linked):
         style = KIND_STYLES.get(code, {**KIND_STYLES["joint_project"], "zh": code, "en": code})

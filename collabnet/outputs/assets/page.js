@@ -493,7 +493,7 @@
   }
 
   renderer.scheduleRender = function () {
-    if (!motion || rendered === null || renderer.needToProcess) {
+    if (!(motion || slowFrames) || rendered === null || renderer.needToProcess) {
       return scheduleRender();
     }
     if (movingFrame === null) {
@@ -506,7 +506,14 @@
     }, 160);
     return renderer;
   };
+  // Small networks move the picture too when a drawn frame takes longer than three
+  // frames of a 60 Hz screen to show (software WebGL on a busy machine).
+  var slowFrames = false;
   renderer.on("afterRender", function () {
+    var drawn = performance.now();
+    requestAnimationFrame(function () {
+      slowFrames = performance.now() - drawn > 50;
+    });
     rendered = camera.getState();
     if (movingFrame !== null) {
       cancelAnimationFrame(movingFrame);
