@@ -70,6 +70,9 @@ GBM_PARAMS: dict[str, object] = {
     "verbose": -1,
 }
 ROUNDS = 200
+# Label years stacked: the last one validates, the ones before it train. Older years
+# describe a younger network and cost a feature space each.
+LABEL_YEARS = 4
 # Where the shortlisted pairs sit above every other pair of their row.
 _LIFT = 1e6
 
@@ -331,9 +334,11 @@ def choose_model(
 ) -> Model:
     """The model asked for (``auto``, ``default`` or ``learned``) on ``tables``' history.
 
-    Label years run from the second year of the history up to ``last_year`` (default:
-    the last year of ``tables``). ``learned`` and ``auto`` fit the ranker on every label
-    year but the last and validate and calibrate on the last; ``auto`` then keeps the
+    Label years are the last :data:`LABEL_YEARS` years, up to ``last_year`` (default: the
+    last year of ``tables``), in which at least
+    :data:`~collabnet.recommend.weights.MIN_POSITIVES` candidate pairs formed.
+    ``learned`` and ``auto`` fit the ranker on every label year but the last and validate
+    and calibrate on the last; ``auto`` then keeps the
     ranker only if it beat the default weights there. ``Model.description`` says in one
     line which model was chosen and why. ``memo`` keeps the labelled years between calls
     on cuts of the same network (a label year's pairs do not depend on the cut, as long as
@@ -357,12 +362,17 @@ def choose_model(
     first, last = int(years.min()), int(years.max()) if last_year is None else int(last_year)
     labelled = []
     memo = {} if memo is None else memo
-    for year in range(first + 1, last + 1):
+    # Newest first: the default weights need only the last label year (to calibrate on),
+    # the ranker the last LABEL_YEARS.
+    wanted = 1 if choice == "default" else LABEL_YEARS
+    for year in range(last, first, -1):
         if year not in memo:
             memo[year] = labelled_year(tables, year, candidates, settings, seed=seed)
         found = memo[year]
         if found is not None:
-            labelled.append(found)
+            labelled.insert(0, found)
+        if len(labelled) == wanted:
+            break
     if choice == "default" and not labelled:
         return Model("default", defaults, description=defaults.description)
     if not labelled:
