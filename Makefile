@@ -20,7 +20,7 @@ help:
 setup:
 	bash scripts/setup.sh
 
-# The demo needs only Python: skip apt and npm.
+# The demo needs Python and the page's JavaScript (npm): no apt packages.
 demo:
 	bash scripts/setup.sh --minimal
 	$(BIN)/collabnet demo

@@ -2,7 +2,7 @@
 # Install everything the project needs to run and test, from its own files only.
 #
 #   scripts/setup.sh            venv + Debian packages + Cypher linter (npm) + Neo4j jars (Maven)
-#   scripts/setup.sh --minimal  Python venv only (enough for `collabnet demo`)
+#   scripts/setup.sh --minimal  Python venv and the page's JavaScript (enough for `collabnet demo`)
 #                               (same as COLLABNET_SETUP_MINIMAL=1)
 #
 # Idempotent and fast on a second run: each step is skipped when a stamp file in
@@ -41,7 +41,7 @@ inputs_hash() { sha256sum "$@" | sha256sum | cut -d' ' -f1; }
 stamp_ok() { [[ -f "$STAMPS/$1" && "$(cat "$STAMPS/$1")" == "$2" ]]; }
 stamp_write() { mkdir -p "$STAMPS" && printf '%s\n' "$2" >"$STAMPS/$1"; }
 
-# --- Debian packages -----------------------------------------------------------------
+# Debian packages.
 
 # Runs a command as root: directly when root, through sudo when it is there and needs
 # no password (CI has no stdin); returns 1 when neither is possible.
@@ -107,7 +107,7 @@ if ((!MINIMAL)); then
   install_debs "${debs[@]}"
 fi
 
-# --- Python virtual environment --------------------------------------------------------
+# Python virtual environment.
 
 if [[ ! -x "$VENV/bin/python" ]]; then
   log "Creating $VENV"
@@ -125,7 +125,7 @@ else
   stamp_write python "$py_key"
 fi
 
-# --- Cypher linter (Node.js) -------------------------------------------------------------
+# Cypher linter (Node.js).
 
 if ((!MINIMAL)); then
   if ! command -v npm >/dev/null 2>&1; then
@@ -150,27 +150,29 @@ if ((!MINIMAL)); then
   fi
 fi
 
-# --- The network page's JavaScript (npm) -----------------------------------------------
+# The network page's JavaScript (npm).
 
 # sigma.js and graphology, pinned by scripts/page-js/package-lock.json: the page inlines
 # their browser bundles, and the wheel build copies them into collabnet/outputs/vendor.
-if ((!MINIMAL)); then
-  PAGE_JS="$ROOT/scripts/page-js"
-  if ! command -v npm >/dev/null 2>&1; then
-    warn "npm not found: \`collabnet viz\` and the page tests need scripts/page-js/node_modules."
+# The demo writes the page, so even the minimal set-up installs them.
+PAGE_JS="$ROOT/scripts/page-js"
+if ! command -v npm >/dev/null 2>&1; then
+  if ((!MINIMAL)); then install_debs nodejs npm; fi
+fi
+if ! command -v npm >/dev/null 2>&1; then
+  warn "npm not found: \`collabnet viz\` and the demo's page need scripts/page-js/node_modules."
+else
+  page_key="$(inputs_hash "$PAGE_JS/package.json" "$PAGE_JS/package-lock.json")"
+  if stamp_ok page-js "$page_key" && [[ -f "$PAGE_JS/node_modules/sigma/dist/sigma.min.js" ]]; then
+    log "Page JavaScript up to date"
   else
-    page_key="$(inputs_hash "$PAGE_JS/package.json" "$PAGE_JS/package-lock.json")"
-    if stamp_ok page-js "$page_key" && [[ -f "$PAGE_JS/node_modules/sigma/dist/sigma.min.js" ]]; then
-      log "Page JavaScript up to date"
-    else
-      log "Installing the page's JavaScript (sigma.js, graphology) in scripts/page-js"
-      (cd "$PAGE_JS" && npm ci --no-audit --no-fund --loglevel=error)
-      stamp_write page-js "$page_key"
-    fi
+    log "Installing the page's JavaScript (sigma.js, graphology) in scripts/page-js"
+    (cd "$PAGE_JS" && npm ci --no-audit --no-fund --loglevel=error)
+    stamp_write page-js "$page_key"
   fi
 fi
 
-# --- Neo4j + Graph Data Science jars (Maven Central) -------------------------------------
+# Neo4j + Graph Data Science jars (Maven Central).
 
 # Jars for `make neo4j` and the tests that start a real Neo4j: scripts/neo4j/resolve.sh
 # copies them into .neo4j/lib (or $NEO4J_LIB), keyed on a hash of scripts/neo4j/pom.xml.
@@ -192,4 +194,4 @@ if ((!MINIMAL)); then
   fi
 fi
 
-if ((MINIMAL)); then log "Setup done (minimal: Python only)"; else log "Setup done"; fi
+if ((MINIMAL)); then log "Setup done (minimal: Python and the page's JavaScript)"; else log "Setup done"; fi
