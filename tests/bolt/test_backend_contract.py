@@ -1,9 +1,10 @@
 """One contract, every backend: the files in memory, Neo4j with Graph Data Science, and
 Neo4j without it give the same answers.
 
-Degrees and core numbers are exact, PageRank within 1e-6 (GDS iterates to 1e-12), each
-checked against networkx on the graph built from the files, and against what the backend
-says it computes natively (:attr:`GraphBackend.native_measures`).
+Degrees and core numbers are exact, harmonic closeness and PageRank within 1e-6 (GDS
+iterates PageRank to 1e-12), each checked against networkx on the graph built from the
+files, and against what the backend says it computes natively
+(:attr:`GraphBackend.native_measures`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ pytestmark = pytest.mark.bolt
 BACKENDS = ["files", "neo4j", "neo4j-without-gds"]
 EXPECTED_NATIVE = {
     "files": set(),
-    "neo4j": {"degree", "pagerank", "core_number"},
+    "neo4j": {"degree", "pagerank", "core_number", "harmonic"},
     "neo4j-without-gds": {"degree"},
 }
 
@@ -63,8 +64,11 @@ def reference(tables: Tables, as_of: int | None) -> tuple[nx.Graph, pd.DataFrame
         {
             "degree": [graph.degree(n) for n in ids],
             "weighted_degree": [float(graph.degree(n, weight="weight")) for n in ids],
-            "pagerank": pd.Series(nx.pagerank(graph, weight="weight", tol=1e-13, max_iter=10_000)).loc[ids],
+            "pagerank": pd.Series(
+                nx.pagerank(graph, weight="weight", tol=1e-13, max_iter=10_000)
+            ).loc[ids],
             "core_number": pd.Series(nx.core_number(graph)).loc[ids],
+            "harmonic": pd.Series(nx.harmonic_centrality(graph)).loc[ids],
         },
         index=pd.Index(ids, name="id"),
     )
@@ -133,5 +137,5 @@ def test_without_gds_the_fallback_is_said_once(
         fresh.close()
     assert capsys.readouterr().err == (
         f"collabnet: the database at {fresh.uri} has no Graph Data Science library: "
-        "PageRank and core numbers are computed in memory\n"
+        "PageRank, core numbers and harmonic closeness are computed in memory\n"
     )

@@ -2,9 +2,9 @@
 
 :class:`Neo4jBackend` implements :class:`~collabnet.backends.GraphBackend`: ``push``
 writes validated tables into the database, ``snapshot`` gives the network at a cut,
-and ``measure`` computes degrees in Cypher, and PageRank and core numbers with the
-Graph Data Science library when the server has it; everything else is computed in
-memory from the tables read back.
+and ``measure`` computes degrees in Cypher, and PageRank, core numbers and harmonic
+closeness with the Graph Data Science library when the server has it; everything else
+is computed in memory from the tables read back.
 
 The graph model is described in ``cypher/README.md``; every statement comes from the
 catalog of ``.cypher`` files (:mod:`collabnet.backends.cypher_catalog`). The parts:
@@ -197,8 +197,8 @@ class Neo4jBackend:
 
         ``degree`` (distinct partners and summed weight, in Cypher) unless the network
         was derived from participations, whose earlier cuts derive their links again;
-        with the Graph Data Science library, also PageRank and core numbers. Without
-        the library, the first call says so on stderr, once.
+        with the Graph Data Science library, also PageRank, core numbers and harmonic
+        closeness. Without the library, the first call says so on stderr, once.
         """
         names = set() if self._dataset_meta().get("participation_columns") else {"degree"}
         if self.has_gds:
@@ -207,7 +207,7 @@ class Neo4jBackend:
             self._said_no_gds = True
             print(
                 f"collabnet: the database at {self.uri} has no Graph Data Science library: "
-                "PageRank and core numbers are computed in memory",
+                "PageRank, core numbers and harmonic closeness are computed in memory",
                 file=sys.stderr,
             )
         return frozenset(names)

@@ -21,7 +21,7 @@ __all__ = ["MEASURES", "has_gds", "measures", "pagerank_with_isolated", "project
 # eigenvector centrality: GDS iterates x <- A x where networkx iterates x <- (A + I) x,
 # and on a network that is nearly bipartite (enterprises and platforms) GDS's iteration
 # oscillates instead of converging (measured: 0.2 off the in-memory scores on the sample).
-MEASURES = ("pagerank", "core_number")
+MEASURES = ("pagerank", "core_number", "harmonic")
 
 
 def has_gds(connection: Connection) -> bool:
@@ -36,15 +36,15 @@ def has_gds(connection: Connection) -> bool:
 @contextmanager
 def projection(
     connection: Connection, as_of: int | None, listed_links: int | None = None
-) -> Iterator[str]:
-    """The name of a projection of the network at ``as_of`` (see ``gds/project``),
-    dropped when the block ends, whether or not it raised."""
+) -> Iterator[tuple[str, int]]:
+    """The name and node count of a projection of the network at ``as_of`` (see
+    ``gds/project``), dropped when the block ends, whether or not it raised."""
     graph_name = f"collabnet-{uuid.uuid4().hex}"
     try:
-        connection.read(
+        made = connection.read(
             "gds/project", as_of=as_of, graph_name=graph_name, listed_links=listed_links
         )
-        yield graph_name
+        yield graph_name, int(made[0]["nodes"]) if made else 0
     finally:
         connection.read("gds/drop", graph_name=graph_name)
 
@@ -62,11 +62,12 @@ def measures(
     ``pagerank`` is ``nx.pagerank(G, alpha=damping, weight="weight")``: GDS ranks the
     organisations that have links and the isolated ones are added as networkx treats
     them (see :func:`pagerank_with_isolated`). ``core_number`` is networkx's
-    ``core_number`` (0 for an organisation without links).
+    ``core_number`` and ``harmonic`` its ``harmonic_centrality`` (exact, never
+    sampled); both are 0 for an organisation without links.
     """
     if not 0 <= damping < 1:
         raise BackendError(f"damping must be at least 0 and below 1, got {damping}")
-    with projection(connection, as_of, listed_links) as graph_name:
+    with projection(connection, as_of, listed_links) as (graph_name, nodes):
         ranks = connection.read(
             "gds/pagerank",
             graph_name=graph_name,
@@ -75,11 +76,15 @@ def measures(
             tolerance=1e-12,
         )
         cores = connection.read("gds/kcore", graph_name=graph_name)
+        closeness = connection.read("gds/harmonic", graph_name=graph_name)
     frame = pagerank_with_isolated(
         {row["id"]: float(row["score"]) for row in ranks}, everyone, damping
     )
     core = {row["id"]: int(row["core_number"]) for row in cores}
     frame["core_number"] = frame["id"].map(core).fillna(0).astype("int64")
+    # GDS divides by the projection's node count minus one; networkx reports the sum.
+    harmonic = {row["id"]: float(row["score"]) * (nodes - 1) for row in closeness}
+    frame["harmonic"] = frame["id"].map(harmonic).fillna(0.0).astype(float)
     return frame
 
 
