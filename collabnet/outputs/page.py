@@ -219,8 +219,10 @@ def network_page(
     ids = organizations["id"].astype(str).tolist()
     linked = linked_pairs(results.pairs)
     focus_id = results.find(focus) if focus is not None else None
+    drawn = np.arange(len(ids))
     if focus_id is not None:
-        ids = _neighbourhood(ids, linked, focus_id, radius)
+        drawn = _neighbourhood(results.snapshot.hops, int(results.snapshot.index[focus_id]), radius)
+        ids = [ids[i] for i in drawn]
         inside = set(ids)
         linked = linked[linked["a"].isin(inside) & linked["b"].isin(inside)].reset_index(drop=True)
     frame = organizations.set_index("id").loc[ids]
@@ -233,7 +235,7 @@ def network_page(
     all_drawn = len(linked) <= ALL_LINKS_LIMIT
     strongest = backbone(a, b, weight, degree, per_node=BACKBONE_PER_NODE)
     in_backbone = np.ones(len(linked), dtype=bool) if all_drawn else strongest
-    positions = layout_positions(_pair_matrix(len(ids), a, b), seed=seed)
+    positions = layout_positions(results.snapshot.hops[drawn][:, drawn], seed=seed)
     community = _communities(results, ids, a, b, weight, strongest, seed=seed)
 
     metrics = _metrics(results, size_by, len(ids))
@@ -415,27 +417,16 @@ def backbone(
     return keep
 
 
-def _pair_matrix(n: int, a: np.ndarray, b: np.ndarray) -> sp.csr_array:
-    ones = np.ones(2 * len(a))
-    return sp.csr_array((ones, (np.concatenate([a, b]), np.concatenate([b, a]))), shape=(n, n))
-
-
-def _neighbourhood(ids: list[str], linked: pd.DataFrame, focus: str, radius: int) -> list[str]:
-    """The ids within ``radius`` links of ``focus``, in the order of ``ids``."""
-    position = pd.Series(np.arange(len(ids)), index=ids)
-    matrix = _pair_matrix(
-        len(ids),
-        position.loc[linked["a"].to_numpy()].to_numpy(),
-        position.loc[linked["b"].to_numpy()].to_numpy(),
-    )
-    reached = np.zeros(len(ids), dtype=bool)
-    reached[ids.index(focus)] = True
+def _neighbourhood(hops: sp.csr_matrix, focus: int, radius: int) -> np.ndarray:
+    """Positions within ``radius`` links of ``focus``, in table order."""
+    reached = np.zeros(hops.shape[0], dtype=bool)
+    reached[focus] = True
     for _ in range(radius):
-        grown = reached | (matrix @ reached.astype(float) > 0)
+        grown = reached | (hops @ reached.astype(float) > 0)
         if (grown == reached).all():
             break
         reached = grown
-    return [org_id for org_id, keep in zip(ids, reached, strict=True) if keep]
+    return np.flatnonzero(reached)
 
 
 def _communities(
