@@ -7,8 +7,8 @@
 # status is non-zero if any failed, and the failed steps are listed at the end.
 #
 # pytest runs inside a private network namespace that has only loopback, when the
-# machine allows it (root): the test servers (FalkorDB's Bolt port listens on every
-# interface) then cannot be reached from outside, and no test can reach the network.
+# machine allows it (root): the test servers (Neo4j, bound to loopback) cannot be reached
+# from outside, and no test can reach the network.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -1,18 +1,19 @@
 """The real Neo4j 5 + Graph Data Science that tests/neo4j_server.py starts.
 
-One server for the module (starting takes tens of seconds); skipped, with the reason,
-where java or the jars from ``make setup`` are missing.
+The session's server (starting one takes tens of seconds); skipped, with the reason,
+where java or the jars from ``make setup`` are missing. Killing it and restarting on
+the same store is tested with a push in flight, in ``test_neo4j_faults.py``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from typing import Any
 
 import networkx as nx
 import pytest
 
+from tests.bolt.servers import BoltTarget
 from tests.neo4j_server import Neo4jServer, neo4j_available
 
 neo4j = pytest.importorskip("neo4j")
@@ -24,10 +25,10 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServer]:
-    with Neo4jServer(tmp_path_factory.mktemp("neo4j")) as started:
-        yield started
+@pytest.fixture
+def server(bolt_target: BoltTarget) -> Neo4jServer:
+    """The session's Neo4j with GDS: each start costs tens of seconds, so it is shared."""
+    return bolt_target.server
 
 
 def query(server: Neo4jServer, cypher: str, **parameters: Any) -> list[dict[str, Any]]:
@@ -97,22 +98,3 @@ def test_wrong_password_is_refused(server: Neo4jServer) -> None:
     ):
         driver.verify_connectivity()
     assert query(server, "RETURN 2 AS two") == [{"two": 2}]
-
-
-def test_data_survives_sigkill_and_restart(server: Neo4jServer) -> None:
-    query(server, "MATCH (n:CrashSmoke) DETACH DELETE n")
-    query(
-        server,
-        "CREATE CONSTRAINT crash_smoke_id IF NOT EXISTS FOR (n:CrashSmoke) REQUIRE n.id IS UNIQUE",
-    )
-    query(server, "UNWIND range(1, 100) AS i CREATE (:CrashSmoke {id: i})")
-    port, pid = server.port, server.pid
-    server.kill()
-    assert server.pid is None
-    server.start()
-    assert (server.port, server.pid != pid) == (port, True)
-    assert query(server, "MATCH (n:CrashSmoke) RETURN count(n) AS n") == [{"n": 100}]
-    with pytest.raises(neo4j.exceptions.ConstraintError):
-        query(server, "CREATE (:CrashSmoke {id: 1})")
-    query(server, "MATCH (n:CrashSmoke) DETACH DELETE n")
-    query(server, "DROP CONSTRAINT crash_smoke_id")
