@@ -137,23 +137,35 @@ def centrality(
     hops = snapshot.hops
     harmonic, betweenness = _shortest_path_measures(hops, sources)
     orgs = snapshot.organizations
-    native = snapshot.native("pagerank", damping=damping)
+
+    def from_backend(name: str, column: str, **params: object) -> np.ndarray | None:
+        native = snapshot.native(name, **params)
+        if native is None:
+            return None
+        return native.set_index("id")[column].reindex(orgs["id"]).to_numpy()
+
+    degree = from_backend("degree", "degree")
+    weighted = from_backend("degree", "weighted_degree")
+    pagerank = from_backend("pagerank", "pagerank", damping=damping)
+    core = from_backend("core_number", "core_number")
     frame = pd.DataFrame(
         {
             "id": orgs["id"].to_numpy(),
             "name": orgs["name"].to_numpy(),
             "type": orgs["type"].to_numpy(),
-            "degree": np.diff(hops.indptr).astype(np.int64),
-            "weighted_degree": np.asarray(matrix.matrix.sum(axis=1)).ravel(),
+            "degree": (np.diff(hops.indptr) if degree is None else degree).astype(np.int64),
+            "weighted_degree": (
+                np.asarray(matrix.matrix.sum(axis=1)).ravel() if weighted is None else weighted
+            ).astype(float),
             "pagerank": (
                 pagerank_scores(matrix.matrix, damping=damping, tol=tol)
-                if native is None
-                else native.set_index("id")["pagerank"].reindex(orgs["id"]).to_numpy(dtype=float)
+                if pagerank is None
+                else pagerank.astype(float)
             ),
             "eigenvector": eigenvector_scores(matrix.matrix, tol=tol),
             "harmonic": harmonic,
             "betweenness": betweenness,
-            "core_number": core_numbers(hops),
+            "core_number": (core_numbers(hops) if core is None else core).astype(np.int64),
         }
     )
     frame = rerank(frame, measure)
