@@ -21,6 +21,7 @@ __all__ = [
     "community_membership",
     "community_profile",
     "industry_alignment",
+    "label_propagation",
     "normalized_mutual_information",
 ]
 
@@ -269,3 +270,49 @@ def normalized_mutual_information(first: np.ndarray, second: np.ndarray) -> floa
     nonzero = joint > 0
     mutual = np.sum(joint[nonzero] * np.log(joint[nonzero] / np.outer(pa, pb)[nonzero]))
     return float(max(mutual, 0.0) / ((entropy_a + entropy_b) / 2))
+
+
+def label_propagation(
+    n: int, a: np.ndarray, b: np.ndarray, weight: np.ndarray, *, seed: int = 0, rounds: int = 20
+) -> np.ndarray:
+    """Communities by label propagation, vectorised: each round, every node takes the
+    label its neighbours carry with the most link weight (its own counts a little, which
+    stops two-colour oscillation; ties broken by a seeded random order).
+
+    networkx's version takes seconds on a 20,000-organisation backbone; this takes a
+    fraction of one.
+
+    Examples
+    --------
+    >>> a, b = np.array([0, 1, 0, 3, 4, 3]), np.array([1, 2, 2, 4, 5, 5])
+    >>> labels = label_propagation(6, a, b, np.ones(6))
+    >>> len(set(labels[:3])), len(set(labels[3:])), bool(labels[0] != labels[3])
+    (1, 1, True)
+    """
+    rng = np.random.default_rng(seed)
+    label = rng.permutation(n)
+    if len(a) == 0:
+        return label
+    node = np.concatenate([a, b, np.arange(n)])
+    other = np.concatenate([b, a, np.arange(n)])
+    strength = np.concatenate([weight, weight, np.full(n, 0.5 * float(np.min(weight)))])
+    for _ in range(rounds):
+        candidate = label[other]
+        order = np.lexsort((candidate, node))
+        keys_node, keys_label = node[order], candidate[order]
+        starts = np.flatnonzero(
+            np.r_[True, (keys_node[1:] != keys_node[:-1]) | (keys_label[1:] != keys_label[:-1])]
+        )
+        totals = np.add.reduceat(strength[order], starts)
+        group_node, group_label = keys_node[starts], keys_label[starts]
+        # Best total per node; among equal totals the label that is smallest after a
+        # random relabelling, so ties do not always favour low ids.
+        tie = rng.permutation(n)[group_label]
+        best = np.lexsort((tie, -totals, group_node))
+        pick = best[np.r_[True, group_node[best][1:] != group_node[best][:-1]]]
+        updated = label.copy()
+        updated[group_node[pick]] = group_label[pick]
+        if np.array_equal(updated, label):
+            break
+        label = updated
+    return label

@@ -13,7 +13,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, shortest_path
 from scipy.spatial import cKDTree
 
-__all__ = ["layout_positions"]
+__all__ = ["backbone", "layout_positions"]
 
 # Components up to this size get a force-directed finish (all pairs, so quadratic).
 _FORCE_LIMIT = 1_000
@@ -190,3 +190,35 @@ def _pack(placed: list[tuple[np.ndarray, np.ndarray]], n: int) -> np.ndarray:
         x += float(w)
         row_height = max(row_height, float(h))
     return positions - positions.mean(axis=0)
+
+
+def backbone(
+    a: np.ndarray, b: np.ndarray, weight: np.ndarray, degree: np.ndarray, *, per_node: int = 2
+) -> np.ndarray:
+    """Which links are among some organisation's ``per_node`` strongest (boolean mask).
+
+    Strongest by weight; between equal weights, the link to the better-connected partner,
+    so that a peripheral organisation hangs from the hub it works with. Every
+    organisation with a link keeps at least one.
+
+    Examples
+    --------
+    >>> a, b = np.array([0, 0, 0]), np.array([1, 2, 3])
+    >>> backbone(a, b, np.array([3.0, 1.0, 2.0]), np.array([3, 1, 1, 1]), per_node=1)
+    array([ True,  True,  True])
+    >>> backbone(a, b, np.array([3.0, 1.0, 2.0]), np.array([3, 9, 1, 1]), per_node=1)
+    array([ True,  True,  True])
+    """
+    count = len(a)
+    if count == 0:
+        return np.zeros(0, dtype=bool)
+    node = np.concatenate([a, b])
+    other = np.concatenate([b, a])
+    strength = np.concatenate([weight, weight])
+    link = np.concatenate([np.arange(count), np.arange(count)])
+    order = np.lexsort((-degree[other], -strength, node))
+    ranked = node[order]
+    first = np.searchsorted(ranked, ranked, side="left")
+    keep = np.zeros(count, dtype=bool)
+    keep[link[order][(np.arange(len(ranked)) - first) < per_node]] = True
+    return keep

@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 import math
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from string import Template
 from typing import Any
@@ -34,8 +32,18 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from collabnet.errors import CollabnetError, InputError
-from collabnet.outputs.layout import layout_positions
+from collabnet.analysis.communities import label_propagation
+from collabnet.errors import InputError
+from collabnet.outputs.html import (
+    asset,
+    inline_frame,
+    inline_script,
+    inline_style,
+    script_json,
+    vendor_script,
+    write_html,
+)
+from collabnet.outputs.layout import backbone, layout_positions
 from collabnet.outputs.styles import (
     COMMUNITY_PALETTE,
     KIND_STYLES,
@@ -105,10 +113,6 @@ _METRIC_LABELS = {
 }
 _DETAIL_METRICS = ("degree", "pagerank", "betweenness")
 _FONT_FACE = '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "SimHei", sans-serif'
-_VENDOR = {
-    "graphology_js": ("graphology.umd.min.js", "graphology/dist/graphology.umd.min.js"),
-    "sigma_js": ("sigma.min.js", "sigma/dist/sigma.min.js"),
-}
 
 
 @dataclass
@@ -272,90 +276,17 @@ def write_page(source: Results | HasResults, path: str | Path, **options: Any) -
     return write_html(network_page(source, **options).generate_html(), path)
 
 
-def write_html(html_text: str, path: str | Path) -> Path:
-    """Write a page's HTML to ``path`` as UTF-8 and return the path."""
-    target = Path(path)
-    # Explicit UTF-8: the locale's codec is gbk on Chinese Windows.
-    with open(target, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(html_text)
-    return target
-
-
-def inline_frame(html_text: str, *, height: int = 720) -> Any:
-    """An ``IPython.display.HTML`` showing the page in an iframe through ``srcdoc``.
-
-    ``srcdoc`` carries the whole page, so the notebook needs neither a server nor the
-    internet to show it.
-    """
-    try:
-        from IPython.display import HTML
-    except ImportError as err:
-        raise CollabnetError(
-            "showing the page inline needs IPython (Jupyter); use write_page() instead"
-        ) from err
-    frame = (
-        f'<div><iframe srcdoc="{html.escape(html_text, quote=True)}" '
-        f'style="width: 100%; height: {int(height)}px; border: 1px solid #dee2e6;" '
-        'sandbox="allow-scripts allow-downloads"></iframe></div>'
-    )
-    return HTML(frame)
-
-
 def page_html(page: NetworkPage) -> str:
     """The self-contained HTML of a page built by :func:`network_page`."""
-    template = Template(_asset("page.html"))
+    template = Template(asset("page.html"))
     return template.substitute(
         title=html.escape(page.title),
-        page_css=_inline_style(_asset("page.css")),
+        page_css=inline_style(asset("page.css")),
         data=script_json(page.payload),
-        graphology_js=_inline_script(vendor_script("graphology_js")),
-        sigma_js=_inline_script(vendor_script("sigma_js")),
-        page_js=_inline_script(_asset("page.js")),
+        graphology_js=inline_script(vendor_script("graphology_js")),
+        sigma_js=inline_script(vendor_script("sigma_js")),
+        page_js=inline_script(asset("page.js")),
     )
-
-
-def vendor_script(name: str) -> str:
-    """A third-party browser bundle: from the installed package, else from the checkout.
-
-    Wheels carry the bundles in ``collabnet/outputs/vendor`` (copied there at build time
-    from ``scripts/page-js/node_modules``); a checkout reads them from ``node_modules``,
-    which ``scripts/setup.sh`` fills with ``npm ci``.
-    """
-    packaged, in_node_modules = _VENDOR[name]
-    shipped = resources.files("collabnet.outputs").joinpath("vendor", packaged)
-    if shipped.is_file():
-        return shipped.read_text("utf-8")
-    checkout = Path(__file__).resolve().parents[2] / "scripts" / "page-js" / "node_modules"
-    path = checkout / in_node_modules
-    if path.is_file():
-        return path.read_text("utf-8")
-    raise CollabnetError(
-        f"the page's JavaScript ({packaged}) is missing: run scripts/setup.sh "
-        "(npm ci in scripts/page-js), or install collabnet from a wheel"
-    )
-
-
-def script_json(value: Any) -> str:
-    """JSON that is safe inside an HTML ``<script>`` element.
-
-    ``<``, ``>`` and ``&`` become ``\\u003c``-style escapes, so ``</script>`` and
-    ``<!--`` cannot appear, and the line and paragraph separators are escaped too.
-
-    Examples
-    --------
-    >>> script_json({"name": "</script><!--"})
-    '{"name":"\\\\u003c/script\\\\u003e\\\\u003c!--"}'
-    """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    for raw, escaped in (
-        ("<", "\\u003c"),
-        (">", "\\u003e"),
-        ("&", "\\u0026"),
-        ("\u2028", "\\u2028"),
-        ("\u2029", "\\u2029"),
-    ):
-        text = text.replace(raw, escaped)
-    return text
 
 
 def linked_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
@@ -383,38 +314,6 @@ def linked_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
         },
         columns=columns,
     )
-
-
-def backbone(
-    a: np.ndarray, b: np.ndarray, weight: np.ndarray, degree: np.ndarray, *, per_node: int = 2
-) -> np.ndarray:
-    """Which links are among some organisation's ``per_node`` strongest (boolean mask).
-
-    Strongest by weight; between equal weights, the link to the better-connected partner,
-    so that a peripheral organisation hangs from the hub it works with. Every
-    organisation with a link keeps at least one.
-
-    Examples
-    --------
-    >>> a, b = np.array([0, 0, 0]), np.array([1, 2, 3])
-    >>> backbone(a, b, np.array([3.0, 1.0, 2.0]), np.array([3, 1, 1, 1]), per_node=1)
-    array([ True,  True,  True])
-    >>> backbone(a, b, np.array([3.0, 1.0, 2.0]), np.array([3, 9, 1, 1]), per_node=1)
-    array([ True,  True,  True])
-    """
-    count = len(a)
-    if count == 0:
-        return np.zeros(0, dtype=bool)
-    node = np.concatenate([a, b])
-    other = np.concatenate([b, a])
-    strength = np.concatenate([weight, weight])
-    link = np.concatenate([np.arange(count), np.arange(count)])
-    order = np.lexsort((-degree[other], -strength, node))
-    ranked = node[order]
-    first = np.searchsorted(ranked, ranked, side="left")
-    keep = np.zeros(count, dtype=bool)
-    keep[link[order][(np.arange(len(ranked)) - first) < per_node]] = True
-    return keep
 
 
 def _neighbourhood(hops: sp.csr_matrix, focus: int, radius: int) -> np.ndarray:
@@ -463,52 +362,6 @@ def _communities(
     renumber = np.empty(len(order), dtype=np.int64)
     renumber[order] = np.arange(len(order))
     return renumber[np.unique(found, return_inverse=True)[1]]
-
-
-def label_propagation(
-    n: int, a: np.ndarray, b: np.ndarray, weight: np.ndarray, *, seed: int = 0, rounds: int = 20
-) -> np.ndarray:
-    """Communities by label propagation, vectorised: each round, every node takes the
-    label its neighbours carry with the most link weight (its own counts a little, which
-    stops two-colour oscillation; ties broken by a seeded random order).
-
-    networkx's version takes seconds on a 20,000-organisation backbone; this takes a
-    fraction of one.
-
-    Examples
-    --------
-    >>> a, b = np.array([0, 1, 0, 3, 4, 3]), np.array([1, 2, 2, 4, 5, 5])
-    >>> labels = label_propagation(6, a, b, np.ones(6))
-    >>> len(set(labels[:3])), len(set(labels[3:])), labels[0] != labels[3]
-    (1, 1, True)
-    """
-    rng = np.random.default_rng(seed)
-    label = rng.permutation(n)
-    if len(a) == 0:
-        return label
-    node = np.concatenate([a, b, np.arange(n)])
-    other = np.concatenate([b, a, np.arange(n)])
-    strength = np.concatenate([weight, weight, np.full(n, 0.5 * float(np.min(weight)))])
-    for _ in range(rounds):
-        candidate = label[other]
-        order = np.lexsort((candidate, node))
-        keys_node, keys_label = node[order], candidate[order]
-        starts = np.flatnonzero(
-            np.r_[True, (keys_node[1:] != keys_node[:-1]) | (keys_label[1:] != keys_label[:-1])]
-        )
-        totals = np.add.reduceat(strength[order], starts)
-        group_node, group_label = keys_node[starts], keys_label[starts]
-        # Best total per node; among equal totals the label that is smallest after a
-        # random relabelling, so ties do not always favour low ids.
-        tie = rng.permutation(n)[group_label]
-        best = np.lexsort((tie, -totals, group_node))
-        pick = best[np.r_[True, group_node[best][1:] != group_node[best][:-1]]]
-        updated = label.copy()
-        updated[group_node[pick]] = group_label[pick]
-        if np.array_equal(updated, label):
-            break
-        label = updated
-    return label
 
 
 def _metrics(results: Results, size_by: str, count: int) -> pd.DataFrame:
@@ -889,23 +742,3 @@ def _number(value: object) -> str:
     if number.is_integer() and abs(number) < 1e12:
         return f"{int(number):,}"
     return f"{number:.4g}"
-
-
-def _asset(name: str) -> str:
-    return resources.files("collabnet.outputs").joinpath("assets", name).read_text("utf-8")
-
-
-def _inline_script(code: str) -> str:
-    # A source-map comment would make an open developer console ask for a file.
-    code = "\n".join(
-        line for line in code.splitlines() if not line.startswith("//# sourceMappingURL=")
-    )
-    if "</script" in code.lower() or "<!--" in code:
-        raise InputError("a script to inline contains '</script' or '<!--'")
-    return code
-
-
-def _inline_style(css: str) -> str:
-    if "</style" in css.lower():
-        raise InputError("a style sheet to inline contains '</style'")
-    return css
