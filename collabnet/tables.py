@@ -173,9 +173,6 @@ class Tables:
         return int(self.participations["year"].isna().sum())
 
 
-# --------------------------------------------------------------------------- discovery
-
-
 def find_input_files(folder: str | Path) -> dict[str, Path]:
     """The input files in ``folder``, keyed by table kind (``organizations``, ``links``, ...).
 
@@ -423,9 +420,6 @@ def default_industries() -> pd.DataFrame:
     source = resources.files("collabnet") / "defaults" / "industries.csv"
     with resources.as_file(source) as path:
         return _check_industries(read_table(path, "industries")).frame
-
-
-# --------------------------------------------------------------------------- combining
 
 
 def _combine_organizations(frames: list[pd.DataFrame]) -> pd.DataFrame:

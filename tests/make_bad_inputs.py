@@ -197,9 +197,6 @@ def read_tiny(name: str) -> list[list[str]]:
         return [list(r) for r in csv.reader(handle)]
 
 
-# --------------------------------------------------------------------------- the corpus
-
-
 def bad_cases() -> dict[str, Callable[[Path], None]]:
     """One writer per bad-input case, keyed by the case's folder name."""
     orgs, links = BASE_ORGANIZATIONS, BASE_LINKS

@@ -124,8 +124,6 @@ def test_a_listed_organisation_may_use_project_themes_and_default_industries(
     assert {"pumps_valves", "SC1", "ERC"} <= set(tables.industries["code"])
 
 
-# --------------------------------------------------------------------------- CORDIS
-
 TYPE_CODES = {
     "PRC": "enterprise",
     "HES": "university",

@@ -95,9 +95,6 @@ def expected_counts(tables: Tables) -> dict[str, dict[str, int]]:
     return {"nodes": nodes, "relationships": relationships}
 
 
-# ---------------------------------------------------------------------- the contract
-
-
 @pytest.mark.parametrize("kind", ["networkx", "neo4j"])
 def test_backends_agree_on_the_sample(
     kind: str, sample: Tables, request: pytest.FixtureRequest
@@ -149,9 +146,6 @@ def test_backends_agree_on_the_sample(
         graph = build_graph(sample, records=False)
         pagerank = nx.pagerank(graph, weight="weight", tol=1e-12)
         assert ranks.set_index("id")["pagerank"].to_dict() == pytest.approx(pagerank, rel=1e-6)
-
-
-# ---------------------------------------------------------------------- push and pull
 
 
 def test_pushing_twice_leaves_the_same_nodes_and_relationships(
@@ -341,9 +335,6 @@ def test_links_go_in_unwind_batches_of_thousands(backend: Neo4jBackend, tmp_path
     assert backend.counts() == expected_counts(tables)
 
 
-# ---------------------------------------------------------------------- queries on the database
-
-
 @pytest.mark.parametrize(
     ("name", "params"),
     [("delete/dataset", {"limit": 100}), ("load/prune_nodes", {"push": "x", "limit": 100})],
@@ -397,9 +388,6 @@ def test_candidate_platforms_match_networkx(backend: Neo4jBackend, sample: Table
         found = zip(got["hops"], got["common_partners"], strict=True)
         assert dict(zip(got["id"], found, strict=True)) == expected
         assert got["hops"].is_monotonic_increasing
-
-
-# ---------------------------------------------------------------------- the command line
 
 
 @pytest.mark.slow
@@ -470,9 +458,6 @@ def test_backend_neo4j_refuses_files(run_cli: Callable[..., Any], sample_dir: Pa
     assert result.returncode == 2
     assert "with --backend neo4j the network is read from the database" in result.stderr
     assert "drop DATA" in result.stderr
-
-
-# ---------------------------------------------------------------------- connection
 
 
 def test_unreachable_server_is_one_clear_line(run_cli: Callable[..., Any]) -> None:

@@ -100,9 +100,6 @@ def test_a_source_checkout_reads_the_top_level_folder() -> None:
     assert Path(str(cypher_catalog.cypher_root())) == CYPHER
 
 
-# ---------------------------------------------------------------------- errors
-
-
 @pytest.mark.parametrize(
     ("error", "message"),
     [
@@ -143,9 +140,6 @@ def test_a_bad_uri_is_refused_before_connecting() -> None:
         Neo4jBackend("http://db:7474")
 
 
-# ---------------------------------------------------------------------- PageRank
-
-
 def test_pagerank_with_isolated_matches_networkx() -> None:
     graph = nx.karate_club_graph()
     for node in graph.nodes:
@@ -162,9 +156,6 @@ def test_pagerank_with_isolated_matches_networkx() -> None:
     assert got.set_index("id")["pagerank"].to_dict() == pytest.approx(
         {str(n): s for n, s in expected.items()}, rel=1e-9
     )
-
-
-# ---------------------------------------------------------------------- files
 
 
 def test_written_tables_load_back_equal(sample_dir: Path, tmp_path: Path) -> None:
