@@ -269,6 +269,17 @@ def test_hostile_names_are_stored_verbatim_and_change_no_query(
     assert backend.counts() == expected_counts(tables)
 
 
+def test_names_written_in_full_width_come_back_as_written(backend: Neo4jBackend) -> None:
+    """Full-width brackets and letters, ideographic spaces and 〔〕 are stored as the
+    file wrote them, not normalised on the way in or out."""
+    tables = load_tables(Path(__file__).resolve().parents[1] / "data" / "good" / "verbatim_names")
+    backend.push(tables)
+    pulled = backend.pull().organizations.set_index("id")
+    written = tables.organizations.set_index("id")
+    for column in ("name", "capabilities"):
+        assert pulled.loc[written.index, column].tolist() == written[column].tolist()
+
+
 @pytest.mark.parametrize(
     ("column", "value", "message"),
     [
