@@ -209,7 +209,7 @@ class Network:
         platform: str | None = None,
         university: str | None = None,
         top: int = 10,
-        weights: str = "default",
+        weights: str = "auto",
         candidates: str | None = None,
         capacity: int = 5,
         explain: bool = True,
@@ -283,7 +283,7 @@ class Network:
         train_until: int,
         test_until: int | None = None,
         candidates: str | None = None,
-        weights: str = "default",
+        weights: str = "auto",
         seed: int = 0,
     ) -> pd.DataFrame:
         """Backtest the recommender against the baselines: see

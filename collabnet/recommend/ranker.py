@@ -360,7 +360,7 @@ def choose_model(
             "default", defaults, description=f"{choice}: default weights — the links carry no years"
         )
     first, last = int(years.min()), int(years.max()) if last_year is None else int(last_year)
-    labelled = []
+    labelled: list[LabelledYear] = []
     memo = {} if memo is None else memo
     # Newest first: the default weights need only the last label year (to calibrate on),
     # the ranker the last LABEL_YEARS.
