@@ -208,6 +208,15 @@ def test_evaluate_needs_years_after_the_cut() -> None:
         evaluate(_synthetic(), train_until=2024)
 
 
+def test_a_cut_before_the_data_starts_is_one_sentence() -> None:
+    tables = _synthetic()
+    first = int(tables.links["year"].min())
+    with pytest.raises(
+        InputError, match=rf"--train-until 1990 is before the data starts \({first}\)"
+    ):
+        evaluate(tables, train_until=1990)
+
+
 def test_cli_evaluate_on_the_sample(sample_dir: Path) -> None:
     result = CliRunner().invoke(
         main, ["evaluate", str(sample_dir), "--train-until", "2022", "--format", "json"]

@@ -147,6 +147,12 @@ def evaluate(
             f"--train-until {train_until} must be before --test-until {test_until} "
             f"(the data's links run {int(years.min())}–{last})"
         )
+    first = int(years.min())
+    if train_until < first:
+        raise InputError(
+            f"--train-until {train_until} is before the data starts ({first}): there is no "
+            f"network to learn from; give a year from {first} to {test_until - 1}"
+        )
     train = tables.as_of(train_until)
     candidates = candidates or Candidates.default_for(train)
     hidden = _hidden_pairs(snapshot, train, candidates, train_until, test_until)
