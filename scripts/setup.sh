@@ -107,6 +107,29 @@ if ((!MINIMAL)); then
   install_debs "${debs[@]}"
 fi
 
+# The network page's JavaScript (npm).
+
+# sigma.js and graphology, pinned by scripts/page-js/package-lock.json: the page inlines
+# their browser bundles, and the wheel build copies them into collabnet/outputs/vendor.
+# The demo writes the page, so even the minimal set-up installs them, and before the
+# Python install: the package build includes these files (pyproject.toml, force-include).
+PAGE_JS="$ROOT/scripts/page-js"
+if ! command -v npm >/dev/null 2>&1; then
+  if ((!MINIMAL)); then install_debs nodejs npm; fi
+fi
+if ! command -v npm >/dev/null 2>&1; then
+  warn "npm not found: \`collabnet viz\` and the demo's page need scripts/page-js/node_modules."
+else
+  page_key="$(inputs_hash "$PAGE_JS/package.json" "$PAGE_JS/package-lock.json")"
+  if stamp_ok page-js "$page_key" && [[ -f "$PAGE_JS/node_modules/sigma/dist/sigma.min.js" ]]; then
+    log "Page JavaScript up to date"
+  else
+    log "Installing the page's JavaScript (sigma.js, graphology) in scripts/page-js"
+    (cd "$PAGE_JS" && npm ci --no-audit --no-fund --loglevel=error)
+    stamp_write page-js "$page_key"
+  fi
+fi
+
 # Python virtual environment.
 
 if [[ ! -x "$VENV/bin/python" ]]; then
@@ -147,28 +170,6 @@ if ((!MINIMAL)); then
       fi
       stamp_write npm "$npm_key"
     fi
-  fi
-fi
-
-# The network page's JavaScript (npm).
-
-# sigma.js and graphology, pinned by scripts/page-js/package-lock.json: the page inlines
-# their browser bundles, and the wheel build copies them into collabnet/outputs/vendor.
-# The demo writes the page, so even the minimal set-up installs them.
-PAGE_JS="$ROOT/scripts/page-js"
-if ! command -v npm >/dev/null 2>&1; then
-  if ((!MINIMAL)); then install_debs nodejs npm; fi
-fi
-if ! command -v npm >/dev/null 2>&1; then
-  warn "npm not found: \`collabnet viz\` and the demo's page need scripts/page-js/node_modules."
-else
-  page_key="$(inputs_hash "$PAGE_JS/package.json" "$PAGE_JS/package-lock.json")"
-  if stamp_ok page-js "$page_key" && [[ -f "$PAGE_JS/node_modules/sigma/dist/sigma.min.js" ]]; then
-    log "Page JavaScript up to date"
-  else
-    log "Installing the page's JavaScript (sigma.js, graphology) in scripts/page-js"
-    (cd "$PAGE_JS" && npm ci --no-audit --no-fund --loglevel=error)
-    stamp_write page-js "$page_key"
   fi
 fi
 
