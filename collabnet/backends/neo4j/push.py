@@ -1,28 +1,28 @@
 """Writing validated tables into the database: rows, batches, pruning, the dataset node.
 
-A push is idempotent. Organisations, industries and counties are merged on their ids,
-links on their endpoints, kind and a hash of the whole row, and every write is stamped
-with the push's id; once all batches are in, whatever an earlier push wrote and this one
-did not is deleted.
+A push is idempotent. Organisations, industries and counties are merged on their ids;
+links and participations are created afresh, one relationship per row; every write is
+stamped with the push's id, and once all batches are in, whatever an earlier push wrote
+and this one did not is deleted. Rows are converted a column at a time, one batch at a
+time, so a push holds one batch of row maps in memory, not the whole table.
 """
 
 from __future__ import annotations
 
-import base64
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from collabnet.backends.cypher_catalog import Query, get_query
+from collabnet.backends.cypher_catalog import get_query
 from collabnet.backends.neo4j.connection import Connection
 from collabnet.backends.neo4j.model import (
     DATASET,
-    KEY,
     KIND_OF_TYPE,
     LABELS,
     PUSH,
@@ -40,7 +40,7 @@ __all__ = ["BATCH_ROWS", "PushProgress", "PushReport", "delete_dataset", "push"]
 # enough that one transaction stays a few megabytes.
 BATCH_ROWS = 5_000
 
-_RESERVED = (PUSH, ROW, KEY)
+_RESERVED = (PUSH, ROW)
 _PRUNE_LIMIT = 10_000
 _SCHEMA = (
     "schema/organization_id",
@@ -76,25 +76,33 @@ class PushReport:
     relationships: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass
-class _Batch:
-    """Rows for one statement, sent in one transaction; rows are 1-based table rows."""
+@dataclass(frozen=True)
+class _Group:
+    """Rows of one table sent with one statement: one organisation type, one link kind.
+
+    ``positions`` are the rows' 0-based positions in the table, in table order;
+    ``build`` turns a slice of them into the statement's row maps.
+    """
 
     phase: str
-    number: int
-    group: str
-    first_row: int
-    last_row: int
-    query: Query
-    rows: list[dict[str, Any]]
+    query: str
+    label: str
+    positions: np.ndarray
+    build: Callable[[np.ndarray], list[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
-class _Row:
-    query: str
-    values: dict[str, Any]
-    label: str
-    group: str
+class _Batch:
+    """Rows for one statement, sent in one transaction; built when sent."""
+
+    group: _Group
+    number: int
+    positions: np.ndarray
+
+    @property
+    def span(self) -> str:
+        first, last = int(self.positions[0]) + 1, int(self.positions[-1]) + 1
+        return f"{self.group.label} from rows {first}–{last}"
 
 
 def push(
@@ -113,27 +121,27 @@ def push(
     if limit < 1:
         raise BackendError(f"batch_rows must be at least 1, got {batch_rows}")
     phases = [
-        ("industries", _plan("industries", _industry_rows(tables), limit)),
-        ("organisations", _plan("organisations", _organization_rows(tables), limit)),
-        ("links", _plan("links", _link_rows(tables), limit)),
+        ("industries", _industry_groups(tables.industries)),
+        ("organisations", _organization_groups(tables.organizations)),
+        ("links", _link_groups(tables.links)),
     ]
     if tables.participations is not None:
         # Kept with the links derived from them, so that a cut at an earlier year can
         # derive its links again from the projects up to then, as in memory.
         if tables.projects is not None:
-            phases.append(("projects", _plan("projects", _project_rows(tables.projects), limit)))
-        participated = _participation_rows(tables.participations)
-        phases.append(("participations", _plan("participations", participated, limit)))
+            phases.append(("projects", _project_groups(tables.projects)))
+        phases.append(("participations", _participation_groups(tables.participations)))
     for name in _SCHEMA:
         connection.write(name)
     connection.write("load/dataset", name=DATASET, properties=_dataset_start(tables, push_id))
     total_batches = 0
-    for phase, batches in phases:
-        rows = sum(len(batch.rows) for batch in batches)
+    for phase, groups in phases:
+        batches = _batches(groups, limit)
+        rows = sum(len(group.positions) for group in groups)
         done = 0
         for batch in batches:
             _send(connection, batch, push_id, len(batches))
-            done += len(batch.rows)
+            done += len(batch.positions)
             if progress is not None:
                 progress(PushProgress(phase, batch.number, len(batches), done, rows))
         total_batches += len(batches)
@@ -178,45 +186,24 @@ def delete_dataset(connection: Connection) -> int:
     return _delete_until_none(connection, "delete/dataset")
 
 
-def _plan(phase: str, rows: Iterable[_Row], limit: int) -> list[_Batch]:
-    """Cut ``rows`` into batches of at most ``limit`` rows.
-
-    A batch holds rows for one statement (one organisation type, one link kind), in
-    table order; the statements follow one another in the order they first appear.
-    """
-    groups: dict[str, list[tuple[int, dict[str, Any]]]] = {}
-    labels: dict[str, str] = {}
-    for position, row in enumerate(rows, start=1):
-        groups.setdefault(row.query, []).append((position, row.values))
-        labels.setdefault(row.query, row.group)
+def _batches(groups: list[_Group], limit: int) -> list[_Batch]:
+    """Cut each group's rows into batches of at most ``limit`` rows, numbered in order."""
     batches: list[_Batch] = []
-    for name, members in groups.items():
-        query = get_query(name)
-        for start in range(0, len(members), limit):
-            chunk = members[start : start + limit]
-            rows_sent = [values for _, values in chunk]
-            batches.append(
-                _Batch(
-                    phase,
-                    len(batches) + 1,
-                    labels[name],
-                    chunk[0][0],
-                    chunk[-1][0],
-                    query,
-                    rows_sent,
-                )
-            )
+    for group in groups:
+        for start in range(0, len(group.positions), limit):
+            positions = group.positions[start : start + limit]
+            batches.append(_Batch(group, len(batches) + 1, positions))
     return batches
 
 
 def _send(connection: Connection, batch: _Batch, push_id: str, batches: int) -> None:
-    parameters = {"rows": batch.rows, "push": push_id}
+    parameters = {"rows": batch.group.build(batch.positions), "push": push_id}
     try:
-        connection.run(batch.query, parameters, write=True)
+        connection.run(get_query(batch.group.query), parameters, write=True)
     except BackendError as err:
-        span = f"{batch.group} from rows {batch.first_row}–{batch.last_row}"
         raise BackendError(
-            f"push failed at {batch.phase} batch {batch.number} of {batches} ({span}): {err}"
+            f"push failed at {batch.group.phase} batch {batch.number} of {batches} "
+            f"({batch.span}): {err}"
         ) from err
 
 
@@ -237,95 +224,144 @@ def _delete_until_none(connection: Connection, name: str, **params: Any) -> int:
             return deleted
 
 
-def _records(frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
-    columns = list(frame.columns)
-    for values in zip(*(frame[c].to_numpy(dtype=object) for c in columns), strict=True):
-        yield {column: plain_value(value) for column, value in zip(columns, values, strict=True)}
+def _plain_column(values: pd.Series) -> list[Any]:
+    """A column's cells as plain Python values, ``None`` where missing (see
+    :func:`collabnet.writers.plain_value`), converted a column at a time."""
+    if values.dtype == object or values.dtype.kind in "mM":
+        return [plain_value(value) for value in values]
+    cells = values.tolist()
+    for position in np.flatnonzero(values.isna().to_numpy()):
+        cells[position] = None
+    return cells
 
 
-def _properties(record: Mapping[str, Any], position: int) -> dict[str, Any]:
-    properties = {key: value for key, value in record.items() if value is not None}
-    properties[ROW] = position
-    return properties
+def _maps(frame: pd.DataFrame, positions: np.ndarray) -> list[dict[str, Any]]:
+    """The rows at ``positions`` as property maps: missing cells left out, ``_row`` added."""
+    chunk = frame.iloc[positions]
+    columns = [str(column) for column in chunk.columns]
+    cells = [_plain_column(chunk[column]) for column in chunk.columns]
+    maps = []
+    for row, position in enumerate(positions.tolist()):
+        properties = {
+            column: column_cells[row]
+            for column, column_cells in zip(columns, cells, strict=True)
+            if column_cells[row] is not None
+        }
+        properties[ROW] = position
+        maps.append(properties)
+    return maps
 
 
-def _industry_rows(tables: Tables) -> Iterator[_Row]:
-    for position, record in enumerate(_records(tables.industries)):
-        yield _Row(
-            "load/industries",
-            _properties(record, position),
-            f"industry {record['code']}",
+def _by_value(
+    phase: str,
+    frame: pd.DataFrame,
+    column: str,
+    query: Callable[[str], str],
+    label: Callable[[str], str],
+    build: Callable[[np.ndarray], list[dict[str, Any]]],
+) -> list[_Group]:
+    """One group per distinct value of ``column``, in the order the values first appear."""
+    values = frame[column].to_numpy(dtype=object)
+    groups = []
+    for value in pd.unique(values):
+        positions = np.flatnonzero(values == value)
+        groups.append(_Group(phase, query(value), label(value), positions, build))
+    return groups
+
+
+def _industry_groups(industries: pd.DataFrame) -> list[_Group]:
+    everything = np.arange(len(industries))
+    return [
+        _Group(
             "industries",
+            "load/industries",
+            "industries",
+            everything,
+            lambda positions: _maps(industries, positions),
         )
+    ]
 
 
-def _organization_rows(tables: Tables) -> Iterator[_Row]:
-    for position, record in enumerate(_records(tables.organizations)):
-        if record["type"] not in LABELS:
-            raise BackendError(
-                f"organisations row {position + 1} (id {record['id']}): unknown type "
-                f"{record['type']!r} (expected one of {', '.join(LABELS)})"
-            )
-        yield _Row(
-            f"load/organizations/{record['type']}",
-            _properties(record, position),
-            f"id {record['id']}",
-            f"{record['type']} organisations",
+def _organization_groups(organizations: pd.DataFrame) -> list[_Group]:
+    unknown = ~organizations["type"].isin(list(LABELS))
+    if unknown.any():
+        position = int(np.flatnonzero(unknown.to_numpy())[0])
+        record = organizations.iloc[position]
+        raise BackendError(
+            f"organisations row {position + 1} (id {record['id']}): unknown type "
+            f"{record['type']!r} (expected one of {', '.join(LABELS)})"
         )
+    return _by_value(
+        "organisations",
+        organizations,
+        "type",
+        lambda kind: f"load/organizations/{kind}",
+        lambda kind: f"{kind} organisations",
+        lambda positions: _maps(organizations, positions),
+    )
 
 
-def _link_rows(tables: Tables) -> Iterator[_Row]:
-    links = tables.links
-    for position, (record, key) in enumerate(zip(_records(links), _link_keys(links), strict=True)):
-        if record["kind"] not in RELATIONSHIP_TYPES:
-            raise BackendError(
-                f"links row {position + 1}: unknown kind {record['kind']!r} "
-                f"(expected one of {', '.join(RELATIONSHIP_TYPES)})"
-            )
-        properties = {k: v for k, v in record.items() if k not in ("source", "target", "kind")}
-        properties[KEY] = key
-        yield _Row(
-            f"load/links/{record['kind']}",
-            {"s": record["source"], "t": record["target"], "p": _properties(properties, position)},
-            f"{record['source']} → {record['target']}, {record['kind']}",
-            f"{record['kind']} links",
+def _link_groups(links: pd.DataFrame) -> list[_Group]:
+    unknown = ~links["kind"].isin(list(RELATIONSHIP_TYPES))
+    if unknown.any():
+        position = int(np.flatnonzero(unknown.to_numpy())[0])
+        raise BackendError(
+            f"links row {position + 1}: unknown kind {links['kind'].iloc[position]!r} "
+            f"(expected one of {', '.join(RELATIONSHIP_TYPES)})"
         )
+    rest = links.drop(columns=["source", "target", "kind"])
+
+    def build(positions: np.ndarray) -> list[dict[str, Any]]:
+        sources = links["source"].iloc[positions].tolist()
+        targets = links["target"].iloc[positions].tolist()
+        properties = _maps(rest, positions)
+        return [
+            {"s": s, "t": t, "p": p} for s, t, p in zip(sources, targets, properties, strict=True)
+        ]
+
+    return _by_value(
+        "links",
+        links,
+        "kind",
+        lambda kind: f"load/links/{kind}",
+        lambda kind: f"{kind} links",
+        build,
+    )
 
 
-def _project_rows(projects: pd.DataFrame) -> Iterator[_Row]:
-    for position, record in enumerate(_records(projects)):
-        yield _Row(
-            "load/projects",
-            _properties(record, position),
-            f"project {record['project']}",
+def _project_groups(projects: pd.DataFrame) -> list[_Group]:
+    return [
+        _Group(
             "projects",
+            "load/projects",
+            "projects",
+            np.arange(len(projects)),
+            lambda positions: _maps(projects, positions),
         )
+    ]
 
 
-def _participation_rows(participations: pd.DataFrame) -> Iterator[_Row]:
-    keys = _link_keys(participations)
-    for position, (record, key) in enumerate(zip(_records(participations), keys, strict=True)):
-        properties = {k: v for k, v in record.items() if k not in ("org", "project")}
-        properties[KEY] = key
-        yield _Row(
-            "load/participations",
-            {"o": record["org"], "p": record["project"], "r": _properties(properties, position)},
-            f"{record['org']} in {record['project']}",
+def _participation_groups(participations: pd.DataFrame) -> list[_Group]:
+    rest = participations.drop(columns=["org", "project"])
+
+    def build(positions: np.ndarray) -> list[dict[str, Any]]:
+        organizations = participations["org"].iloc[positions].tolist()
+        projects = participations["project"].iloc[positions].tolist()
+        properties = _maps(rest, positions)
+        return [
+            {"o": o, "p": p, "r": r}
+            for o, p, r in zip(organizations, projects, properties, strict=True)
+        ]
+
+    return [
+        _Group(
             "participations",
+            "load/participations",
+            "participations",
+            np.arange(len(participations)),
+            build,
         )
-
-
-def _link_keys(links: pd.DataFrame) -> list[str]:
-    """A key per link row: a hash of the whole row, plus a counter for identical rows."""
-    if len(links) == 0:
-        return []
-    hashes = pd.util.hash_pandas_object(links.astype(object), index=False).to_numpy()
-    repeat = pd.Series(hashes).groupby(hashes).cumcount().to_numpy()
-    keys = []
-    for value, count in zip(hashes, repeat, strict=True):
-        key = base64.urlsafe_b64encode(int(value).to_bytes(8, "big")).decode().rstrip("=")
-        keys.append(f"{key}.{count}" if count else key)
-    return keys
+    ]
 
 
 def _check_reserved(tables: Tables) -> None:

@@ -1,11 +1,10 @@
-// Creates or updates 'joint_project' links as (source)-[:JOINT_PROJECT]->(target). A
-// link is identified by its endpoints, its kind and _key (a hash of the whole
-// row), so several links between one pair survive and pushing the same rows again
-// changes nothing.
-// $rows (list): maps {s: source id, t: target id, p: the link's properties, _key included}
+// Creates 'joint_project' links as (source)-[:JOINT_PROJECT]->(target), one relationship per
+// row, stamped with $push: a push creates every link afresh and then deletes those an
+// earlier push wrote, so pushing the same rows again leaves the same relationships.
+// $rows (list): maps {s: source id, t: target id, p: the link's properties}
 // $push (text): id of this push
 UNWIND $rows AS row
 MATCH (source:Organization {id: row.s})
 MATCH (target:Organization {id: row.t})
-MERGE (source)-[link:JOINT_PROJECT {_key: row.p._key}]->(target)
+CREATE (source)-[link:JOINT_PROJECT]->(target)
 SET link = row.p, link._push = $push
