@@ -67,6 +67,9 @@ class Snapshot:
         The year of the cut.
     backend
         The backend the snapshot came from, asked for the measures it computes natively.
+    organizations, industries
+        Functions that return those two tables at the cut without the links (a database
+        reads them alone); by default they come from ``tables``.
 
     Examples
     --------
@@ -84,8 +87,12 @@ class Snapshot:
         *,
         as_of: int | None = None,
         backend: GraphBackend | None = None,
+        organizations: Callable[[], pd.DataFrame] | None = None,
+        industries: Callable[[], pd.DataFrame] | None = None,
     ) -> None:
         self._source = tables
+        self._organizations = organizations
+        self._industries = industries
         self.as_of = as_of
         self.backend = backend
 
@@ -95,16 +102,22 @@ class Snapshot:
         source = self._source
         return source if isinstance(source, Tables) else source()
 
-    @property
+    @cached_property
     def organizations(self) -> pd.DataFrame:
+        """The organisations at the cut."""
+        if self._organizations is not None and "tables" not in self.__dict__:
+            return self._organizations()
         return self.tables.organizations
 
     @property
     def links(self) -> pd.DataFrame:
         return self.tables.links
 
-    @property
+    @cached_property
     def industries(self) -> pd.DataFrame:
+        """The industries (all of them: an industry has no year)."""
+        if self._industries is not None and "tables" not in self.__dict__:
+            return self._industries()
         return self.tables.industries
 
     @cached_property

@@ -57,6 +57,7 @@ __all__ = [
     "derive_from_participations",
     "find_input_files",
     "load_tables",
+    "organizations_as_of",
     "resolve_industry",
 ]
 
@@ -129,8 +130,7 @@ class Tables:
             present = set(organizations["id"])
             links = links[links["source"].isin(present) & links["target"].isin(present)]
         else:
-            founded = self.organizations["founded"]
-            organizations = self.organizations[founded.isna() | (founded <= year)]
+            organizations = organizations_as_of(self.organizations, year)
             present = set(organizations["id"])
             dated = self.links["year"]
             links = self.links[
@@ -171,6 +171,13 @@ class Tables:
         if self.participations is None:
             return 0
         return int(self.participations["year"].isna().sum())
+
+
+def organizations_as_of(organizations: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The organisations present at the end of ``year``: founded by then, or undated
+    (without participations; see :meth:`Tables.as_of`)."""
+    founded = organizations["founded"]
+    return organizations[founded.isna() | (founded <= year)]
 
 
 def find_input_files(folder: str | Path) -> dict[str, Path]:

@@ -123,9 +123,9 @@ def test_pagerank_weighted(case: tuple[Tables, nx.Graph, pd.DataFrame]) -> None:
     )
 
 
-def test_eigenvector_weighted(case: tuple[Tables, nx.Graph, pd.DataFrame]) -> None:
+def test_eigenvector_counts_hops(case: tuple[Tables, nx.Graph, pd.DataFrame]) -> None:
     _, graph, ours = case
-    expected = nx.eigenvector_centrality(graph, weight="weight", tol=1e-12, max_iter=100_000)
+    expected = nx.eigenvector_centrality(graph, tol=1e-12, max_iter=100_000)
     np.testing.assert_allclose(
         ours.loc[list(graph), "eigenvector"], _by_id(expected, graph), rtol=0, atol=1e-7
     )
@@ -212,7 +212,7 @@ def test_eigenvector_splits_between_identical_components_as_networkx_does() -> N
     tables.links["weight"] = 1.0
     ours = centrality(tables).set_index("id")
     reference = build_graph(tables, records=False)
-    expected = nx.eigenvector_centrality(reference, weight="weight", tol=1e-12, max_iter=10_000)
+    expected = nx.eigenvector_centrality(reference, tol=1e-12, max_iter=10_000)
     np.testing.assert_allclose(
         ours.loc[list(reference), "eigenvector"], _by_id(expected, reference), atol=1e-7
     )
@@ -235,7 +235,7 @@ def test_larger_graph_uses_the_sparse_eigensolver() -> None:
     tables = graph_tables(nx.powerlaw_cluster_graph(600, 3, 0.2, seed=5), seed=5)
     graph = build_graph(tables, records=False)
     ours = centrality(tables, exact_limit=100, tol=1e-13).set_index("id")
-    expected = nx.eigenvector_centrality(graph, weight="weight", tol=1e-12, max_iter=10_000)
+    expected = nx.eigenvector_centrality(graph, tol=1e-12, max_iter=10_000)
     np.testing.assert_allclose(
         ours.loc[list(graph), "eigenvector"], _by_id(expected, graph), atol=1e-7
     )
@@ -268,7 +268,7 @@ def test_sample_against_networkx(sample_dir: Path) -> None:
     checks = {
         "pagerank": (nx.pagerank(graph, weight="weight", tol=1e-12, max_iter=10_000), 1e-10),
         "eigenvector": (
-            nx.eigenvector_centrality(graph, weight="weight", tol=1e-12, max_iter=10_000),
+            nx.eigenvector_centrality(graph, tol=1e-12, max_iter=10_000),
             1e-7,
         ),
         "harmonic": (nx.harmonic_centrality(graph), 1e-9),
@@ -384,4 +384,6 @@ def test_pagerank_from_a_backend_is_used_as_given(tiny_tables: Tables) -> None:
     backend = _NativePageRank(tiny_tables, given)
     frame = centrality(backend.snapshot(2020), damping=0.9).set_index("id")
     assert frame["pagerank"].to_dict() == given.to_dict()
-    assert backend.asked == [("pagerank", 2020, {"damping": 0.9})]
+    assert backend.asked == [
+        ("pagerank", 2020, {"damping": 0.9, "sources": None, "seed": 0, "tol": 1e-10})
+    ]

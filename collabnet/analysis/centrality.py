@@ -7,15 +7,21 @@ and the tests hold it to that function:
 - ``degree``: distinct partners, ``G.degree(v)``;
 - ``weighted_degree``: ``G.degree(v, weight="weight")``;
 - ``pagerank``: ``nx.pagerank(G, weight="weight")`` (weighted);
-- ``eigenvector``: ``nx.eigenvector_centrality(G, weight="weight")`` (weighted);
+- ``eigenvector``: ``nx.eigenvector_centrality(G)`` (hops);
 - ``harmonic``: ``nx.harmonic_centrality(G)`` (hops);
 - ``betweenness``: ``nx.betweenness_centrality(G)``, normalised (hops);
 - ``core_number``: ``nx.core_number(G)`` (unweighted).
 
 A pair's weight is the sum of the weights of all links between the two organisations.
-PageRank and eigenvector centrality use it (repeated, heavier collaboration makes a
-stronger tie); shortest paths count hops, because a link's weight is a strength, not a
-distance.
+PageRank uses it (repeated, heavier collaboration makes a stronger tie); shortest paths
+count hops, because a link's weight is a strength, not a distance. Eigenvector
+centrality counts hops too: it is then the same measure in memory and in Neo4j, whose
+Graph Data Science library rescales weights per organisation in its iteration.
+
+With a backend that computes them (Neo4j with the Graph Data Science library), every
+measure comes from the database (:meth:`~collabnet.snapshot.Snapshot.native`) and no
+link is read into memory; the sampled betweenness is then GDS's, from as many sources
+drawn with the same seed.
 
 Harmonic closeness and betweenness need a breadth-first search from every
 organisation. Up to ``exact_limit`` organisations (default 5,000) they are exact; above
@@ -130,13 +136,11 @@ def centrality(
         raise InputError(f"unknown measure '{measure}' (expected one of {', '.join(MEASURES)})")
     if pivots < 1:
         raise InputError(f"pivots must be at least 1, got {pivots}")
-    matrix = snapshot.adjacency
-    n = matrix.size
+    orgs = snapshot.organizations
+    n = len(orgs)
     sampled = n > exact_limit
     sources = choose_pivots(n, min(pivots, n), seed) if sampled else None
-    hops = snapshot.hops
-    harmonic, betweenness = _shortest_path_measures(hops, sources)
-    orgs = snapshot.organizations
+    source_ids = None if sources is None else snapshot.ids[sources].tolist()
 
     def from_backend(name: str, column: str, **params: object) -> np.ndarray | None:
         native = snapshot.native(name, **params)
@@ -144,28 +148,54 @@ def centrality(
             return None
         return native.set_index("id")[column].reindex(orgs["id"]).to_numpy()
 
+    gds = {"damping": damping, "sources": source_ids, "seed": seed, "tol": tol}
     degree = from_backend("degree", "degree")
     weighted = from_backend("degree", "weighted_degree")
-    pagerank = from_backend("pagerank", "pagerank", damping=damping)
-    core = from_backend("core_number", "core_number")
+    pagerank = from_backend("pagerank", "pagerank", **gds)
+    eigenvector = from_backend("eigenvector", "eigenvector", **gds)
+    core = from_backend("core_number", "core_number", **gds)
+    harmonic = from_backend("harmonic", "harmonic", **gds)
+    betweenness = from_backend("betweenness", "betweenness", **gds)
+    if harmonic is None or betweenness is None:
+        harmonic, betweenness = _shortest_path_measures(snapshot.hops, sources)
+    else:
+        # The database returns the sums, scaled here as the in-memory sums are. It
+        # counts a shortest path between two organisations once where the search from
+        # every source meets it twice. Its sampled betweenness draws its own sources,
+        # so every organisation is scaled as a non-source.
+        everyone = np.arange(n)
+        harmonic = _rescale_harmonic(harmonic, everyone if sources is None else sources, n, sources)
+        betweenness = betweenness * 2
+        if sources is None:
+            betweenness = _rescale_betweenness(betweenness, everyone, n, None)
+        elif n > 2:
+            betweenness = betweenness / (len(sources) * (n - 2))
     frame = pd.DataFrame(
         {
             "id": orgs["id"].to_numpy(),
             "name": orgs["name"].to_numpy(),
             "type": orgs["type"].to_numpy(),
-            "degree": (np.diff(hops.indptr) if degree is None else degree).astype(np.int64),
+            "degree": (np.diff(snapshot.hops.indptr) if degree is None else degree).astype(
+                np.int64
+            ),
             "weighted_degree": (
-                np.asarray(matrix.matrix.sum(axis=1)).ravel() if weighted is None else weighted
+                np.asarray(snapshot.adjacency.matrix.sum(axis=1)).ravel()
+                if weighted is None
+                else weighted
             ).astype(float),
             "pagerank": (
-                pagerank_scores(matrix.matrix, damping=damping, tol=tol)
+                pagerank_scores(snapshot.adjacency.matrix, damping=damping, tol=tol)
                 if pagerank is None
                 else pagerank.astype(float)
             ),
-            "eigenvector": eigenvector_scores(matrix.matrix, tol=tol),
+            "eigenvector": (
+                eigenvector_scores(snapshot.hops.astype(float), tol=tol)
+                if eigenvector is None
+                else eigenvector.astype(float)
+            ),
             "harmonic": harmonic,
             "betweenness": betweenness,
-            "core_number": (core_numbers(hops) if core is None else core).astype(np.int64),
+            "core_number": (core_numbers(snapshot.hops) if core is None else core).astype(np.int64),
         }
     )
     frame = rerank(frame, measure)

@@ -103,17 +103,16 @@ def leading_without_platform(
     that industry's enterprises.
     """
     snapshot = as_snapshot(snapshot)
-    tables = snapshot.tables
     frame = OrgFlags.of(snapshot)
-    orgs = tables.organizations
+    orgs = snapshot.organizations
     leading = frame.is_enterprise & frame.leading & ~frame.platform_partner
     if industry is not None:
-        if industry not in set(tables.industries["code"]):
+        if industry not in set(snapshot.industries["code"]):
             raise InputError(f"unknown industry code '{industry}'")
         leading &= orgs["industries"].map(lambda codes: industry in codes).to_numpy(dtype=bool)
     chosen = orgs.loc[leading, ["id", "name", "industries", "county"]].copy()
     chosen["partners"] = frame.partners[leading]
-    order = {code: i for i, code in enumerate(tables.industries["code"])}
+    order = {code: i for i, code in enumerate(snapshot.industries["code"])}
     chosen["_order"] = chosen["industries"].map(
         lambda codes: min((order.get(c, len(order)) for c in codes), default=len(order))
     )
@@ -186,12 +185,11 @@ def coverage_gaps(
     if recent_years < 1 or earlier_years < 1:
         raise InputError("recent_years and earlier_years must be at least 1")
     snapshot = as_snapshot(snapshot)
-    tables = snapshot.tables
     coverage = industry_coverage(snapshot)
     unlinked = leading_without_platform(snapshot)
     # Without any platform (project-participation data, say) every platform finding
     # would fire for every industry and say nothing.
-    has_platforms = bool((tables.organizations["type"] == "platform").any())
+    has_platforms = bool((snapshot.organizations["type"] == "platform").any())
     findings: list[dict[str, object]] = []
     for row in coverage.itertuples(index=False) if has_platforms else ():
         names = _Names(str(row.industry), str(row.name_zh), str(row.name_en))
@@ -199,7 +197,9 @@ def coverage_gaps(
         findings.extend(_unlinked_findings(unlinked, names, None, names_listed))
         findings.extend(_coverage_findings(row, names, None, min_coverage))
     findings.extend(
-        _decline_findings(tables, coverage, decline, recent_years, earlier_years, min_yearly_links)
+        _decline_findings(
+            link_years(snapshot), coverage, decline, recent_years, earlier_years, min_yearly_links
+        )
     )
     if by_county and has_platforms:
         local = industry_county_coverage(snapshot)
@@ -379,22 +379,21 @@ def _coverage_findings(
 
 
 def _decline_findings(
-    tables: Tables,
+    years: list[int],
     coverage: pd.DataFrame,
     decline: float,
     recent_years: int,
     earlier_years: int,
     min_yearly_links: float,
 ) -> list[dict[str, object]]:
-    years = tables.links["year"].dropna()
-    if len(years) == 0:
+    if not years:
         return []
     # Not the as_of year: years after the last recorded link have no data yet, not
     # fewer links.
-    last = int(years.max())
+    last = years[-1]
     recent = list(range(last - recent_years + 1, last + 1))
     earlier = list(range(recent[0] - earlier_years, recent[0]))
-    if int(years.min()) > earlier[0]:
+    if years[0] > earlier[0]:
         return []
     found = []
     for row in coverage.itertuples(index=False):
@@ -438,30 +437,38 @@ class OrgFlags:
     covered: np.ndarray
     platform_partner: np.ndarray
     partners: np.ndarray
-    source: np.ndarray
-    target: np.ndarray
+    ends: tuple[np.ndarray, np.ndarray] | None
     leading_known: bool
 
     @classmethod
     def of(cls, snapshot: Snapshot | Tables) -> OrgFlags:
         snapshot = as_snapshot(snapshot)
-        tables = snapshot.tables
-        orgs, links = tables.organizations, tables.links
-        n = len(orgs)
+        orgs = snapshot.organizations
         org_type = orgs["type"].to_numpy(dtype=object)
         is_platform = org_type == "platform"
         is_enterprise = org_type == "enterprise"
-        source, target = link_positions(tables)
-        co_built = (links["kind"] == "co_built_centre").to_numpy(dtype=bool)
-        covered = np.zeros(n, dtype=bool)
-        for a, b in ((source, target), (target, source)):
-            covered[a[co_built & is_enterprise[a] & is_platform[b]]] = True
-        platform_partner = np.zeros(n, dtype=bool)
-        platform_partner[source[is_platform[target]]] = True
-        platform_partner[target[is_platform[source]]] = True
-        partners = np.diff(snapshot.hops.indptr)
         leading_flag = orgs["leading"].astype("boolean")
         known = bool(leading_flag[is_enterprise].notna().any())
+        native = snapshot.native("organization_flags")
+        if native is None:
+            source, target = link_positions(snapshot.tables)
+            links = snapshot.tables.links
+            co_built = (links["kind"] == "co_built_centre").to_numpy(dtype=bool)
+            covered = np.zeros(len(orgs), dtype=bool)
+            for a, b in ((source, target), (target, source)):
+                covered[a[co_built & is_enterprise[a] & is_platform[b]]] = True
+            platform_partner = np.zeros(len(orgs), dtype=bool)
+            platform_partner[source[is_platform[target]]] = True
+            platform_partner[target[is_platform[source]]] = True
+            partners = np.diff(snapshot.hops.indptr).astype(np.int64)
+            ends: tuple[np.ndarray, np.ndarray] | None = (source, target)
+        else:
+            # Counted by the database (cypher/analysis/organization_flags.cypher).
+            native = native.set_index("id").reindex(orgs["id"])
+            covered = native["covered"].fillna(False).to_numpy(dtype=bool)
+            platform_partner = native["platform_partner"].fillna(False).to_numpy(dtype=bool)
+            partners = native["partners"].fillna(0).to_numpy(dtype=np.int64)
+            ends = None
         return cls(
             is_platform=is_platform,
             is_enterprise=is_enterprise,
@@ -470,20 +477,24 @@ class OrgFlags:
             covered=covered,
             platform_partner=platform_partner,
             partners=partners,
-            source=source,
-            target=target,
+            ends=ends,
             leading_known=known,
         )
 
+    def link_ends(self, snapshot: Snapshot) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of every link's source and target (read from the tables when the
+        flags came from a database)."""
+        return self.ends if self.ends is not None else link_positions(snapshot.tables)
 
-def _membership(tables: Tables, keys: tuple[str, ...]) -> pd.DataFrame:
+
+def _membership(snapshot: Snapshot, keys: tuple[str, ...]) -> pd.DataFrame:
     """One row per (organisation position, group) with the group's key columns."""
-    orgs = tables.organizations
+    orgs = snapshot.organizations
     frame = pd.DataFrame({"row": np.arange(len(orgs))})
     if "industry" in keys:
         frame["industry"] = orgs["industries"].to_numpy()
         frame = frame.explode("industry")
-        frame = frame[frame["industry"].isin(set(tables.industries["code"]))]
+        frame = frame[frame["industry"].isin(set(snapshot.industries["code"]))]
     if "county" in keys:
         frame["county"] = orgs["county"].to_numpy(dtype=object)[frame["row"].to_numpy(dtype=int)]
         frame = frame[frame["county"].notna()]
@@ -492,13 +503,12 @@ def _membership(tables: Tables, keys: tuple[str, ...]) -> pd.DataFrame:
 
 
 def _coverage(snapshot: Snapshot, keys: tuple[str, ...]) -> pd.DataFrame:
-    tables = snapshot.tables
     flags = OrgFlags.of(snapshot)
-    members = _membership(tables, keys)
+    members = _membership(snapshot, keys)
     rows = members["row"].to_numpy()
     key_list = list(keys)
-    level = tables.organizations["level"].to_numpy(dtype=object)[rows]
-    rd = tables.organizations["rd_institution"].to_numpy(dtype=bool)[rows]
+    level = snapshot.organizations["level"].to_numpy(dtype=object)[rows]
+    rd = snapshot.organizations["rd_institution"].to_numpy(dtype=bool)[rows]
     platform = flags.is_platform[rows]
     enterprise = flags.is_enterprise[rows]
     leading = enterprise & flags.leading[rows]
@@ -513,7 +523,7 @@ def _coverage(snapshot: Snapshot, keys: tuple[str, ...]) -> pd.DataFrame:
         leading_without_platform=leading & ~flags.platform_partner[rows],
     )
     totals = counts.groupby(key_list, sort=False).sum().astype(int)
-    result = _base_rows(tables, keys, members).join(totals, on=key_list)
+    result = _base_rows(snapshot, keys, members).join(totals, on=key_list)
 
     count_columns = list(totals.columns)
     result[count_columns] = result[count_columns].fillna(0).astype(int)
@@ -526,8 +536,8 @@ def _coverage(snapshot: Snapshot, keys: tuple[str, ...]) -> pd.DataFrame:
     result["coverage_share"] = result[numerator] / result[denominator].where(
         result[denominator] > 0
     )
-    result["universities_engaged"] = _engaged(tables, flags, members, keys, result)
-    links_per_year = _links_per_year(tables, flags, members, keys, result)
+    result["universities_engaged"] = _engaged(snapshot, flags, members, keys, result)
+    links_per_year = _links_per_year(snapshot, flags, members, keys, result)
     result = pd.concat([result, links_per_year], axis=1)
     order = [
         c
@@ -543,8 +553,8 @@ def _coverage(snapshot: Snapshot, keys: tuple[str, ...]) -> pd.DataFrame:
     return result[order].reset_index(drop=True)
 
 
-def _base_rows(tables: Tables, keys: tuple[str, ...], members: pd.DataFrame) -> pd.DataFrame:
-    industries = tables.industries.rename(columns={"code": "industry"})[
+def _base_rows(snapshot: Snapshot, keys: tuple[str, ...], members: pd.DataFrame) -> pd.DataFrame:
+    industries = snapshot.industries.rename(columns={"code": "industry"})[
         ["industry", "name_zh", "name_en", "group"]
     ]
     if keys == ("industry",):
@@ -569,14 +579,19 @@ def _key_index(result: pd.DataFrame, keys: tuple[str, ...]) -> pd.MultiIndex | p
 
 
 def _engaged(
-    tables: Tables,
+    snapshot: Snapshot,
     flags: OrgFlags,
     members: pd.DataFrame,
     keys: tuple[str, ...],
     result: pd.DataFrame,
 ) -> np.ndarray:
     """Distinct universities and institutes linked to a platform or enterprise of each group."""
-    s, t = flags.source, flags.target
+    index = _key_index(result, keys)
+    native = snapshot.native("industry_engaged") if keys == ("industry",) else None
+    if native is not None:
+        engaged = native.set_index("industry")["engaged"]
+        return engaged.reindex(index).fillna(0).to_numpy(dtype=np.int64)
+    s, t = flags.link_ends(snapshot)
     partner_kind = flags.is_platform | flags.is_enterprise
     academic_end = np.concatenate(
         [s[flags.is_academic[s] & partner_kind[t]], t[flags.is_academic[t] & partner_kind[s]]]
@@ -587,33 +602,47 @@ def _engaged(
     pairs = pd.DataFrame({"row": other_end, "academic": academic_end}).drop_duplicates()
     joined = pairs.merge(members, on="row")
     engaged = joined.drop_duplicates([*keys, "academic"]).groupby(list(keys), sort=False).size()
-    return engaged.reindex(_key_index(result, keys)).fillna(0).astype(int).to_numpy()
+    return engaged.reindex(index).fillna(0).astype(int).to_numpy()
+
+
+def link_years(snapshot: Snapshot) -> list[int]:
+    """The distinct years of the dated links at the cut, in order."""
+    native = snapshot.native("link_years")
+    years = native["year"] if native is not None else snapshot.tables.links["year"]
+    return sorted(int(year) for year in years.dropna().unique())
 
 
 def _links_per_year(
-    tables: Tables,
+    snapshot: Snapshot,
     flags: OrgFlags,
     members: pd.DataFrame,
     keys: tuple[str, ...],
     result: pd.DataFrame,
 ) -> pd.DataFrame:
-    years = tables.links["year"]
-    link_index = np.arange(len(years))
-    ends = pd.DataFrame(
-        {
-            "link": np.concatenate([link_index, link_index]),
-            "row": np.concatenate([flags.source, flags.target]),
-        }
-    )
-    touching = ends.merge(members, on="row").drop_duplicates(["link", *keys])
-    touching["year"] = years.to_numpy(dtype="float64", na_value=np.nan)[touching["link"].to_numpy()]
     index = _key_index(result, keys)
-    total = touching.groupby(list(keys), sort=False).size().reindex(index).fillna(0)
+    native = snapshot.native("industry_links") if keys == ("industry",) else None
+    if native is None:
+        years = snapshot.tables.links["year"]
+        link_index = np.arange(len(years))
+        source, target = flags.link_ends(snapshot)
+        ends = pd.DataFrame(
+            {
+                "link": np.concatenate([link_index, link_index]),
+                "row": np.concatenate([source, target]),
+            }
+        )
+        touching = ends.merge(members, on="row").drop_duplicates(["link", *keys])
+        touching["year"] = years.to_numpy(dtype="float64", na_value=np.nan)[
+            touching["link"].to_numpy()
+        ]
+        counted = touching.assign(links=1)
+    else:
+        # One row per (industry, year) with the links counted by the database.
+        counted = native.assign(year=native["year"].astype("float64"))
+    total = counted.groupby(list(keys), sort=False)["links"].sum().reindex(index).fillna(0)
     frame = pd.DataFrame({"links": total.astype(int).to_numpy()})
-    dated = touching.dropna(subset=["year"])
-    known_years = sorted(int(y) for y in years.dropna().unique())
-    per_year = dated.groupby([*keys, "year"], sort=False).size()
-    for year in range(known_years[0], known_years[-1] + 1) if known_years else ():
+    per_year = counted.dropna(subset=["year"]).groupby([*keys, "year"], sort=False)["links"].sum()
+    for year in _year_range(link_years(snapshot)):
         in_year = per_year[per_year.index.get_level_values("year") == float(year)]
         in_year = in_year.droplevel("year") if len(in_year) else in_year.iloc[0:0]
         frame[f"links_{year}"] = (
@@ -622,3 +651,7 @@ def _links_per_year(
             else 0
         )
     return frame
+
+
+def _year_range(years: list[int]) -> range:
+    return range(years[0], years[-1] + 1) if years else range(0)

@@ -4,6 +4,7 @@
 // $max_iterations (integer): iteration cap
 // $tolerance (number): convergence tolerance
 CALL gds.pageRank.stream($graph_name, {
+  relationshipTypes: ['LINK'],
   dampingFactor: $damping,
   relationshipWeightProperty: 'weight',
   maxIterations: $max_iterations,

@@ -1,10 +1,13 @@
 // Projects the network at the end of $as_of (all of it when null) into GDS as one
-// undirected graph named $graph_name, one relationship per linked pair weighted by the
-// sum of its links' weights, as the in-memory adjacency is. With participations
+// undirected graph named $graph_name: one LINK relationship per linked pair weighted by
+// the sum of its links' weights, as the in-memory adjacency is, and one SELF loop on
+// every organisation. Eigenvector centrality iterates over both, x <- (A + I) x, as
+// networkx does; every other measure reads LINK only. With participations
 // ($listed_links set) a cut keeps the links read from files (rows before $listed_links)
 // and derives the others again from the participations up to $as_of: a pair's weight
-// is then the number of distinct projects they shared. Organisations without links are
-// left out (see collabnet/backends/neo4j/gds.py).
+// is then the number of distinct projects they shared. Organisations without links at
+// the cut have a SELF loop only and score zero on every measure (see
+// collabnet/backends/neo4j/gds.py).
 // $as_of (integer, optional): last year included
 // $graph_name (text): name of the in-memory projection
 // $listed_links (integer, optional): with participations, how many links came from files
@@ -15,23 +18,27 @@ CALL () {
       AND ($listed_links IS NULL OR link._row < $listed_links)
       AND (source.founded IS NULL OR source.founded <= $as_of)
       AND (target.founded IS NULL OR target.founded <= $as_of))
-  RETURN source, target, link.weight AS weight
+  RETURN source, target, link.weight AS weight, 'LINK' AS type
   UNION ALL
   MATCH (source:Organization)-[one:PARTICIPATED]->(project:Project)<-[other:PARTICIPATED]-(target:Organization)
   WHERE $listed_links IS NOT NULL AND $as_of IS NOT NULL
     AND one.year <= $as_of AND other.year <= $as_of AND source.id < target.id
-  RETURN source, target, toFloat(count(DISTINCT project)) AS weight
+  RETURN source, target, toFloat(count(DISTINCT project)) AS weight, 'LINK' AS type
+  UNION ALL
+  MATCH (organization:Organization)
+  RETURN organization AS source, organization AS target, 1.0 AS weight, 'SELF' AS type
 }
 WITH
   CASE WHEN source.id < target.id THEN source ELSE target END AS first,
   CASE WHEN source.id < target.id THEN target ELSE source END AS second,
-  weight
-WITH first, second, sum(weight) AS weight
+  weight,
+  type
+WITH first, second, type, sum(weight) AS weight
 WITH gds.graph.project(
   $graph_name,
   first,
   second,
-  {relationshipProperties: {weight: weight}},
+  {relationshipType: type, relationshipProperties: {weight: weight}},
   {undirectedRelationshipTypes: ['*']}
 ) AS projection
 RETURN projection.nodeCount AS nodes, projection.relationshipCount AS relationships

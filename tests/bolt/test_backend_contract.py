@@ -1,10 +1,11 @@
 """One contract, every backend: the files in memory, Neo4j with Graph Data Science, and
 Neo4j without it give the same answers.
 
-Degrees and core numbers are exact, harmonic closeness and PageRank within 1e-6 (GDS
-iterates PageRank to 1e-12), each checked against networkx on the graph built from the
-files, and against what the backend says it computes natively
-(:attr:`GraphBackend.native_measures`).
+Degrees, core numbers, coverage and gaps are exact; PageRank, eigenvector centrality,
+harmonic closeness and betweenness agree within 1e-6 (GDS iterates to 1e-12); each is
+checked against networkx on the graph built from the files, and against what the
+backend says it computes natively (:attr:`GraphBackend.native_measures`). With Neo4j
+and GDS, centrality, coverage and gaps read no link into memory.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import pandas as pd
 import pytest
 
 from collabnet.analysis.centrality import centrality
+from collabnet.analysis.coverage import coverage_gaps, industry_coverage, leading_without_platform
 from collabnet.backends import GraphBackend
 from collabnet.backends.memory import MemoryBackend
-from collabnet.backends.neo4j import Neo4jBackend
+from collabnet.backends.neo4j import COVERAGE_QUERIES, Neo4jBackend
 from collabnet.graph import build_graph
 from collabnet.tables import Tables, load_tables
 from tests.bolt.servers import PASSWORD
@@ -28,11 +30,13 @@ from tests.bolt.test_neo4j_participations import projects_network
 pytestmark = pytest.mark.bolt
 
 BACKENDS = ["files", "neo4j", "neo4j-without-gds"]
+IN_CYPHER = {"degree", *COVERAGE_QUERIES}
 EXPECTED_NATIVE = {
     "files": set(),
-    "neo4j": {"degree", "pagerank", "core_number", "harmonic"},
-    "neo4j-without-gds": {"degree"},
+    "neo4j": {*IN_CYPHER, "pagerank", "eigenvector", "core_number", "harmonic", "betweenness"},
+    "neo4j-without-gds": IN_CYPHER,
 }
+CENTRALITY = ["pagerank", "eigenvector", "harmonic", "betweenness"]
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +73,14 @@ def reference(tables: Tables, as_of: int | None) -> tuple[nx.Graph, pd.DataFrame
             ).loc[ids],
             "core_number": pd.Series(nx.core_number(graph)).loc[ids],
             "harmonic": pd.Series(nx.harmonic_centrality(graph)).loc[ids],
+            "eigenvector": pd.Series(
+                nx.eigenvector_centrality(graph, tol=1e-13, max_iter=100_000)
+            ).loc[ids],
+            "betweenness": pd.Series(nx.betweenness_centrality(graph)).loc[ids],
+            # Unscaled, as a database returns it: each pair of organisations once.
+            "betweenness_sum": pd.Series(nx.betweenness_centrality(graph, normalized=False)).loc[
+                ids
+            ],
         },
         index=pd.Index(ids, name="id"),
     )
@@ -88,15 +100,62 @@ def test_degrees_pagerank_and_cores_agree(
         expected[["degree", "weighted_degree", "core_number"]],
         check_dtype=False,
     )
-    pd.testing.assert_series_equal(
-        hubs["pagerank"], expected["pagerank"], check_exact=False, rtol=1e-6
+    pd.testing.assert_frame_equal(
+        hubs[CENTRALITY], expected[CENTRALITY], check_exact=False, rtol=1e-6, atol=1e-9
     )
-    for name in backend.native_measures:
+    for name in set(backend.native_measures) - set(COVERAGE_QUERIES):
         native = backend.measure(name, as_of, {"damping": 0.85}).set_index("id").sort_index()
         columns = ["degree", "weighted_degree"] if name == "degree" else [name]
+        wanted = expected.rename(columns={"betweenness": "-", "betweenness_sum": "betweenness"})
         pd.testing.assert_frame_equal(
-            native[columns], expected[columns], check_dtype=False, check_exact=False, rtol=1e-6
+            native[columns],
+            wanted[columns],
+            check_dtype=False,
+            check_exact=False,
+            rtol=1e-6,
+            atol=1e-9,
         )
+
+
+@pytest.mark.parametrize("as_of", [None, 2020])
+def test_coverage_and_gaps_agree(
+    holding: Callable[[Tables], GraphBackend],
+    sample: Tables,
+    as_of: int | None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    backend = holding(sample)
+    if isinstance(backend, Neo4jBackend):
+        # Counted in the database: reading the tables back would fail the test.
+        monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
+    for analysis in (industry_coverage, coverage_gaps, leading_without_platform):
+        pd.testing.assert_frame_equal(
+            analysis(backend.snapshot(as_of)), analysis(sample.as_of(as_of))
+        )
+
+
+def test_centrality_from_neo4j_with_gds_reads_no_link(
+    backend: Neo4jBackend, sample: Tables, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backend.push(sample)
+    monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
+    for as_of in (None, 2020):
+        hubs = centrality(backend.snapshot(as_of), exact_limit=100, seed=3)
+        assert hubs.attrs["estimates"]["harmonic"]["method"] == "sampled"
+        assert len(hubs) == len(sample.as_of(as_of).organizations)
+
+
+def test_sampled_harmonic_closeness_agrees(backend: Neo4jBackend, sample: Tables) -> None:
+    """Above the exact limit both backends search from the same seeded pivots."""
+    backend.push(sample)
+    ours = centrality(backend.snapshot(), exact_limit=100, pivots=40, seed=7)
+    files = centrality(sample, exact_limit=100, pivots=40, seed=7)
+    pd.testing.assert_series_equal(
+        ours.set_index("id")["harmonic"].sort_index(),
+        files.set_index("id")["harmonic"].sort_index(),
+        check_exact=False,
+        rtol=1e-9,
+    )
 
 
 def test_a_cut_of_a_participations_network_agrees(
@@ -137,5 +196,6 @@ def test_without_gds_the_fallback_is_said_once(
         fresh.close()
     assert capsys.readouterr().err == (
         f"collabnet: the database at {fresh.uri} has no Graph Data Science library: "
-        "PageRank, core numbers and harmonic closeness are computed in memory\n"
+        "PageRank, eigenvector, core numbers, harmonic closeness and betweenness "
+        "are computed in memory\n"
     )

@@ -2,9 +2,11 @@
 
 :class:`Neo4jBackend` implements :class:`~collabnet.backends.GraphBackend`: ``push``
 writes validated tables into the database, ``snapshot`` gives the network at a cut,
-and ``measure`` computes degrees in Cypher, and PageRank, core numbers and harmonic
-closeness with the Graph Data Science library when the server has it; everything else
-is computed in memory from the tables read back.
+and ``measure`` computes degrees and the counts behind industry coverage in Cypher, and
+PageRank, eigenvector centrality, core numbers, harmonic closeness and betweenness with
+the Graph Data Science library when the server has it. A snapshot reads only the
+organisations and industries; whatever an analysis computes in memory reads the tables
+back, once.
 
 The graph model is described in ``cypher/README.md``; every statement comes from the
 catalog of ``.cypher`` files (:mod:`collabnet.backends.cypher_catalog`). The parts:
@@ -41,10 +43,11 @@ from collabnet.backends.neo4j.push import (
 from collabnet.backends.neo4j.read import USER_QUERIES
 from collabnet.errors import BackendError
 from collabnet.snapshot import Snapshot
-from collabnet.tables import Tables
+from collabnet.tables import Tables, organizations_as_of
 
 __all__ = [
     "BATCH_ROWS",
+    "COVERAGE_QUERIES",
     "DATASET",
     "DEFAULT_URI",
     "LABELS",
@@ -56,6 +59,9 @@ __all__ = [
     "pagerank_with_isolated",
     "translate_error",
 ]
+
+# Counts behind collabnet.analysis.coverage, one cypher/analysis/ statement each.
+COVERAGE_QUERIES = ("organization_flags", "industry_links", "industry_engaged", "link_years")
 
 _ENV = {
     "uri": "NEO4J_URI",
@@ -109,9 +115,10 @@ class Neo4jBackend:
             connection_timeout=connection_timeout,
         )
         self._tables: Tables | None = None
+        self._organizations: pd.DataFrame | None = None
         self._snapshots: dict[int | None, Snapshot] = {}
         self._meta: dict[str, Any] | None = None
-        self._measures: dict[tuple[int | None, float], pd.DataFrame] = {}
+        self._measures: dict[tuple[object, ...], pd.DataFrame] = {}
         self._said_no_gds = False
 
     @classmethod
@@ -184,52 +191,105 @@ class Neo4jBackend:
         return self._tables
 
     def snapshot(self, as_of: int | None = None) -> Snapshot:
-        """The network at the end of ``as_of``, from the tables read back; cached per year."""
+        """The network at the end of ``as_of``; cached per year.
+
+        Its organisations and industries are read alone, so the measures the database
+        computes (:attr:`native_measures`) never bring a link into memory; whatever an
+        analysis computes in memory reads the tables back, once per backend.
+        """
         if as_of not in self._snapshots:
+            light = not self._dataset_meta().get("participation_columns")
             self._snapshots[as_of] = Snapshot(
-                lambda: self.tables().as_of(as_of), as_of=as_of, backend=self
+                lambda: self.tables().as_of(as_of),
+                as_of=as_of,
+                backend=self,
+                organizations=(lambda: self._organizations_at(as_of)) if light else None,
+                industries=self._industries if light else None,
             )
         return self._snapshots[as_of]
+
+    def _organizations_at(self, as_of: int | None) -> pd.DataFrame:
+        if self._tables is not None:
+            return self._tables.as_of(as_of).organizations
+        if self._organizations is None:
+            self._organizations = read.read_organizations(self._connection, self._complete_meta())
+        if as_of is None:
+            return self._organizations
+        return organizations_as_of(self._organizations, as_of).reset_index(drop=True)
+
+    def _industries(self) -> pd.DataFrame:
+        if self._tables is not None:
+            return self._tables.industries
+        return read.read_industries(self._connection, self._complete_meta())
+
+    def _complete_meta(self) -> dict[str, Any]:
+        meta = self._dataset_meta()
+        if not meta:
+            raise BackendError(
+                f"no collabnet data in the database at {self.uri}; "
+                "push some first with `collabnet neo4j push DATA`"
+            )
+        if not meta.get("complete"):
+            raise BackendError(
+                f"the last push to {self.uri} did not finish; run `collabnet neo4j push` again"
+            )
+        return meta
 
     @property
     def native_measures(self) -> frozenset[str]:
         """What :meth:`measure` computes in the database.
 
-        ``degree`` (distinct partners and summed weight, in Cypher) unless the network
-        was derived from participations, whose earlier cuts derive their links again;
-        with the Graph Data Science library, also PageRank, core numbers and harmonic
-        closeness. Without the library, the first call says so on stderr, once.
+        Unless the network was derived from participations (whose earlier cuts derive
+        their links again): ``degree`` (distinct partners and summed weight) and the
+        counts behind industry coverage (:data:`COVERAGE_QUERIES`), in Cypher. With the
+        Graph Data Science library, also PageRank, eigenvector centrality, core numbers,
+        harmonic closeness and betweenness. Without the library, the first call says so
+        on stderr, once.
         """
         names = set() if self._dataset_meta().get("participation_columns") else {"degree"}
+        if names:
+            names.update(COVERAGE_QUERIES)
         if self.has_gds:
             names.update(gds.MEASURES)
         elif not self._said_no_gds:
             self._said_no_gds = True
             print(
                 f"collabnet: the database at {self.uri} has no Graph Data Science library: "
-                "PageRank, core numbers and harmonic closeness are computed in memory",
+                "PageRank, eigenvector, core numbers, harmonic closeness and betweenness "
+                "are computed in memory",
                 file=sys.stderr,
             )
         return frozenset(names)
 
     def measure(self, name: str, as_of: int | None, params: Mapping[str, object]) -> pd.DataFrame:
         """``name`` at ``as_of``, computed by the database: a frame of ``id`` and the
-        measure's columns (``degree`` gives ``degree`` and ``weighted_degree``).
+        measure's columns (``degree`` gives ``degree`` and ``weighted_degree``), or the
+        rows of the coverage statement of that name.
 
         The GDS measures come from one projection per cut, pre-aggregated per pair so
         that weights equal the in-memory adjacency's, and dropped right after; their
-        results are kept for the next measure at that cut. ``pagerank`` takes
-        ``damping`` (0.85 by default) and matches
-        ``nx.pagerank(G, alpha=damping, weight="weight")``.
+        results are kept for the next measure at that cut with the same ``params``:
+        ``damping`` (PageRank's, 0.85 by default), ``tol`` (eigenvector centrality's),
+        ``sources`` (ids: harmonic closeness from these only, and betweenness from as
+        many sources drawn by GDS; all when ``None``) and ``seed``. See
+        :func:`collabnet.backends.neo4j.gds.measures`.
         """
         if name not in self.native_measures:
             raise BackendError(f"the database at {self.uri} does not compute '{name}'")
         if name == "degree":
             return read.degrees(self._connection, as_of)
+        if name in COVERAGE_QUERIES:
+            return read.run_query(self._connection, f"analysis/{name}", {"as_of": as_of})
         damping = params.get("damping", 0.85)
-        if not isinstance(damping, int | float):
-            raise BackendError(f"damping must be a number, got {damping!r}")
-        key = (as_of, float(damping))
+        tol = params.get("tol", 1e-10)
+        seed = params.get("seed", 0)
+        sources = params.get("sources")
+        if not isinstance(damping, int | float) or not isinstance(tol, int | float):
+            raise BackendError(f"damping and tol must be numbers, got {damping!r}, {tol!r}")
+        if not isinstance(seed, int):
+            raise BackendError(f"seed must be an integer, got {seed!r}")
+        chosen = None if sources is None else tuple(str(s) for s in sources)  # type: ignore[attr-defined]
+        key = (as_of, float(damping), float(tol), chosen, seed)
         if key not in self._measures:
             meta = self._dataset_meta()
             listed_links = meta.get("listed_link_rows")
@@ -244,6 +304,9 @@ class Neo4jBackend:
                 everyone,
                 damping=float(damping),
                 listed_links=None if listed_links is None else int(listed_links),
+                sources=chosen,
+                seed=seed,
+                tol=float(tol),
             )
         return self._measures[key][["id", name]]
 
@@ -255,6 +318,7 @@ class Neo4jBackend:
     def refresh(self) -> None:
         """Forget cached tables and snapshots (after someone else pushed)."""
         self._tables = None
+        self._organizations = None
         self._meta = None
         self._snapshots.clear()
         self._measures.clear()
@@ -309,9 +373,9 @@ class Neo4jBackend:
         """Write ``tables`` into the database so that it holds exactly them.
 
         Idempotent: organisations, industries and counties are merged on their ids,
-        links on their endpoints, kind and a hash of the whole row, and every write is
-        stamped with this push's id; once all batches are in, whatever an earlier push
-        wrote and this one did not is deleted. Pushing the same tables twice leaves the
+        links and participations are created afresh (one relationship per row), and
+        every write is stamped with this push's id; once all batches are in, whatever an
+        earlier push wrote and this one did not is deleted. Pushing the same tables twice leaves the
         same nodes and relationships. A push that fails part-way leaves the dataset
         marked unfinished; pushing again completes it.
 

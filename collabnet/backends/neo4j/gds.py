@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
+import numpy as np
 import pandas as pd
 
 from collabnet.backends.neo4j.connection import Connection
@@ -17,11 +18,10 @@ from collabnet.errors import BackendError
 
 __all__ = ["MEASURES", "has_gds", "measures", "pagerank_with_isolated", "projection"]
 
-# What one projection gives, in the columns of collabnet.analysis.centrality. Not
-# eigenvector centrality: GDS iterates x <- A x where networkx iterates x <- (A + I) x,
-# and on a network that is nearly bipartite (enterprises and platforms) GDS's iteration
-# oscillates instead of converging (measured: 0.2 off the in-memory scores on the sample).
-MEASURES = ("pagerank", "core_number", "harmonic")
+# What one projection gives, in the columns of collabnet.analysis.centrality. Harmonic
+# closeness and betweenness come back as raw sums (see :func:`measures`); the analysis
+# scales them as it scales its own.
+MEASURES = ("pagerank", "eigenvector", "core_number", "harmonic", "betweenness")
 
 
 def has_gds(connection: Connection) -> bool:
@@ -56,14 +56,25 @@ def measures(
     *,
     damping: float,
     listed_links: int | None = None,
+    sources: Sequence[str] | None = None,
+    seed: int = 0,
+    tol: float = 1e-10,
 ) -> pd.DataFrame:
     """:data:`MEASURES` of ``everyone`` at ``as_of``, all from one projection.
 
-    ``pagerank`` is ``nx.pagerank(G, alpha=damping, weight="weight")``: GDS ranks the
-    organisations that have links and the isolated ones are added as networkx treats
-    them (see :func:`pagerank_with_isolated`). ``core_number`` is networkx's
-    ``core_number`` and ``harmonic`` its ``harmonic_centrality`` (exact, never
-    sampled); both are 0 for an organisation without links.
+    - ``pagerank``: ``nx.pagerank(G, alpha=damping, weight="weight")``; GDS ranks the
+      organisations that have links and the isolated ones are added as networkx treats
+      them (see :func:`pagerank_with_isolated`).
+    - ``eigenvector``: ``nx.eigenvector_centrality(G)`` (unweighted), iterated to ``tol``.
+    - ``core_number``: ``nx.core_number(G)``.
+    - ``harmonic``: ``Σ 1 / d(s, v)`` over the ``sources`` (every organisation when
+      ``None``), unscaled.
+    - ``betweenness``: the summed pair dependencies from every organisation, or, with
+      ``sources``, from as many sources drawn by GDS with ``seed``; unscaled, each
+      shortest path between two organisations counted once.
+
+    Organisations without links score 0 on all but PageRank (and eigenvector
+    centrality when nobody has a link).
     """
     if not 0 <= damping < 1:
         raise BackendError(f"damping must be at least 0 and below 1, got {damping}")
@@ -75,17 +86,50 @@ def measures(
             max_iterations=1_000,
             tolerance=1e-12,
         )
+        vectors = connection.read(
+            "gds/eigenvector", graph_name=graph_name, max_iterations=10_000, tolerance=tol
+        )
         cores = connection.read("gds/kcore", graph_name=graph_name)
-        closeness = connection.read("gds/harmonic", graph_name=graph_name)
+        if sources is None:
+            # GDS divides by the projection's node count minus one.
+            closeness = {
+                row["id"]: float(row["score"]) * (nodes - 1)
+                for row in connection.read("gds/harmonic", graph_name=graph_name)
+            }
+        else:
+            closeness = {
+                row["id"]: float(row["score"])
+                for row in connection.read(
+                    "gds/harmonic_pivots", graph_name=graph_name, pivots=list(sources)
+                )
+            }
+        between = connection.read(
+            "gds/betweenness",
+            graph_name=graph_name,
+            sampling_size=nodes if sources is None else len(sources),
+            sampling_seed=seed,
+        )
+    linked = {row["id"]: int(row["core_number"]) for row in cores if row["core_number"] > 0}
     frame = pagerank_with_isolated(
-        {row["id"]: float(row["score"]) for row in ranks}, everyone, damping
+        {row["id"]: float(row["score"]) for row in ranks if row["id"] in linked},
+        everyone,
+        damping,
     )
-    core = {row["id"]: int(row["core_number"]) for row in cores}
-    frame["core_number"] = frame["id"].map(core).fillna(0).astype("int64")
-    # GDS divides by the projection's node count minus one; networkx reports the sum.
-    harmonic = {row["id"]: float(row["score"]) * (nodes - 1) for row in closeness}
-    frame["harmonic"] = frame["id"].map(harmonic).fillna(0.0).astype(float)
+    if linked:
+        vector = {row["id"]: row["score"] for row in vectors if row["id"] in linked}
+        frame["eigenvector"] = _scores(frame["id"], vector)
+        frame["eigenvector"] /= float(np.linalg.norm(frame["eigenvector"]))
+    else:
+        # No links: every organisation alike, as networkx's start vector.
+        frame["eigenvector"] = 1.0 / np.sqrt(max(len(frame), 1))
+    frame["core_number"] = frame["id"].map(linked).fillna(0).astype("int64")
+    frame["harmonic"] = _scores(frame["id"], closeness)
+    frame["betweenness"] = _scores(frame["id"], {row["id"]: row["score"] for row in between})
     return frame
+
+
+def _scores(ids: pd.Series, scores: Mapping[str, float]) -> np.ndarray:
+    return ids.map(scores).fillna(0.0).to_numpy(dtype=float)
 
 
 def pagerank_with_isolated(

@@ -19,7 +19,16 @@ from collabnet.errors import BackendError
 from collabnet.tables import Tables
 from collabnet.writers import plain_value
 
-__all__ = ["USER_QUERIES", "counts", "dataset", "degrees", "pull", "run_query"]
+__all__ = [
+    "USER_QUERIES",
+    "counts",
+    "dataset",
+    "degrees",
+    "pull",
+    "read_industries",
+    "read_organizations",
+    "run_query",
+]
 
 # Folders of the statements anyone may run by name; the others write or manage the database.
 USER_QUERIES = ("analysis/", "read/")
@@ -43,11 +52,7 @@ def pull(connection: Connection) -> Tables:
         raise BackendError(
             f"the last push to {connection.uri} did not finish; run `collabnet neo4j push` again"
         )
-    organizations = _frame(
-        [row["properties"] for row in connection.read("read/organizations")],
-        meta["organization_columns"],
-        meta["organization_dtypes"],
-    )
+    organizations = read_organizations(connection, meta)
     links = _frame(
         [
             {
@@ -61,11 +66,7 @@ def pull(connection: Connection) -> Tables:
         meta["link_columns"],
         meta["link_dtypes"],
     )
-    industries = _frame(
-        [row["properties"] for row in connection.read("read/industries")],
-        meta["industry_columns"],
-        meta["industry_dtypes"],
-    )
+    industries = read_industries(connection, meta)
     leading_from = tuple(
         zip(meta.get("leading_columns", []), meta.get("leading_counts", []), strict=True)
     )
@@ -96,6 +97,24 @@ def pull(connection: Connection) -> Tables:
         leading_from=leading_from,
         listed_organizations=listed_organizations,
         listed_links=listed_links,
+    )
+
+
+def read_organizations(connection: Connection, meta: Mapping[str, Any]) -> pd.DataFrame:
+    """The organisations table last pushed (``meta``: the dataset node), without links."""
+    return _frame(
+        [row["properties"] for row in connection.read("read/organizations")],
+        meta["organization_columns"],
+        meta["organization_dtypes"],
+    )
+
+
+def read_industries(connection: Connection, meta: Mapping[str, Any]) -> pd.DataFrame:
+    """The industries table last pushed (``meta``: the dataset node)."""
+    return _frame(
+        [row["properties"] for row in connection.read("read/industries")],
+        meta["industry_columns"],
+        meta["industry_dtypes"],
     )
 
 
