@@ -92,7 +92,7 @@ class Network:
 
     @property
     def organizations(self) -> pd.DataFrame:
-        return self.tables.organizations
+        return self.snapshot.organizations
 
     @property
     def links(self) -> pd.DataFrame:
@@ -100,7 +100,7 @@ class Network:
 
     @property
     def industries(self) -> pd.DataFrame:
-        return self.tables.industries
+        return self.snapshot.industries
 
     @property
     def rejects(self) -> pd.DataFrame:

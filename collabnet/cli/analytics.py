@@ -188,7 +188,7 @@ def gaps(
     _not_applicable("gaps", type=org_type)
     code = resolve_industry(network.industries, industry) if industry is not None else None
     if unlinked:
-        frame = leading_without_platform(network.tables, industry=code)
+        frame = leading_without_platform(network.snapshot, industry=code)
         title = "leading enterprises without a platform partner"
     else:
         frame = network.gaps(**options)
