@@ -29,7 +29,8 @@ __all__ = [
 def community_membership(
     snapshot: Snapshot | Tables, *, seed: int = 0, resolution: float = 1.0
 ) -> pd.DataFrame:
-    """The Louvain community of every organisation.
+    """The community of every organisation: Louvain in memory, Leiden in a database that
+    computes communities (Neo4j with the Graph Data Science library).
 
     Parameters
     ----------
@@ -47,8 +48,8 @@ def community_membership(
         ``id``, ``name``, ``type``, ``main_industry`` (None when the organisation has
         none) and ``community`` (0 = the largest; ties broken by the smallest member
         id). Organisations without links form communities of one. ``attrs`` holds the
-        ``modularity`` of the partition (weighted, same resolution), ``seed`` and
-        ``resolution``.
+        ``modularity`` of the partition (weighted, same resolution), ``seed``,
+        ``resolution`` and ``method``.
 
     Examples
     --------
@@ -58,10 +59,47 @@ def community_membership(
     True
     """
     snapshot = as_snapshot(snapshot)
-    tables = snapshot.tables
     if resolution <= 0:
         raise InputError(f"resolution must be positive, got {resolution}")
-    orgs = tables.organizations
+    orgs = snapshot.organizations
+    ids = orgs["id"].to_numpy(dtype=object)
+    native = snapshot.native("communities", seed=seed, resolution=resolution)
+    if native is None:
+        groups, modularity = _louvain(snapshot, seed=seed, resolution=resolution)
+        method = "louvain (networkx)"
+    else:
+        # Leiden in the database: GDS's community numbers, grouped here.
+        found = native.set_index("id")["community"].reindex(ids)
+        # An organisation the projection lacks would be a community of its own.
+        missing = found.isna().to_numpy()
+        labels = found.to_numpy(dtype=float)
+        labels[missing] = labels[~missing].max(initial=-1) + 1 + np.arange(missing.sum())
+        positions = pd.Series(np.arange(len(ids))).groupby(labels).groups.values()
+        groups = [set(members.tolist()) for members in positions]
+        modularity = float(native.attrs["modularity"])
+        method = "leiden (Neo4j GDS)"
+    ordered = sorted(groups, key=lambda g: (-len(g), min(ids[i] for i in g)))
+    community = np.empty(len(ids), dtype=np.int64)
+    for number, members in enumerate(ordered):
+        community[list(members)] = number
+    frame = pd.DataFrame(
+        {
+            "id": orgs["id"].to_numpy(),
+            "name": orgs["name"].to_numpy(),
+            "type": orgs["type"].to_numpy(),
+            "main_industry": _main_industry(orgs["industries"]),
+            "community": community,
+        }
+    )
+    frame = frame.sort_values(["community", "id"], kind="stable").reset_index(drop=True)
+    frame.attrs.update(
+        {"modularity": modularity, "seed": seed, "resolution": resolution, "method": method}
+    )
+    return frame
+
+
+def _louvain(snapshot: Snapshot, *, seed: int, resolution: float) -> tuple[list[set[int]], float]:
+    """Louvain communities (positions) of the weighted network, and their modularity."""
     matrix = snapshot.adjacency
     graph = nx.Graph()
     graph.add_nodes_from(range(matrix.size))
@@ -83,23 +121,7 @@ def community_membership(
         if graph.number_of_edges()
         else 0.0
     )
-    ids = orgs["id"].to_numpy(dtype=object)
-    ordered = sorted(groups, key=lambda g: (-len(g), min(ids[i] for i in g)))
-    community = np.empty(matrix.size, dtype=np.int64)
-    for number, members in enumerate(ordered):
-        community[list(members)] = number
-    frame = pd.DataFrame(
-        {
-            "id": orgs["id"].to_numpy(),
-            "name": orgs["name"].to_numpy(),
-            "type": orgs["type"].to_numpy(),
-            "main_industry": _main_industry(orgs["industries"]),
-            "community": community,
-        }
-    )
-    frame = frame.sort_values(["community", "id"], kind="stable").reset_index(drop=True)
-    frame.attrs.update({"modularity": modularity, "seed": seed, "resolution": resolution})
-    return frame
+    return [set(group) for group in groups], modularity
 
 
 def _main_industry(industries: pd.Series) -> np.ndarray:

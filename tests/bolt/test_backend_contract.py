@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from collabnet.analysis.centrality import centrality
+from collabnet.analysis.communities import community_membership
 from collabnet.analysis.coverage import coverage_gaps, industry_coverage, leading_without_platform
 from collabnet.backends import GraphBackend
 from collabnet.backends.memory import MemoryBackend
@@ -33,7 +34,15 @@ BACKENDS = ["files", "neo4j", "neo4j-without-gds"]
 IN_CYPHER = {"degree", *COVERAGE_QUERIES}
 EXPECTED_NATIVE = {
     "files": set(),
-    "neo4j": {*IN_CYPHER, "pagerank", "eigenvector", "core_number", "harmonic", "betweenness"},
+    "neo4j": {
+        *IN_CYPHER,
+        "pagerank",
+        "eigenvector",
+        "core_number",
+        "harmonic",
+        "betweenness",
+        "communities",
+    },
     "neo4j-without-gds": IN_CYPHER,
 }
 CENTRALITY = ["pagerank", "eigenvector", "harmonic", "betweenness"]
@@ -103,7 +112,7 @@ def test_degrees_pagerank_and_cores_agree(
     pd.testing.assert_frame_equal(
         hubs[CENTRALITY], expected[CENTRALITY], check_exact=False, rtol=1e-6, atol=1e-9
     )
-    for name in set(backend.native_measures) - set(COVERAGE_QUERIES):
+    for name in set(backend.native_measures) - {*COVERAGE_QUERIES, "communities"}:
         native = backend.measure(name, as_of, {"damping": 0.85}).set_index("id").sort_index()
         columns = ["degree", "weighted_degree"] if name == "degree" else [name]
         wanted = expected.rename(columns={"betweenness": "-", "betweenness_sum": "betweenness"})
@@ -134,12 +143,31 @@ def test_coverage_and_gaps_agree(
         )
 
 
+@pytest.mark.parametrize("as_of", [None, 2020])
+def test_communities_are_as_modular(
+    holding: Callable[[Tables], GraphBackend], sample: Tables, as_of: int | None
+) -> None:
+    """Leiden in the database, Louvain in memory: modularity within 0.02, and the
+    database's own figure is the modularity networkx gives its partition."""
+    backend = holding(sample)
+    found = community_membership(backend.snapshot(as_of))
+    files = community_membership(sample.as_of(as_of))
+    assert abs(found.attrs["modularity"] - files.attrs["modularity"]) <= 0.02
+    graph = build_graph(sample.as_of(as_of), records=False)
+    partition = [set(group["id"]) for _, group in found.groupby("community")]
+    assert found.attrs["modularity"] == pytest.approx(
+        nx.community.modularity(graph, partition, weight="weight"), abs=1e-6
+    )
+    assert set(found["id"]) == set(files["id"])
+
+
 def test_centrality_from_neo4j_with_gds_reads_no_link(
     backend: Neo4jBackend, sample: Tables, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     backend.push(sample)
     monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
     for as_of in (None, 2020):
+        assert community_membership(backend.snapshot(as_of)).attrs["method"].startswith("leiden")
         hubs = centrality(backend.snapshot(as_of), exact_limit=100, seed=3)
         assert hubs.attrs["estimates"]["harmonic"]["method"] == "sampled"
         assert len(hubs) == len(sample.as_of(as_of).organizations)
@@ -196,6 +224,6 @@ def test_without_gds_the_fallback_is_said_once(
         fresh.close()
     assert capsys.readouterr().err == (
         f"collabnet: the database at {fresh.uri} has no Graph Data Science library: "
-        "PageRank, eigenvector, core numbers, harmonic closeness and betweenness "
-        "are computed in memory\n"
+        "PageRank, eigenvector, core numbers, harmonic closeness, betweenness and "
+        "communities are computed in memory\n"
     )

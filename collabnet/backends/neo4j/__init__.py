@@ -243,20 +243,20 @@ class Neo4jBackend:
         their links again): ``degree`` (distinct partners and summed weight) and the
         counts behind industry coverage (:data:`COVERAGE_QUERIES`), in Cypher. With the
         Graph Data Science library, also PageRank, eigenvector centrality, core numbers,
-        harmonic closeness and betweenness. Without the library, the first call says so
-        on stderr, once.
+        harmonic closeness, betweenness and communities (Leiden). Without the library,
+        the first call says so on stderr, once.
         """
         names = set() if self._dataset_meta().get("participation_columns") else {"degree"}
         if names:
             names.update(COVERAGE_QUERIES)
         if self.has_gds:
-            names.update(gds.MEASURES)
+            names.update((*gds.MEASURES, "communities"))
         elif not self._said_no_gds:
             self._said_no_gds = True
             print(
                 f"collabnet: the database at {self.uri} has no Graph Data Science library: "
-                "PageRank, eigenvector, core numbers, harmonic closeness and betweenness "
-                "are computed in memory",
+                "PageRank, eigenvector, core numbers, harmonic closeness, betweenness and "
+                "communities are computed in memory",
                 file=sys.stderr,
             )
         return frozenset(names)
@@ -280,6 +280,18 @@ class Neo4jBackend:
             return read.degrees(self._connection, as_of)
         if name in COVERAGE_QUERIES:
             return read.run_query(self._connection, f"analysis/{name}", {"as_of": as_of})
+        if name == "communities":
+            seed, resolution = params.get("seed", 0), params.get("resolution", 1.0)
+            if not isinstance(seed, int) or not isinstance(resolution, int | float):
+                raise BackendError(f"seed and resolution must be numbers: {seed!r}, {resolution!r}")
+            listed = self._dataset_meta().get("listed_link_rows")
+            return gds.communities(
+                self._connection,
+                as_of,
+                seed=seed,
+                resolution=float(resolution),
+                listed_links=None if listed is None else int(listed),
+            )
         damping = params.get("damping", 0.85)
         tol = params.get("tol", 1e-10)
         seed = params.get("seed", 0)

@@ -16,7 +16,14 @@ import pandas as pd
 from collabnet.backends.neo4j.connection import Connection
 from collabnet.errors import BackendError
 
-__all__ = ["MEASURES", "has_gds", "measures", "pagerank_with_isolated", "projection"]
+__all__ = [
+    "MEASURES",
+    "communities",
+    "has_gds",
+    "measures",
+    "pagerank_with_isolated",
+    "projection",
+]
 
 # What one projection gives, in the columns of collabnet.analysis.centrality. Harmonic
 # closeness and betweenness come back as raw sums (see :func:`measures`); the analysis
@@ -125,6 +132,32 @@ def measures(
     frame["core_number"] = frame["id"].map(linked).fillna(0).astype("int64")
     frame["harmonic"] = _scores(frame["id"], closeness)
     frame["betweenness"] = _scores(frame["id"], {row["id"]: row["score"] for row in between})
+    return frame
+
+
+def communities(
+    connection: Connection,
+    as_of: int | None,
+    *,
+    seed: int,
+    resolution: float,
+    listed_links: int | None = None,
+) -> pd.DataFrame:
+    """Leiden communities at ``as_of``: a frame of ``id`` and ``community`` (GDS's
+    numbers), with ``attrs["modularity"]`` as GDS measures it (weighted, at
+    ``resolution``). Every organisation of the projection is in it; one without links
+    is a community of its own."""
+    if resolution <= 0:
+        raise BackendError(f"resolution must be positive, got {resolution}")
+    with projection(connection, as_of, listed_links) as (graph_name, _):
+        [found] = connection.read(
+            "gds/leiden", graph_name=graph_name, resolution=resolution, seed=seed
+        )
+        rows = connection.read("gds/communities", graph_name=graph_name)
+    frame = pd.DataFrame(
+        {"id": [row["id"] for row in rows], "community": [int(row["community"]) for row in rows]}
+    )
+    frame.attrs["modularity"] = float(found["modularity"])
     return frame
 
 
