@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import connected_components
 
-from collabnet.analysis.coverage import OrgFlags
+from collabnet.analysis.coverage import OrgFlags, link_years
 from collabnet.errors import InputError
 from collabnet.graph import link_positions
 from collabnet.snapshot import Snapshot, as_snapshot
@@ -40,6 +40,9 @@ _MAX_DEFAULT_YEARS = 10
 
 def _co_built_centres(snapshot: Snapshot) -> float:
     """Distinct enterprise–platform pairs joined by a ``co_built_centre`` link."""
+    native = snapshot.native("co_built_centres")
+    if native is not None:
+        return float(native["pairs"].iloc[0])
     tables = snapshot.tables
     links = tables.links
     source, target = link_positions(tables)
@@ -54,9 +57,9 @@ def _co_built_centres(snapshot: Snapshot) -> float:
 
 
 def _industries_with_rd(snapshot: Snapshot) -> set[str]:
-    tables = snapshot.tables
-    rd = tables.organizations[tables.organizations["rd_institution"].to_numpy(dtype=bool)]
-    codes = set(tables.industries["code"])
+    orgs = snapshot.organizations
+    rd = orgs[orgs["rd_institution"].to_numpy(dtype=bool)]
+    codes = set(snapshot.industries["code"])
     return {c for t in rd["industries"] for c in t if c in codes}
 
 
@@ -98,6 +101,11 @@ def _coverage_share(snapshot: Snapshot) -> float:
     return covered / total if total else float("nan")
 
 
+def _link_count(snapshot: Snapshot) -> int:
+    native = snapshot.native("link_years")
+    return int(native["links"].sum()) if native is not None else len(snapshot.links)
+
+
 def _count_type(org_type: str) -> Callable[[Snapshot], float]:
     def count(snapshot: Snapshot) -> float:
         return float((snapshot.organizations["type"] == org_type).sum())
@@ -118,7 +126,7 @@ METRICS: dict[str, Callable[[Snapshot], float]] = {
     "platforms_with_1_2_lead_industries_share": _lead_range_share,
     "platforms": _count_type("platform"),
     "enterprises": _count_type("enterprise"),
-    "links": lambda t: float(len(t.links)),
+    "links": lambda t: float(_link_count(t)),
 }
 
 
@@ -205,11 +213,11 @@ def read_targets(path: str | Path) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(TARGET_COLUMNS))
 
 
-def _years(tables: Tables, years: list[int] | None) -> list[int | None]:
+def _years(snapshot: Snapshot, years: list[int] | None) -> list[int | None]:
     """The years asked for, or the default ones; none may lie after the network's cut."""
     if years is None:
-        return _default_years(tables)
-    cut = tables.as_of_year
+        return _default_years(snapshot)
+    cut = snapshot.as_of
     late = [year for year in years if cut is not None and year > cut]
     if late:
         raise InputError(
@@ -219,15 +227,15 @@ def _years(tables: Tables, years: list[int] | None) -> list[int | None]:
     return list(years)
 
 
-def _default_years(tables: Tables) -> list[int | None]:
-    if tables.as_of_year is not None:
-        return [int(tables.as_of_year)]
-    years = tables.links["year"].dropna()
-    if len(years) == 0:
+def _default_years(snapshot: Snapshot) -> list[int | None]:
+    if snapshot.as_of is not None:
+        return [int(snapshot.as_of)]
+    years = link_years(snapshot)
+    if not years:
         # Undated links: the only state to evaluate is the network as it is.
         return [None]
-    last = int(years.max())
-    first = max(int(years.min()), last - _MAX_DEFAULT_YEARS + 1)
+    last = years[-1]
+    first = max(years[0], last - _MAX_DEFAULT_YEARS + 1)
     return list(range(first, last + 1))
 
 
@@ -276,7 +284,7 @@ def kpi(
         goals = targets
     else:
         goals = read_targets(targets)
-    chosen = _years(snapshot.tables, years)
+    chosen = _years(snapshot, years)
     rows = []
     for year in chosen:
         state = snapshot.at(year)
@@ -320,7 +328,7 @@ def evolution(snapshot: Snapshot | Tables, years: list[int] | None = None) -> pd
     True
     """
     snapshot = as_snapshot(snapshot)
-    chosen = _years(snapshot.tables, years)
+    chosen = _years(snapshot, years)
     rows = []
     for year in chosen:
         state = snapshot.at(year)

@@ -20,6 +20,7 @@ import pytest
 from collabnet.analysis.centrality import centrality
 from collabnet.analysis.communities import community_membership
 from collabnet.analysis.coverage import coverage_gaps, industry_coverage, leading_without_platform
+from collabnet.analysis.kpi import kpi
 from collabnet.backends import GraphBackend
 from collabnet.backends.memory import MemoryBackend
 from collabnet.backends.neo4j import COVERAGE_QUERIES, Neo4jBackend
@@ -127,7 +128,7 @@ def test_degrees_pagerank_and_cores_agree(
 
 
 @pytest.mark.parametrize("as_of", [None, 2020])
-def test_coverage_and_gaps_agree(
+def test_coverage_gaps_and_kpis_agree(
     holding: Callable[[Tables], GraphBackend],
     sample: Tables,
     as_of: int | None,
@@ -137,7 +138,7 @@ def test_coverage_and_gaps_agree(
     if isinstance(backend, Neo4jBackend):
         # Counted in the database: reading the tables back would fail the test.
         monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
-    for analysis in (industry_coverage, coverage_gaps, leading_without_platform):
+    for analysis in (industry_coverage, coverage_gaps, leading_without_platform, kpi):
         pd.testing.assert_frame_equal(
             analysis(backend.snapshot(as_of)), analysis(sample.as_of(as_of))
         )

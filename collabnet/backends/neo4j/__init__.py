@@ -60,8 +60,14 @@ __all__ = [
     "translate_error",
 ]
 
-# Counts behind collabnet.analysis.coverage, one cypher/analysis/ statement each.
-COVERAGE_QUERIES = ("organization_flags", "industry_links", "industry_engaged", "link_years")
+# Counts behind collabnet.analysis.coverage and .kpi, one cypher/analysis/ statement each.
+COVERAGE_QUERIES = (
+    "organization_flags",
+    "industry_links",
+    "industry_engaged",
+    "link_years",
+    "co_built_centres",
+)
 
 _ENV = {
     "uri": "NEO4J_URI",
