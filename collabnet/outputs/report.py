@@ -359,7 +359,7 @@ def _hub_section(network: Results, top: int) -> Section:
 
 
 def _broker_section(network: Results, top: int) -> Section:
-    frame = network.brokers.head(top)
+    frame = network.brokers(top)
     return Section(
         id="brokers",
         sheet=SHEETS["brokers"],
