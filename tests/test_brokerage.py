@@ -244,3 +244,14 @@ def test_top_gives_the_first_rows_of_the_full_table(sample_dir: Path, top: int) 
 def test_top_must_be_positive(tiny_tables: Tables) -> None:
     with pytest.raises(InputError, match="top must be at least 1, got 0"):
         brokerage(tiny_tables, top=0)
+
+
+def test_triangles_match_networkx(sample_dir: Path) -> None:
+    from collabnet.analysis.brokerage import _triangles
+    from collabnet.snapshot import Snapshot
+
+    tables = load_tables(sample_dir)
+    snapshot = Snapshot(tables)
+    expected = nx.triangles(build_graph(tables))
+    ids = snapshot.adjacency.ids
+    assert _triangles(snapshot.hops).tolist() == [expected[i] for i in ids]
