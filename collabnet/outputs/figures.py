@@ -233,7 +233,8 @@ def industry_type_counts(source: Results | HasResults) -> pd.DataFrame:
     organizations = organizations.dropna(subset=["industries"])
     industries = network.industries
     names = dict(zip(industries["code"], industries["name_zh"], strict=True))
-    order = [names[c] for c in industries["code"] if c in set(organizations["industries"])]
+    present = set(organizations["industries"])
+    order = [names[c] for c in industries["code"] if c in present]
     organizations = organizations.assign(industry=organizations["industries"].map(names))
     table = pd.crosstab(organizations["industry"], organizations["type"])
     types = [t for t in TYPE_STYLES if t in table.columns]
@@ -325,7 +326,7 @@ def overview_figure(
         # them, which needs the axes where they will be drawn.
         figure = Figure(figsize=(10, 9.5))
         axes = figure.add_axes((0.01, 0.08, 0.98, 0.86))
-        kind_handles, thinned = _draw_pairs(axes, network, positions, adjacency.index(), lang)
+        kind_handles, thinned = _draw_pairs(axes, network, positions, lang)
         sizes = 8 + 140 * np.sqrt(degree / max(int(degree.max(initial=0)), 1))
         types = organizations["type"].astype(str).to_numpy()
         type_handles = []
@@ -384,7 +385,7 @@ def overview_figure(
 
 
 def _draw_pairs(
-    axes: object, network: Results, positions: np.ndarray, index: pd.Series, lang: Language
+    axes: object, network: Results, positions: np.ndarray, lang: Language
 ) -> tuple[list[Line2D], bool]:
     """One line per linked pair (the backbone on large networks), the least important
     kinds first so that co-built centres stay on top; the legend handles of the kinds
@@ -392,8 +393,9 @@ def _draw_pairs(
     pairs = network.pairs
     if len(pairs) == 0:
         return [], False
-    a = index.loc[pairs["id_a"].to_numpy()].to_numpy()
-    b = index.loc[pairs["id_b"].to_numpy()].to_numpy()
+    # Pair ends are row positions of the organisations table, the adjacency's order.
+    a = pairs["a"].to_numpy(dtype=np.int64)
+    b = pairs["b"].to_numpy(dtype=np.int64)
     thinned = len(pairs) > OVERVIEW_ALL_PAIRS
     if thinned:
         degree = np.bincount(np.concatenate([a, b]), minlength=len(positions))
@@ -424,6 +426,8 @@ def _draw_pairs(
                 alpha=0.5,
                 linestyles=dotted,
                 zorder=1 + rank[code] * 0.01,
+                # Smoothing tens of thousands of hairlines costs seconds and shows little.
+                antialiaseds=int(chosen.sum()) < 5_000,
             )
         )
         handles.append(
