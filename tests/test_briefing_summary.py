@@ -292,3 +292,33 @@ def test_cordis_briefing_has_no_targets(tmp_path: Path) -> None:
     text = page.read_text(encoding="utf-8")
     assert text.index('id="summary"') < text.index('id="overview"')
     assert "本网络没有对应的目标" in text
+
+
+def test_organisations_outside_the_main_network_are_counted_as_networkx_does(
+    tmp_path: Path,
+) -> None:
+    import networkx as nx
+
+    (tmp_path / "organizations.csv").write_text(
+        "id,name,type\nP1,平台一,platform\nE1,企业一,enterprise\nE2,企业二,enterprise\n"
+        "U1,大学一,university\nE3,企业三,enterprise\nE4,企业四,enterprise\nE5,企业五,enterprise\n",
+        "utf-8",
+    )
+    links = [("E1", "P1"), ("E2", "P1"), ("P1", "U1"), ("E3", "E4")]
+    (tmp_path / "links.csv").write_text(
+        "source,target,kind\n" + "".join(f"{a},{b},cooperation\n" for a, b in links), "utf-8"
+    )
+    graph = nx.Graph(links)
+    graph.add_nodes_from(["P1", "E1", "E2", "U1", "E3", "E4", "E5"])
+    largest = max(nx.connected_components(graph), key=len)
+    isolated = nx.number_of_isolates(graph)
+    outside = graph.number_of_nodes() - len(largest) - isolated
+    content = briefing(cn.load(tmp_path), figures=False, lang="en")
+    assert content.summary is not None
+    said = [p.en for p in content.summary.findings + content.summary.actions]
+    share = f"{(outside + isolated) / graph.number_of_nodes():.0%}"
+    assert (
+        f"{outside + isolated:,} organisations ({share}) stand outside the main network: "
+        f"{isolated} have no link yet, {outside} work only in small separate groups." in said
+    )
+    assert len(content.summary.findings) >= 3 and len(content.summary.actions) >= 2

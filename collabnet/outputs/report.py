@@ -251,6 +251,7 @@ def briefing(
             network,
             kpis=frames["kpis"],
             gaps=frames["gaps"],
+            hubs=frames["hubs"],
             brokers=frames["brokers"],
             plan=plan,
         ),

@@ -11,7 +11,9 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+from scipy.sparse.csgraph import connected_components
 
 from collabnet.analysis.coverage import leading_without_platform
 from collabnet.results import Results
@@ -114,12 +116,14 @@ def summarise(
     *,
     kpis: pd.DataFrame,
     gaps: pd.DataFrame,
+    hubs: pd.DataFrame,
     brokers: pd.DataFrame,
     plan: pd.DataFrame | None,
 ) -> Summary:
     """The summary of one briefing, from the frames its sections show."""
     names = _industry_names(network)
     unlinked = leading_without_platform(network.snapshot) if len(gaps) else None
+    outside = _outside_main_component(network)
     findings = _first(
         MOST,
         [
@@ -129,7 +133,9 @@ def summarise(
             _broker_finding(brokers),
             _gap_reason(gaps, "declining_links"),
             _gap_reason(gaps, "single_platform"),
+            _hub_finding(hubs, brokers),
             _size_finding(network),
+            _component_finding(network, outside),
         ],
     )
     actions = _first(
@@ -140,6 +146,8 @@ def summarise(
             _plan_action(kpis, plan),
             _broker_action(brokers, unlinked),
             *_other_kpi_actions(kpis),
+            _bridge_action(brokers),
+            _component_action(network, outside),
         ],
     )
     met, status = _status(kpis)
@@ -234,6 +242,74 @@ def _broker_finding(brokers: pd.DataFrame) -> Point | None:
         f"pairs of its partners who do not work with each other ({int(row['degree']):,} "
         "partners).",
         "brokers",
+    )
+
+
+def _hub_finding(hubs: pd.DataFrame, brokers: pd.DataFrame) -> Point | None:
+    if hubs.empty:
+        return None
+    row = hubs.iloc[0]
+    if len(brokers) and row["id"] == brokers.iloc[0]["id"]:
+        return None
+    return Point(
+        f"{row['name']}是网络的核心枢纽：PageRank第一，合作伙伴{int(row['degree']):,}家。",
+        f"{row['name']} is the network's main hub: first by PageRank, with "
+        f"{int(row['degree']):,} partners.",
+        "hubs",
+    )
+
+
+def _outside_main_component(network: Results) -> int:
+    """Organisations with at least one link that are not in the largest linked group."""
+    hops = network.adjacency.matrix
+    if hops.shape[0] == 0:
+        return 0
+    _, labels = connected_components(hops, directed=False)
+    linked = np.diff(hops.indptr) > 0
+    if not linked.any():
+        return 0
+    sizes = np.bincount(labels[linked])
+    return int(linked.sum() - sizes.max())
+
+
+def _component_finding(network: Results, outside: int) -> Point | None:
+    isolated = int((np.diff(network.adjacency.matrix.indptr) == 0).sum())
+    total = len(network.organizations)
+    if total == 0 or outside + isolated == 0:
+        return None
+    share = f"{(outside + isolated) / total:.0%}"
+    return Point(
+        f"{outside + isolated:,}家机构（占{share}）不在主体合作网络中：{isolated:,}家尚无合作记录，"
+        f"{outside:,}家只在互不相连的小群体内合作。",
+        f"{outside + isolated:,} organisations ({share}) stand outside the main network: "
+        f"{isolated:,} have no link yet, {outside:,} work only in small separate groups.",
+        "overview",
+    )
+
+
+def _bridge_action(brokers: pd.DataFrame) -> Point | None:
+    if brokers.empty or int(brokers["brokerage"].iloc[0]) == 0:
+        return None
+    row = brokers.iloc[0]
+    return Point(
+        f"依托{row['name']}组织新的联合项目：它连接的伙伴中有{int(row['brokerage']):,}对彼此"
+        "尚未合作，是最现成的牵线对象。",
+        f"Build new joint projects around {row['name']}: {int(row['brokerage']):,} pairs of "
+        "its partners do not yet work with each other, the readiest introductions to make.",
+        "brokers",
+    )
+
+
+def _component_action(network: Results, outside: int) -> Point | None:
+    isolated = int((np.diff(network.adjacency.matrix.indptr) == 0).sum())
+    if outside + isolated == 0:
+        return None
+    return Point(
+        f"把主体网络之外的{outside + isolated:,}家机构（{isolated:,}家尚无合作）纳入联合项目或"
+        "平台服务。",
+        f"Bring the {outside + isolated:,} organisations outside the main network "
+        f"({isolated:,} with no link yet) into joint projects or platform services.",
+        "overview",
     )
 
 
