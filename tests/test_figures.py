@@ -238,3 +238,11 @@ def test_overview_draws_the_backbone_of_a_large_network(
     # Every linked organisation keeps at least one link, and at most two of its own.
     assert linked / 2 <= drawn <= 2 * linked < len(network.results.pairs)
     assert "strongest links" in figure.axes[0].get_title()
+
+
+def test_figures_command_labels_in_english(in_repo: Path, tmp_path: Path, cjk_font: str) -> None:
+    result = CliRunner().invoke(
+        main, ["figures", "tests/data/tiny", "-o", str(tmp_path), "--dpi", "40", "--lang", "en"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "overview.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from collabnet.cli._app import data_options, main
+from collabnet.cli._options import language_option
 from collabnet.network import Network
 
 
@@ -54,12 +55,8 @@ from collabnet.network import Network
     show_default=True,
     help="Draw the figures (slow on very large networks).",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["zh", "en", "both"]),
-    default="zh",
-    show_default=True,
-    help="Language of the document: Chinese, English, or both (Chinese with English below).",
+@language_option(
+    "zh", "Language of the document: Chinese, English, or both (Chinese with English below)."
 )
 @click.option("--title", help="Title of the briefing, in its language (default 协作网络简报).")
 def report(
