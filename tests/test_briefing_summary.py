@@ -18,8 +18,6 @@ from collabnet.outputs.page import network_page
 from collabnet.outputs.report import SHEETS, briefing, render_html, write_workbook
 
 CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")
-CORDIS = Path(__file__).resolve().parents[2] / "shared" / "data" / "cordis-h2020"
-PARTICIPATIONS = CORDIS / "participations-2014-2017.csv.gz"
 
 
 class _Text(HTMLParser):
@@ -280,18 +278,19 @@ def test_cli_lang_writes_one_language(sample_dir: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_cordis_briefing_has_no_targets(tmp_path: Path) -> None:
-    if not PARTICIPATIONS.is_file():
-        pytest.skip(f"CORDIS data absent: {PARTICIPATIONS} (see the README on real data)")
+def test_cordis_briefing_has_no_targets(cordis_dir: Path, tmp_path: Path) -> None:
+    participations = cordis_dir / "participations-2014-2017.csv.gz"
     page = tmp_path / "cordis.html"
     result = CliRunner().invoke(
         main,
-        ["report", "--participations", str(PARTICIPATIONS), "-o", str(page), "--no-figures"],
+        ["report", "--participations", str(participations), "-o", str(page), "--no-figures"],
     )
     assert result.exit_code == 0, result.output
     text = page.read_text(encoding="utf-8")
     assert text.index('id="summary"') < text.index('id="overview"')
     assert "本网络没有对应的目标" in text
+    summary = text[text.index('id="summary"') : text.index('id="overview"')]
+    assert summary.count("<li") >= 5
 
 
 def test_organisations_outside_the_main_network_are_counted_as_networkx_does(
