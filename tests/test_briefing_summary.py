@@ -253,7 +253,7 @@ def test_workbook_reads_as_a_document(sample: cn.Network, tmp_path: Path) -> Non
     header = [c.value for c in pairs[2]]
     assert pairs.cell(1, header.index("score") + 1).value == "得分"
     percentile = pairs.cell(3, header.index("percentile") + 1)
-    assert percentile.number_format == "0.0%" and 0 < percentile.value <= 1
+    assert percentile.number_format == "0.00%" and 0 < percentile.value <= 1
     flags = {pairs.cell(3, header.index("same_county") + 1).value}
     assert flags <= {"是", "否"}
     kpis = workbook[SHEETS["kpis"]]
@@ -263,6 +263,7 @@ def test_workbook_reads_as_a_document(sample: cn.Network, tmp_path: Path) -> Non
         shown = row[header.index("value")].number_format
         assert (shown == "0.0%") == str(metric).endswith("_share")
         assert row[header.index("met")].value in ("是", "否")
+        assert row[header.index("year")].number_format == "0"
 
 
 def test_cli_lang_writes_one_language(sample_dir: Path, tmp_path: Path) -> None:

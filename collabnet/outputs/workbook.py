@@ -88,6 +88,8 @@ HEADERS = {
 # Columns that hold a share (0–1) in every row; a KPI's value and target are shares in
 # the rows of its ``*_share`` metrics only.
 SHARES = frozenset({"percentile", "capacity_left", "coverage_share"})
+# Years read without a thousands separator.
+YEARS = frozenset({"year", "target_year", "founded", "first_year", "last_year"})
 # Columns that are 0/1 flags although stored as numbers.
 FLAGS = frozenset({"same_industry", "same_county", "same_country"})
 HEADER_ROWS = 2
@@ -139,7 +141,13 @@ def write_workbook(content: Briefing, path: str | Path) -> Path:
                 shared = column in SHARES or (
                     column in ("value", "target", "threshold") and share_rows[position]
                 )
-                cell.number_format = _number_format(value, shared)
+                if column in YEARS:
+                    cell.number_format = "0"
+                elif column == "percentile":
+                    # Planned pairs sit in the top fraction of a percent: show it.
+                    cell.number_format = "0.00%"
+                else:
+                    cell.number_format = _number_format(value, shared)
         widths = [max(_display_width(HEADERS.get(c, c)), len(c)) for c in columns]
         for line in sheet.iter_rows(min_row=HEADER_ROWS + 1):
             for cell in line:
