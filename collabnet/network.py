@@ -128,6 +128,11 @@ class Network:
         nodes, pairs = matrix.shape[0], matrix.nnz // 2
         # The page and the briefing draw and count pairs; link records can be more.
         summary["linked_pairs"] = pairs
+        if pairs != summary["links"]:
+            summary["links_note"] = (
+                f"links counts {summary['links']:,} link records; a pair of organisations "
+                f"linked by several projects or kinds is one of the {pairs:,} linked pairs"
+            )
         summary["components"] = int(connected_components(matrix, directed=False)[0]) if nodes else 0
         summary["density"] = round(2 * pairs / (nodes * (nodes - 1)), 6) if nodes > 1 else 0.0
         summary["probable_duplicates"] = len(self.duplicates())

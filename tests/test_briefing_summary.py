@@ -236,6 +236,7 @@ def test_page_briefing_and_info_count_links_alike(sample_dir: Path, sample: cn.N
     page = network_page(sample)
     assert info["linked_pairs"] == facts["linked_pairs"] == len(distinct)
     assert info["links"] == facts["links"] == len(links)
+    assert info["links_note"].startswith(f"links counts {len(links):,} link records")
     assert page.meta["records"] == len(links)
     text = render_html(briefing(sample, figures=False, lang="en"))
     assert f"{len(distinct):,} linked pairs, {len(links):,} link records" in text
