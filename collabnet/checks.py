@@ -123,11 +123,12 @@ class _Checker:
         """The column's cells as written (trimmed), ``""`` where the column is absent."""
         if column not in self.frame.columns:
             return pd.Series([""] * len(self.frame), dtype=object)
-        return self.frame[column].astype(object).fillna("").map(lambda v: str(v).strip())
+        cells = self.frame[column].astype(object).fillna("")
+        return each_distinct(cells, lambda v: str(v).strip())
 
     def optional(self, column: str) -> pd.Series:
         """An optional column's cells, with missing markers (NA, -, 无, 不详…) read as empty."""
-        return self.text(column).map(lambda v: "" if is_missing(v) else v)
+        return each_distinct(self.text(column), lambda v: "" if is_missing(v) else v)
 
     def warn(self, mask: pd.Series | np.ndarray, column: str | None, message: str) -> None:
         """Note something about a row that is kept, for ``validate`` to report."""
@@ -157,7 +158,7 @@ class _Checker:
         self, column: str, aliases: dict[str, str], what: str, default: str | None = None
     ) -> pd.Series:
         raw = self.text(column) if default is None else self.optional(column)
-        keys = raw.map(normalise_value)
+        keys = each_distinct(raw, normalise_value)
         out = keys.map(aliases)
         if default is not None:
             out = out.where(keys != "", default)
@@ -176,12 +177,7 @@ class _Checker:
 
     def integer(self, column: str, bounds: tuple[int, int], what: str) -> pd.Series:
         """A year column: whole numbers within ``bounds``, an optional trailing 年, or a date."""
-        raw = (
-            self.optional(column)
-            .map(lambda v: unicodedata.normalize("NFKC", v))
-            .str.replace(r"\s*年$", "", regex=True)
-            .map(lambda v: m.group(1) if (m := _DATE.match(v)) else v)
-        )
+        raw = each_distinct(self.optional(column), _year_text)
         numbers = pd.to_numeric(raw.where(raw != ""), errors="coerce")
         not_number = (raw != "") & numbers.isna()
         self.flag(
@@ -214,7 +210,7 @@ class _Checker:
         return numbers
 
     def boolean(self, column: str, what: str) -> pd.Series:
-        keys = self.optional(column).map(normalise_value)
+        keys = each_distinct(self.optional(column), normalise_value)
         out = keys.map(lambda k: BOOL_ALIASES.get(k, pd.NA) if k else pd.NA)
         bad = (keys != "") & out.isna()
         self.flag(bad, column, lambda _p, v: f"{what} '{v}' is not yes/no (true/false, 是/否)")
@@ -222,7 +218,7 @@ class _Checker:
 
     def non_empty(self, column: str, what: str) -> pd.Series:
         values = self.text(column)
-        self.flag(values.map(is_missing), column, lambda _p, v: _empty(what, v))
+        self.flag(each_distinct(values, is_missing), column, lambda _p, v: _empty(what, v))
         return values
 
     def unique(self, values: pd.Series, column: str, what: str) -> None:
@@ -279,6 +275,22 @@ class _Checker:
         other = [c for c in self.frame.columns if c not in canonical]
         kept = self.frame[other].astype(object)
         return kept.where(kept != "", None)
+
+
+def each_distinct(values: pd.Series, function: Callable[[str], object]) -> pd.Series:
+    """``values.map(function)``, calling ``function`` once per distinct value: long
+    tables repeat the same few spellings (types, kinds, years) thousands of times."""
+    if values.empty:
+        return values.map(function)  # keeps the object dtype a dict look-up would lose
+    distinct = pd.unique(values.to_numpy(dtype=object))
+    return values.map(dict(zip(distinct, map(function, distinct), strict=True)))
+
+
+def _year_text(value: str) -> str:
+    """A year cell without width variants, a trailing 年 or the rest of a date."""
+    text = re.sub(r"\s*年$", "", unicodedata.normalize("NFKC", value))
+    match = _DATE.match(text)
+    return match.group(1) if match else text
 
 
 def _empty(what: str, value: str) -> str:

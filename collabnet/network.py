@@ -126,6 +126,13 @@ class Network:
         summary = self.tables.summary()
         matrix = self.snapshot.hops
         nodes, pairs = matrix.shape[0], matrix.nnz // 2
+        # The page and the briefing draw and count pairs; link records can be more.
+        summary["linked_pairs"] = pairs
+        if pairs != summary["links"]:
+            summary["links_note"] = (
+                f"links counts {summary['links']:,} link records; a pair of organisations "
+                f"linked by several projects or kinds is one of the {pairs:,} linked pairs"
+            )
         summary["components"] = int(connected_components(matrix, directed=False)[0]) if nodes else 0
         summary["density"] = round(2 * pairs / (nodes * (nodes - 1)), 6) if nodes > 1 else 0.0
         summary["probable_duplicates"] = len(self.duplicates())
@@ -186,8 +193,9 @@ class Network:
         targets: pd.DataFrame | str | Path | None = None,
         figures: bool = True,
         title: str | None = None,
+        lang: str = "zh",
     ) -> Path:
-        """Write the bilingual briefing (HTML, and a workbook with ``xlsx``): see
+        """Write the briefing (HTML, and a workbook with ``xlsx``): see
         :func:`collabnet.outputs.report.write_report`. Returns the HTML file's path."""
         from collabnet.outputs.report import write_report
 
@@ -200,6 +208,7 @@ class Network:
             targets=targets,
             figures=figures,
             title=title,
+            lang=lang,
         )
 
     def recommend(

@@ -12,10 +12,10 @@ import gzip
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from collabnet.errors import InputError, Problem, ValidationError
@@ -253,10 +253,13 @@ def _with_header(path: Path, grid: pd.DataFrame, table: str, hint: str) -> RawTa
     columns = _canonical_columns(path, header, table, header_row)
     body = grid.iloc[header_index + 1 :]
     body = body[(body != "").any(axis=1)]
-    totals = body.apply(_is_total_or_note, axis=1).astype(bool)
+    first = _first_cells(body)
+    # Judge each distinct first cell once: a long table repeats few of them.
+    distinct, inverse = np.unique(first, return_inverse=True)
+    totals = np.array([_is_total_or_note(text) for text in distinct], dtype=bool)[inverse]
     skipped = tuple(
-        (int(position) + 1, _first_cell(cells))
-        for position, cells in zip(body.index[totals.to_numpy()], body[totals].values, strict=True)
+        (int(position) + 1, str(text))
+        for position, text in zip(body.index[totals], first[totals], strict=True)
     )
     body = body[~totals]
     rows = pd.Series(body.index.to_numpy() + 1, dtype="int64")
@@ -283,12 +286,18 @@ def _with_header(path: Path, grid: pd.DataFrame, table: str, hint: str) -> RawTa
     )
 
 
-def _first_cell(cells: Iterable[object]) -> str:
-    return next((str(c) for c in cells if c), "")
+def _first_cells(body: pd.DataFrame) -> np.ndarray:
+    """Each row's first non-empty cell ("" for an empty row), as strings."""
+    values = body.to_numpy(dtype=object)
+    if values.size == 0:
+        return np.zeros(len(body), dtype=str).astype(object)
+    filled = values != ""
+    chosen = values[np.arange(len(values)), filled.argmax(axis=1)]
+    return np.where(filled.any(axis=1), chosen, "").astype(str)
 
 
-def _is_total_or_note(cells: Iterable[object]) -> bool:
-    first = "".join(unicodedata.normalize("NFKC", _first_cell(cells)).split())
+def _is_total_or_note(text: str) -> bool:
+    first = "".join(unicodedata.normalize("NFKC", text).split())
     return first.rstrip(":") in _TOTAL_OR_NOTE or bool(_NOTE_START.match(first))
 
 

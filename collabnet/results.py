@@ -86,10 +86,12 @@ class Results:
             return base
         return self._once(("centrality", measure), lambda: centrality.rerank(base, measure))
 
-    @property
-    def brokers(self) -> pd.DataFrame:
-        """:func:`~collabnet.analysis.brokerage.brokerage` by organisation type."""
-        return self._once(("brokers",), lambda: brokerage.brokerage(self.snapshot))
+    def brokers(self, top: int | None = None) -> pd.DataFrame:
+        """:func:`~collabnet.analysis.brokerage.brokerage` by organisation type (the
+        ``top`` first rows only: on large networks much faster than the whole table)."""
+        if ("brokers", None) in self._memo:
+            return self._memo[("brokers", None)].head(top)
+        return self._once(("brokers", top), lambda: brokerage.brokerage(self.snapshot, top=top))
 
     @property
     def coverage(self) -> pd.DataFrame:

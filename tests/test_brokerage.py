@@ -233,3 +233,25 @@ def test_empty_network() -> None:
     result = brokerage(make_tables({}, []))
     assert result.empty
     assert [*ROLES, "brokerage"] == list(result.columns[-5:])
+
+
+@pytest.mark.parametrize("top", [1, 5, 10, 40])
+def test_top_gives_the_first_rows_of_the_full_table(sample_dir: Path, top: int) -> None:
+    tables = load_tables(sample_dir)
+    pd.testing.assert_frame_equal(brokerage(tables, top=top), brokerage(tables).head(top))
+
+
+def test_top_must_be_positive(tiny_tables: Tables) -> None:
+    with pytest.raises(InputError, match="top must be at least 1, got 0"):
+        brokerage(tiny_tables, top=0)
+
+
+def test_triangles_match_networkx(sample_dir: Path) -> None:
+    from collabnet.analysis.brokerage import _triangles
+    from collabnet.snapshot import Snapshot
+
+    tables = load_tables(sample_dir)
+    snapshot = Snapshot(tables)
+    expected = nx.triangles(build_graph(tables))
+    ids = snapshot.adjacency.ids
+    assert _triangles(snapshot.hops).tolist() == [expected[i] for i in ids]

@@ -12,7 +12,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from click.testing import CliRunner
-from matplotlib.collections import PathCollection
+from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.image import imread
 
 import collabnet as cn
@@ -165,3 +165,84 @@ def test_figures_command_without_industries_writes_the_other_two(
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in target.glob("*.png")) == ["brokers.png", "overview.png"]
     assert "coverage.png not drawn: no organisation has an industry" in result.stderr
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text)
+
+
+def _figure_texts(figure: object) -> list[str]:
+    """Every label drawn on a figure except the organisations' names."""
+    texts = [figure.axes[0].get_title()]  # type: ignore[attr-defined]
+    for axes in figure.axes:  # type: ignore[attr-defined]
+        texts += [axes.get_title(), axes.get_xlabel(), axes.get_ylabel()]
+        texts += [t.get_text() for t in axes.get_xticklabels()]
+        legend = axes.get_legend()
+        texts += [t.get_text() for t in legend.get_texts()] if legend else []
+    for legend in figure.legends:  # type: ignore[attr-defined]
+        texts += [t.get_text() for t in legend.get_texts()]
+    return [t for t in texts if t]
+
+
+@pytest.mark.parametrize("draw", [coverage_heatmap, broker_chart, overview_figure])
+def test_labels_are_in_the_language_asked_for(
+    sample_dir: Path, cjk_font: str, draw: object
+) -> None:
+    network = cn.load(sample_dir)
+    english = _figure_texts(draw(network, lang="en"))  # type: ignore[operator]
+    chinese = _figure_texts(draw(network, lang="zh"))  # type: ignore[operator]
+    assert english and not any(_has_cjk(t) for t in english), english
+    assert all(_has_cjk(t) for t in chinese if t.strip("0123456789(),.% −-")), chinese
+    assert not any("organisations" in t or "broker" in t for t in chinese), chinese
+
+
+def test_heatmap_names_industries_in_english(sample_dir: Path, cjk_font: str) -> None:
+    network = cn.load(sample_dir)
+    figure = coverage_heatmap(network, lang="en")
+    shown = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert "Footwear" in shown and "鞋业" not in shown
+
+
+def test_overview_legend_names_every_link_kind_drawn(sample_dir: Path, cjk_font: str) -> None:
+    network = cn.load(sample_dir)
+    figure = overview_figure(network, lang="en")
+    legend = " ".join(t.get_text() for t in figure.legends[0].get_texts())
+    pairs = network.results.pairs
+    for kind in {k for kinds in pairs["kinds"] for k in kinds}:
+        assert figures.KIND_STYLES[kind]["en"] in legend
+    # One line per linked pair, whatever its kinds.
+    lines = [c for c in figure.axes[0].collections if isinstance(c, LineCollection)]
+    assert sum(len(c.get_segments()) for c in lines) == len(pairs)
+
+
+def test_overview_names_do_not_overlap(sample_dir: Path, cjk_font: str) -> None:
+    figure = overview_figure(cn.load(sample_dir), labels=30)
+    rendered(figure)
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    boxes = [t.get_window_extent(renderer) for t in figure.axes[0].texts]
+    assert len(boxes) >= 10
+    for i, box in enumerate(boxes):
+        for other in boxes[i + 1 :]:
+            assert not box.overlaps(other)
+
+
+def test_overview_draws_the_backbone_of_a_large_network(
+    sample_dir: Path, cjk_font: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(figures, "OVERVIEW_ALL_PAIRS", 100)
+    network = cn.load(sample_dir)
+    figure = overview_figure(network, lang="en")
+    lines = [c for c in figure.axes[0].collections if isinstance(c, LineCollection)]
+    drawn: int = sum(len(c.get_segments()) for c in lines)
+    linked = int((network.results.adjacency.matrix.getnnz(axis=1) > 0).sum())
+    # Every linked organisation keeps at least one link, and at most two of its own.
+    assert linked / 2 <= drawn <= 2 * linked < len(network.results.pairs)
+    assert "strongest links" in figure.axes[0].get_title()
+
+
+def test_figures_command_labels_in_english(in_repo: Path, tmp_path: Path, cjk_font: str) -> None:
+    result = CliRunner().invoke(
+        main, ["figures", "tests/data/tiny", "-o", str(tmp_path), "--dpi", "40", "--lang", "en"]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "overview.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

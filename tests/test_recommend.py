@@ -80,7 +80,7 @@ def test_explanations_name_the_shared_partners(hand: Tables) -> None:
         "industry Pumps and valves coverage 0%, below the 50% target" in reasons
     )
     # P1 hosts a centre already, so its capacity lowers the score: it is not a reason.
-    assert not any(r.startswith("平台已有") for r in reasons)
+    assert not any(r.startswith("平台还可承接") for r in reasons)
     assert any(r.startswith("能力关键词相同：密封") for r in reasons)
     p2 = _row(best, "P2")["reasons"]
     assert "共同合作高校1所：浙江大学 / shares 1 university partner: 浙江大学" in p2

@@ -82,7 +82,9 @@ def hostile_report(
 ) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("report")
     network = cn.load(hostile_dir)
-    page = network.report(folder / "briefing.html", xlsx=folder / "briefing.xlsx", top=TOP)
+    page = network.report(
+        folder / "briefing.html", xlsx=folder / "briefing.xlsx", top=TOP, lang="both"
+    )
     return page, folder / "briefing.xlsx"
 
 
@@ -90,30 +92,32 @@ def test_workbook_has_one_sheet_per_section_with_the_analyses_rows(
     hostile_dir: Path, hostile_report: tuple[Path, Path]
 ) -> None:
     _, workbook = hostile_report
-    sheets = pd.read_excel(workbook, sheet_name=None)
+    sheets = pd.read_excel(workbook, sheet_name=None, header=1)
     assert list(sheets) == list(SHEETS.values())
     tables = cn.load(hostile_dir).tables
     last_year = int(tables.links["year"].max())
     expected = {
-        "KPIs": kpi(tables, years=[last_year]),
-        "gaps": coverage_gaps(tables),
-        "hubs": centrality(tables).head(TOP),
-        "brokers": brokerage(tables).head(TOP),
+        SHEETS["kpis"]: kpi(tables, years=[last_year]),
+        SHEETS["gaps"]: coverage_gaps(tables),
+        SHEETS["hubs"]: centrality(tables).head(TOP),
+        SHEETS["brokers"]: brokerage(tables).head(TOP),
     }
     for sheet, frame in expected.items():
         assert list(sheets[sheet].columns) == list(frame.columns), sheet
         assert len(sheets[sheet]) == len(frame), sheet
-    assert sheets["hubs"]["id"].tolist() == expected["hubs"]["id"].tolist()
-    assert sheets["brokers"]["id"].tolist() == expected["brokers"]["id"].tolist()
-    assert sheets["gaps"]["reason_zh"].tolist() == expected["gaps"]["reason_zh"].tolist()
-    assert sheets["KPIs"]["met"].tolist() == expected["KPIs"]["met"].tolist()
+    hubs, brokers, gaps, kpis = (SHEETS[k] for k in ("hubs", "brokers", "gaps", "kpis"))
+    assert sheets[hubs]["id"].tolist() == expected[hubs]["id"].tolist()
+    assert sheets[brokers]["id"].tolist() == expected[brokers]["id"].tolist()
+    assert sheets[gaps]["reason_zh"].tolist() == expected[gaps]["reason_zh"].tolist()
+    # Flags read 是/否.
+    assert sheets[kpis]["met"].tolist() == ["是" if m else "否" for m in expected[kpis]["met"]]
 
 
 def test_recommendations_are_the_largest_plan_that_fits(
     hostile_dir: Path, hostile_report: tuple[Path, Path]
 ) -> None:
     _, workbook = hostile_report
-    sheet = pd.read_excel(workbook, sheet_name="recommendations")
+    sheet = pd.read_excel(workbook, sheet_name=SHEETS["recommendations"], header=1)
     tables = cn.load(hostile_dir).tables
     # Two platforms but only three leading enterprises without one: 20 pairs cannot fit.
     fits = len(sheet)
@@ -139,7 +143,7 @@ def test_no_platform_means_no_pairings(tmp_path: Path) -> None:
     links[~links["source"].isin(platforms) & ~links["target"].isin(platforms)].to_csv(
         tmp_path / "links.csv", index=False
     )
-    content = briefing(cn.load(tmp_path), figures=False)
+    content = briefing(cn.load(tmp_path), figures=False, lang="en")
     assert content.section("recommendations").frame.empty
     assert "The network has no innovation platform" in render_html(content)
 
@@ -148,7 +152,7 @@ def test_workbook_keeps_names_as_text_never_formulas(hostile_dir: Path, tmp_path
     network = cn.load(hostile_dir)
     everyone = len(network.organizations)
     workbook = write_workbook(briefing(network, top=everyone, figures=False), tmp_path / "b.xlsx")
-    hubs = pd.read_excel(workbook, sheet_name="hubs").set_index("id")
+    hubs = pd.read_excel(workbook, sheet_name=SHEETS["hubs"], header=1).set_index("id")
     # A formula cell has no cached value until Excel computes it: it would read as NaN.
     assert hubs.loc["E8", "name"] == FORMULA
     assert hubs.loc["E9", "name"] == HOSTILE
@@ -182,7 +186,7 @@ def test_page_has_every_section_in_both_languages(hostile_report: tuple[Path, Pa
     text = page.read_text(encoding="utf-8")
     parser = _Resources()
     parser.feed(text)
-    sections = ["overview", *SHEETS, "figures"]
+    sections = ["summary", "overview", *SHEETS, "figures"]
     assert [i for i in parser.ids if i in sections] == sections
     for zh, en in [
         ("关键指标与目标", "Key indicators against targets"),
@@ -255,7 +259,7 @@ def test_page_quotes_each_pairings_strongest_reasons(
     hostile_dir: Path, hostile_report: tuple[Path, Path]
 ) -> None:
     page, workbook = hostile_report
-    fits = len(pd.read_excel(workbook, sheet_name="recommendations"))
+    fits = len(pd.read_excel(workbook, sheet_name=SHEETS["recommendations"], header=1))
     plan = pairing_plan(cn.load(hostile_dir).tables, pairs=fits)
     text = page.read_text(encoding="utf-8")
     section = text[text.index('id="recommendations"') : text.index('id="figures"')]

@@ -46,17 +46,21 @@ ROLES = ("coordinator", "consultant", "gatekeeper_representative", "liaison")
 _CHUNK = 2_048
 
 
-def structural_holes(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+def structural_holes(
+    matrix: sp.csr_matrix, nodes: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Burt's ``(constraint, effective_size)`` of every node of a symmetric weighted
-    adjacency matrix, as networkx computes them with ``weight`` set.
+    adjacency matrix (or of ``nodes`` only, in their order), as networkx computes them
+    with ``weight`` set.
 
     With ``p[i, j] = w[i, j] / Σ_k w[i, k]`` and ``m[i, j] = w[i, j] / max_k w[i, k]``:
     ``constraint(i) = Σ_{j ∈ N(i)} (p[i, j] + Σ_q p[i, q] p[q, j])²`` and
     ``effective_size(i) = Σ_{j ∈ N(i)} (1 - Σ_q p[i, q] m[j, q])``.
     """
     n = matrix.shape[0]
-    if n == 0:
-        return np.zeros(0), np.zeros(0)
+    chosen = np.arange(n) if nodes is None else np.asarray(nodes, dtype=np.int64)
+    if n == 0 or len(chosen) == 0:
+        return np.zeros(len(chosen)), np.zeros(len(chosen))
     weights = sp.csr_matrix(matrix, dtype=float)
     strength = np.asarray(weights.sum(axis=1)).ravel()
     largest = np.asarray(weights.max(axis=1).toarray()).ravel()
@@ -66,23 +70,26 @@ def structural_holes(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
     share, relative = share.tocsr(), relative.tocsr()
     pattern = weights.copy()
     pattern.data = np.ones_like(pattern.data)
-    constraint = np.zeros(n)
-    redundancy = np.zeros(n)
+    constraint = np.zeros(len(chosen))
+    redundancy = np.zeros(len(chosen))
     relative_t = relative.T.tocsr()
-    for start in range(0, n, _CHUNK):
-        rows = slice(start, min(start + _CHUNK, n))
+    for start in range(0, len(chosen), _CHUNK):
+        part = slice(start, min(start + _CHUNK, len(chosen)))
+        rows = chosen[part]
         mask = pattern[rows]
         local = share[rows] + (share[rows] @ share).multiply(mask)
-        constraint[rows] = np.asarray(sp.csr_matrix(local).power(2).sum(axis=1)).ravel()
+        constraint[part] = np.asarray(sp.csr_matrix(local).power(2).sum(axis=1)).ravel()
         overlap = (share[rows] @ relative_t).multiply(mask)
-        redundancy[rows] = np.asarray(overlap.sum(axis=1)).ravel()
-    effective = np.diff(pattern.indptr) - redundancy
-    constraint[isolated] = np.nan
-    effective[isolated] = np.nan
+        redundancy[part] = np.asarray(overlap.sum(axis=1)).ravel()
+    effective = np.diff(pattern.indptr)[chosen] - redundancy
+    constraint[isolated[chosen]] = np.nan
+    effective[isolated[chosen]] = np.nan
     return constraint, effective
 
 
-def brokerage(snapshot: Snapshot | Tables, *, partition: str = "type") -> pd.DataFrame:
+def brokerage(
+    snapshot: Snapshot | Tables, *, partition: str = "type", top: int | None = None
+) -> pd.DataFrame:
     """Structural holes and Gould–Fernandez brokerage roles of every organisation.
 
     Parameters
@@ -92,6 +99,10 @@ def brokerage(snapshot: Snapshot | Tables, *, partition: str = "type") -> pd.Dat
     partition
         The organisations column that defines the groups (default ``type``; ``county``
         works too). Missing values form one group of their own.
+    top
+        Only the ``top`` first rows (the same rows as without it). Every organisation's
+        open triads come from its degree and triangle count; the roles and structural
+        holes, which cost a sparse product each, are computed for the leaders only.
 
     Returns
     -------
@@ -116,20 +127,24 @@ def brokerage(snapshot: Snapshot | Tables, *, partition: str = "type") -> pd.Dat
             f"unknown partition column '{partition}' (organisation columns: "
             f"{', '.join(map(str, orgs.columns))})"
         )
+    if top is not None and top < 1:
+        raise InputError(f"top must be at least 1, got {top}")
     matrix = snapshot.adjacency
     hops = snapshot.hops
     values = orgs[partition].astype(object).where(orgs[partition].notna(), None)
     labels, groups = pd.factorize(values.map(lambda v: "" if v is None else str(v)))
     labels = labels.astype(np.int64)
-    roles = gould_fernandez(hops, labels, len(groups))
-    constraint, effective = structural_holes(matrix.matrix)
+    degree = np.diff(hops.indptr).astype(np.int64)
+    nodes = np.arange(len(orgs)) if top is None else _leaders(hops, degree, top)
+    roles = gould_fernandez(hops, labels, len(groups), nodes)
+    constraint, effective = structural_holes(matrix.matrix, nodes)
     frame = pd.DataFrame(
         {
-            "id": orgs["id"].to_numpy(),
-            "name": orgs["name"].to_numpy(),
-            "type": orgs["type"].to_numpy(),
-            "group": values.to_numpy(),
-            "degree": np.diff(hops.indptr).astype(np.int64),
+            "id": orgs["id"].to_numpy()[nodes],
+            "name": orgs["name"].to_numpy()[nodes],
+            "type": orgs["type"].to_numpy()[nodes],
+            "group": values.to_numpy()[nodes],
+            "degree": degree[nodes],
             "constraint": constraint,
             "effective_size": effective,
         }
@@ -140,34 +155,84 @@ def brokerage(snapshot: Snapshot | Tables, *, partition: str = "type") -> pd.Dat
     frame = frame.sort_values(
         ["brokerage", "constraint", "id"], ascending=[False, True, True], na_position="last"
     )
+    if top is not None:
+        frame = frame.head(top)
     frame.attrs["partition"] = partition
     return frame.reset_index(drop=True)
 
 
-def gould_fernandez(hops: sp.csr_matrix, labels: np.ndarray, groups: int) -> dict[str, np.ndarray]:
-    """Open triads brokered by each node, per role, for group ``labels`` (0..groups-1)."""
+def _leaders(hops: sp.csr_matrix, degree: np.ndarray, top: int) -> np.ndarray:
+    """The nodes whose open triads (partner pairs not linked to each other) reach the
+    ``top``-th largest count, ties included, so that the tie-break stays exact."""
+    open_triads = degree * (degree - 1) // 2 - _triangles(hops)
+    if top >= len(open_triads):
+        return np.arange(len(open_triads))
+    floor = np.partition(open_triads, len(open_triads) - top)[len(open_triads) - top]
+    return np.flatnonzero(open_triads >= floor)
+
+
+def _triangles(hops: sp.csr_matrix) -> np.ndarray:
+    """Triangles through each node of a binary symmetric adjacency.
+
+    Links are oriented from the lower- to the higher-degree end, so that no node has
+    more than about √(2·links) out-neighbours and the products stay small even around
+    hubs with thousands of partners. A triangle u → v → w (u → w) is counted once: for
+    its lowest node by ``(L @ L) ∘ L``, for its middle and highest nodes by the rows and
+    columns of ``(Lᵀ @ L) ∘ L``.
+    """
     n = hops.shape[0]
     if n == 0:
-        return {role: np.zeros(0, dtype=np.int64) for role in ROLES}
+        return np.zeros(0, dtype=np.int64)
+    degree = np.diff(hops.indptr)
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.lexsort((np.arange(n), degree))] = np.arange(n)
+    upper = sp.triu(hops, format="coo")
+    a, b = upper.row, upper.col
+    forward = rank[a] < rank[b]
+    rows = np.where(forward, a, b)
+    cols = np.where(forward, b, a)
+    oriented = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    backward = oriented.T.tocsr()
+    out = np.zeros(n, dtype=np.float64)
+    for start in range(0, n, _CHUNK):
+        part = slice(start, min(start + _CHUNK, n))
+        lowest = (oriented[part] @ oriented).multiply(oriented[part])
+        out[part] += np.asarray(lowest.sum(axis=1)).ravel()
+        upper_edge = sp.csr_matrix((backward[part] @ oriented).multiply(oriented[part]))
+        out[part] += np.asarray(upper_edge.sum(axis=1)).ravel()
+        out += np.asarray(upper_edge.sum(axis=0)).ravel()
+    return np.rint(out).astype(np.int64)
+
+
+def gould_fernandez(
+    hops: sp.csr_matrix, labels: np.ndarray, groups: int, nodes: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
+    """Open triads brokered by each node (or by ``nodes`` only, in their order), per role,
+    for group ``labels`` (0..groups-1)."""
+    n = hops.shape[0]
+    brokers = np.arange(n) if nodes is None else np.asarray(nodes, dtype=np.int64)
+    if n == 0 or len(brokers) == 0:
+        return {role: np.zeros(len(brokers), dtype=np.int64) for role in ROLES}
     onehot = sp.csr_matrix((np.ones(n), (np.arange(n), labels)), shape=(n, groups))
-    per_group = np.rint((hops @ onehot).toarray()).astype(np.int64)
-    own = per_group[np.arange(n), labels]
+    per_group = np.rint((hops[brokers] @ onehot).toarray()).astype(np.int64)
+    mine = np.arange(len(brokers))
+    own_labels = labels[brokers]
+    own = per_group[mine, own_labels]
     degree = per_group.sum(axis=1)
     others = degree - own
     other_groups = per_group.copy()
-    other_groups[np.arange(n), labels] = 0
+    other_groups[mine, own_labels] = 0
     possible = {
         "coordinator": own * (own - 1) // 2,
         "consultant": (other_groups * (other_groups - 1) // 2).sum(axis=1),
         "gatekeeper_representative": own * others,
         "liaison": (others**2 - (other_groups**2).sum(axis=1)) // 2,
     }
-    linked = _linked_neighbour_pairs(hops, np.arange(n), labels, groups)
-    mine = np.arange(n)
-    same = linked[mine, labels, labels]
+    linked = _linked_neighbour_pairs(hops, brokers, labels, groups)
+    same = linked[mine, own_labels, own_labels]
     diagonal = np.einsum("igg->ig", linked)
     outside_diagonal = diagonal.sum(axis=1) - same
-    mixed_with_own = linked[mine, labels, :].sum(axis=1) - same
+    mixed_with_own = linked[mine, own_labels, :].sum(axis=1) - same
     outside_total = linked.sum(axis=(1, 2)) - 2 * mixed_with_own - same
     closed = {
         "coordinator": same // 2,

@@ -16,9 +16,22 @@ from typing import Any
 
 import click
 
-__all__ = ["options_from", "parameter_help"]
+__all__ = ["language_option", "options_from", "parameter_help"]
 
 _SCALARS = (bool, int, float, str)
+
+
+def language_option(default: str, help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--lang zh|en|both``, the language of a document or a figure's labels."""
+    from collabnet.outputs.language import LANGUAGES
+
+    return click.option(
+        "--lang",
+        type=click.Choice(LANGUAGES),
+        default=default,
+        show_default=True,
+        help=help,
+    )
 
 
 def parameter_help(function: Callable[..., Any]) -> dict[str, str]:

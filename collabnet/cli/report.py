@@ -1,4 +1,4 @@
-"""``collabnet report``: the bilingual briefing as one HTML file, and optionally a workbook."""
+"""``collabnet report``: the briefing as one HTML file, and optionally a workbook."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from collabnet.cli._app import data_options, main
+from collabnet.cli._options import language_option
 from collabnet.network import Network
 
 
@@ -54,7 +55,10 @@ from collabnet.network import Network
     show_default=True,
     help="Draw the figures (slow on very large networks).",
 )
-@click.option("--title", help="Chinese title of the briefing (default 协作网络简报).")
+@language_option(
+    "zh", "Language of the document: Chinese, English, or both (Chinese with English below)."
+)
+@click.option("--title", help="Title of the briefing, in its language (default 协作网络简报).")
 def report(
     network: Network,
     output: Path,
@@ -65,10 +69,12 @@ def report(
     pairings: int,
     figures: bool,
     title: str | None,
+    lang: str,
 ) -> None:
-    """Write the briefing: indicators against targets, coverage gaps, hubs, brokers,
-    recommended pairings and figures, in Chinese and English, as one HTML file that
-    opens offline (and, with --xlsx, the same tables as a workbook)."""
+    """Write the briefing: a one-page summary of findings and proposed actions, then
+    indicators against targets, coverage gaps, hubs, brokers, recommended pairings and
+    figures, as one HTML file that opens offline (and, with --xlsx, the same tables as a
+    workbook with Chinese sheet names and headers)."""
     written = network.report(
         output,
         xlsx=xlsx,
@@ -77,6 +83,7 @@ def report(
         targets=targets,
         figures=figures,
         title=title,
+        lang=lang,
     )
     click.echo(f"written to {written}", err=True)
     if xlsx is not None:

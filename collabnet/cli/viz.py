@@ -8,6 +8,7 @@ import click
 
 from collabnet.analysis.centrality import MEASURES
 from collabnet.cli._app import data_options, main
+from collabnet.cli._options import language_option
 from collabnet.network import Network
 from collabnet.outputs.page import COLOR_BY, write_page
 
@@ -99,11 +100,15 @@ def viz(
 )
 @click.option("--top", type=int, default=15, show_default=True, help="Brokers shown.")
 @click.option("--dpi", type=int, default=150, show_default=True, help="Resolution of the PNGs.")
-def figures(network: Network, as_of: int | None, output: Path, top: int, dpi: int) -> None:
+@language_option("both", "Language of the labels: Chinese, English, or both.")
+def figures(
+    network: Network, as_of: int | None, output: Path, top: int, dpi: int, lang: str
+) -> None:
     """Write the report figures: coverage heatmap, top brokers, network overview (PNG)."""
     from collabnet.outputs.figures import write_figures
+    from collabnet.outputs.language import check_language
 
-    written = write_figures(network, output, top=top, dpi=dpi)
+    written = write_figures(network, output, top=top, dpi=dpi, lang=check_language(lang))
     for path in written:
         click.echo(f"written to {path}", err=True)
     if not any(path.name == "coverage.png" for path in written):

@@ -25,7 +25,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from collabnet.errors import InputError
-from collabnet.outputs.layout import layout_positions
+from collabnet.outputs.language import Language, check_language, say
+from collabnet.outputs.layout import backbone, layout_positions
 from collabnet.outputs.styles import KIND_STYLES, TYPE_STYLES
 from collabnet.results import HasResults, Results, results_of
 
@@ -138,12 +139,13 @@ def _cjk_fonts() -> Iterator[None]:
         yield
 
 
-def coverage_heatmap(source: Results | HasResults) -> Figure:
+def coverage_heatmap(source: Results | HasResults, *, lang: Language = "both") -> Figure:
     """Organisations per industry and type (heatmap), with each industry's coverage share.
 
     An organisation counts in every industry it lists. The right panel shows the share
     of leading enterprises with a co-built R&D centre (see
     :func:`collabnet.analysis.coverage.industry_coverage`), when that analysis is there.
+    Labels are in ``lang`` (``zh``, ``en`` or ``both``).
 
     Examples
     --------
@@ -152,6 +154,7 @@ def coverage_heatmap(source: Results | HasResults) -> Figure:
     >>> [axes.get_title() for axes in figure.axes][:1]
     ['机构数 organisations by industry × type']
     """
+    lang = check_language(lang)
     network = results_of(source)
     counts = industry_type_counts(network)
     if counts.empty:
@@ -167,9 +170,15 @@ def coverage_heatmap(source: Results | HasResults) -> Figure:
             heat, share_axes = figure.add_subplot(), None
         values = counts.to_numpy(dtype=float)
         image = heat.imshow(values, cmap="Blues", aspect="auto")
-        industry_labels = [str(label) for label in counts.index]
+        industries = network.industries
+        english = dict(zip(industries["name_zh"], industries["name_en"], strict=True))
+        industry_labels = [
+            english.get(label, label) if lang == "en" else str(label) for label in counts.index
+        ]
         heat.set_yticks(range(len(counts)), labels=industry_labels)
-        type_labels = [f"{TYPE_STYLES[t]['zh']}\n{TYPE_STYLES[t]['en']}" for t in counts.columns]
+        type_labels = [
+            say(TYPE_STYLES[t]["zh"], TYPE_STYLES[t]["en"], lang, "\n") for t in counts.columns
+        ]
         heat.set_xticks(range(len(counts.columns)), labels=type_labels)
         heat.tick_params(length=0)
         limit = values.max() if values.size else 0
@@ -183,8 +192,8 @@ def coverage_heatmap(source: Results | HasResults) -> Figure:
                 fontsize=9,
                 color="white" if value > limit / 2 else "#212529",
             )
-        heat.set_title("机构数 organisations by industry × type")
-        figure.colorbar(image, ax=heat, shrink=0.8, label="机构数 organisations")
+        heat.set_title(say("机构数", "organisations by industry × type", lang))
+        figure.colorbar(image, ax=heat, shrink=0.8, label=say("机构数", "organisations", lang))
         if share_axes is not None and shares is not None:
             positions = np.arange(len(shares))
             share_axes.barh(positions, shares.to_numpy() * 100, color="#e8590c")
@@ -192,7 +201,7 @@ def coverage_heatmap(source: Results | HasResults) -> Figure:
             share_axes.set_ylim(len(shares) - 0.5, -0.5)
             share_axes.set_xlim(0, 100)
             share_axes.set_xlabel("%")
-            share_axes.set_title("龙头企业覆盖率\ncoverage share")
+            share_axes.set_title(say("龙头企业覆盖率", "coverage share", lang, "\n"))
             for position, share in zip(positions, shares.to_numpy(), strict=True):
                 if np.isnan(share):
                     continue
@@ -224,7 +233,8 @@ def industry_type_counts(source: Results | HasResults) -> pd.DataFrame:
     organizations = organizations.dropna(subset=["industries"])
     industries = network.industries
     names = dict(zip(industries["code"], industries["name_zh"], strict=True))
-    order = [names[c] for c in industries["code"] if c in set(organizations["industries"])]
+    present = set(organizations["industries"])
+    order = [names[c] for c in industries["code"] if c in present]
     organizations = organizations.assign(industry=organizations["industries"].map(names))
     table = pd.crosstab(organizations["industry"], organizations["type"])
     types = [t for t in TYPE_STYLES if t in table.columns]
@@ -238,8 +248,8 @@ def _coverage_shares(network: Results, names: pd.Index) -> pd.Series | None:
     return frame.set_index("name_zh")["coverage_share"].reindex(names).astype(float)
 
 
-def broker_chart(source: Results | HasResults, *, top: int = 15) -> Figure:
-    """The ``top`` organisations by betweenness.
+def broker_chart(source: Results | HasResults, *, top: int = 15, lang: Language = "both") -> Figure:
+    """The ``top`` organisations by betweenness, labelled in ``lang``.
 
     Examples
     --------
@@ -250,6 +260,7 @@ def broker_chart(source: Results | HasResults, *, top: int = 15) -> Figure:
     """
     if top < 1:
         raise InputError(f"top must be at least 1, got {top}")
+    lang = check_language(lang)
     chosen = results_of(source).centrality("betweenness").head(top).iloc[::-1]
     with _cjk_fonts():
         figure = Figure(figsize=(8.5, 1.0 + 0.36 * len(chosen)), layout="constrained")
@@ -258,22 +269,43 @@ def broker_chart(source: Results | HasResults, *, top: int = 15) -> Figure:
         positions = np.arange(len(chosen))
         axes.barh(positions, chosen["betweenness"].to_numpy(dtype=float), color=colors)
         axes.set_yticks(positions, labels=[str(name) for name in chosen["name"]])
-        axes.set_xlabel("中介中心性 betweenness centrality")
-        axes.set_title(f"前 {len(chosen)} 位桥梁机构 top brokers")
+        axes.set_xlabel(say("中介中心性", "betweenness centrality", lang))
+        axes.set_title(say(f"前 {len(chosen)} 位桥梁机构", f"top {len(chosen)} brokers", lang))
         axes.spines[["top", "right"]].set_visible(False)
         present = [t for t in TYPE_STYLES if t in set(chosen["type"])]
         handles = [
-            Line2D([], [], color=TYPE_STYLES[t]["color"], lw=8, label=TYPE_STYLES[t]["zh"])
+            Line2D(
+                [],
+                [],
+                color=TYPE_STYLES[t]["color"],
+                lw=8,
+                label=say(TYPE_STYLES[t]["zh"], TYPE_STYLES[t]["en"], lang),
+            )
             for t in present
         ]
         axes.legend(handles=handles, loc="lower right", frameon=False)
     return figure
 
 
-def overview_figure(source: Results | HasResults, *, labels: int = 12, seed: int = 0) -> Figure:
+# Above this many linked pairs the overview draws the backbone: each organisation's
+# strongest links (as the interactive page does), so that structure stays visible.
+OVERVIEW_ALL_PAIRS = 20_000
+BACKBONE_PER_NODE = 2
+# Label positions tried around a point, in points: right-above, left-above, right-below...
+_LABEL_OFFSETS = ((4, 4), (-4, 4), (4, -4), (-4, -4), (6, 0), (-6, 0))
+
+
+def overview_figure(
+    source: Results | HasResults, *, labels: int = 12, seed: int = 0, lang: Language = "both"
+) -> Figure:
     """The whole network at a glance: organisations by type, links by kind.
 
-    The ``labels`` organisations with most partners are named.
+    One line per linked pair, coloured by its most important kind (the order of
+    :data:`~collabnet.outputs.styles.KIND_STYLES`); above :data:`OVERVIEW_ALL_PAIRS`
+    pairs, only each organisation's :data:`BACKBONE_PER_NODE` strongest links. Up to
+    ``labels`` of the organisations with most partners are named, best connected first,
+    and a name that would overlap one already placed is left out. Both legends (types
+    and link kinds) and the title are in ``lang``.
 
     Examples
     --------
@@ -282,6 +314,7 @@ def overview_figure(source: Results | HasResults, *, labels: int = 12, seed: int
     >>> figure.axes[0].get_title()
     '协作网络概览 network overview'
     """
+    lang = check_language(lang)
     network = results_of(source)
     adjacency = network.adjacency
     ids = adjacency.ids
@@ -289,12 +322,14 @@ def overview_figure(source: Results | HasResults, *, labels: int = 12, seed: int
     organizations = network.organizations.set_index("id").loc[ids]
     degree = np.diff(adjacency.matrix.indptr)
     with _cjk_fonts():
-        figure = Figure(figsize=(10, 9), layout="constrained")
-        axes = figure.add_subplot()
-        _draw_links(axes, network, positions, adjacency.index())
+        # Fixed margins rather than a layout engine: the labels are placed by measuring
+        # them, which needs the axes where they will be drawn.
+        figure = Figure(figsize=(10, 9.5))
+        axes = figure.add_axes((0.01, 0.08, 0.98, 0.86))
+        kind_handles, thinned = _draw_pairs(axes, network, positions, lang)
         sizes = 8 + 140 * np.sqrt(degree / max(int(degree.max(initial=0)), 1))
         types = organizations["type"].astype(str).to_numpy()
-        handles = []
+        type_handles = []
         for code, style in TYPE_STYLES.items():
             chosen = types == code
             if not chosen.any():
@@ -305,11 +340,12 @@ def overview_figure(source: Results | HasResults, *, labels: int = 12, seed: int
                 s=sizes[chosen],
                 c=style["color"],
                 marker=_MARKERS.get(style["shape"], "o"),
+                # White rims separate a few hundred markers; on thousands they only cost.
                 edgecolors="white",
-                linewidths=0.4,
+                linewidths=0.4 if len(types) < 5_000 else 0.0,
                 zorder=3,
             )
-            handles.append(
+            type_handles.append(
                 Line2D(
                     [],
                     [],
@@ -317,54 +353,136 @@ def overview_figure(source: Results | HasResults, *, labels: int = 12, seed: int
                     marker=_MARKERS.get(style["shape"], "o"),
                     color=style["color"],
                     markersize=8,
-                    label=f"{style['zh']} {style['en']} ({int(chosen.sum())})",
+                    label=f"{say(style['zh'], style['en'], lang)} ({int(chosen.sum()):,})",
                 )
             )
-        names = organizations["name"].astype(str).to_numpy()
-        for position in np.argsort(-degree, kind="stable")[: max(labels, 0)]:
-            if degree[position] == 0:
-                break
-            axes.annotate(
-                names[position],
-                positions[position],
-                xytext=(4, 4),
-                textcoords="offset points",
-                fontsize=8,
-                zorder=4,
-                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7},
+        title = say("协作网络概览", "network overview", lang)
+        if thinned:
+            title += "\n" + say(
+                f"（每家机构最强的 {BACKBONE_PER_NODE} 条合作）",
+                f"(each organisation's {BACKBONE_PER_NODE} strongest links)",
+                lang,
             )
-        figure.legend(
-            handles=handles, loc="outside lower center", ncols=len(handles), frameon=False
-        )
-        axes.set_title("协作网络概览 network overview")
+        axes.set_title(title)
         axes.set_aspect("equal")
         axes.set_axis_off()
+        # Types on the first row of the legend, link kinds on the second.
+        columns = max(len(type_handles), len(kind_handles), 1)
+        blank = Line2D([], [], ls="", label=" ")
+        padded = [type_handles + [blank] * (columns - len(type_handles))]
+        if kind_handles:
+            padded.append(kind_handles + [blank] * (columns - len(kind_handles)))
+        figure.legend(
+            handles=[row[c] for c in range(columns) for row in padded],
+            loc="lower center",
+            bbox_to_anchor=(0.5, 0.0),
+            ncols=columns,
+            frameon=False,
+            fontsize=7.5 if lang == "both" else 8.5,
+        )
+        names = organizations["name"].astype(str).to_numpy()
+        _place_labels(figure, axes, positions, names, degree, labels)
     return figure
 
 
-def _draw_links(axes: object, network: Results, positions: np.ndarray, index: pd.Series) -> None:
-    links = network.links
-    if len(links) == 0:
-        return
-    source = index.loc[links["source"].to_numpy()].to_numpy()
-    target = index.loc[links["target"].to_numpy()].to_numpy()
-    # Draw the least important kinds first so co-built centres stay on top.
-    for kind in reversed(list(KIND_STYLES)):
-        chosen = (links["kind"] == kind).to_numpy()
+def _draw_pairs(
+    axes: object, network: Results, positions: np.ndarray, lang: Language
+) -> tuple[list[Line2D], bool]:
+    """One line per linked pair (the backbone on large networks), the least important
+    kinds first so that co-built centres stay on top; the legend handles of the kinds
+    drawn, and whether the lines were thinned to the backbone."""
+    pairs = network.pairs
+    if len(pairs) == 0:
+        return [], False
+    # Pair ends are row positions of the organisations table, the adjacency's order.
+    a = pairs["a"].to_numpy(dtype=np.int64)
+    b = pairs["b"].to_numpy(dtype=np.int64)
+    thinned = len(pairs) > OVERVIEW_ALL_PAIRS
+    if thinned:
+        degree = np.bincount(np.concatenate([a, b]), minlength=len(positions))
+        keep = backbone(
+            a, b, pairs["weight"].to_numpy(dtype=float), degree, per_node=BACKBONE_PER_NODE
+        )
+        pairs, a, b = pairs[keep], a[keep], b[keep]
+    order = list(KIND_STYLES)
+    rank = {kind: i for i, kind in enumerate(order)}
+    first = {
+        kinds: min(kinds, key=lambda k: rank.get(k, len(rank))) for kinds in set(pairs["kinds"])
+    }
+    kind = pairs["kinds"].map(first).to_numpy(dtype=object)
+    handles = []
+    for code in reversed(order):
+        chosen = kind == code
         if not chosen.any():
             continue
-        segments = np.stack([positions[source[chosen]], positions[target[chosen]]], axis=1)
-        style = KIND_STYLES[kind]
-        lines = LineCollection(
-            list(segments),
-            colors=style["color"],
-            linewidths=0.3 + 0.25 * float(style["width"]),
-            alpha=0.5,
-            linestyles="dotted" if style["dashes"] else "solid",
-            zorder=1 + list(KIND_STYLES).index(kind) * 0.01,
-            label=f"{style['zh']} {style['en']}",
+        style = KIND_STYLES[code]
+        width = 0.3 + 0.25 * float(style["width"])
+        dotted = "dotted" if style["dashes"] else "solid"
+        segments = np.stack([positions[a[chosen]], positions[b[chosen]]], axis=1)
+        axes.add_collection(  # type: ignore[attr-defined]
+            LineCollection(
+                list(segments),
+                colors=style["color"],
+                linewidths=width,
+                alpha=0.5,
+                linestyles=dotted,
+                zorder=1 + rank[code] * 0.01,
+                # Smoothing tens of thousands of hairlines costs seconds and shows little.
+                antialiaseds=int(chosen.sum()) < 5_000,
+            )
         )
-        axes.add_collection(lines)  # type: ignore[attr-defined]
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=style["color"],
+                lw=max(width * 2, 1.2),
+                ls=dotted,
+                label=f"{say(style['zh'], style['en'], lang)} ({int(chosen.sum()):,})",
+            )
+        )
+    return handles[::-1], thinned
+
+
+def _place_labels(
+    figure: Figure,
+    axes: object,
+    positions: np.ndarray,
+    names: np.ndarray,
+    degree: np.ndarray,
+    most: int,
+) -> None:
+    """Name up to ``most`` of the best-connected organisations, none overlapping another."""
+    if most <= 0 or len(names) == 0:
+        return
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    axes.autoscale_view()  # type: ignore[attr-defined]
+    axes.apply_aspect()  # type: ignore[attr-defined]
+    placed: list[object] = []
+    for position in np.argsort(-degree, kind="stable")[:most]:
+        if degree[position] == 0:
+            break
+        for dx, dy in _LABEL_OFFSETS:
+            label = axes.annotate(  # type: ignore[attr-defined]
+                names[position],
+                positions[position],
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha="left" if dx >= 0 else "right",
+                va="bottom" if dy > 0 else ("top" if dy < 0 else "center"),
+                fontsize=8,
+                zorder=4,
+                annotation_clip=False,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+            )
+            label.set_in_layout(False)
+            box = label.get_window_extent(renderer).expanded(1.05, 1.15)
+            if not any(box.overlaps(other) for other in placed):
+                placed.append(box)
+                break
+            label.remove()
 
 
 def save_figure(figure: Figure, path: str | Path, *, dpi: int = 150) -> Path:
@@ -376,9 +494,15 @@ def save_figure(figure: Figure, path: str | Path, *, dpi: int = 150) -> Path:
 
 
 def write_figures(
-    source: Results | HasResults, folder: str | Path, *, top: int = 15, dpi: int = 150
+    source: Results | HasResults,
+    folder: str | Path,
+    *,
+    top: int = 15,
+    dpi: int = 150,
+    lang: Language = "both",
 ) -> list[Path]:
-    """Write ``coverage.png``, ``brokers.png`` and ``overview.png`` into ``folder``.
+    """Write ``coverage.png``, ``brokers.png`` and ``overview.png`` into ``folder``,
+    labelled in ``lang``.
 
     ``coverage.png`` is left out when no organisation has an industry (there is nothing
     to count); the paths returned are those written.
@@ -388,7 +512,10 @@ def write_figures(
     target.mkdir(parents=True, exist_ok=True)
     written = []
     if not industry_type_counts(network).empty:
-        written.append(save_figure(coverage_heatmap(network), target / "coverage.png", dpi=dpi))
-    written.append(save_figure(broker_chart(network, top=top), target / "brokers.png", dpi=dpi))
-    written.append(save_figure(overview_figure(network), target / "overview.png", dpi=dpi))
+        heatmap = coverage_heatmap(network, lang=lang)
+        written.append(save_figure(heatmap, target / "coverage.png", dpi=dpi))
+    bars = broker_chart(network, top=top, lang=lang)
+    written.append(save_figure(bars, target / "brokers.png", dpi=dpi))
+    overview = overview_figure(network, lang=lang)
+    written.append(save_figure(overview, target / "overview.png", dpi=dpi))
     return written

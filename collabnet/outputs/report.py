@@ -1,8 +1,10 @@
-"""The briefing: one self-contained bilingual (中文 / English) HTML page, and a workbook.
+"""The briefing: one self-contained HTML page to forward (中文, English or both), and a workbook.
 
-For the people who read rather than run the analyses: headline indicators against the
-bureau's targets, coverage gaps with their reasons, the hubs and brokers of the network,
-the recommended enterprise–platform pairings with their explanations, and the figures.
+For the people who read rather than run the analyses: a one-page summary (要点: findings
+and proposed actions, each with the number behind it, and where the indicators stand),
+headline indicators against the bureau's targets, coverage gaps with their reasons, the
+hubs and brokers of the network, the recommended enterprise–platform pairings with
+their rank and reasons, and the figures.
 
 The page opens offline: styles are inline, figures are PNG data URIs, there is no
 script, and a Content-Security-Policy forbids any request the page might otherwise make.
@@ -29,6 +31,16 @@ import pandas as pd
 
 from collabnet._version import __version__
 from collabnet.errors import InputError
+from collabnet.outputs.language import Language, check_language, say
+from collabnet.outputs.summary import (
+    NO_TARGETS_EN,
+    NO_TARGETS_ZH,
+    Summary,
+    measure_text,
+    summarise,
+    top_share,
+)
+from collabnet.outputs.workbook import write_workbook
 from collabnet.results import HasResults, Results, results_of
 
 __all__ = [
@@ -54,6 +66,7 @@ Kind = Literal[
     "status",
     "measure",
     "reasons",
+    "standing",
 ]
 
 
@@ -66,7 +79,7 @@ class Column:
     other); ``code`` (a code shown by its Chinese and English names from the
     briefing's ``labels[vocabulary]``); ``severity`` (高/中/低); ``status`` (a target
     met or not); ``measure`` (a KPI value or target, as a percentage for ``*_share``
-    metrics).
+    metrics); ``standing`` (a planned pair's rank among all candidate pairs).
     """
 
     name: str
@@ -112,6 +125,8 @@ class Briefing:
     labels: Mapping[str, Mapping[str, tuple[str, str]]]
     figures: tuple[Figure, ...] = ()
     created: dt.date = field(default_factory=dt.date.today)
+    lang: Language = "zh"
+    summary: Summary | None = None
 
     def section(self, section_id: str) -> Section:
         """The section with this id (one of the keys of :data:`SHEETS`)."""
@@ -122,11 +137,11 @@ class Briefing:
 
 
 SHEETS = {
-    "kpis": "KPIs",
-    "gaps": "gaps",
-    "hubs": "hubs",
-    "brokers": "brokers",
-    "recommendations": "recommendations",
+    "kpis": "关键指标",
+    "gaps": "覆盖缺口",
+    "hubs": "枢纽机构",
+    "brokers": "桥梁机构",
+    "recommendations": "推荐配对",
 }
 # The page quotes each pairing's strongest reasons; the workbook keeps them all.
 REASONS_SHOWN = 3
@@ -168,6 +183,7 @@ def briefing(
     targets: pd.DataFrame | str | Path | None = None,
     figures: bool = True,
     title: str | None = None,
+    lang: str = "zh",
 ) -> Briefing:
     """Compute everything the briefing shows.
 
@@ -186,16 +202,21 @@ def briefing(
     figures
         Draw the figures (the slowest part on large networks).
     title
-        The Chinese title (default 协作网络简报); the English one stays "Collaboration
-        network briefing".
+        The title in the document's language (default 协作网络简报, or "Collaboration
+        network briefing" in English; with ``both``, the Chinese one).
+    lang
+        ``zh`` (default), ``en``, or ``both`` (each heading and sentence in Chinese with
+        its English below). Organisation names are shown as written in every language.
 
     Returns
     -------
     Briefing
-        The sections of :data:`SHEETS`, in that order, and the figures as PNG bytes.
+        The summary, the sections of :data:`SHEETS` in that order, and the figures as
+        PNG bytes.
     """
     if top < 1 or pairings < 1:
         raise InputError(f"top and pairings must be at least 1, got {top} and {pairings}")
+    language = check_language(lang)
     network = results_of(source)
     year = _report_year(network)
     sections = (
@@ -216,13 +237,24 @@ def briefing(
         "type": TYPES,
         "finding": FINDINGS,
     }
+    frames = {section.id: section.frame for section in sections}
+    plan = frames["recommendations"] if len(frames["recommendations"]) else None
     return Briefing(
-        title_zh=title or "协作网络简报",
-        title_en="Collaboration network briefing",
+        title_zh=(title if language != "en" else None) or "协作网络简报",
+        title_en=(title if language == "en" else None) or "Collaboration network briefing",
         facts=_facts(network, year),
         sections=sections,
         labels=labels,
-        figures=_figures(network, top) if figures else (),
+        figures=_figures(network, top, language) if figures else (),
+        lang=language,
+        summary=summarise(
+            network,
+            kpis=frames["kpis"],
+            gaps=frames["gaps"],
+            hubs=frames["hubs"],
+            brokers=frames["brokers"],
+            plan=plan,
+        ),
     )
 
 
@@ -236,6 +268,7 @@ def write_report(
     targets: pd.DataFrame | str | Path | None = None,
     figures: bool = True,
     title: str | None = None,
+    lang: str = "zh",
 ) -> Path:
     """Write the briefing as one self-contained HTML file (and, with ``xlsx``, a workbook).
 
@@ -251,7 +284,13 @@ def write_report(
     True
     """
     content = briefing(
-        source, top=top, pairings=pairings, targets=targets, figures=figures, title=title
+        source,
+        top=top,
+        pairings=pairings,
+        targets=targets,
+        figures=figures,
+        title=title,
+        lang=lang,
     )
     target = Path(path)
     target.write_text(render_html(content), encoding="utf-8")
@@ -270,10 +309,12 @@ def _report_year(network: Results) -> int | None:
 def _facts(network: Results, year: int | None) -> dict[str, object]:
     orgs = network.organizations
     types = orgs["type"].value_counts()
+    pairs = network.pairs
     return {
         "year": year,
         "organizations": len(orgs),
-        "links": len(network.links),
+        "linked_pairs": len(pairs),
+        "links": int(pairs["links"].sum()) if len(pairs) else 0,
         "platforms": int(types.get("platform", 0)),
         "rd_institutions": int(orgs["rd_institution"].sum()),
         "enterprises": int(types.get("enterprise", 0)),
@@ -292,16 +333,9 @@ def _kpi_section(
         sheet=SHEETS["kpis"],
         title_zh="关键指标与目标",
         title_en="Key indicators against targets",
-        intro_zh=(
-            "本网络没有对应的目标：内置目标是温州“5+5”产业的，本网络的机构不属于这些产业。"
-            if untargeted
-            else f"{_year_zh(year)}各项指标的当前值与目标值。"
-        ),
+        intro_zh=NO_TARGETS_ZH if untargeted else f"{_year_zh(year)}各项指标的当前值与目标值。",
         intro_en=(
-            "There are no targets for this network: the built-in targets are Wenzhou's, "
-            'for its "5+5" industries, and no organisation here belongs to them.'
-            if untargeted
-            else f"Each indicator {_year_en(year)}, against its target."
+            NO_TARGETS_EN if untargeted else f"Each indicator {_year_en(year)}, against its target."
         ),
         frame=frame,
         columns=(
@@ -359,7 +393,7 @@ def _hub_section(network: Results, top: int) -> Section:
 
 
 def _broker_section(network: Results, top: int) -> Section:
-    frame = network.brokers.head(top)
+    frame = network.brokers(top)
     return Section(
         id="brokers",
         sheet=SHEETS["brokers"],
@@ -393,7 +427,7 @@ def _recommendation_section(network: Results, pairings: int) -> Section:
         Column("enterprise_name", "企业", "Enterprise"),
         Column("platform_name", "创新平台", "Platform"),
         Column("industries", "产业", "Industries", "codes", "industry"),
-        Column("score", "得分", "Score", "number"),
+        Column("candidate_rank", "候选配对中排名", "Rank among candidate pairs", "standing"),
         Column(
             "reasons",
             f"主要理由（前 {REASONS_SHOWN} 条）",
@@ -415,6 +449,9 @@ def _recommendation_section(network: Results, pairings: int) -> Section:
     plan = network.plan(pairings)
     frame = plan if plan is not None else pd.DataFrame(columns=[c.name for c in columns])
     gap_codes = list(frame.attrs.get("gap_industries", [])) if plan is not None else []
+    english = dict(zip(network.industries["code"], network.industries["name_en"], strict=True))
+    gap_names = [str(english.get(code, code)) for code in gap_codes]
+    candidates = int(frame.attrs.get("candidates", len(frame)))
     return Section(
         id="recommendations",
         sheet=SHEETS["recommendations"],
@@ -423,23 +460,27 @@ def _recommendation_section(network: Results, pairings: int) -> Section:
         intro_zh=(
             f"“龙头企业+创新平台”最优配对方案（{len(frame)} 对）：每家企业至多一对，"
             "每个平台共建研发中心不超过 5 个；得分综合共同伙伴、能力关键词、产业与覆盖缺口。"
+            f"排名是该配对的得分在全部 {candidates:,} 个候选配对中的位次，括号内为得分不低于它的"
+            "候选配对所占比例；理由只列支持该配对的证据。"
         ),
         intro_en=(
             f"The best plan of {len(frame)} new leading-enterprise–platform pairs: at most "
             "one per enterprise, at most 5 co-built centres per platform; scores combine "
-            "shared partners, capability keywords, industry and coverage gaps."
-            + (f" Gap industries: {', '.join(gap_codes)}." if gap_codes else "")
+            "shared partners, capability keywords, industry and coverage gaps. The rank is "
+            f"the pair's score among all {candidates:,} candidate pairs, with the share of "
+            "candidates scoring at least as well; reasons list only evidence for the pair."
+            + (f" Gap industries: {', '.join(gap_names)}." if gap_names else "")
         ),
         frame=frame.reset_index(drop=True),
         columns=columns,
     )
 
 
-def _figures(network: Results, top: int) -> tuple[Figure, ...]:
+def _figures(network: Results, top: int, lang: Language) -> tuple[Figure, ...]:
     from collabnet.outputs.figures import write_figures
 
     with tempfile.TemporaryDirectory() as folder:
-        paths = write_figures(network, folder, top=top)
+        paths = write_figures(network, folder, top=top, lang=lang)
         return tuple(
             Figure(path.stem, *FIGURES.get(path.stem, (path.stem, path.stem)), path.read_bytes())
             for path in paths
@@ -455,118 +496,113 @@ def _year_en(year: int | None) -> str:
 
 
 def render_html(content: Briefing) -> str:
-    """The briefing as one HTML document (UTF-8 text, no external resources)."""
+    """The briefing as one HTML document (UTF-8 text, no external resources), in the
+    briefing's language: the summary first, then the overview, each section and the
+    figures."""
     assets = resources.files("collabnet") / "outputs" / "assets"
     template = Template((assets / "report.html").read_text(encoding="utf-8"))
     style = (assets / "report.css").read_text(encoding="utf-8")
-    parts = [_header(content), _overview(content)]
+    lang = content.lang
+    parts = [_header(content), _summary_html(content), _overview(content)]
     for section in content.sections:
         parts.append(_section_html(section, content))
-    parts.append(_figures_html(content.figures))
+    parts.append(_figures_html(content.figures, lang))
     parts.append(_footer(content))
     return template.substitute(
+        lang="en" if lang == "en" else "zh-CN",
         version=_text(__version__),
-        title=_text(f"{content.title_zh} · {content.title_en}"),
+        title=_text(say(content.title_zh, content.title_en, lang, " · ")),
         style=style,
         body="\n".join(parts),
     )
-
-
-def write_workbook(content: Briefing, path: str | Path) -> Path:
-    """Write one sheet per section (:data:`SHEETS`), with the rows the page lists.
-
-    Cells are written as values, never as formulas: a name beginning with ``=`` stays
-    text, so a hostile organisation name cannot run anything in Excel. A list (a
-    pairing's reasons, an organisation's industries) is one cell, one item per line.
-    """
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    workbook.properties.title = f"{content.title_zh} · {content.title_en}"
-    for section in content.sections:
-        sheet = workbook.create_sheet(section.sheet)
-        columns = [str(c) for c in section.frame.columns]
-        sheet.append(columns)
-        for row in section.frame.itertuples(index=False):
-            sheet.append([_excel_value(value, ILLEGAL_CHARACTERS_RE) for value in row])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        widths = [len(name) for name in columns]
-        for line in sheet.iter_rows(min_row=2):
-            for cell in line:
-                if not isinstance(cell.value, str):
-                    continue
-                cell.data_type = "s"
-                if "\n" in cell.value:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
-                longest = max(_display_width(part) for part in cell.value.split("\n"))
-                widths[cell.column - 1] = max(widths[cell.column - 1], longest)
-        for index, width in enumerate(widths, start=1):
-            letter = sheet.cell(1, index).column_letter
-            sheet.column_dimensions[letter].width = min(60, max(8, width)) + 2
-        sheet.freeze_panes = "A2"
-    target = Path(path)
-    workbook.save(target)
-    return target
-
-
-def _excel_value(value: Any, illegal: Any) -> Any:
-    if isinstance(value, tuple | list | set | np.ndarray):
-        value = "\n".join(str(v) for v in value)
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, str):
-        return illegal.sub("", value)
-    return value
-
-
-def _display_width(text: str) -> int:
-    """Columns a text takes in a spreadsheet: CJK characters count twice."""
-    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
 
 
 def _text(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _both(zh: object, en: object, tag: str = "span") -> str:
-    """Chinese, then English on its own line (one language only when they are equal)."""
-    if str(zh) == str(en):
+def _say(zh: object, en: object, lang: Language, tag: str = "span") -> str:
+    """Escaped text in ``lang``; with ``both``, Chinese then English on its own line (one
+    language only when they are equal)."""
+    if lang == "zh":
         return _text(zh)
+    if lang == "en" or str(zh) == str(en):
+        return _text(en)
     return f'{_text(zh)}<{tag} class="en" lang="en">{_text(en)}</{tag}>'
 
 
+def _inline(zh: object, en: object, lang: Language) -> str:
+    """Like :func:`_say`, with both languages on one line."""
+    if lang != "both" or str(zh) == str(en):
+        return _say(zh, en, lang)
+    return f'{_text(zh)} <span lang="en">{_text(en)}</span>'
+
+
+def _lead(zh: str, en: str, lang: Language, css: str = "lead") -> str:
+    """A paragraph in ``lang`` (two paragraphs with ``both``)."""
+    if lang == "zh":
+        return f'<p class="{css}">{_text(zh)}</p>'
+    if lang == "en":
+        return f'<p class="{css}">{_text(en)}</p>'
+    return f'<p class="{css}">{_text(zh)}</p><p class="{css}" lang="en">{_text(en)}</p>'
+
+
 def _header(content: Briefing) -> str:
+    lang = content.lang
     year = content.facts.get("year")
     when_zh = f"数据截至 {year} 年底" if year is not None else "数据无年份"
     when_en = f"network at the end of {year}" if year is not None else "undated network"
-    links = [("overview", "概况", "Overview")]
+    links = [("summary", "要点", "Summary"), ("overview", "概况", "Overview")]
     links += [(s.id, s.title_zh, s.title_en) for s in content.sections]
     links += [("figures", "图表", "Figures")]
     items = "".join(
-        f'<li><a href="#{_text(i)}">{_text(zh)} <span lang="en">{_text(en)}</span></a></li>'
-        for i, zh, en in links
+        f'<li><a href="#{_text(i)}">{_inline(zh, en, lang)}</a></li>' for i, zh, en in links
     )
+    created = _text(content.created.isoformat())
     return (
         '<header id="top">'
-        f"<h1>{_both(content.title_zh, content.title_en)}</h1>"
-        f'<p class="meta">{_text(when_zh)} · <span lang="en">{_text(when_en)}</span> · '
-        f'生成于 <span lang="en">created</span> {_text(content.created.isoformat())}</p>'
-        f'<nav aria-label="目录 contents"><ol>{items}</ol></nav>'
+        f"<h1>{_say(content.title_zh, content.title_en, lang)}</h1>"
+        f'<p class="meta">{_inline(when_zh, when_en, lang)} · '
+        f"{_inline('生成于', 'created', lang)} {created}</p>"
+        f'<nav aria-label="{_text(say("目录", "contents", lang))}"><ol>{items}</ol></nav>'
         "</header>"
+    )
+
+
+def _summary_html(content: Briefing) -> str:
+    """The first section: findings, proposed actions and where the indicators stand."""
+    lang = content.lang
+    summary = content.summary
+    if summary is None:
+        return ""
+
+    def points(items: Sequence[Any]) -> str:
+        if not items:
+            return f'<p class="empty">{_inline("无", "none", lang)}</p>'
+        rows = "".join(
+            f'<li data-section="{_text(p.section)}">{_say(p.zh, p.en, lang, "span")}</li>'
+            for p in items
+        )
+        return f"<ol>{rows}</ol>"
+
+    state = "unknown" if summary.targets == 0 else "unmet"
+    if summary.targets and summary.met == summary.targets:
+        state = "met"
+    return (
+        '<section id="summary" class="summary">'
+        f"<h2>{_say('要点', 'Summary', lang)}</h2>"
+        f'<div class="kpi-status {state}"><strong>{_inline("指标", "Indicators", lang)}</strong> '
+        f"{_say(summary.status.zh, summary.status.en, lang)}</div>"
+        '<div class="summary-columns">'
+        f"<div><h3>{_say('主要发现', 'Findings', lang)}</h3>{points(summary.findings)}</div>"
+        f"<div><h3>{_say('建议行动', 'Proposed actions', lang)}</h3>{points(summary.actions)}</div>"
+        "</div></section>"
     )
 
 
 _FACTS = (
     ("organizations", "机构", "organisations"),
-    ("links", "合作关系", "links"),
+    ("linked_pairs", "合作（对）", "linked pairs"),
     ("platforms", "创新平台", "innovation platforms"),
     ("rd_institutions", "新型研发机构", "new-type R&D institutions"),
     ("enterprises", "企业", "enterprises"),
@@ -576,36 +612,50 @@ _FACTS = (
 
 
 def _overview(content: Briefing) -> str:
+    lang = content.lang
     cards = "".join(
         '<div class="card">'
         f'<div class="value">{_number(content.facts.get(key, 0), "integer")}</div>'
-        f'<div class="label">{_text(zh)}</div><div class="label-en" lang="en">{_text(en)}</div>'
+        f'<div class="label">{_say(zh, en, lang, "div")}</div>'
         "</div>"
         for key, zh, en in _FACTS
     )
+    pairs = int(content.facts.get("linked_pairs", 0))  # type: ignore[call-overload]
+    records = int(content.facts.get("links", 0))  # type: ignore[call-overload]
+    note = ""
+    if records != pairs:
+        note = _lead(
+            f"一对机构之间可有多条合作记录（不同项目或类型）：共 {pairs:,} 对合作、{records:,} "
+            "条合作记录。本简报、交互网页和 collabnet info 都按对计数，并给出记录数。",
+            f"A pair of organisations may share several link records (projects or kinds): "
+            f"{pairs:,} linked pairs, {records:,} link records. This briefing, the "
+            "interactive page and collabnet info count pairs and give the records too.",
+            lang,
+            "note",
+        )
     return (
         '<section id="overview">'
-        f"<h2>{_both('概况', 'Overview')}</h2>"
-        f'<div class="cards">{cards}</div>'
+        f"<h2>{_say('概况', 'Overview', lang)}</h2>"
+        f'<div class="cards">{cards}</div>{note}'
         "</section>"
     )
 
 
 def _section_html(section: Section, content: Briefing) -> str:
+    lang = content.lang
     head = (
         f'<section id="{_text(section.id)}">'
-        f"<h2>{_both(section.title_zh, section.title_en)}</h2>"
-        f'<p class="lead">{_text(section.intro_zh)}</p>'
-        f'<p class="lead" lang="en">{_text(section.intro_en)}</p>'
+        f"<h2>{_say(section.title_zh, section.title_en, lang)}</h2>"
+        + _lead(section.intro_zh, section.intro_en, lang)
     )
-    # Indicators read best as cards; their table is the workbook's KPIs sheet.
-    body = _kpi_cards(section.frame) if section.id == "kpis" else _table(section, content)
+    # Indicators read best as cards; their table is the workbook's indicators sheet.
+    body = _kpi_cards(section.frame, lang) if section.id == "kpis" else _table(section, content)
     return head + body + "</section>"
 
 
-def _kpi_cards(frame: pd.DataFrame) -> str:
+def _kpi_cards(frame: pd.DataFrame, lang: Language) -> str:
     if frame.empty:
-        return _NONE
+        return _none(lang)
     cards = []
     for row in frame.to_dict("records"):
         met = row.get("met")
@@ -613,31 +663,39 @@ def _kpi_cards(frame: pd.DataFrame) -> str:
         target = f"{_comparison(row.get('comparison'))} {_measure(row, 'target')}"
         year = row.get("target_year")
         by = f" ({_text(year)})" if year is not None and not pd.isna(year) else ""
+        label = _say(
+            row.get("description_zh") or row.get("metric"),
+            row.get("description_en") or row.get("metric"),
+            lang,
+            "div",
+        )
         cards.append(
             f'<div class="card {state}">'
             f'<div class="value">{_measure(row, "value")}</div>'
-            f'<div class="label">{_text(row.get("description_zh") or row.get("metric"))}</div>'
-            f'<div class="label-en" lang="en">'
-            f"{_text(row.get('description_en') or row.get('metric'))}</div>"
-            f'<div class="target">目标 <span lang="en">target</span> {target}{by} · '
-            f"{_status(met)}</div>"
+            f'<div class="label">{label}</div>'
+            f'<div class="target">{_inline("目标", "target", lang)} {target}{by} · '
+            f"{_status(met, lang)}</div>"
             "</div>"
         )
     return f'<div class="cards">{"".join(cards)}</div>'
 
 
+def _none(lang: Language) -> str:
+    return f'<p class="empty">{_inline("无", "none", lang)}</p>'
+
+
 def _table(section: Section, content: Briefing) -> str:
+    lang = content.lang
     if section.frame.empty:
-        return _NONE
+        return _none(lang)
     header = "".join(
-        f'<th scope="col"{_NUMBER_HEAD if c.kind in _NUMERIC else ""}>{_text(c.zh)}'
-        + (f'<span class="en" lang="en">{_text(c.en)}</span>' if c.en != c.zh else "")
-        + "</th>"
+        f'<th scope="col"{_NUMBER_HEAD if c.kind in _NUMERIC else ""}>{_say(c.zh, c.en, lang)}</th>'
         for c in section.columns
     )
+    candidates = section.frame.attrs.get("candidates")
     rows = []
     for row in section.frame.to_dict("records"):
-        cells = "".join(_cell(row, column, content) for column in section.columns)
+        cells = "".join(_cell(row, column, content, candidates) for column in section.columns)
         rows.append(f"<tr>{cells}</tr>")
     return (
         '<div class="table-wrap"><table>'
@@ -646,12 +704,12 @@ def _table(section: Section, content: Briefing) -> str:
     )
 
 
-_NONE = '<p class="empty">无 <span lang="en">none</span></p>'
-_NUMERIC = ("integer", "number", "measure")
+_NUMERIC = ("integer", "number", "measure", "standing")
 _NUMBER_HEAD = ' class="number"'
 
 
-def _cell(row: Mapping[Any, Any], column: Column, content: Briefing) -> str:
+def _cell(row: Mapping[Any, Any], column: Column, content: Briefing, candidates: object) -> str:
+    lang = content.lang
     kind = column.kind
     value = row.get(column.name)
     if kind in ("integer", "number"):
@@ -659,24 +717,28 @@ def _cell(row: Mapping[Any, Any], column: Column, content: Briefing) -> str:
     if kind == "measure":
         prefix = _comparison(row.get("comparison")) + " " if column.name == "target" else ""
         return f'<td class="number">{prefix}{_measure(row, column.name)}</td>'
+    if kind == "standing":
+        of = f" / {int(candidates):,}" if isinstance(candidates, int) else ""
+        share = top_share(row.get("percentile"))
+        top = _inline(f"前 {share}", f"top {share}", lang)
+        return f'<td class="number">{_number(value, "integer")}{of}<br><small>{top}</small></td>'
     if kind == "status":
-        return f"<td>{_status(value)}</td>"
+        return f"<td>{_status(value, lang)}</td>"
     if kind == "severity":
         zh, en = SEVERITY.get(str(value), (str(value), str(value)))
-        return f'<td class="severity-{_text(value)}">{_both(zh, en)}</td>'
+        return f'<td class="severity-{_text(value)}">{_say(zh, en, lang)}</td>'
     if kind == "bilingual":
-        return (
-            f"<td>{_both(row.get(column.name + '_zh', ''), row.get(column.name + '_en', ''))}</td>"
-        )
+        zh, en = row.get(column.name + "_zh", ""), row.get(column.name + "_en", "")
+        return f"<td>{_say(zh, en, lang)}</td>"
     if kind in ("code", "codes"):
         vocabulary = content.labels.get(column.vocabulary or "", {})
         codes = [value] if kind == "code" else _as_list(value)
         names = [vocabulary.get(str(c), (str(c), str(c))) for c in codes]
         zh, en = "、".join(n[0] for n in names), ", ".join(n[1] for n in names)
-        return f"<td>{_both(zh, en)}</td>"
+        return f"<td>{_say(zh, en, lang)}</td>"
     if kind == "reasons":
         items = "".join(
-            f"<li>{_both(*_split_reason(str(reason)))}</li>"
+            f"<li>{_say(*_split_reason(str(reason)), lang)}</li>"
             for reason in _as_list(value)[:REASONS_SHOWN]
         )
         return f'<td><ul class="reasons">{items}</ul></td>'
@@ -721,45 +783,47 @@ def _number(value: object, kind: str) -> str:
 
 
 def _measure(row: Mapping[Any, Any], name: str) -> str:
-    value = row.get(name)
-    if str(row.get("metric", "")).endswith("_share") and value is not None:
-        number = float(value)
-        return "—" if math.isnan(number) else f"{number:.0%}"
-    return _number(value, "number")
+    if str(row.get("metric", "")).endswith("_share"):
+        return measure_text(row.get("metric"), row.get(name))
+    return _number(row.get(name), "number")
 
 
 def _comparison(sign: object) -> str:
     return {">=": "≥", "<=": "≤", "==": "="}.get(str(sign), _text(sign))
 
 
-def _status(met: object) -> str:
+def _status(met: object, lang: Language) -> str:
     if met is None or met is pd.NA:
-        return '<span class="status unknown">— <span lang="en">unknown</span></span>'
+        return f'<span class="status unknown">— {_inline("未知", "unknown", lang)}</span>'
     if bool(met):
-        return '<span class="status met">✓ 达成 <span lang="en">met</span></span>'
-    return '<span class="status unmet">✗ 未达成 <span lang="en">not met</span></span>'
+        return f'<span class="status met">✓ {_inline("达成", "met", lang)}</span>'
+    return f'<span class="status unmet">✗ {_inline("未达成", "not met", lang)}</span>'
 
 
-def _figures_html(figures: Sequence[Figure]) -> str:
+def _figures_html(figures: Sequence[Figure], lang: Language) -> str:
     body = "".join(
         f'<figure id="figure-{_text(f.id)}">'
         f'<img src="data:image/png;base64,{base64.b64encode(f.png).decode("ascii")}" '
-        f'alt="{_text(f.caption_zh)} / {_text(f.caption_en)}">'
-        f"<figcaption>{_both(f.caption_zh, f.caption_en)}</figcaption>"
+        f'alt="{_text(say(f.caption_zh, f.caption_en, lang, " / "))}">'
+        f"<figcaption>{_say(f.caption_zh, f.caption_en, lang)}</figcaption>"
         "</figure>"
         for f in figures
     )
     if not figures:
-        body = '<p class="empty">未生成图表 <span lang="en">no figures drawn</span></p>'
-    return f'<section id="figures"><h2>{_both("图表", "Figures")}</h2>{body}</section>'
+        body = f'<p class="empty">{_inline("未生成图表", "no figures drawn", lang)}</p>'
+    return f'<section id="figures"><h2>{_say("图表", "Figures", lang)}</h2>{body}</section>'
 
 
 def _footer(content: Briefing) -> str:
+    version = _text(__version__)
     return (
         "<footer>"
-        f"<p>由 collabnet {_text(__version__)} 生成。各表完整数据见同名 Excel 工作簿"
-        "（每节一张工作表）。</p>"
-        f'<p lang="en">Made with collabnet {_text(__version__)}. The workbook of the same '
-        "name holds every table, one sheet per section.</p>"
-        "</footer>"
+        + _lead(
+            f"由 collabnet {version} 生成。各表完整数据见同名 Excel 工作簿（每节一张工作表）。",
+            f"Made with collabnet {version}. The workbook of the same name holds every table, "
+            "one sheet per section.",
+            content.lang,
+            "foot",
+        )
+        + "</footer>"
     )

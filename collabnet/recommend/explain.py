@@ -168,15 +168,14 @@ def explain_pairs(
                 (contribution["country"][i], f"同在{country[s]} / same country {country[s]}")
             )
         if target_type[i] == "platform":
-            load = int(co_built[t])
-            capacity = space.settings.capacity
-            full = "，已满" if load >= capacity else ""
-            full_en = ", full" if load >= capacity else ""
+            # Only raises a score when the platform has room: say so as the reason.
+            free = max(space.settings.capacity - int(co_built[t]), 0)
             found.append(
                 (
                     contribution["capacity"][i],
-                    f"平台已有{load}个共建研发中心，容量{capacity}{full} / platform has {load} "
-                    f"co-built centre{'s' if load != 1 else ''}, capacity {capacity}{full_en}",
+                    f"平台还可承接{free}个共建研发中心（容量{space.settings.capacity}） / the "
+                    f"platform has room for {free} more co-built centre{'s' if free != 1 else ''}"
+                    f" (capacity {space.settings.capacity})",
                 )
             )
         words = shared_keywords(keywords(capabilities[t]), keywords(capabilities[s]), texts[s])

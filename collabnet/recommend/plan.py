@@ -220,10 +220,13 @@ def pairing_plan(
     -------
     pandas.DataFrame
         One row per chosen pair, best first: the columns of
-        :func:`~collabnet.recommend.core.recommend` (without ``rank``), plus ``plan``
-        (1, 2, …), ``industries`` (the enterprise's) and ``platform_load`` (co-built
-        centres after the plan). ``attrs`` holds ``total_score``, ``pairs``,
-        ``gap_industries`` and ``existing_centres``.
+        :func:`~collabnet.recommend.core.recommend` (without ``rank``), plus
+        ``candidate_rank`` (1 = the best of all candidate pairs) and ``percentile`` (the
+        share of candidate pairs that score lower: the default weights' scores are not
+        probabilities, so these are what tell one pair from another), ``plan`` (1, 2,
+        …), ``industries`` (the enterprise's) and ``platform_load`` (co-built centres
+        after the plan). ``attrs`` holds ``candidates`` (how many pairs were candidates),
+        ``total_score``, ``pairs``, ``gap_industries`` and ``existing_centres``.
 
     Examples
     --------
@@ -308,12 +311,18 @@ def pairing_plan(
     rows, cols = grid_rows[order], grid_cols[order]
     frame = pair_frame(space, used, rows, cols, explain=explain)
     frame.insert(4, "score", np.round(scores[order], 6))
-    frame.insert(5, "plan", np.arange(1, len(order) + 1))
-    frame.insert(6, "industries", [list(member[r]) for r in rows])
+    ranked = np.sort(scores)
+    higher = len(ranked) - np.searchsorted(ranked, scores[order], side="right")
+    lower = np.searchsorted(ranked, scores[order], side="left")
+    frame.insert(5, "candidate_rank", higher + 1)
+    frame.insert(6, "percentile", np.round(lower / max(len(ranked), 1), 6))
+    frame.insert(7, "plan", np.arange(1, len(order) + 1))
+    frame.insert(8, "industries", [list(member[r]) for r in rows])
     added = pd.Series(cols).value_counts()
     frame["platform_load"] = [int(load[c] + added[c]) for c in cols]
     frame.attrs.update(
         {
+            "candidates": len(scores),
             "total_score": float(scores[order].sum()),
             "pairs": int(wanted),
             "gap_industries": gaps,

@@ -21,7 +21,9 @@ pytestmark = pytest.mark.browser
 # The opener returns conftest.OpenedPage: page, requests, console_errors, dialogs, js().
 Opener = Callable[[Path], Any]
 HOSTILE = "<img src=x onerror=alert(1)>"
-SECTIONS = ["overview", *SHEETS, "figures"]
+SECTIONS = ["summary", "overview", *SHEETS, "figures"]
+# The office screen the summary must fit on without scrolling.
+LAPTOP = {"width": 1366, "height": 768}
 
 # Draws one character at 48 px in the heading's font on a canvas and returns its ink as a
 # bit string; a character the font cannot draw comes out as the fallback box (tofu).
@@ -62,7 +64,14 @@ def briefing_page(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
     organizations.loc[organizations["id"] == "P002", "name"] = HOSTILE
     organizations.to_csv(data / "organizations.csv", index=False)
     folder = Path(os.environ.get("COLLABNET_SCREENSHOTS") or tmp_path_factory.mktemp("briefing"))
-    return write_report(cn.load(data), folder / "briefing.html")
+    return write_report(cn.load(data), folder / "briefing.html", lang="both")
+
+
+@pytest.fixture(scope="module")
+def chinese_page(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample's briefing as the command writes it by default: Chinese only."""
+    folder = Path(os.environ.get("COLLABNET_SCREENSHOTS") or tmp_path_factory.mktemp("zh"))
+    return write_report(cn.load(sample_dir), folder / "briefing-zh.html", figures=False)
 
 
 def test_opens_offline_without_errors(briefing_page: Path, open_page: Opener) -> None:
@@ -132,3 +141,38 @@ def test_screenshot_is_not_blank(briefing_page: Path, open_page: Opener, tmp_pat
     colours = len(np.unique((rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]))
     assert ink > 0.05
     assert colours > 100
+
+
+def test_summary_is_the_first_section_and_visible_on_a_laptop(
+    chinese_page: Path, open_page: Opener
+) -> None:
+    opened = open_page(chinese_page)
+    opened.page.set_viewport_size(LAPTOP)
+    first = opened.js("document.querySelector('section').id")
+    assert first == "summary"
+    box = opened.js(
+        "(() => { const r = document.getElementById('summary').getBoundingClientRect();"
+        " return {top: r.top, bottom: r.bottom, height: r.height}; })()"
+    )
+    # It starts on the first screen, below the title, and its findings are all there.
+    assert 0 < box["top"] < LAPTOP["height"] / 3, box
+    findings = opened.js(
+        "[...document.querySelectorAll('#summary ol')].map((list) => {"
+        " const items = [...list.children];"
+        " return items.map((li) => li.getBoundingClientRect().bottom); })"
+    )
+    assert len(findings) == 2
+    assert 3 <= len(findings[0]) <= 5 and 3 <= len(findings[1]) <= 5
+    # Every finding is on the first screen.
+    assert max(findings[0]) <= LAPTOP["height"], findings[0]
+    visible = opened.js(
+        "(() => { const s = getComputedStyle(document.getElementById('summary'));"
+        " return s.display !== 'none' && s.visibility === 'visible'; })()"
+    )
+    assert visible
+    shot = chinese_page.with_suffix(".png")
+    if "COLLABNET_SCREENSHOTS" not in os.environ:
+        shot = chinese_page.parent / "summary.png"
+    opened.page.screenshot(path=str(shot))
+    pixels = imread(shot)[..., :3]
+    assert pixels.shape[:2] == (LAPTOP["height"], LAPTOP["width"])
