@@ -120,17 +120,19 @@ def push(
     limit = batch_rows or BATCH_ROWS
     if limit < 1:
         raise BackendError(f"batch_rows must be at least 1, got {batch_rows}")
+    # Links find their ends by the nodes' element ids, read once the organisations are in.
+    nodes = _Nodes(connection)
     phases = [
         ("industries", _industry_groups(tables.industries)),
         ("organisations", _organization_groups(tables.organizations)),
-        ("links", _link_groups(tables.links)),
+        ("links", _link_groups(tables.links, nodes)),
     ]
     if tables.participations is not None:
         # Kept with the links derived from them, so that a cut at an earlier year can
         # derive its links again from the projects up to then, as in memory.
         if tables.projects is not None:
             phases.append(("projects", _project_groups(tables.projects)))
-        phases.append(("participations", _participation_groups(tables.participations)))
+        phases.append(("participations", _participation_groups(tables.participations, nodes)))
     for name in _SCHEMA:
         connection.write(name)
     connection.write("load/dataset", name=DATASET, properties=_dataset_start(tables, push_id))
@@ -301,7 +303,23 @@ def _organization_groups(organizations: pd.DataFrame) -> list[_Group]:
     )
 
 
-def _link_groups(links: pd.DataFrame) -> list[_Group]:
+class _Nodes:
+    """Each organisation's node (element id), read from the database on first use."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._ids: pd.Series | None = None
+
+    def of(self, ids: pd.Series) -> list[str]:
+        if self._ids is None:
+            rows = self._connection.read("read/element_ids")
+            self._ids = pd.Series(
+                [row["node"] for row in rows], index=[row["id"] for row in rows], dtype=object
+            )
+        return self._ids.reindex(ids.to_numpy(dtype=object)).tolist()
+
+
+def _link_groups(links: pd.DataFrame, nodes: _Nodes) -> list[_Group]:
     unknown = ~links["kind"].isin(list(RELATIONSHIP_TYPES))
     if unknown.any():
         position = int(np.flatnonzero(unknown.to_numpy())[0])
@@ -312,8 +330,8 @@ def _link_groups(links: pd.DataFrame) -> list[_Group]:
     rest = links.drop(columns=["source", "target", "kind"])
 
     def build(positions: np.ndarray) -> list[dict[str, Any]]:
-        sources = links["source"].iloc[positions].tolist()
-        targets = links["target"].iloc[positions].tolist()
+        sources = nodes.of(links["source"].iloc[positions])
+        targets = nodes.of(links["target"].iloc[positions])
         properties = _maps(rest, positions)
         return [
             {"s": s, "t": t, "p": p} for s, t, p in zip(sources, targets, properties, strict=True)
@@ -341,11 +359,11 @@ def _project_groups(projects: pd.DataFrame) -> list[_Group]:
     ]
 
 
-def _participation_groups(participations: pd.DataFrame) -> list[_Group]:
+def _participation_groups(participations: pd.DataFrame, nodes: _Nodes) -> list[_Group]:
     rest = participations.drop(columns=["org", "project"])
 
     def build(positions: np.ndarray) -> list[dict[str, Any]]:
-        organizations = participations["org"].iloc[positions].tolist()
+        organizations = nodes.of(participations["org"].iloc[positions])
         projects = participations["project"].iloc[positions].tolist()
         properties = _maps(rest, positions)
         return [

@@ -10,9 +10,8 @@ REMOVE o:Platform:Enterprise:University:Institute
 SET o:Other
 FOREACH (code IN coalesce(row.industries, []) |
   MERGE (industry:Industry {code: code})
-  MERGE (o)-[member:IN_INDUSTRY]->(industry)
-  SET member._push = $push)
+  CREATE (o)-[:IN_INDUSTRY {_push: $push}]->(industry))
 FOREACH (name IN CASE WHEN row.county IS NULL THEN [] ELSE [row.county] END |
   MERGE (county:County {name: name})
-  MERGE (o)-[located:IN_COUNTY]->(county)
-  SET located._push = $push, county._push = $push)
+  CREATE (o)-[:IN_COUNTY {_push: $push}]->(county)
+  SET county._push = $push)

@@ -1,7 +1,7 @@
 // Creates or updates organisations of type 'university' as (:Organization:University),
-// replacing their properties, type label and industry and county memberships; every
-// write is stamped with $push so that what a push no longer contains can be pruned
-// afterwards.
+// replacing their properties and type label; their industry and county memberships
+// are created afresh. Every write is stamped with $push, and what an earlier push wrote
+// (the previous memberships among it) is pruned once this push is complete.
 // $rows (list): one map of properties per organisation (id, name, type, industries, ...)
 // $push (text): id of this push
 UNWIND $rows AS row
@@ -11,9 +11,8 @@ REMOVE o:Platform:Enterprise:Institute:Other
 SET o:University
 FOREACH (code IN coalesce(row.industries, []) |
   MERGE (industry:Industry {code: code})
-  MERGE (o)-[member:IN_INDUSTRY]->(industry)
-  SET member._push = $push)
+  CREATE (o)-[:IN_INDUSTRY {_push: $push}]->(industry))
 FOREACH (name IN CASE WHEN row.county IS NULL THEN [] ELSE [row.county] END |
   MERGE (county:County {name: name})
-  MERGE (o)-[located:IN_COUNTY]->(county)
-  SET located._push = $push, county._push = $push)
+  CREATE (o)-[:IN_COUNTY {_push: $push}]->(county)
+  SET county._push = $push)
