@@ -1,7 +1,8 @@
 """Time the network page: writing it, opening it and using it in headless Chromium.
 
-    python benchmarks/bench_page.py [--cordis] [--sample] [--organizations 5000]
-                                    [--links 20000] [--runs 3] [--keep DIR]
+    python benchmarks/bench_page.py [--cordis] [--cordis-file FILE] [--sample]
+                                    [--organizations 5000] [--links 20000] [--runs 3]
+                                    [--keep DIR]
 
 Cases: a synthetic network (:func:`synthetic.make_tables`), the shipped sample
 (``--sample``) and CORDIS H2020 2014–2017 from ``../shared`` (``--cordis``: 22,787
@@ -227,6 +228,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sample", action="store_true", help="Also time data/sample.")
     parser.add_argument("--cordis", action="store_true", help="Also time CORDIS 2014–2017.")
+    parser.add_argument(
+        "--cordis-file",
+        type=Path,
+        default=CORDIS,
+        help="The CORDIS participations file (default: ../shared beside the checkout).",
+    )
     parser.add_argument("--no-synthetic", action="store_true", help="Skip the synthetic case.")
     parser.add_argument("--keep", type=Path, help="Keep the written pages in this folder.")
     parser.add_argument("--page", type=Path, help="Only time this already written page.")
@@ -251,10 +258,11 @@ def main() -> None:
     if options.sample:
         cases.append(("data/sample", lambda: cn.load(SAMPLE), "浙大温州研究院"))
     if options.cordis:
-        if CORDIS.is_file():
-            cases.append(("CORDIS H2020 2014–2017", lambda: cn.load(participations=CORDIS), ""))
+        cordis = options.cordis_file
+        if cordis.is_file():
+            cases.append(("CORDIS H2020 2014–2017", lambda: cn.load(participations=cordis), ""))
         else:
-            print(f"CORDIS skipped: {CORDIS} is absent (the shared data folder is not here)")
+            print(f"CORDIS skipped: {cordis} is absent (the shared data folder is not here)")
     with tempfile.TemporaryDirectory() as scratch:
         folder = options.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)

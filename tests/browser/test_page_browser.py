@@ -478,6 +478,18 @@ def test_large_pages_move_the_last_picture_while_the_camera_moves(
     monkeypatch.setattr(page_module, "MOTION_THRESHOLD", 100)
     opened = open_page(write_page(sample, tmp_path / "moving.html"))
     rendered = opened.js("collabnet.frames()")
+    # Large pages draw points and one-pixel lines: one pass each in software WebGL.
+    programs = (
+        "[collabnet.renderer.getSetting('nodeProgramClasses').circle"
+        " === Sigma.rendering.NodePointProgram,"
+        " collabnet.renderer.getSetting('edgeProgramClasses').line"
+        " === Sigma.rendering.EdgeLineProgram]"
+    )
+    assert opened.js(programs) == [True, True]
+    shot = tmp_path / "moving.png"
+    opened.page.screenshot(path=str(shot))
+    graph_area = imread(shot)[:, 280:-310, :3]
+    assert (graph_area.min(axis=2) < 0.9).mean() > 0.02
 
     opened.js(
         "(() => { const c = collabnet.renderer.getCamera(), s = c.getState();"

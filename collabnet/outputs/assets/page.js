@@ -209,7 +209,21 @@
   drawLinks();
 
   var container = document.getElementById("network");
-  var renderer = new Sigma(graph, container, {
+  // Above the threshold, organisations are drawn as points and links as one-pixel lines.
+  // Sigma's default circles and rectangles are instanced draws, which software WebGL
+  // (SwiftShader, where there is no GPU) runs instance by instance: on 20,000
+  // organisations and 40,000 links each frame took seconds, and held the page's thread
+  // while the browser read the picture back. Points and lines draw in one pass, in a
+  // tenth of the time; a highlighted organisation's links keep their widths (drawn on
+  // the link layer below).
+  var large = count + graph.size > meta.motion_threshold;
+  var programs = large
+    ? {
+        edgeProgramClasses: { line: Sigma.rendering.EdgeLineProgram },
+        nodeProgramClasses: { circle: Sigma.rendering.NodePointProgram }
+      }
+    : {};
+  var renderer = new Sigma(graph, container, Object.assign(programs, {
     renderLabels: false,
     labelFont: meta.font,
     labelSize: 13,
@@ -237,7 +251,7 @@
       }
       return edgeShown(data.e) ? { color: data.color, size: data.size } : { hidden: true };
     }
-  });
+  }));
   var camera = renderer.getCamera();
   var layers = renderer.getCanvases();
   // Dimming by a veil costs the same whatever the network's size; re-colouring every
@@ -472,7 +486,7 @@
       stage.appendChild(layer);
     }
   );
-  var motion = count + graph.size > meta.motion_threshold;
+  var motion = large;
   var rendered = null;
   var frames = 0;
   var movingFrame = null;
