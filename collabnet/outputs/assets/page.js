@@ -169,10 +169,22 @@
   }
 
 
+  var listed = new Uint8Array(count);
+
+  // Each organisation once: the lists passed in overlap (old and new highlight, changed
+  // visibility), and sigma re-processes every key it is given.
   function keysOf(positions) {
-    return positions.map(function (n) {
-      return N.id[n];
-    });
+    var keys = [];
+    for (var k = 0; k < positions.length; k++) {
+      if (listed[positions[k]] === 0) {
+        listed[positions[k]] = 1;
+        keys.push(N.id[positions[k]]);
+      }
+    }
+    for (k = 0; k < positions.length; k++) {
+      listed[positions[k]] = 0;
+    }
+    return keys;
   }
 
   // Re-processes only these nodes and links: a full refresh of 20,000 organisations
@@ -446,11 +458,12 @@
     var placed = 0;
     if (highlight !== null) {
       tryLabel(highlight.node, true);
-      highlight.order.forEach(function (n) {
-        if (placed < budget && tryLabel(n, false)) {
+      // Partners come best-connected first; a hub's thousands need not all be measured.
+      for (var p = 0; p < highlight.order.length && placed < budget && p < 400; p++) {
+        if (tryLabel(highlight.order[p], false)) {
           placed++;
         }
-      });
+      }
       return;
     }
     // Past the first few, only organisations drawn big enough to name are candidates,
