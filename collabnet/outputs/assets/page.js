@@ -542,6 +542,10 @@
       slowFrames = performance.now() - drawn > 50;
     });
     rendered = camera.getState();
+    // This picture is the current view: a redraw waiting for the camera to rest would
+    // draw it again.
+    clearTimeout(restTimer);
+    restTimer = null;
     if (movingFrame !== null) {
       cancelAnimationFrame(movingFrame);
       movingFrame = null;
@@ -1295,12 +1299,15 @@
   if (state.q) {
     renderResults();
   }
+  if (state.sel === null) {
+    // Frame the view before the first picture is drawn, not after: drawing it again at
+    // the fitted view would cost a second full frame.
+    computeVisible();
+    fitVisible(false);
+  }
   applyFilters(false, true);
   if (state.sel !== null) {
     select(state.sel, "instant");
-  } else {
-    fitVisible(false);
-    showDetails(null);
   }
   hashReady = true;
   if (fromHash) {
