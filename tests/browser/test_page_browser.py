@@ -192,10 +192,18 @@ def test_search_selects_highlights_and_lists_partners_by_kind(
     kinds = opened.page.eval_on_selector_all("#details .kind-head", "(all) => all.length")
     assert kinds >= 2
 
-    # Clicking a partner selects it.
+    # Clicking a partner selects it; the drawing follows the new highlight exactly.
     partner = buttons[0]
     opened.page.click(f"#details ul.partners button[data-id='{partner}']")
     assert opened.js("collabnet.state().sel") == partner
+    drawn_highlighted = (
+        "collabnet.nodes.id.filter((id) => collabnet.renderer.getNodeDisplayData(id).highlighted)"
+    )
+    assert set(opened.js(drawn_highlighted)) == partners(sample, partner) | {partner}
+    # Reset clears the selection, and no organisation stays drawn as highlighted.
+    opened.page.click("#reset")
+    assert opened.js("collabnet.state().sel") is None
+    assert opened.js(drawn_highlighted) == []
     assert opened.console_errors == []
 
 

@@ -193,14 +193,32 @@
     renderer.refresh({ partialGraph: { nodes: keysOf(nodePositions), edges: edgeKeys || [] }, skipIndexation: true });
   }
 
-  function highlightMembers() {
-    return highlight === null ? [] : Object.keys(highlight.nodes).map(Number);
+  function highlightNodes() {
+    return highlight === null ? {} : highlight.nodes;
+  }
+
+  // The organisations that joined or left the highlight since `before`: only their
+  // drawing changes (a hub keeps thousands of partners from one filter to the next).
+  function highlightChanges(before) {
+    var now = highlightNodes();
+    var changed = [];
+    Object.keys(before).forEach(function (n) {
+      if (!now[n]) {
+        changed.push(Number(n));
+      }
+    });
+    Object.keys(now).forEach(function (n) {
+      if (!before[n]) {
+        changed.push(Number(n));
+      }
+    });
+    return changed;
   }
 
   function changeHighlight(n) {
-    var before = highlightMembers();
+    var before = highlightNodes();
     setHighlight(n);
-    repaint(before.concat(highlightMembers()));
+    repaint(highlightChanges(before));
   }
 
   function drawLinks() {
@@ -785,10 +803,11 @@
 
   var edgeVisible = new Uint8Array(edgeCount);
 
-  function applyFilters(refit, full) {
+  // `highlighted`: the highlight as it was drawn, when the caller has already changed it.
+  function applyFilters(refit, full, highlighted) {
     var started = performance.now();
     var before = visible.slice();
-    var highlighted = highlightMembers();
+    highlighted = highlighted || highlightNodes();
     var shown = computeVisible();
     var links = 0;
     var drawn = 0;
@@ -810,7 +829,7 @@
     if (full === true) {
       renderer.refresh();
     } else {
-      var changedNodes = highlighted.concat(highlightMembers());
+      var changedNodes = highlightChanges(highlighted);
       for (var n = 0; n < count; n++) {
         if (before[n] !== visible[n]) {
           changedNodes.push(n);
@@ -978,8 +997,9 @@
     writeControls();
     resultList.textContent = "";
     focusedPair = null;
+    var highlighted = highlightNodes();
     select(null, false, true);
-    applyFilters(true, relink);
+    applyFilters(true, relink, highlighted);
   }
 
   // ---- legend -------------------------------------------------------------------------
@@ -1111,11 +1131,11 @@
 
   function focusPair(number) {
     var pair = recommended[number];
-    var before = highlightMembers();
+    var before = highlightNodes();
     select(pair.a, false, true);
     focusedPair = number;
     highlight.nodes[index[pair.b]] = true;
-    repaint(before.concat(highlightMembers()));
+    repaint(highlightChanges(before));
     fitTo([index[pair.a], index[pair.b]], true);
     markRecommended();
   }
