@@ -1,7 +1,8 @@
 """Time the network page: writing it, opening it and using it in headless Chromium.
 
-    python benchmarks/bench_page.py [--cordis] [--sample] [--organizations 5000]
-                                    [--links 20000] [--runs 3] [--keep DIR]
+    python benchmarks/bench_page.py [--cordis] [--cordis-file FILE] [--sample]
+                                    [--organizations 5000] [--links 20000] [--runs 3]
+                                    [--keep DIR]
 
 Cases: a synthetic network (:func:`synthetic.make_tables`), the shipped sample
 (``--sample``) and CORDIS H2020 2014–2017 from ``../shared`` (``--cordis``: 22,787
@@ -17,8 +18,9 @@ For each case it reports, against the targets of the page:
 - each interaction, target ≤ 300 ms until the page gives control back: the time the
   action's own work holds the main thread (search + select by Enter, a type filter, a
   year step, reset), and, reported beside it as "(frame)", the time until the browser
-  has shown the next frame; a real click on the biggest organisation is timed from
-  sigma's click event to the next frame;
+  has shown the next frame; a real mouse click on the biggest organisation likewise,
+  from the browser's click event until the page has selected it, and until the next
+  frame;
 - pan/zoom frames per second, target ≥ 20: frames drawn while the camera pans and zooms
   for two seconds.
 
@@ -36,6 +38,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+# The checkout this script lives in, before any installed copy of collabnet.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import make_tables
@@ -151,8 +155,12 @@ def in_browser(path: Path, runs: int, name: str) -> dict[str, Any]:
                     actions[label] = handled
                     actions[f"{label} (frame)"] = framed
                     print(f"  {label}: {handled:.0f} ms, next frame {framed:.0f} ms", flush=True)
-                actions["click"] = _click_biggest(page)
-                print(f"  click: {actions['click']:.0f} ms", flush=True)
+                actions["click"], actions["click (frame)"] = _click_biggest(page)
+                print(
+                    f"  click: {actions['click']:.0f} ms,"
+                    f" next frame {actions['click (frame)']:.0f} ms",
+                    flush=True,
+                )
                 actions["pan-zoom fps"] = page.evaluate(PAN_ZOOM)
             page.close()
         context.close()
@@ -161,8 +169,9 @@ def in_browser(path: Path, runs: int, name: str) -> dict[str, Any]:
     return {"ready": ready, "actions": actions}
 
 
-def _click_biggest(page: Any) -> float:
-    """ms from a real mouse click on the biggest organisation until the next frame."""
+def _click_biggest(page: Any) -> tuple[float, float]:
+    """ms from a real mouse click on the biggest organisation until it is selected, and
+    until the next frame."""
     # Centred on the biggest organisation and zoomed in, so that nothing covers it; after
     # any camera animation has ended and the view has been drawn at rest.
     page.wait_for_timeout(600)
@@ -175,10 +184,16 @@ def _click_biggest(page: Any) -> float:
         " const box = document.getElementById('network').getBoundingClientRect();"
         " return {x: box.left + p.x, y: box.top + p.y}; })()"
     )
+    # From the browser's click event (sigma picks the node under it, then the page selects
+    # it) until the page's own clickNode handler has run, and until the next frame.
     page.evaluate(
-        "window.__clicked = null; collabnet.renderer.once('clickNode', () => {"
-        " const t = performance.now(); requestAnimationFrame(() => setTimeout(() => {"
-        " window.__clicked = performance.now() - t; }, 0)); });"
+        "window.__clicked = null; window.__clickAt = null;"
+        " document.addEventListener('click', () => { window.__clickAt = performance.now(); },"
+        " {capture: true, once: true});"
+        " collabnet.renderer.once('clickNode', () => {"
+        " const handled = performance.now() - window.__clickAt;"
+        " requestAnimationFrame(() => setTimeout(() => {"
+        " window.__clicked = [handled, performance.now() - window.__clickAt]; }, 0)); });"
     )
     page.wait_for_timeout(600)
     page.mouse.move(where["x"], where["y"])
@@ -188,7 +203,8 @@ def _click_biggest(page: Any) -> float:
         if time.perf_counter() - started > 30:
             raise RuntimeError("the click on the biggest organisation selected nothing")
         time.sleep(0.02)
-    return float(page.evaluate("window.__clicked"))
+    handled, framed = page.evaluate("window.__clicked")
+    return float(handled), float(framed)
 
 
 def report(label: str, built: dict[str, Any], measured: dict[str, Any]) -> None:
@@ -214,7 +230,7 @@ def report(label: str, built: dict[str, Any], measured: dict[str, Any]) -> None:
     for action, value in measured["actions"].items():
         if action.endswith("fps"):
             print(f"  {action:<22} {value:6.1f} {verdict(value, 20.0, low=False)}")
-        elif action.endswith("(frame)") or action == "click":
+        elif action.endswith("(frame)"):
             print(f"  {action:<22} {value:6.0f} ms")
         else:
             print(f"  {action:<22} {value:6.0f} ms {verdict(value, TARGETS['action_ms'])}")
@@ -227,6 +243,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sample", action="store_true", help="Also time data/sample.")
     parser.add_argument("--cordis", action="store_true", help="Also time CORDIS 2014–2017.")
+    parser.add_argument(
+        "--cordis-file",
+        type=Path,
+        default=CORDIS,
+        help="The CORDIS participations file (default: ../shared beside the checkout).",
+    )
     parser.add_argument("--no-synthetic", action="store_true", help="Skip the synthetic case.")
     parser.add_argument("--keep", type=Path, help="Keep the written pages in this folder.")
     parser.add_argument("--page", type=Path, help="Only time this already written page.")
@@ -251,10 +273,11 @@ def main() -> None:
     if options.sample:
         cases.append(("data/sample", lambda: cn.load(SAMPLE), "浙大温州研究院"))
     if options.cordis:
-        if CORDIS.is_file():
-            cases.append(("CORDIS H2020 2014–2017", lambda: cn.load(participations=CORDIS), ""))
+        cordis = options.cordis_file
+        if cordis.is_file():
+            cases.append(("CORDIS H2020 2014–2017", lambda: cn.load(participations=cordis), ""))
         else:
-            print(f"CORDIS skipped: {CORDIS} is absent (the shared data folder is not here)")
+            print(f"CORDIS skipped: {cordis} is absent (the shared data folder is not here)")
     with tempfile.TemporaryDirectory() as scratch:
         folder = options.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)

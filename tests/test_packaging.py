@@ -2,8 +2,9 @@
 
 The editable install used everywhere else reads ``cypher/`` straight from the checkout,
 so it would not notice a wheel that forgot them. This builds the wheel with the
-environment's own hatchling (no build isolation, so no network is needed), installs it
-into a scratch directory, and imports it from there in a separate interpreter.
+environment's own hatchling (no build isolation, so no network is needed), from the
+checkout and from the sdist, installs it into a scratch directory, and imports it from
+there in a separate interpreter.
 """
 
 from __future__ import annotations
@@ -61,7 +62,8 @@ def _run(
 
 
 @pytest.mark.slow
-def test_wheel_ships_cypher_files_and_package_data(tmp_path: Path) -> None:
+@pytest.mark.parametrize("built_from", ["checkout", "sdist"])
+def test_wheel_ships_cypher_files_and_package_data(tmp_path: Path, built_from: str) -> None:
     repo_cypher = sorted(
         p.relative_to(REPO / "cypher").as_posix() for p in (REPO / "cypher").rglob("*.cypher")
     )
@@ -72,8 +74,15 @@ def test_wheel_ships_cypher_files_and_package_data(tmp_path: Path) -> None:
     wheel_dir, target, work = tmp_path / "wheel", tmp_path / "site", tmp_path / "work"
     work.mkdir()
     pip = [sys.executable, "-m", "pip"]
+    source = REPO
+    if built_from == "sdist":
+        # `python -m build` makes the wheel from the sdist: it must carry everything.
+        sdist_dir = tmp_path / "sdist"
+        build = [sys.executable, "-m", "build", "--sdist", "--no-isolation", "-o", str(sdist_dir)]
+        _run([*build, str(REPO)], env=env)
+        (source,) = sdist_dir.glob("*.tar.gz")
     _run(
-        [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheel_dir), str(REPO)],
+        [*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheel_dir), str(source)],
         env=env,
     )
     wheels = list(wheel_dir.glob("*.whl"))

@@ -13,7 +13,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, shortest_path
 from scipy.spatial import cKDTree
 
-__all__ = ["backbone", "layout_positions"]
+__all__ = ["backbone", "layout_positions", "link_ranks"]
 
 # Components up to this size get a force-directed finish (all pairs, so quadratic).
 _FORCE_LIMIT = 1_000
@@ -199,7 +199,7 @@ def backbone(
 
     Strongest by weight; between equal weights, the link to the better-connected partner,
     so that a peripheral organisation hangs from the hub it works with. Every
-    organisation with a link keeps at least one.
+    organisation with a link keeps at least one. ``link_ranks(...) < per_node``.
 
     Examples
     --------
@@ -209,16 +209,32 @@ def backbone(
     >>> backbone(a, b, np.array([3.0, 1.0, 2.0]), np.array([3, 9, 1, 1]), per_node=1)
     array([ True,  True,  True])
     """
+    return link_ranks(a, b, weight, degree) < per_node
+
+
+def link_ranks(a: np.ndarray, b: np.ndarray, weight: np.ndarray, degree: np.ndarray) -> np.ndarray:
+    """Each link's rank among the links of the end where it ranks best (0: the strongest).
+
+    The order is :func:`backbone`'s; one sort serves every ``per_node``.
+
+    Examples
+    --------
+    >>> a, b = np.array([0, 0, 0]), np.array([1, 2, 3])
+    >>> link_ranks(a, b, np.array([3.0, 1.0, 2.0]), np.array([3, 1, 1, 1])).tolist()
+    [0, 0, 0]
+    >>> link_ranks(a, np.array([1, 1, 1]), np.array([3.0, 1.0, 2.0]), np.array([3, 3])).tolist()
+    [0, 2, 1]
+    """
     count = len(a)
     if count == 0:
-        return np.zeros(0, dtype=bool)
+        return np.zeros(0, dtype=np.int64)
     node = np.concatenate([a, b])
     other = np.concatenate([b, a])
     strength = np.concatenate([weight, weight])
-    link = np.concatenate([np.arange(count), np.arange(count)])
     order = np.lexsort((-degree[other], -strength, node))
     ranked = node[order]
-    first = np.searchsorted(ranked, ranked, side="left")
-    keep = np.zeros(count, dtype=bool)
-    keep[link[order][(np.arange(len(ranked)) - first) < per_node]] = True
-    return keep
+    # Position of each entry within its node's run of the sorted order.
+    within = np.empty(len(order), dtype=np.int64)
+    within[order] = np.arange(len(order)) - np.searchsorted(ranked, ranked, side="left")
+    # Entry i is link i seen from a, entry count + i the same link seen from b.
+    return np.minimum(within[:count], within[count:])

@@ -43,7 +43,7 @@ from collabnet.outputs.html import (
     vendor_script,
     write_html,
 )
-from collabnet.outputs.layout import backbone, layout_positions
+from collabnet.outputs.layout import backbone, layout_positions, link_ranks
 from collabnet.outputs.styles import (
     COMMUNITY_PALETTE,
     KIND_STYLES,
@@ -237,10 +237,10 @@ def network_page(
     degree = np.bincount(np.concatenate([a, b]), minlength=len(ids))
 
     all_drawn = len(linked) <= ALL_LINKS_LIMIT
-    strongest = backbone(a, b, weight, degree, per_node=BACKBONE_PER_NODE)
-    in_backbone = np.ones(len(linked), dtype=bool) if all_drawn else strongest
+    ranks = link_ranks(a, b, weight, degree)
+    in_backbone = np.ones(len(linked), dtype=bool) if all_drawn else ranks < BACKBONE_PER_NODE
     positions = layout_positions(results.snapshot.hops[drawn][:, drawn], seed=seed)
-    community = _communities(results, ids, a, b, weight, strongest, seed=seed)
+    community = _communities(ids, a, b, weight, ranks, seed=seed)
 
     metrics = _metrics(results, size_by, len(ids))
     sizes = _sizes(metrics[size_by].reindex(ids).fillna(0.0).to_numpy(dtype=float))
@@ -329,16 +329,18 @@ def _neighbourhood(hops: sp.csr_matrix, focus: int, radius: int) -> np.ndarray:
 
 
 def _communities(
-    results: Results,
     ids: list[str],
     a: np.ndarray,
     b: np.ndarray,
     weight: np.ndarray,
-    strongest: np.ndarray,
+    ranks: np.ndarray,
     *,
     seed: int,
 ) -> np.ndarray:
-    """Community number per organisation, 0 the largest (organisations alone get their own)."""
+    """Community number per organisation, 0 the largest (organisations alone get their own).
+
+    ``ranks`` are the links' :func:`~collabnet.outputs.layout.link_ranks`.
+    """
     import networkx as nx
 
     if len(a) <= LOUVAIN_LIMIT:
@@ -354,7 +356,7 @@ def _communities(
     # Label propagation floods a graph as dense as CORDIS's through its hubs; on each
     # organisation's five strongest links it finds communities with a modularity near
     # Louvain's first level (0.32 against 0.41 on CORDIS) in under a second.
-    wider = backbone(a, b, weight, np.bincount(np.r_[a, b], minlength=len(ids)), per_node=5)
+    wider = ranks < 5
     found = label_propagation(len(ids), a[wider], b[wider], weight[wider], seed=seed, rounds=10)
     # Renumber: 0 the largest community, ties by their smallest member.
     _, first, sizes = np.unique(found, return_index=True, return_counts=True)

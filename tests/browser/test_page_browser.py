@@ -192,10 +192,18 @@ def test_search_selects_highlights_and_lists_partners_by_kind(
     kinds = opened.page.eval_on_selector_all("#details .kind-head", "(all) => all.length")
     assert kinds >= 2
 
-    # Clicking a partner selects it.
+    # Clicking a partner selects it; the drawing follows the new highlight exactly.
     partner = buttons[0]
     opened.page.click(f"#details ul.partners button[data-id='{partner}']")
     assert opened.js("collabnet.state().sel") == partner
+    drawn_highlighted = (
+        "collabnet.nodes.id.filter((id) => collabnet.renderer.getNodeDisplayData(id).highlighted)"
+    )
+    assert set(opened.js(drawn_highlighted)) == partners(sample, partner) | {partner}
+    # Reset clears the selection, and no organisation stays drawn as highlighted.
+    opened.page.click("#reset")
+    assert opened.js("collabnet.state().sel") is None
+    assert opened.js(drawn_highlighted) == []
     assert opened.console_errors == []
 
 
@@ -478,6 +486,18 @@ def test_large_pages_move_the_last_picture_while_the_camera_moves(
     monkeypatch.setattr(page_module, "MOTION_THRESHOLD", 100)
     opened = open_page(write_page(sample, tmp_path / "moving.html"))
     rendered = opened.js("collabnet.frames()")
+    # Large pages draw points and one-pixel lines: one pass each in software WebGL.
+    programs = (
+        "[collabnet.renderer.getSetting('nodeProgramClasses').circle"
+        " === Sigma.rendering.NodePointProgram,"
+        " collabnet.renderer.getSetting('edgeProgramClasses').line"
+        " === Sigma.rendering.EdgeLineProgram]"
+    )
+    assert opened.js(programs) == [True, True]
+    shot = tmp_path / "moving.png"
+    opened.page.screenshot(path=str(shot))
+    graph_area = imread(shot)[:, 280:-310, :3]
+    assert (graph_area.min(axis=2) < 0.9).mean() > 0.02
 
     opened.js(
         "(() => { const c = collabnet.renderer.getCamera(), s = c.getState();"

@@ -169,10 +169,22 @@
   }
 
 
+  var listed = new Uint8Array(count);
+
+  // Each organisation once: the lists passed in overlap (old and new highlight, changed
+  // visibility), and sigma re-processes every key it is given.
   function keysOf(positions) {
-    return positions.map(function (n) {
-      return N.id[n];
-    });
+    var keys = [];
+    for (var k = 0; k < positions.length; k++) {
+      if (listed[positions[k]] === 0) {
+        listed[positions[k]] = 1;
+        keys.push(N.id[positions[k]]);
+      }
+    }
+    for (k = 0; k < positions.length; k++) {
+      listed[positions[k]] = 0;
+    }
+    return keys;
   }
 
   // Re-processes only these nodes and links: a full refresh of 20,000 organisations
@@ -181,14 +193,32 @@
     renderer.refresh({ partialGraph: { nodes: keysOf(nodePositions), edges: edgeKeys || [] }, skipIndexation: true });
   }
 
-  function highlightMembers() {
-    return highlight === null ? [] : Object.keys(highlight.nodes).map(Number);
+  function highlightNodes() {
+    return highlight === null ? {} : highlight.nodes;
+  }
+
+  // The organisations that joined or left the highlight since `before`: only their
+  // drawing changes (a hub keeps thousands of partners from one filter to the next).
+  function highlightChanges(before) {
+    var now = highlightNodes();
+    var changed = [];
+    Object.keys(before).forEach(function (n) {
+      if (!now[n]) {
+        changed.push(Number(n));
+      }
+    });
+    Object.keys(now).forEach(function (n) {
+      if (!before[n]) {
+        changed.push(Number(n));
+      }
+    });
+    return changed;
   }
 
   function changeHighlight(n) {
-    var before = highlightMembers();
+    var before = highlightNodes();
     setHighlight(n);
-    repaint(before.concat(highlightMembers()));
+    repaint(highlightChanges(before));
   }
 
   function drawLinks() {
@@ -209,7 +239,21 @@
   drawLinks();
 
   var container = document.getElementById("network");
-  var renderer = new Sigma(graph, container, {
+  // Above the threshold, organisations are drawn as points and links as one-pixel lines.
+  // Sigma's default circles and rectangles are instanced draws, which software WebGL
+  // (SwiftShader, where there is no GPU) runs instance by instance: on 20,000
+  // organisations and 40,000 links each frame took seconds, and held the page's thread
+  // while the browser read the picture back. Points and lines draw in one pass, in a
+  // tenth of the time; a highlighted organisation's links keep their widths (drawn on
+  // the link layer below).
+  var large = count + graph.size > meta.motion_threshold;
+  var programs = large
+    ? {
+        edgeProgramClasses: { line: Sigma.rendering.EdgeLineProgram },
+        nodeProgramClasses: { circle: Sigma.rendering.NodePointProgram }
+      }
+    : {};
+  var renderer = new Sigma(graph, container, Object.assign(programs, {
     renderLabels: false,
     labelFont: meta.font,
     labelSize: 13,
@@ -237,7 +281,7 @@
       }
       return edgeShown(data.e) ? { color: data.color, size: data.size } : { hidden: true };
     }
-  });
+  }));
   var camera = renderer.getCamera();
   var layers = renderer.getCanvases();
   // Dimming by a veil costs the same whatever the network's size; re-colouring every
@@ -432,11 +476,12 @@
     var placed = 0;
     if (highlight !== null) {
       tryLabel(highlight.node, true);
-      highlight.order.forEach(function (n) {
-        if (placed < budget && tryLabel(n, false)) {
+      // Partners come best-connected first; a hub's thousands need not all be measured.
+      for (var p = 0; p < highlight.order.length && placed < budget && p < 400; p++) {
+        if (tryLabel(highlight.order[p], false)) {
           placed++;
         }
-      });
+      }
       return;
     }
     // Past the first few, only organisations drawn big enough to name are candidates,
@@ -472,7 +517,7 @@
       stage.appendChild(layer);
     }
   );
-  var motion = count + graph.size > meta.motion_threshold;
+  var motion = large;
   var rendered = null;
   var frames = 0;
   var movingFrame = null;
@@ -515,6 +560,10 @@
       slowFrames = performance.now() - drawn > 50;
     });
     rendered = camera.getState();
+    // This picture is the current view: a redraw waiting for the camera to rest would
+    // draw it again.
+    clearTimeout(restTimer);
+    restTimer = null;
     if (movingFrame !== null) {
       cancelAnimationFrame(movingFrame);
       movingFrame = null;
@@ -754,10 +803,11 @@
 
   var edgeVisible = new Uint8Array(edgeCount);
 
-  function applyFilters(refit, full) {
+  // `highlighted`: the highlight as it was drawn, when the caller has already changed it.
+  function applyFilters(refit, full, highlighted) {
     var started = performance.now();
     var before = visible.slice();
-    var highlighted = highlightMembers();
+    highlighted = highlighted || highlightNodes();
     var shown = computeVisible();
     var links = 0;
     var drawn = 0;
@@ -779,7 +829,7 @@
     if (full === true) {
       renderer.refresh();
     } else {
-      var changedNodes = highlighted.concat(highlightMembers());
+      var changedNodes = highlightChanges(highlighted);
       for (var n = 0; n < count; n++) {
         if (before[n] !== visible[n]) {
           changedNodes.push(n);
@@ -947,8 +997,9 @@
     writeControls();
     resultList.textContent = "";
     focusedPair = null;
+    var highlighted = highlightNodes();
     select(null, false, true);
-    applyFilters(true, relink);
+    applyFilters(true, relink, highlighted);
   }
 
   // ---- legend -------------------------------------------------------------------------
@@ -1080,11 +1131,11 @@
 
   function focusPair(number) {
     var pair = recommended[number];
-    var before = highlightMembers();
+    var before = highlightNodes();
     select(pair.a, false, true);
     focusedPair = number;
     highlight.nodes[index[pair.b]] = true;
-    repaint(before.concat(highlightMembers()));
+    repaint(highlightChanges(before));
     fitTo([index[pair.a], index[pair.b]], true);
     markRecommended();
   }
@@ -1268,12 +1319,15 @@
   if (state.q) {
     renderResults();
   }
+  if (state.sel === null) {
+    // Frame the view before the first picture is drawn, not after: drawing it again at
+    // the fitted view would cost a second full frame.
+    computeVisible();
+    fitVisible(false);
+  }
   applyFilters(false, true);
   if (state.sel !== null) {
     select(state.sel, "instant");
-  } else {
-    fitVisible(false);
-    showDetails(null);
   }
   hashReady = true;
   if (fromHash) {
