@@ -25,6 +25,7 @@ from collabnet.backends import GraphBackend
 from collabnet.backends.memory import MemoryBackend
 from collabnet.backends.neo4j import COVERAGE_QUERIES, Neo4jBackend
 from collabnet.graph import build_graph
+from collabnet.recommend.core import recommend
 from collabnet.tables import Tables, load_tables
 from tests.bolt.servers import PASSWORD
 from tests.bolt.test_neo4j_participations import projects_network
@@ -160,6 +161,18 @@ def test_communities_are_as_modular(
         nx.community.modularity(graph, partition, weight="weight"), abs=1e-6
     )
     assert set(found["id"]) == set(files["id"])
+
+
+def test_the_same_recommendations(
+    holding: Callable[[Tables], GraphBackend], sample: Tables
+) -> None:
+    """Recommendations read the tables back from the database: the same top 10."""
+    backend = holding(sample)
+    for enterprise in ("E004", "E164"):
+        ours = recommend(backend.snapshot(2023), enterprise=enterprise, weights="default")
+        files = recommend(sample.as_of(2023), enterprise=enterprise, weights="default")
+        assert ours["platform_id"].tolist() == files["platform_id"].tolist()
+        assert ours["score"].to_numpy() == pytest.approx(files["score"].to_numpy(), abs=1e-12)
 
 
 def test_centrality_from_neo4j_with_gds_reads_no_link(
