@@ -94,6 +94,7 @@ def evaluate(
     k: int = 10,
     global_k: int = 100,
     memo: dict[int, LabelledYear | None] | None = None,
+    spaces: dict[int, FeatureSpace] | None = None,
 ) -> pd.DataFrame:
     """Backtest the recommender and the baselines on the years after ``train_until``.
 
@@ -115,8 +116,9 @@ def evaluate(
         Seed for the sampled non-links and the tie-breaking.
     negatives
         Non-links per positive for the AUC.
-    memo
-        Labelled years shared between cuts of the same network and candidates (see
+    memo, spaces
+        Labelled years and feature spaces by year, shared between cuts of the same
+        network, candidates and settings (see
         :func:`~collabnet.recommend.ranker.choose_model`).
 
     Returns
@@ -163,13 +165,24 @@ def evaluate(
         )
     newcomers = hidden.loc[~hidden["source_known"], ["source", "source_name", "source_type"]]
     newcomers = newcomers.drop_duplicates("source").set_axis(["id", "name", "type"], axis=1)
-    space = build_space(train, candidates, settings=settings, extra_sources=newcomers)
+    spaces = {} if spaces is None else spaces
+    if train_until not in spaces:
+        spaces[train_until] = build_space(train, candidates, settings=settings)
+    space = build_space(
+        train,
+        candidates,
+        settings=settings,
+        extra_sources=newcomers,
+        reuse=spaces[train_until],
+    )
     # The model sees the training tables only (not the newcomers, known from the test
     # years): it is fitted and validated on label years up to train_until.
     if isinstance(weights, Weights):
         model = Model(weights.method, weights, description=weights.description)
     else:
-        model = choose_model(train, weights, candidates, settings, seed=seed, memo=memo)
+        model = choose_model(
+            train, weights, candidates, settings, seed=seed, memo=memo, spaces=spaces
+        )
     chosen = model.bind(space)
     scorers: list[tuple[str, BoundModel]] = [("collabnet", chosen)]
     for kind, other in model.others.items():
@@ -264,9 +277,11 @@ def evaluate_rolling(
         )
     frames = []
     described: list[dict[str, object]] = []
-    # Label years are the same for every cut (and every cut's candidate types are the
-    # same unless the training network lacks platforms), so each is built once.
+    # Label years and the network as of each year are the same for every cut (and every
+    # cut's candidate types are the same unless the training network lacks platforms),
+    # so each is built once.
     memos: dict[object, dict[int, LabelledYear | None]] = {}
+    spaces: dict[object, dict[int, FeatureSpace]] = {}
     for train_until, test_until in chosen_cuts:
         key = options.get("candidates") or Candidates.default_for(tables.as_of(train_until))
         frame = evaluate(
@@ -274,6 +289,7 @@ def evaluate_rolling(
             train_until=train_until,
             test_until=test_until,
             memo=memos.setdefault(key, {}),
+            spaces=spaces.setdefault(key, {}),
             **options,  # type: ignore[arg-type]
         )
         label = _cut_label(train_until, test_until)

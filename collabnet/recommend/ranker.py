@@ -66,7 +66,9 @@ GBM_PARAMS: dict[str, object] = {
     "lambda_l2": 1.0,
     "deterministic": True,
     "force_row_wise": True,
-    "num_threads": 2,
+    # One thread: the sets are small, and OpenMP threads that wait on a busy machine
+    # cost more than they bring.
+    "num_threads": 1,
     "verbose": -1,
 }
 ROUNDS = 200
@@ -103,13 +105,24 @@ def labelled_year(
     *,
     seed: int = 0,
     negatives: int = NEGATIVES,
+    spaces: dict[int, FeatureSpace] | None = None,
 ) -> LabelledYear | None:
     """The labelled pairs of ``year``, or None when fewer than
-    :data:`~collabnet.recommend.weights.MIN_POSITIVES` candidate pairs formed."""
-    earlier = tables.as_of(year - 1)
-    if len(earlier.links) == 0:
+    :data:`~collabnet.recommend.weights.MIN_POSITIVES` candidate pairs formed.
+
+    ``spaces`` holds feature spaces of ``tables``' network as of a year (with these
+    candidates and settings): the one of ``year − 1`` is taken from it, or built and
+    added to it.
+    """
+    spaces = {} if spaces is None else spaces
+    space = spaces.get(year - 1)
+    if space is None:
+        earlier = tables.as_of(year - 1)
+        if len(earlier.links) == 0:
+            return None
+        space = spaces[year - 1] = build_space(earlier, candidates, settings=settings)
+    elif len(space.tables.links) == 0:
         return None
-    space = build_space(earlier, candidates, settings=settings)
     r, c = new_pairs(space, tables.links, year, year)
     if len(r) < MIN_POSITIVES:
         return None
@@ -331,6 +344,7 @@ def choose_model(
     seed: int = 0,
     last_year: int | None = None,
     memo: dict[int, LabelledYear | None] | None = None,
+    spaces: dict[int, FeatureSpace] | None = None,
 ) -> Model:
     """The model asked for (``auto``, ``default`` or ``learned``) on ``tables``' history.
 
@@ -342,7 +356,8 @@ def choose_model(
     ranker only if it beat the default weights there. ``Model.description`` says in one
     line which model was chosen and why. ``memo`` keeps the labelled years between calls
     on cuts of the same network (a label year's pairs do not depend on the cut, as long as
-    the cut is not before it).
+    the cut is not before it), ``spaces`` the feature spaces by year (see
+    :func:`labelled_year`).
     """
     if choice not in CHOICES:
         raise InputError(f"weights '{choice}': expected one of {', '.join(CHOICES)}")
@@ -367,7 +382,7 @@ def choose_model(
     wanted = 1 if choice == "default" else LABEL_YEARS
     for year in range(last, first, -1):
         if year not in memo:
-            memo[year] = labelled_year(tables, year, candidates, settings, seed=seed)
+            memo[year] = labelled_year(tables, year, candidates, settings, seed=seed, spaces=spaces)
         found = memo[year]
         if found is not None:
             labelled.insert(0, found)
