@@ -221,7 +221,7 @@ class BoundModel:
         if len(r) == 0:
             return np.zeros(0)
         frame = self._inputs(self.space.features_at(r, c)).to_numpy()
-        return np.asarray(booster.predict(frame, raw_score=True), dtype=float)
+        return np.asarray(booster.predict(frame, raw_score=True, num_threads=1), dtype=float)
 
     def _inputs(self, features: pd.DataFrame) -> pd.DataFrame:
         # The scorer's default weights carry this space's moments.
@@ -289,7 +289,9 @@ class BoundModel:
             )
         if len(r) == 0:
             return pd.DataFrame(columns=list(FEATURES), dtype=float)
-        values = booster.predict(self._inputs(features).to_numpy(), pred_contrib=True)
+        values = booster.predict(
+            self._inputs(features).to_numpy(), pred_contrib=True, num_threads=1
+        )
         return pd.DataFrame(np.asarray(values)[:, : len(FEATURES)], columns=list(FEATURES))
 
 
