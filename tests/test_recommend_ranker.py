@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
+import lightgbm as lgb
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -12,11 +13,12 @@ import pytest
 import scipy.sparse as sp
 
 from collabnet.recommend import ranker, recommend, signals
-from collabnet.recommend.evaluate import evaluate, rolling_cuts
+from collabnet.recommend.evaluate import _cut_label, evaluate, evaluate_rolling, rolling_cuts
 from collabnet.recommend.explain import explain_pairs
 from collabnet.recommend.features import FEATURES, Candidates
+from collabnet.recommend.ranker import GBM_PARAMS, Model
 from collabnet.recommend.space import _themes, build_space
-from collabnet.recommend.weights import default_weights
+from collabnet.recommend.weights import Weights, default_weights
 from collabnet.tables import Tables, load_tables
 
 
@@ -177,3 +179,34 @@ def test_evaluate_is_deterministic_for_a_seed(sample: Tables) -> None:
     first = evaluate(sample, train_until=2022, seed=5)
     second = evaluate(sample, train_until=2022, seed=5)
     pd.testing.assert_frame_equal(first, second)
+
+
+def test_importance_puts_the_only_informative_feature_first() -> None:
+    rng = np.random.default_rng(0)
+    features = rng.normal(size=(2000, len(FEATURES)))
+    informative = list(FEATURES).index("paths3")
+    labels = (features[:, informative] > 0.3).astype(float)
+    booster = lgb.train(
+        {**GBM_PARAMS, "seed": 0}, lgb.Dataset(features, label=labels), num_boost_round=20
+    )
+    weights = Weights({}, {}, {}, 0.0, "default", "")
+    importance = Model("learned", weights, booster=booster).importance()
+    assert importance["feature"].iloc[0] == "paths3"
+    assert importance["share"].iloc[0] > 0.9
+    assert importance["share"].sum() == pytest.approx(1.0)
+    assert Model("default", weights).importance().empty
+
+
+@pytest.mark.slow
+def test_rolling_backtest_is_deterministic_and_equals_separate_cuts(sample: Tables) -> None:
+    # The rolling run shares label years and feature spaces between cuts; each cut run
+    # on its own (nothing shared) is the reference.
+    cuts = [(2022, 2023), (2023, 2024), (2022, 2024)]
+    first = evaluate_rolling(sample, cuts=cuts, seed=3)
+    second = evaluate_rolling(sample, cuts=cuts, seed=3)
+    pd.testing.assert_frame_equal(first, second)
+    for train_until, test_until in cuts:
+        alone = evaluate(sample, train_until=train_until, test_until=test_until, seed=3)
+        label = _cut_label(train_until, test_until)
+        shared = first[first["cut"] == label].drop(columns="cut").reset_index(drop=True)
+        pd.testing.assert_frame_equal(shared, alone.reset_index(drop=True), check_like=False)

@@ -262,8 +262,9 @@ def evaluate_rolling(
 
     Returns the rows of every cut with a ``cut`` column first (``≤2014→2015``), then one
     ``mean`` row per method and segment (the plain mean of the cuts' figures; positives,
-    sources and negatives summed). ``attrs["cuts"]`` holds each cut's model description
-    and notes.
+    sources and negatives summed). ``attrs["cuts"]`` holds each cut's model description,
+    notes and, when a ranker was fitted, its feature importances
+    (:meth:`~collabnet.recommend.ranker.Model.importance`; None otherwise).
     """
     tables = as_snapshot(network).tables
     years = tables.links["year"].dropna()
@@ -275,14 +276,18 @@ def evaluate_rolling(
         raise InputError(
             f"the links span {first}–{last}: a backtest needs at least two years of data"
         )
-    frames = []
-    described: list[dict[str, object]] = []
+    frames = {}
+    described = {}
     # Label years and the network as of each year are the same for every cut (and every
     # cut's candidate types are the same unless the training network lacks platforms),
-    # so each is built once.
+    # so each is built once. A cut up to year T needs the spaces of T and T − 1 (its
+    # validation year's); run in order of T, older spaces are let go.
     memos: dict[object, dict[int, LabelledYear | None]] = {}
     spaces: dict[object, dict[int, FeatureSpace]] = {}
-    for train_until, test_until in chosen_cuts:
+    for train_until, test_until in sorted(chosen_cuts):
+        for by_year in spaces.values():
+            for year in [y for y in by_year if y < train_until - 1]:
+                del by_year[year]
         key = options.get("candidates") or Candidates.default_for(tables.as_of(train_until))
         frame = evaluate(
             network,
@@ -293,11 +298,17 @@ def evaluate_rolling(
             **options,  # type: ignore[arg-type]
         )
         label = _cut_label(train_until, test_until)
-        frames.append(frame.assign(cut=label))
-        described.append(
-            {"cut": label, "weights": frame.attrs["weights"], "notes": frame.attrs["notes"]}
-        )
-    every = pd.concat(frames, ignore_index=True)
+        frames[label] = frame.assign(cut=label)
+        model = frame.attrs["model"]
+        ranker = model if model.booster is not None else model.others.get("learned")
+        described[label] = {
+            "cut": label,
+            "weights": frame.attrs["weights"],
+            "notes": frame.attrs["notes"],
+            "importance": ranker.importance() if ranker is not None else None,
+        }
+    order = [_cut_label(*cut) for cut in chosen_cuts]
+    every = pd.concat([frames[label] for label in order], ignore_index=True)
     every = every[["cut", *[c for c in every.columns if c != "cut"]]]
     metric_columns = [
         c for c in every.columns if c not in ("cut", "method", "segment") and c not in _COUNTS
@@ -307,7 +318,7 @@ def evaluate_rolling(
     mean[list(_COUNTS)] = grouped[list(_COUNTS)].sum()
     mean = mean.reset_index().assign(cut="mean")[every.columns]
     result = pd.concat([every, mean], ignore_index=True)
-    result.attrs["cuts"] = described
+    result.attrs["cuts"] = [described[label] for label in order]
     return result
 
 

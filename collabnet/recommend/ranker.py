@@ -47,6 +47,7 @@ __all__ = [
     "fit_ranker",
     "labelled_year",
     "ranker_inputs",
+    "space_as_of",
 ]
 
 CHOICES = ("auto", "default", "learned")
@@ -85,7 +86,6 @@ class LabelledYear:
     ``year``, 0 = uniformly drawn unlinked pair."""
 
     year: int
-    space: FeatureSpace
     rows: np.ndarray
     cols: np.ndarray
     labels: np.ndarray
@@ -114,14 +114,8 @@ def labelled_year(
     candidates and settings): the one of ``year − 1`` is taken from it, or built and
     added to it.
     """
-    spaces = {} if spaces is None else spaces
-    space = spaces.get(year - 1)
+    space = space_as_of(tables, year - 1, candidates, settings, spaces)
     if space is None:
-        earlier = tables.as_of(year - 1)
-        if len(earlier.links) == 0:
-            return None
-        space = spaces[year - 1] = build_space(earlier, candidates, settings=settings)
-    elif len(space.tables.links) == 0:
         return None
     r, c = new_pairs(space, tables.links, year, year)
     if len(r) < MIN_POSITIVES:
@@ -132,13 +126,31 @@ def labelled_year(
     rows, cols = np.concatenate([r, nr]), np.concatenate([c, nc])
     return LabelledYear(
         year=year,
-        space=space,
         rows=rows,
         cols=cols,
         labels=np.concatenate([np.ones(len(r)), np.zeros(len(nr))]),
         frame=ranker_inputs(space, space.features_at(rows, cols)),
         unlinked=space.shape[0] * space.shape[1] - space.linked().nnz,
     )
+
+
+def space_as_of(
+    tables: Tables,
+    year: int,
+    candidates: Candidates,
+    settings: Settings | None = None,
+    spaces: dict[int, FeatureSpace] | None = None,
+) -> FeatureSpace | None:
+    """The feature space of ``tables``' network at the end of ``year`` (None when it has
+    no links yet), from ``spaces`` or built and added to it."""
+    spaces = {} if spaces is None else spaces
+    space = spaces.get(year)
+    if space is None:
+        earlier = tables.as_of(year)
+        if len(earlier.links) == 0:
+            return None
+        space = spaces[year] = build_space(earlier, candidates, settings=settings)
+    return space if len(space.tables.links) else None
 
 
 def ranker_inputs(space: FeatureSpace, features: pd.DataFrame) -> pd.DataFrame:
@@ -188,15 +200,38 @@ class Model:
     # The models compared on the way to this one, by kind (for the backtest's rows).
     others: dict[str, Model] = field(default_factory=dict)
 
+    def importance(self) -> pd.DataFrame:
+        """The ranker's total split gain per feature (LightGBM's ``gain`` importance) and
+        its share of the total, largest first: ``feature``, ``gain``, ``share``. Empty
+        for linear weights."""
+        if self.booster is None:
+            return pd.DataFrame({"feature": [], "gain": [], "share": []})
+        gain = np.asarray(self.booster.feature_importance(importance_type="gain"), float)
+        total = gain.sum()
+        frame = pd.DataFrame(
+            {
+                "feature": list(FEATURES),
+                "gain": gain,
+                "share": gain / total if total > 0 else np.zeros(len(gain)),
+            }
+        )
+        return frame.sort_values("gain", ascending=False, kind="stable").reset_index(drop=True)
+
     def bind(self, space: FeatureSpace) -> BoundModel:
         """The model over one feature space."""
-        return BoundModel(self, space, Scorer(space, _restandardised(self.weights, space)))
+        return BoundModel(self, space, _scorer(self.weights, space))
 
 
-def _restandardised(weights: Weights, space: FeatureSpace) -> Weights:
-    # Default weights are standardised on the space they score; learned linear weights
-    # keep the moments they were fitted with.
-    return default_weights(space) if weights.method == "default" else weights
+def _scorer(weights: Weights, space: FeatureSpace) -> Scorer:
+    # Default weights are standardised on the space they score, so every model built on
+    # them (the ranker shortlists with them) shares one scorer per space; learned linear
+    # weights keep the moments they were fitted with.
+    if weights.method != "default":
+        return Scorer(space, weights)
+    scorer = space.derived.get("default_scorer")
+    if not isinstance(scorer, Scorer):
+        scorer = space.derived["default_scorer"] = Scorer(space, default_weights(space))
+    return scorer
 
 
 @dataclass
@@ -402,7 +437,9 @@ def choose_model(
             ),
         )
     validation = labelled[-1]
-    default_bound = Model("default", defaults).bind(validation.space)
+    validation_space = space_as_of(tables, validation.year - 1, candidates, settings, spaces)
+    assert validation_space is not None  # the year has labelled pairs, hence links before it
+    default_bound = Model("default", defaults).bind(validation_space)
     default_scores = default_bound.at(validation.rows, validation.cols)
     default_model = Model("default", defaults, calibration=_calibrate(default_scores, validation))
     if choice == "default":
@@ -419,7 +456,7 @@ def choose_model(
         return default_model
     booster = fit_ranker(labelled[:-1], seed=seed)
     learned_model = Model("learned", defaults, booster=booster)
-    learned_bound = learned_model.bind(validation.space)
+    learned_bound = learned_model.bind(validation_space)
     learned_model.calibration = _calibrate(
         learned_bound.at(validation.rows, validation.cols), validation
     )

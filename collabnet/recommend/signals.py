@@ -273,9 +273,7 @@ def katz(shared: np.ndarray, three: np.ndarray, beta: float = KATZ_BETA) -> np.n
     return beta * np.asarray(shared, dtype=float) + beta**2 * np.asarray(three, dtype=float)
 
 
-def values_at(
-    block: sp.csr_matrix | np.ndarray, rows: np.ndarray, cols: np.ndarray
-) -> np.ndarray:
+def values_at(block: sp.csr_matrix | np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """The entries of a block (sparse, or dense) at the given (row, col) positions, as a
     flat array.
 
