@@ -186,7 +186,7 @@ def evaluate(
     chosen = model.bind(space)
     scorers: list[tuple[str, BoundModel]] = [("collabnet", chosen)]
     for kind, other in model.others.items():
-        scorers.append((f"collabnet-{kind}", other.bind(space)))
+        scorers.append((f"collabnet-{kind}", other.bind(space, like=chosen)))
 
     row_of = pd.Series(np.arange(len(space.rows)), index=space.ids[space.rows])
     col_of = pd.Series(np.arange(len(space.cols)), index=space.ids[space.cols])

@@ -260,9 +260,6 @@ class FeatureSpace:
     moment_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     notes: list[str] = field(default_factory=list)
     missing: frozenset[str] = frozenset()
-    # Objects computed from the space once and shared by its users (e.g. the default
-    # weights' scorer).
-    derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def shape(self) -> tuple[int, int]:

@@ -217,21 +217,16 @@ class Model:
         )
         return frame.sort_values("gain", ascending=False, kind="stable").reset_index(drop=True)
 
-    def bind(self, space: FeatureSpace) -> BoundModel:
-        """The model over one feature space."""
-        return BoundModel(self, space, _scorer(self.weights, space))
-
-
-def _scorer(weights: Weights, space: FeatureSpace) -> Scorer:
-    # Default weights are standardised on the space they score, so every model built on
-    # them (the ranker shortlists with them) shares one scorer per space; learned linear
-    # weights keep the moments they were fitted with.
-    if weights.method != "default":
-        return Scorer(space, weights)
-    scorer = space.derived.get("default_scorer")
-    if not isinstance(scorer, Scorer):
-        scorer = space.derived["default_scorer"] = Scorer(space, default_weights(space))
-    return scorer
+    def bind(self, space: FeatureSpace, *, like: BoundModel | None = None) -> BoundModel:
+        """The model over one feature space; ``like``, another model bound to the same
+        space, lends its scorer when both rank with the default weights (the ranker
+        shortlists with them), which are standardised on the space they score."""
+        if self.weights.method != "default":
+            # Learned linear weights keep the moments they were fitted with.
+            return BoundModel(self, space, Scorer(space, self.weights))
+        if like is not None and like.space is space and like.model.weights.method == "default":
+            return BoundModel(self, space, like.scorer)
+        return BoundModel(self, space, Scorer(space, default_weights(space)))
 
 
 @dataclass
@@ -456,7 +451,7 @@ def choose_model(
         return default_model
     booster = fit_ranker(labelled[:-1], seed=seed)
     learned_model = Model("learned", defaults, booster=booster)
-    learned_bound = learned_model.bind(validation_space)
+    learned_bound = learned_model.bind(validation_space, like=default_bound)
     learned_model.calibration = _calibrate(
         learned_bound.at(validation.rows, validation.cols), validation
     )

@@ -45,6 +45,7 @@ __all__ = [
     "paths3_work",
     "preferential_attachment",
     "resource_allocation",
+    "same_pattern",
     "text_similarity",
     "three_steps",
     "values_at",
@@ -97,11 +98,27 @@ def neighbourhood_scores(
     left, right = _sides(links, rows, cols)
     degree = degrees(links)
     resource = np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0)
+    shared = _through(left, right, None)
     return (
-        _through(left, right, None),
-        _through(left, right, _adamic_adar_weight(degree)),
-        _through(left, right, resource),
+        shared,
+        same_pattern(_through(left, right, _adamic_adar_weight(degree)), shared),
+        same_pattern(_through(left, right, resource), shared),
     )
+
+
+def same_pattern(block: sp.csr_matrix, like: sp.csr_matrix) -> sp.csr_matrix:
+    """``block`` on the very index arrays of ``like`` when both have the same sparsity
+    pattern (memory is then spent on their values only), else ``block`` unchanged."""
+    block.sort_indices()
+    like.sort_indices()
+    if not (
+        np.array_equal(block.indptr, like.indptr) and np.array_equal(block.indices, like.indices)
+    ):
+        return block
+    shared = sp.csr_matrix(like.shape)
+    shared.data, shared.indices, shared.indptr = block.data, like.indices, like.indptr
+    shared.has_sorted_indices = True
+    return shared
 
 
 def common_neighbours(links: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:

@@ -143,7 +143,10 @@ def _link_blocks(
     }
     blocks["paths3"], blocks["walk3"] = signals.three_steps(links, rows, cols)
     weighted = _padded(snapshot.adjacency.matrix, links.shape[0])
-    blocks["multiplicity"] = signals.multiplicity(weighted, rows, cols)
+    # Joint projects weigh the same shared partners: the pattern of common partners.
+    blocks["multiplicity"] = signals.same_pattern(
+        signals.multiplicity(weighted, rows, cols), shared
+    )
     target_texts = capability_texts(tables, enriched=False)
     if any(target_texts[j] for j in cols):
         source_texts = capability_texts(tables, enriched=True)
