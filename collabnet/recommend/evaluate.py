@@ -42,7 +42,7 @@ for validation and calibration.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -95,6 +95,7 @@ def evaluate(
     global_k: int = 100,
     memo: dict[int, LabelledYear | None] | None = None,
     spaces: dict[int, FeatureSpace] | None = None,
+    release: Collection[int] = (),
 ) -> pd.DataFrame:
     """Backtest the recommender and the baselines on the years after ``train_until``.
 
@@ -120,6 +121,9 @@ def evaluate(
         Labelled years and feature spaces by year, shared between cuts of the same
         network, candidates and settings (see
         :func:`~collabnet.recommend.ranker.choose_model`).
+    release
+        Years whose spaces no later use needs: they leave ``spaces`` as soon as this cut
+        is done with them.
 
     Returns
     -------
@@ -166,15 +170,6 @@ def evaluate(
     newcomers = hidden.loc[~hidden["source_known"], ["source", "source_name", "source_type"]]
     newcomers = newcomers.drop_duplicates("source").set_axis(["id", "name", "type"], axis=1)
     spaces = {} if spaces is None else spaces
-    if train_until not in spaces:
-        spaces[train_until] = build_space(train, candidates, settings=settings)
-    space = build_space(
-        train,
-        candidates,
-        settings=settings,
-        extra_sources=newcomers,
-        reuse=spaces[train_until],
-    )
     # The model sees the training tables only (not the newcomers, known from the test
     # years): it is fitted and validated on label years up to train_until.
     if isinstance(weights, Weights):
@@ -183,6 +178,17 @@ def evaluate(
         model = choose_model(
             train, weights, candidates, settings, seed=seed, memo=memo, spaces=spaces
         )
+    if train_until - 1 in release:
+        spaces.pop(train_until - 1, None)
+    if train_until not in spaces:
+        spaces[train_until] = build_space(train, candidates, settings=settings)
+    space = build_space(
+        train,
+        candidates,
+        settings=settings,
+        extra_sources=newcomers,
+        reuse=spaces[train_until] if train_until not in release else spaces.pop(train_until),
+    )
     chosen = model.bind(space)
     scorers: list[tuple[str, BoundModel]] = [("collabnet", chosen)]
     for kind, other in model.others.items():
@@ -284,7 +290,9 @@ def evaluate_rolling(
     # validation year's); run in order of T, older spaces are let go.
     memos: dict[object, dict[int, LabelledYear | None]] = {}
     spaces: dict[object, dict[int, FeatureSpace]] = {}
-    for train_until, test_until in sorted(chosen_cuts):
+    ordered = sorted(chosen_cuts)
+    for number, (train_until, test_until) in enumerate(ordered):
+        later = {year for cut, _ in ordered[number + 1 :] for year in (cut - 1, cut)}
         for by_year in spaces.values():
             for year in [y for y in by_year if y < train_until - 1]:
                 del by_year[year]
@@ -295,6 +303,7 @@ def evaluate_rolling(
             test_until=test_until,
             memo=memos.setdefault(key, {}),
             spaces=spaces.setdefault(key, {}),
+            release={train_until - 1, train_until} - later,
             **options,  # type: ignore[arg-type]
         )
         label = _cut_label(train_until, test_until)
