@@ -412,10 +412,16 @@ def choose_model(
     # Newest first: the default weights need only the last label year (to calibrate on),
     # the ranker the last LABEL_YEARS.
     wanted = 1 if choice == "default" else LABEL_YEARS
+    # Without a caller's store, only the validation year's space is kept: the others
+    # are done with once their labelled pairs have features.
+    own = spaces is None
+    spaces = {} if spaces is None else spaces
     for year in range(last, first, -1):
         if year not in memo:
             memo[year] = labelled_year(tables, year, candidates, settings, seed=seed, spaces=spaces)
         found = memo[year]
+        if own and (found is None or labelled):
+            spaces.pop(year - 1, None)
         if found is not None:
             labelled.insert(0, found)
         if len(labelled) == wanted:
