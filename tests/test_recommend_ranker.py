@@ -210,3 +210,20 @@ def test_rolling_backtest_is_deterministic_and_equals_separate_cuts(sample: Tabl
         label = _cut_label(train_until, test_until)
         shared = first[first["cut"] == label].drop(columns="cut").reset_index(drop=True)
         pd.testing.assert_frame_equal(shared, alone.reset_index(drop=True), check_like=False)
+
+
+@pytest.mark.parametrize("max_examples", [10, 1000])
+def test_reasons_in_chunks_equal_reasons_at_once(
+    sample: Tables, monkeypatch: pytest.MonkeyPatch, max_examples: int
+) -> None:
+    from collabnet.recommend import explain
+
+    space = build_space(sample)
+    rng = np.random.default_rng(2)
+    rows = rng.integers(0, space.shape[0], size=300)
+    cols = rng.integers(0, space.shape[1], size=300)
+    weights = default_weights(space)
+    whole = explain_pairs(space, weights, rows, cols, max_examples=max_examples)
+    monkeypatch.setattr(explain, "_PAIRS_AT_ONCE", 70)
+    chunked = explain_pairs(space, weights, rows, cols, max_examples=max_examples)
+    assert chunked == whole

@@ -38,6 +38,8 @@ _MEASURE = {
     "other": "家",
 }
 _NAMES_SHOWN = 3
+# Pairs explained together; more are taken in chunks of this many.
+_PAIRS_AT_ONCE = 20_000
 _KEYWORD_SPLIT = re.compile(r"[、，,;；/|\s]+")
 # Reasons are ranked by these features' contributions to the score.
 _REASON_FEATURES = {
@@ -100,6 +102,27 @@ def explain_pairs(
     cols = np.asarray(cols, dtype=np.int64)
     if len(rows) == 0:
         return []
+    if len(rows) > _PAIRS_AT_ONCE:
+        # Each pair is explained on its own: in chunks, memory stays bounded.
+        shown = max_examples if len(rows) <= max_examples else -1
+        out: list[list[str]] = []
+        for start in range(0, len(rows), _PAIRS_AT_ONCE):
+            part = slice(start, start + _PAIRS_AT_ONCE)
+            out.extend(
+                explain_pairs(
+                    space,
+                    weights,
+                    rows[part],
+                    cols[part],
+                    contributions=(
+                        None
+                        if contributions is None
+                        else contributions.iloc[part].reset_index(drop=True)
+                    ),
+                    max_examples=shown,
+                )
+            )
+        return out
     organizations = space.tables.organizations
     names = organizations["name"].astype(str).to_numpy()
     types = organizations["type"].astype(str).to_numpy()
@@ -133,7 +156,7 @@ def explain_pairs(
     degree = node["degree"].to_numpy(dtype=float)
     recent = node["recent"].to_numpy(dtype=float)
 
-    out: list[list[str]] = []
+    out = []
     for i in range(len(rows)):
         s, t = int(source[i]), int(target[i])
         found: list[tuple[float, str]] = []
