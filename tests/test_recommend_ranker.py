@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
+import lightgbm as lgb
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -12,11 +13,12 @@ import pytest
 import scipy.sparse as sp
 
 from collabnet.recommend import ranker, recommend, signals
-from collabnet.recommend.evaluate import evaluate, rolling_cuts
+from collabnet.recommend.evaluate import _cut_label, evaluate, evaluate_rolling, rolling_cuts
 from collabnet.recommend.explain import explain_pairs
 from collabnet.recommend.features import FEATURES, Candidates
+from collabnet.recommend.ranker import GBM_PARAMS, Model
 from collabnet.recommend.space import _themes, build_space
-from collabnet.recommend.weights import default_weights
+from collabnet.recommend.weights import Weights, default_weights
 from collabnet.tables import Tables, load_tables
 
 
@@ -28,16 +30,26 @@ def _graph(seed: int, n: int = 40) -> tuple[np.ndarray, sp.csr_matrix]:
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize("chunk_cells", [7, 10_000])
-def test_three_steps_equal_matrix_powers(seed: int, chunk_cells: int) -> None:
+@pytest.mark.parametrize("held", ["sparse", "dense"])
+def test_three_steps_equal_matrix_powers(seed: int, chunk_cells: int, held: str) -> None:
     dense, matrix = _graph(seed)
     rows, cols = np.arange(0, 25), np.arange(25, 40)
-    counts, walks = signals.three_steps(matrix, rows, cols, chunk_cells=chunk_cells)
+    counts, walks = signals.three_steps(
+        matrix, rows, cols, chunk_cells=chunk_cells, dense=held == "dense"
+    )
+    assert isinstance(counts, np.ndarray) == (held == "dense")
+    counts, walks = _array(counts), _array(walks)
     cube = dense @ dense @ dense
     degree = dense.sum(axis=1)
     step = np.divide(dense, degree[:, None], out=np.zeros_like(dense), where=degree[:, None] > 0)
     walk = step @ step @ step
-    np.testing.assert_array_equal(counts.toarray(), cube[np.ix_(rows, cols)])
-    np.testing.assert_allclose(walks.toarray(), walk[np.ix_(rows, cols)], atol=1e-15)
+    np.testing.assert_array_equal(counts, cube[np.ix_(rows, cols)])
+    # Dense blocks are float32.
+    np.testing.assert_allclose(walks, walk[np.ix_(rows, cols)], rtol=1e-6, atol=1e-9)
+
+
+def _array(block: sp.csr_matrix | np.ndarray) -> np.ndarray:
+    return block if isinstance(block, np.ndarray) else block.toarray()
 
 
 def test_multiplicity_equals_a_loop_over_shared_partners() -> None:
@@ -167,3 +179,51 @@ def test_evaluate_is_deterministic_for_a_seed(sample: Tables) -> None:
     first = evaluate(sample, train_until=2022, seed=5)
     second = evaluate(sample, train_until=2022, seed=5)
     pd.testing.assert_frame_equal(first, second)
+
+
+def test_importance_puts_the_only_informative_feature_first() -> None:
+    rng = np.random.default_rng(0)
+    features = rng.normal(size=(2000, len(FEATURES)))
+    informative = list(FEATURES).index("paths3")
+    labels = (features[:, informative] > 0.3).astype(float)
+    booster = lgb.train(
+        {**GBM_PARAMS, "seed": 0}, lgb.Dataset(features, label=labels), num_boost_round=20
+    )
+    weights = Weights({}, {}, {}, 0.0, "default", "")
+    importance = Model("learned", weights, booster=booster).importance()
+    assert importance["feature"].iloc[0] == "paths3"
+    assert importance["share"].iloc[0] > 0.9
+    assert importance["share"].sum() == pytest.approx(1.0)
+    assert Model("default", weights).importance().empty
+
+
+@pytest.mark.slow
+def test_rolling_backtest_is_deterministic_and_equals_separate_cuts(sample: Tables) -> None:
+    # The rolling run shares label years and feature spaces between cuts; each cut run
+    # on its own (nothing shared) is the reference.
+    cuts = [(2022, 2023), (2023, 2024), (2022, 2024)]
+    first = evaluate_rolling(sample, cuts=cuts, seed=3)
+    second = evaluate_rolling(sample, cuts=cuts, seed=3)
+    pd.testing.assert_frame_equal(first, second)
+    for train_until, test_until in cuts:
+        alone = evaluate(sample, train_until=train_until, test_until=test_until, seed=3)
+        label = _cut_label(train_until, test_until)
+        shared = first[first["cut"] == label].drop(columns="cut").reset_index(drop=True)
+        pd.testing.assert_frame_equal(shared, alone.reset_index(drop=True), check_like=False)
+
+
+@pytest.mark.parametrize("max_examples", [10, 1000])
+def test_reasons_in_chunks_equal_reasons_at_once(
+    sample: Tables, monkeypatch: pytest.MonkeyPatch, max_examples: int
+) -> None:
+    from collabnet.recommend import explain
+
+    space = build_space(sample)
+    rng = np.random.default_rng(2)
+    rows = rng.integers(0, space.shape[0], size=300)
+    cols = rng.integers(0, space.shape[1], size=300)
+    weights = default_weights(space)
+    whole = explain_pairs(space, weights, rows, cols, max_examples=max_examples)
+    monkeypatch.setattr(explain, "_PAIRS_AT_ONCE", 70)
+    chunked = explain_pairs(space, weights, rows, cols, max_examples=max_examples)
+    assert chunked == whole

@@ -179,3 +179,15 @@ def test_text_similarity_drops_values_below_the_floor() -> None:
     floored = signals.text_similarity(vectors[:1], vectors[1:], floor=0.99).toarray()
     assert block[0, 0] > 0
     assert floored.sum() == 0.0
+
+
+@pytest.mark.parametrize("density", [0.0, 0.05, 0.6])
+def test_values_at_equals_dense_indexing(density: float) -> None:
+    rng = np.random.default_rng(11)
+    block = sp.random(40, 30, density=density, format="csr", random_state=rng)
+    block.data += 1.0
+    rows = rng.integers(0, 40, size=500)
+    cols = rng.integers(0, 30, size=500)
+    expected = block.toarray()[rows, cols]
+    np.testing.assert_array_equal(signals.values_at(block, rows, cols), expected)
+    np.testing.assert_array_equal(signals.values_at(block.toarray(), rows, cols), expected)

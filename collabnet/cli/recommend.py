@@ -269,6 +269,15 @@ def evaluate(
         )
         for cut in frame.attrs["cuts"]:
             click.echo(f"{cut['cut']}: {cut['weights']}", err=True)
+            importance = cut["importance"]
+            if importance is not None and len(importance):
+                shares = ", ".join(
+                    f"{name} {share:.0%}"
+                    for name, share in zip(
+                        importance["feature"][:5], importance["share"][:5], strict=True
+                    )
+                )
+                click.echo(f"{cut['cut']}: ranker gain {shares}", err=True)
         title = "backtest: every rolling cut and their mean"
     else:
         frame = network.evaluate(

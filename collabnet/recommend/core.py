@@ -139,16 +139,17 @@ def recommend(
             "choose other candidate types (e.g. enterprise:university,institute)"
         )
 
+    # The model first: the spaces of its label years are let go before this one is built.
+    if isinstance(weights, Weights):
+        model = Model(weights.method, weights, description=weights.description)
+    else:
+        model = choose_model(tables, weights, chosen, settings, seed=seed)
     space = build_space(
         snapshot,
         chosen,
         settings=settings,
         sources=[source_id] if source_id is not None else None,
     )
-    if isinstance(weights, Weights):
-        model = Model(weights.method, weights, description=weights.description)
-    else:
-        model = choose_model(tables, weights, chosen, settings, seed=seed)
     bound = model.bind(space)
     if target_id is not None:
         best = _best_sources(space, bound, space.col_of([target_id])[0], top)

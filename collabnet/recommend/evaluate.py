@@ -42,7 +42,7 @@ for validation and calibration.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -94,6 +94,8 @@ def evaluate(
     k: int = 10,
     global_k: int = 100,
     memo: dict[int, LabelledYear | None] | None = None,
+    spaces: dict[int, FeatureSpace] | None = None,
+    release: Collection[int] = (),
 ) -> pd.DataFrame:
     """Backtest the recommender and the baselines on the years after ``train_until``.
 
@@ -115,9 +117,13 @@ def evaluate(
         Seed for the sampled non-links and the tie-breaking.
     negatives
         Non-links per positive for the AUC.
-    memo
-        Labelled years shared between cuts of the same network and candidates (see
+    memo, spaces
+        Labelled years and feature spaces by year, shared between cuts of the same
+        network, candidates and settings (see
         :func:`~collabnet.recommend.ranker.choose_model`).
+    release
+        Years whose spaces no later use needs: they leave ``spaces`` as soon as this cut
+        is done with them.
 
     Returns
     -------
@@ -163,17 +169,30 @@ def evaluate(
         )
     newcomers = hidden.loc[~hidden["source_known"], ["source", "source_name", "source_type"]]
     newcomers = newcomers.drop_duplicates("source").set_axis(["id", "name", "type"], axis=1)
-    space = build_space(train, candidates, settings=settings, extra_sources=newcomers)
+    spaces = {} if spaces is None else spaces
     # The model sees the training tables only (not the newcomers, known from the test
     # years): it is fitted and validated on label years up to train_until.
     if isinstance(weights, Weights):
         model = Model(weights.method, weights, description=weights.description)
     else:
-        model = choose_model(train, weights, candidates, settings, seed=seed, memo=memo)
+        model = choose_model(
+            train, weights, candidates, settings, seed=seed, memo=memo, spaces=spaces
+        )
+    if train_until - 1 in release:
+        spaces.pop(train_until - 1, None)
+    if train_until not in spaces:
+        spaces[train_until] = build_space(train, candidates, settings=settings)
+    space = build_space(
+        train,
+        candidates,
+        settings=settings,
+        extra_sources=newcomers,
+        reuse=spaces[train_until] if train_until not in release else spaces.pop(train_until),
+    )
     chosen = model.bind(space)
     scorers: list[tuple[str, BoundModel]] = [("collabnet", chosen)]
     for kind, other in model.others.items():
-        scorers.append((f"collabnet-{kind}", other.bind(space)))
+        scorers.append((f"collabnet-{kind}", other.bind(space, like=chosen)))
 
     row_of = pd.Series(np.arange(len(space.rows)), index=space.ids[space.rows])
     col_of = pd.Series(np.arange(len(space.cols)), index=space.ids[space.cols])
@@ -249,8 +268,9 @@ def evaluate_rolling(
 
     Returns the rows of every cut with a ``cut`` column first (``≤2014→2015``), then one
     ``mean`` row per method and segment (the plain mean of the cuts' figures; positives,
-    sources and negatives summed). ``attrs["cuts"]`` holds each cut's model description
-    and notes.
+    sources and negatives summed). ``attrs["cuts"]`` holds each cut's model description,
+    notes and, when a ranker was fitted, its feature importances
+    (:meth:`~collabnet.recommend.ranker.Model.importance`; None otherwise).
     """
     tables = as_snapshot(network).tables
     years = tables.links["year"].dropna()
@@ -262,26 +282,42 @@ def evaluate_rolling(
         raise InputError(
             f"the links span {first}–{last}: a backtest needs at least two years of data"
         )
-    frames = []
-    described: list[dict[str, object]] = []
-    # Label years are the same for every cut (and every cut's candidate types are the
-    # same unless the training network lacks platforms), so each is built once.
+    frames = {}
+    described = {}
+    # Label years and the network as of each year are the same for every cut (and every
+    # cut's candidate types are the same unless the training network lacks platforms),
+    # so each is built once. A cut up to year T needs the spaces of T and T − 1 (its
+    # validation year's); run in order of T, older spaces are let go.
     memos: dict[object, dict[int, LabelledYear | None]] = {}
-    for train_until, test_until in chosen_cuts:
+    spaces: dict[object, dict[int, FeatureSpace]] = {}
+    ordered = sorted(chosen_cuts)
+    for number, (train_until, test_until) in enumerate(ordered):
+        later = {year for cut, _ in ordered[number + 1 :] for year in (cut - 1, cut)}
+        for by_year in spaces.values():
+            for year in [y for y in by_year if y < train_until - 1]:
+                del by_year[year]
         key = options.get("candidates") or Candidates.default_for(tables.as_of(train_until))
         frame = evaluate(
             network,
             train_until=train_until,
             test_until=test_until,
             memo=memos.setdefault(key, {}),
+            spaces=spaces.setdefault(key, {}),
+            release={train_until - 1, train_until} - later,
             **options,  # type: ignore[arg-type]
         )
         label = _cut_label(train_until, test_until)
-        frames.append(frame.assign(cut=label))
-        described.append(
-            {"cut": label, "weights": frame.attrs["weights"], "notes": frame.attrs["notes"]}
-        )
-    every = pd.concat(frames, ignore_index=True)
+        frames[label] = frame.assign(cut=label)
+        model = frame.attrs["model"]
+        ranker = model if model.booster is not None else model.others.get("learned")
+        described[label] = {
+            "cut": label,
+            "weights": frame.attrs["weights"],
+            "notes": frame.attrs["notes"],
+            "importance": ranker.importance() if ranker is not None else None,
+        }
+    order = [_cut_label(*cut) for cut in chosen_cuts]
+    every = pd.concat([frames[label] for label in order], ignore_index=True)
     every = every[["cut", *[c for c in every.columns if c != "cut"]]]
     metric_columns = [
         c for c in every.columns if c not in ("cut", "method", "segment") and c not in _COUNTS
@@ -291,7 +327,7 @@ def evaluate_rolling(
     mean[list(_COUNTS)] = grouped[list(_COUNTS)].sum()
     mean = mean.reset_index().assign(cut="mean")[every.columns]
     result = pd.concat([every, mean], ignore_index=True)
-    result.attrs["cuts"] = described
+    result.attrs["cuts"] = [described[label] for label in order]
     return result
 
 

@@ -38,6 +38,8 @@ _MEASURE = {
     "other": "家",
 }
 _NAMES_SHOWN = 3
+# Pairs explained together; more are taken in chunks of this many.
+_PAIRS_AT_ONCE = 20_000
 _KEYWORD_SPLIT = re.compile(r"[、，,;；/|\s]+")
 # Reasons are ranked by these features' contributions to the score.
 _REASON_FEATURES = {
@@ -100,6 +102,27 @@ def explain_pairs(
     cols = np.asarray(cols, dtype=np.int64)
     if len(rows) == 0:
         return []
+    if len(rows) > _PAIRS_AT_ONCE:
+        # Each pair is explained on its own: in chunks, memory stays bounded.
+        shown = max_examples if len(rows) <= max_examples else -1
+        out: list[list[str]] = []
+        for start in range(0, len(rows), _PAIRS_AT_ONCE):
+            part = slice(start, start + _PAIRS_AT_ONCE)
+            out.extend(
+                explain_pairs(
+                    space,
+                    weights,
+                    rows[part],
+                    cols[part],
+                    contributions=(
+                        None
+                        if contributions is None
+                        else contributions.iloc[part].reset_index(drop=True)
+                    ),
+                    max_examples=shown,
+                )
+            )
+        return out
     organizations = space.tables.organizations
     names = organizations["name"].astype(str).to_numpy()
     types = organizations["type"].astype(str).to_numpy()
@@ -129,15 +152,18 @@ def explain_pairs(
     year = space.year
     themes = space.theme_rows if space.theme_rows.shape[1] else None
     theme = np.round(space.raw_at("theme_overlap", rows, cols), 1)
+    path_counts = space.raw_at("paths3", rows, cols)
+    degree = node["degree"].to_numpy(dtype=float)
+    recent = node["recent"].to_numpy(dtype=float)
 
-    out: list[list[str]] = []
+    out = []
     for i in range(len(rows)):
         s, t = int(source[i]), int(target[i])
         found: list[tuple[float, str]] = []
         partners = shared.indices[shared.indptr[i] : shared.indptr[i + 1]]
         if len(partners):
             found.append((contribution["shared"][i], _shared_reason(partners, names, types)))
-        paths = float(space.raw_at("paths3", rows[i : i + 1], cols[i : i + 1])[0])
+        paths = float(path_counts[i])
         if paths > 0:
             via = examples[i] if examples is not None else None
             found.append((contribution["paths"][i], _paths_reason(int(paths), via, names)))
@@ -187,7 +213,12 @@ def explain_pairs(
                     f"{', '.join(words[:5])}",
                 )
             )
-        found.append((contribution["activity"][i], _activity_reason(node, t, types[t], year)))
+        found.append(
+            (
+                contribution["activity"][i],
+                _activity_reason(int(degree[t]), float(recent[t]), types[t], year),
+            )
+        )
         idle = float(idle_years[s])
         if np.isnan(last_year[s]):
             found.append(
@@ -242,11 +273,14 @@ def _by_reason(contributions: pd.DataFrame) -> dict[str, np.ndarray]:
 
 
 def _shared_reason(partners: np.ndarray, names: np.ndarray, types: np.ndarray) -> str:
+    by_type: dict[str, list[int]] = {}
+    for partner, kind in zip(partners.tolist(), types[partners].tolist(), strict=True):
+        by_type.setdefault(kind, []).append(partner)
     parts_zh = []
     parts_en = []
     for kind, (zh, one, many) in TYPE_WORDS.items():
-        chosen = partners[types[partners] == kind]
-        if len(chosen) == 0:
+        chosen = by_type.get(kind)
+        if not chosen:
             continue
         shown = [str(names[p]) for p in chosen[:_NAMES_SHOWN]]
         more = len(chosen) > _NAMES_SHOWN
@@ -268,10 +302,8 @@ def _paths_reason(count: int, via: tuple[int, int] | None, names: np.ndarray) ->
     )
 
 
-def _activity_reason(node: pd.DataFrame, target: int, kind: str, year: int | None) -> str:
+def _activity_reason(degree: int, recent: float, kind: str, year: int | None) -> str:
     zh, _, _ = TYPE_WORDS.get(kind, ("机构", "", ""))
-    degree = int(node["degree"].to_numpy(dtype=float)[target])
-    recent = float(node["recent"].to_numpy(dtype=float)[target])
     text_zh = f"{zh}有{degree}个合作伙伴"
     text_en = f"{kind} has {degree} partner{'s' if degree != 1 else ''}"
     if year is not None and recent > 0:

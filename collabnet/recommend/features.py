@@ -246,7 +246,8 @@ class FeatureSpace:
     rows: np.ndarray
     cols: np.ndarray
     node: pd.DataFrame
-    blocks: dict[str, sp.csr_matrix]
+    # Sparse, or dense (float32) where most pairs have a value (three-step paths).
+    blocks: dict[str, sp.csr_matrix | np.ndarray]
     industry_of_row: np.ndarray
     industry_tables: dict[str, np.ndarray]
     county: np.ndarray

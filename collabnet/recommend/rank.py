@@ -16,6 +16,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from collabnet.recommend.features import DENSE_CELLS, FEATURES, FeatureSpace
+from collabnet.recommend.signals import values_at
 from collabnet.recommend.weights import Weights, sigmoid
 
 __all__ = ["Scorer"]
@@ -64,7 +65,7 @@ class Scorer:
                 self._country_weight = coef
         self.row_part = row_part
         self.col_part = col_part
-        self.sparse = _weighted_sum(space, blocks)
+        self.sparse, self.dense_part = _weighted_sum(space, blocks)
         self.industry_part = group_tables
         self._row_county = space.county[space.rows]
         self._col_county = space.county[space.cols]
@@ -109,6 +110,7 @@ class Scorer:
             + self._place(rows)
             + self.sparse[rows].toarray()
             + self._themes(rows)
+            + (self.dense_part[rows] if self.dense_part is not None else 0.0)
         )
 
     def _themes(self, rows: np.ndarray) -> np.ndarray | float:
@@ -129,7 +131,9 @@ class Scorer:
             if weight != 0.0:
                 value = value + weight * ((row_code[r] == col_code[c]) & (row_code[r] >= 0))
         if len(r):
-            value = value + np.asarray(self.sparse[r, c]).ravel()
+            value = value + values_at(self.sparse, r, c)
+            if self.dense_part is not None:
+                value = value + self.dense_part[r, c]
         if self._theme_weight != 0.0:
             value = value + self._theme_weight * self.space.value_at("theme_overlap", r, c)
         return value
@@ -157,8 +161,9 @@ class Scorer:
         cells = len(rows) * n_cols
         # Dense chunks also win when the sparse part already fills much of the block.
         crowded = self.sparse.nnz >= 0.25 * self.space.shape[0] * n_cols
-        # Theme overlap is a dense product with no group structure: only dense chunks.
-        themed = self._theme_weight != 0.0
+        # Theme overlap is a dense product with no group structure, and dense path blocks
+        # fill the block: only dense chunks.
+        themed = self._theme_weight != 0.0 or self.dense_part is not None
         if themed or cells <= dense_cells or (crowded and cells <= 10 * dense_cells):
             frame = self._top_dense(k, rows, blocked, shut)
             frame.attrs["dense_rows"] = len(rows)
@@ -362,12 +367,20 @@ def _segment_top(indptr: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
     return values >= kth[owner]
 
 
-def _weighted_sum(space: FeatureSpace, blocks: list[tuple[float, str]]) -> sp.csr_matrix:
-    """Σ coef·feature over sparse features; blocks sharing one sparsity pattern (shared
-    partners, Adamic–Adar, resource allocation) are added on their data arrays."""
+def _weighted_sum(
+    space: FeatureSpace, blocks: list[tuple[float, str]]
+) -> tuple[sp.csr_matrix, np.ndarray | None]:
+    """Σ coef·feature over the block features: the sparse ones' sum, and the dense ones'
+    (None without any). Sparse blocks sharing one sparsity pattern (shared partners,
+    Adamic–Adar, resource allocation) are added on their data arrays."""
     total: sp.csr_matrix | None = None
+    dense: np.ndarray | None = None
     for coef, name in blocks:
         block = space.blocks[FEATURES[name].raw]
+        if isinstance(block, np.ndarray):
+            values = np.log1p(block) if FEATURES[name].log else block
+            dense = coef * values if dense is None else dense + coef * values
+            continue
         if block.nnz == 0:
             continue
         data = coef * (np.log1p(block.data) if FEATURES[name].log else block.data)
@@ -385,8 +398,8 @@ def _weighted_sum(space: FeatureSpace, blocks: list[tuple[float, str]]) -> sp.cs
                 total + sp.csr_matrix((data, block.indices, block.indptr), shape=block.shape)
             )
     if total is None:
-        return sp.csr_matrix(space.shape)
-    return total
+        total = sp.csr_matrix(space.shape)
+    return total, dense
 
 
 def _factorize_rows(keys: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

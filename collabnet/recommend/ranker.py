@@ -47,6 +47,7 @@ __all__ = [
     "fit_ranker",
     "labelled_year",
     "ranker_inputs",
+    "space_as_of",
 ]
 
 CHOICES = ("auto", "default", "learned")
@@ -66,7 +67,9 @@ GBM_PARAMS: dict[str, object] = {
     "lambda_l2": 1.0,
     "deterministic": True,
     "force_row_wise": True,
-    "num_threads": 2,
+    # One thread: the sets are small, and OpenMP threads that wait on a busy machine
+    # cost more than they bring.
+    "num_threads": 1,
     "verbose": -1,
 }
 ROUNDS = 200
@@ -83,7 +86,6 @@ class LabelledYear:
     ``year``, 0 = uniformly drawn unlinked pair."""
 
     year: int
-    space: FeatureSpace
     rows: np.ndarray
     cols: np.ndarray
     labels: np.ndarray
@@ -103,13 +105,18 @@ def labelled_year(
     *,
     seed: int = 0,
     negatives: int = NEGATIVES,
+    spaces: dict[int, FeatureSpace] | None = None,
 ) -> LabelledYear | None:
     """The labelled pairs of ``year``, or None when fewer than
-    :data:`~collabnet.recommend.weights.MIN_POSITIVES` candidate pairs formed."""
-    earlier = tables.as_of(year - 1)
-    if len(earlier.links) == 0:
+    :data:`~collabnet.recommend.weights.MIN_POSITIVES` candidate pairs formed.
+
+    ``spaces`` holds feature spaces of ``tables``' network as of a year (with these
+    candidates and settings): the one of ``year − 1`` is taken from it, or built and
+    added to it.
+    """
+    space = space_as_of(tables, year - 1, candidates, settings, spaces)
+    if space is None:
         return None
-    space = build_space(earlier, candidates, settings=settings)
     r, c = new_pairs(space, tables.links, year, year)
     if len(r) < MIN_POSITIVES:
         return None
@@ -119,13 +126,31 @@ def labelled_year(
     rows, cols = np.concatenate([r, nr]), np.concatenate([c, nc])
     return LabelledYear(
         year=year,
-        space=space,
         rows=rows,
         cols=cols,
         labels=np.concatenate([np.ones(len(r)), np.zeros(len(nr))]),
         frame=ranker_inputs(space, space.features_at(rows, cols)),
         unlinked=space.shape[0] * space.shape[1] - space.linked().nnz,
     )
+
+
+def space_as_of(
+    tables: Tables,
+    year: int,
+    candidates: Candidates,
+    settings: Settings | None = None,
+    spaces: dict[int, FeatureSpace] | None = None,
+) -> FeatureSpace | None:
+    """The feature space of ``tables``' network at the end of ``year`` (None when it has
+    no links yet), from ``spaces`` or built and added to it."""
+    spaces = {} if spaces is None else spaces
+    space = spaces.get(year)
+    if space is None:
+        earlier = tables.as_of(year)
+        if len(earlier.links) == 0:
+            return None
+        space = spaces[year] = build_space(earlier, candidates, settings=settings)
+    return space if len(space.tables.links) else None
 
 
 def ranker_inputs(space: FeatureSpace, features: pd.DataFrame) -> pd.DataFrame:
@@ -175,15 +200,33 @@ class Model:
     # The models compared on the way to this one, by kind (for the backtest's rows).
     others: dict[str, Model] = field(default_factory=dict)
 
-    def bind(self, space: FeatureSpace) -> BoundModel:
-        """The model over one feature space."""
-        return BoundModel(self, space, Scorer(space, _restandardised(self.weights, space)))
+    def importance(self) -> pd.DataFrame:
+        """The ranker's total split gain per feature (LightGBM's ``gain`` importance) and
+        its share of the total, largest first: ``feature``, ``gain``, ``share``. Empty
+        for linear weights."""
+        if self.booster is None:
+            return pd.DataFrame({"feature": [], "gain": [], "share": []})
+        gain = np.asarray(self.booster.feature_importance(importance_type="gain"), float)
+        total = gain.sum()
+        frame = pd.DataFrame(
+            {
+                "feature": list(FEATURES),
+                "gain": gain,
+                "share": gain / total if total > 0 else np.zeros(len(gain)),
+            }
+        )
+        return frame.sort_values("gain", ascending=False, kind="stable").reset_index(drop=True)
 
-
-def _restandardised(weights: Weights, space: FeatureSpace) -> Weights:
-    # Default weights are standardised on the space they score; learned linear weights
-    # keep the moments they were fitted with.
-    return default_weights(space) if weights.method == "default" else weights
+    def bind(self, space: FeatureSpace, *, like: BoundModel | None = None) -> BoundModel:
+        """The model over one feature space; ``like``, another model bound to the same
+        space, lends its scorer when both rank with the default weights (the ranker
+        shortlists with them), which are standardised on the space they score."""
+        if self.weights.method != "default":
+            # Learned linear weights keep the moments they were fitted with.
+            return BoundModel(self, space, Scorer(space, self.weights))
+        if like is not None and like.space is space and like.model.weights.method == "default":
+            return BoundModel(self, space, like.scorer)
+        return BoundModel(self, space, Scorer(space, default_weights(space)))
 
 
 @dataclass
@@ -208,7 +251,7 @@ class BoundModel:
         if len(r) == 0:
             return np.zeros(0)
         frame = self._inputs(self.space.features_at(r, c)).to_numpy()
-        return np.asarray(booster.predict(frame, raw_score=True), dtype=float)
+        return np.asarray(booster.predict(frame, raw_score=True, num_threads=1), dtype=float)
 
     def _inputs(self, features: pd.DataFrame) -> pd.DataFrame:
         # The scorer's default weights carry this space's moments.
@@ -276,7 +319,9 @@ class BoundModel:
             )
         if len(r) == 0:
             return pd.DataFrame(columns=list(FEATURES), dtype=float)
-        values = booster.predict(self._inputs(features).to_numpy(), pred_contrib=True)
+        values = booster.predict(
+            self._inputs(features).to_numpy(), pred_contrib=True, num_threads=1
+        )
         return pd.DataFrame(np.asarray(values)[:, : len(FEATURES)], columns=list(FEATURES))
 
 
@@ -331,6 +376,7 @@ def choose_model(
     seed: int = 0,
     last_year: int | None = None,
     memo: dict[int, LabelledYear | None] | None = None,
+    spaces: dict[int, FeatureSpace] | None = None,
 ) -> Model:
     """The model asked for (``auto``, ``default`` or ``learned``) on ``tables``' history.
 
@@ -342,7 +388,8 @@ def choose_model(
     ranker only if it beat the default weights there. ``Model.description`` says in one
     line which model was chosen and why. ``memo`` keeps the labelled years between calls
     on cuts of the same network (a label year's pairs do not depend on the cut, as long as
-    the cut is not before it).
+    the cut is not before it), ``spaces`` the feature spaces by year (see
+    :func:`labelled_year`).
     """
     if choice not in CHOICES:
         raise InputError(f"weights '{choice}': expected one of {', '.join(CHOICES)}")
@@ -365,10 +412,16 @@ def choose_model(
     # Newest first: the default weights need only the last label year (to calibrate on),
     # the ranker the last LABEL_YEARS.
     wanted = 1 if choice == "default" else LABEL_YEARS
+    # Without a caller's store, only the validation year's space is kept: the others
+    # are done with once their labelled pairs have features.
+    own = spaces is None
+    spaces = {} if spaces is None else spaces
     for year in range(last, first, -1):
         if year not in memo:
-            memo[year] = labelled_year(tables, year, candidates, settings, seed=seed)
+            memo[year] = labelled_year(tables, year, candidates, settings, seed=seed, spaces=spaces)
         found = memo[year]
+        if own and (found is None or labelled):
+            spaces.pop(year - 1, None)
         if found is not None:
             labelled.insert(0, found)
         if len(labelled) == wanted:
@@ -385,7 +438,9 @@ def choose_model(
             ),
         )
     validation = labelled[-1]
-    default_bound = Model("default", defaults).bind(validation.space)
+    validation_space = space_as_of(tables, validation.year - 1, candidates, settings, spaces)
+    assert validation_space is not None  # the year has labelled pairs, hence links before it
+    default_bound = Model("default", defaults).bind(validation_space)
     default_scores = default_bound.at(validation.rows, validation.cols)
     default_model = Model("default", defaults, calibration=_calibrate(default_scores, validation))
     if choice == "default":
@@ -402,7 +457,7 @@ def choose_model(
         return default_model
     booster = fit_ranker(labelled[:-1], seed=seed)
     learned_model = Model("learned", defaults, booster=booster)
-    learned_bound = learned_model.bind(validation.space)
+    learned_bound = learned_model.bind(validation_space, like=default_bound)
     learned_model.calibration = _calibrate(
         learned_bound.at(validation.rows, validation.cols), validation
     )

@@ -45,6 +45,7 @@ __all__ = [
     "paths3_work",
     "preferential_attachment",
     "resource_allocation",
+    "same_pattern",
     "text_similarity",
     "three_steps",
     "values_at",
@@ -97,11 +98,27 @@ def neighbourhood_scores(
     left, right = _sides(links, rows, cols)
     degree = degrees(links)
     resource = np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0)
+    shared = _through(left, right, None)
     return (
-        _through(left, right, None),
-        _through(left, right, _adamic_adar_weight(degree)),
-        _through(left, right, resource),
+        shared,
+        same_pattern(_through(left, right, _adamic_adar_weight(degree)), shared),
+        same_pattern(_through(left, right, resource), shared),
     )
+
+
+def same_pattern(block: sp.csr_matrix, like: sp.csr_matrix) -> sp.csr_matrix:
+    """``block`` on the very index arrays of ``like`` when both have the same sparsity
+    pattern (memory is then spent on their values only), else ``block`` unchanged."""
+    block.sort_indices()
+    like.sort_indices()
+    if not (
+        np.array_equal(block.indptr, like.indptr) and np.array_equal(block.indices, like.indices)
+    ):
+        return block
+    shared = sp.csr_matrix(like.shape)
+    shared.data, shared.indices, shared.indptr = block.data, like.indices, like.indptr
+    shared.has_sorted_indices = True
+    return shared
 
 
 def common_neighbours(links: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
@@ -165,24 +182,47 @@ def paths3(
     Computed in row chunks of about ``chunk_cells`` block cells, so the cost is bounded
     by the block, however dense the three-step reach is.
     """
-    return three_steps(links, rows, cols, chunk_cells=chunk_cells)[0]
+    counts = three_steps(links, rows, cols, chunk_cells=chunk_cells, dense=False)[0]
+    return sp.csr_matrix(counts)
 
 
 def three_steps(
-    links: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray, *, chunk_cells: int = PATH_CHUNK_CELLS
-) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    links: sp.csr_matrix,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    *,
+    chunk_cells: int = PATH_CHUNK_CELLS,
+    dense: bool | None = None,
+) -> tuple[sp.csr_matrix | np.ndarray, sp.csr_matrix | np.ndarray]:
     """Walks of length three and the three-step random-walk probability, for the block.
 
     The first is ``(A³)[u, v]``; the second ``(P³)[u, v]`` with ``P = D⁻¹A`` (each step
-    goes to a partner chosen uniformly), which discounts paths through hubs. Both are
-    built row chunk by row chunk from ``A·A[:, cols]`` and ``P·P[:, cols]``, so only the
+    goes to a partner chosen uniformly), which discounts paths through hubs. Only the
     block is ever held, never ``A³``.
+
+    When most of the block is reached in three steps (as in project networks, where a
+    project is a clique), a sparse block would cost more than a dense one and its sparse
+    products are slow: the block is then returned as two dense float32 arrays, built
+    column chunk by column chunk as ``A[rows] · (A·A[:, chunk])``, a sparse-times-dense
+    product. Otherwise (``dense=False``, or a block of more than
+    :data:`DENSE_PATH_CELLS` cells, or one reached at less than :data:`DENSE_PATH_FILL`)
+    two sparse blocks are built row chunk by row chunk of about ``chunk_cells`` cells
+    from ``A·A[:, cols]`` and ``P·P[:, cols]``. ``dense=None`` decides from a sample of
+    rows.
     """
     rows = np.asarray(rows, dtype=np.int64)
     cols = np.asarray(cols, dtype=np.int64)
     degree = degrees(links)
     inverse = np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0)
     step = sp.csr_matrix(sp.diags(inverse) @ links)
+    shape = (len(rows), len(cols))
+    if dense is None:
+        dense = _mostly_reached(links, rows, cols)
+    if dense:
+        return (
+            _dense_three_steps(links, links, rows, cols, chunk_cells),
+            _dense_three_steps(step, step, rows, cols, chunk_cells),
+        )
     right = sp.csr_matrix(links[:, cols])
     two = sp.csr_matrix(links @ right)
     two_walk = sp.csr_matrix(step @ sp.csr_matrix(step[:, cols]))
@@ -193,7 +233,6 @@ def three_steps(
         part = rows[start : start + chunk]
         counts.append(sp.csr_matrix(sp.csr_matrix(links[part]) @ two))
         walks.append(sp.csr_matrix(sp.csr_matrix(step[part]) @ two_walk))
-    shape = (len(rows), len(cols))
     if not counts:
         return sp.csr_matrix(shape), sp.csr_matrix(shape)
     count_block = sp.csr_matrix(sp.vstack(counts), shape=shape)
@@ -201,6 +240,38 @@ def three_steps(
     count_block.sort_indices()
     walk_block.sort_indices()
     return count_block, walk_block
+
+
+# Path blocks up to this many cells may be held densely (float32: 4 bytes a cell)...
+DENSE_PATH_CELLS = 100_000_000
+# ...when at least this share of a sample of rows' cells is reached in three steps.
+DENSE_PATH_FILL = 0.2
+_FILL_SAMPLE_ROWS = 256
+
+
+def _mostly_reached(links: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> bool:
+    """Whether a dense path block is affordable and a sample of rows reaches most of it."""
+    cells = len(rows) * len(cols)
+    if cells == 0 or cells > DENSE_PATH_CELLS:
+        return False
+    sample = rows[np.linspace(0, len(rows) - 1, min(len(rows), _FILL_SAMPLE_ROWS)).astype(int)]
+    reached = sp.csr_matrix(sp.csr_matrix(links[sample]) @ links) @ sp.csr_matrix(links[:, cols])
+    return sp.csr_matrix(reached).nnz >= DENSE_PATH_FILL * len(sample) * len(cols)
+
+
+def _dense_three_steps(
+    first: sp.csr_matrix, then: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray, cells: int
+) -> np.ndarray:
+    """``(first[rows] · then · then[:, cols])`` as a dense float32 block, one column chunk
+    of ``then · then[:, chunk]`` (all nodes × chunk, about ``cells`` cells) at a time."""
+    out = np.zeros((len(rows), len(cols)), dtype=np.float32)
+    left = sp.csr_matrix(first[rows], dtype=np.float64)
+    step = max(1, cells // max(then.shape[0], 1))
+    for start in range(0, len(cols), step):
+        chunk = cols[start : start + step]
+        two = sp.csr_matrix(then @ sp.csr_matrix(then[:, chunk])).toarray()
+        out[:, start : start + len(chunk)] = left @ two
+    return out
 
 
 def multiplicity(weighted: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
@@ -219,35 +290,40 @@ def katz(shared: np.ndarray, three: np.ndarray, beta: float = KATZ_BETA) -> np.n
     return beta * np.asarray(shared, dtype=float) + beta**2 * np.asarray(three, dtype=float)
 
 
-def values_at(block: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """The entries of a sparse block at the given (row, col) positions, as a flat array.
+def values_at(block: sp.csr_matrix | np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """The entries of a block (sparse, or dense) at the given (row, col) positions, as a
+    flat array.
 
-    Each asked row's sorted column indices are searched once for all of its positions:
-    on blocks with tens of millions of entries this is many times faster than scipy's
-    fancy indexing, which the backtest and the ranker call with ~10⁶ positions.
+    For a sparse block every position is looked up in its row's sorted column indices by
+    a binary search run for all positions at once (a few dozen vectorised steps): on
+    blocks with tens of millions of entries this is many times faster than scipy's fancy
+    indexing, which the backtest and the ranker would call with ~10⁶ positions.
     """
     rows = np.asarray(rows, dtype=np.int64)
     cols = np.asarray(cols, dtype=np.int64)
-    out = np.zeros(len(rows))
+    if isinstance(block, np.ndarray):
+        return block[rows, cols].astype(float)
     if len(rows) == 0 or block.nnz == 0:
-        return out
+        return np.zeros(len(rows))
     # Sorting in place leaves the matrix equal and spares the next call the work.
     block.sort_indices()
-    order = np.argsort(rows, kind="stable")
-    sorted_rows, sorted_cols = rows[order], cols[order]
-    unique, starts = np.unique(sorted_rows, return_index=True)
-    stops = np.append(starts[1:], len(sorted_rows))
-    indptr, indices, data = block.indptr, block.indices, block.data
-    for row, start, stop in zip(unique.tolist(), starts.tolist(), stops.tolist(), strict=True):
-        low, high = indptr[row], indptr[row + 1]
-        if low == high:
-            continue
-        present = indices[low:high]
-        wanted = sorted_cols[start:stop]
-        at = np.minimum(np.searchsorted(present, wanted), high - low - 1)
-        found = present[at] == wanted
-        out[order[start:stop]] = np.where(found, data[low + at], 0.0)
-    return out
+    indices, data = block.indices, block.data
+    low = block.indptr[rows].astype(np.int64)
+    stop = block.indptr[rows + 1].astype(np.int64)
+    high = stop.copy()
+    # The first position of each row segment whose column is not below the one wanted.
+    while True:
+        open_ = low < high
+        if not open_.any():
+            break
+        middle = (low + high) // 2
+        below = np.zeros(len(rows), dtype=bool)
+        below[open_] = indices[middle[open_]] < cols[open_]
+        low = np.where(open_ & below, middle + 1, low)
+        high = np.where(open_ & ~below, middle, high)
+    at = np.minimum(low, len(indices) - 1)
+    found = (low < stop) & (indices[at] == cols)
+    return np.where(found, data[at], 0.0).astype(float)
 
 
 def pair_scores(links: sp.csr_matrix, u: np.ndarray, v: np.ndarray, method: str) -> np.ndarray:

@@ -35,6 +35,7 @@ def build_space(
     settings: Settings | None = None,
     sources: Sequence[str] | None = None,
     extra_sources: pd.DataFrame | None = None,
+    reuse: FeatureSpace | None = None,
 ) -> FeatureSpace:
     """The candidate block of a network snapshot with every feature computed.
 
@@ -52,6 +53,10 @@ def build_space(
     extra_sources
         Organisations (``id``, ``name``, ``type``) unknown to ``tables`` to add as rows
         without links or attributes: newcomers to score in a backtest ("cold start").
+    reuse
+        A space built from the same network and candidates without ``extra_sources``:
+        its link and text signals are taken over (newcomers have none) instead of being
+        computed again, which is most of the work.
     """
     snapshot = as_snapshot(network)
     tables = snapshot.tables
@@ -85,30 +90,18 @@ def build_space(
         tables, snapshot.pairs, links, (source_end, target_end), candidates, settings, year
     )
 
-    shared, adamic_adar, resource = signals.neighbourhood_scores(links, rows, cols)
-    blocks: dict[str, sp.csr_matrix] = {
-        "common_partners": shared,
-        "adamic_adar": adamic_adar,
-        "resource_allocation": resource,
-    }
+    if reuse is not None and _extends(reuse, rows, cols):
+        blocks = {name: _with_empty_rows(block, len(rows)) for name, block in reuse.blocks.items()}
+    else:
+        # Newcomers have no links and no text: their rows (last, as a rule) are zero.
+        listed_rows = int((rows < known).sum())
+        if not (rows[:listed_rows] < known).all():
+            listed_rows = len(rows)
+        blocks = _link_blocks(snapshot, tables, links, rows[:listed_rows], cols)
+        blocks = {name: _with_empty_rows(block, len(rows)) for name, block in blocks.items()}
     notes: list[str] = []
     missing: set[str] = set()
-    blocks["paths3"], blocks["walk3"] = signals.three_steps(links, rows, cols)
-    weighted = _padded(snapshot.adjacency.matrix, len(ids))
-    blocks["multiplicity"] = signals.multiplicity(weighted, rows, cols)
     theme_rows, theme_cols = _themes(tables, rows, cols, year)
-    target_texts = capability_texts(tables, enriched=False)
-    if any(target_texts[j] for j in cols):
-        source_texts = capability_texts(tables, enriched=True)
-        vectors = signals.char_ngram_tfidf(
-            [source_texts[i] for i in rows] + [target_texts[j] for j in cols]
-        )
-        blocks["text_similarity"] = signals.text_similarity(
-            vectors[: len(rows)], vectors[len(rows) :]
-        )
-    else:
-        blocks["text_similarity"] = sp.csr_matrix((len(rows), len(cols)))
-
     coverage = _coverage(snapshot, candidates)
     industry_of_row, industry_tables = _industry_tables(
         tables, rows, cols, coverage, settings.coverage_target
@@ -135,6 +128,59 @@ def build_space(
         notes=notes,
         missing=frozenset(missing),
     )
+
+
+def _link_blocks(
+    snapshot: Snapshot, tables: Tables, links: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray
+) -> dict[str, sp.csr_matrix | np.ndarray]:
+    """The block features of organisations with links: neighbourhood, path, multiplicity
+    and capability-text signals."""
+    shared, adamic_adar, resource = signals.neighbourhood_scores(links, rows, cols)
+    blocks: dict[str, sp.csr_matrix | np.ndarray] = {
+        "common_partners": shared,
+        "adamic_adar": adamic_adar,
+        "resource_allocation": resource,
+    }
+    blocks["paths3"], blocks["walk3"] = signals.three_steps(links, rows, cols)
+    weighted = _padded(snapshot.adjacency.matrix, links.shape[0])
+    # Joint projects weigh the same shared partners: the pattern of common partners.
+    blocks["multiplicity"] = signals.same_pattern(
+        signals.multiplicity(weighted, rows, cols), shared
+    )
+    target_texts = capability_texts(tables, enriched=False)
+    if any(target_texts[j] for j in cols):
+        source_texts = capability_texts(tables, enriched=True)
+        vectors = signals.char_ngram_tfidf(
+            [source_texts[i] for i in rows] + [target_texts[j] for j in cols]
+        )
+        blocks["text_similarity"] = signals.text_similarity(
+            vectors[: len(rows)], vectors[len(rows) :]
+        )
+    else:
+        blocks["text_similarity"] = sp.csr_matrix((len(rows), len(cols)))
+    return blocks
+
+
+def _extends(space: FeatureSpace, rows: np.ndarray, cols: np.ndarray) -> bool:
+    """Whether ``rows`` are ``space``'s rows followed by newcomers, with the same columns."""
+    known = len(space.rows)
+    return (
+        len(rows) >= known
+        and np.array_equal(rows[:known], space.rows)
+        and np.array_equal(cols, space.cols)
+        and bool((rows[known:] >= len(space.ids)).all())
+    )
+
+
+def _with_empty_rows(block: sp.csr_matrix | np.ndarray, count: int) -> sp.csr_matrix | np.ndarray:
+    """``block`` with zero rows appended up to ``count`` rows (newcomers have no links)."""
+    extra = count - block.shape[0]
+    if extra == 0:
+        return block
+    if isinstance(block, np.ndarray):
+        return np.vstack([block, np.zeros((extra, block.shape[1]), dtype=block.dtype)])
+    indptr = np.concatenate([block.indptr, np.full(extra, block.indptr[-1])])
+    return sp.csr_matrix((block.data, block.indices, indptr), shape=(count, block.shape[1]))
 
 
 def _with_newcomers(tables: Tables, newcomers: pd.DataFrame) -> Tables:
