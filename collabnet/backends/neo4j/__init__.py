@@ -285,7 +285,8 @@ class Neo4jBackend:
         if name == "degree":
             return read.degrees(self._connection, as_of)
         if name in COVERAGE_QUERIES:
-            return read.run_query(self._connection, f"analysis/{name}", {"as_of": as_of})
+            counted = self._connection.read_columns(f"analysis/{name}", as_of=as_of)
+            return pd.DataFrame(counted)
         if name == "communities":
             seed, resolution = params.get("seed", 0), params.get("resolution", 1.0)
             if not isinstance(seed, int) or not isinstance(resolution, int | float):

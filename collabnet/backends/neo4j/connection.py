@@ -7,7 +7,7 @@ so the driver retries transient failures (a server restarting, a lost connection
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction
@@ -98,6 +98,36 @@ class Connection:
     def read(self, query_name: str, /, **params: Any) -> list[dict[str, Any]]:
         """The records of statement ``query_name``, run in a read transaction."""
         return self.run(get_query(query_name), params, write=False)
+
+    def read_columns(
+        self, query_name: str, /, *, spread: Sequence[str] = (), **params: Any
+    ) -> dict[str, list[Any]]:
+        """The records of statement ``query_name`` gathered a column at a time (a list
+        of values per column, never a dict per record), for statements that return a
+        row per organisation. With ``spread``, the statement returns one map per record
+        and these are its keys: one list each (``None`` where a map lacks the key)."""
+        query = get_query(query_name)
+
+        def work(tx: ManagedTransaction) -> dict[str, list[Any]]:
+            result = tx.run(query.text, dict(params))
+            keys = list(spread) or list(result.keys())
+            columns: list[list[Any]] = [[] for _ in keys]
+            for record in result:
+                if spread:
+                    found = record[0]
+                    for column, key in zip(columns, keys, strict=True):
+                        column.append(found.get(key))
+                else:
+                    for column, value in zip(columns, record.values(), strict=True):
+                        column.append(value)
+            return dict(zip(keys, columns, strict=True))
+
+        try:
+            with self._driver.session(database=self.database) as session:
+                gathered: dict[str, list[Any]] = session.execute_read(work)
+        except DRIVER_ERRORS as err:
+            raise self.error(err) from err
+        return gathered
 
     def write(self, query_name: str, /, **params: Any) -> list[dict[str, Any]]:
         """The records of statement ``query_name``, run in a write transaction."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -86,53 +87,56 @@ def measures(
     if not 0 <= damping < 1:
         raise BackendError(f"damping must be at least 0 and below 1, got {damping}")
     with projection(connection, as_of, listed_links) as (graph_name, nodes):
-        ranks = connection.read(
+        ranks = connection.read_columns(
             "gds/pagerank",
             graph_name=graph_name,
             damping=damping,
             max_iterations=1_000,
             tolerance=1e-12,
         )
-        vectors = connection.read(
+        vectors = connection.read_columns(
             "gds/eigenvector", graph_name=graph_name, max_iterations=10_000, tolerance=tol
         )
-        cores = connection.read("gds/kcore", graph_name=graph_name)
+        cores = connection.read_columns("gds/kcore", graph_name=graph_name)
         if sources is None:
+            closeness = connection.read_columns("gds/harmonic", graph_name=graph_name)
             # GDS divides by the projection's node count minus one.
-            closeness = {
-                row["id"]: float(row["score"]) * (nodes - 1)
-                for row in connection.read("gds/harmonic", graph_name=graph_name)
-            }
+            closeness["score"] = [score * (nodes - 1) for score in closeness["score"]]
         else:
-            closeness = {
-                row["id"]: float(row["score"])
-                for row in connection.read(
-                    "gds/harmonic_pivots", graph_name=graph_name, pivots=list(sources)
-                )
-            }
-        between = connection.read(
+            closeness = connection.read_columns(
+                "gds/harmonic_pivots", graph_name=graph_name, pivots=list(sources)
+            )
+        between = connection.read_columns(
             "gds/betweenness",
             graph_name=graph_name,
             sampling_size=nodes if sources is None else len(sources),
             sampling_seed=seed,
         )
-    linked = {row["id"]: int(row["core_number"]) for row in cores if row["core_number"] > 0}
+    core = _series(cores, "core_number")
+    linked = core[core > 0]
+    ranked = _series(ranks, "score")
+    ranked = ranked[ranked.index.isin(linked.index)]
     frame = pagerank_with_isolated(
-        {row["id"]: float(row["score"]) for row in ranks if row["id"] in linked},
+        dict(zip(ranked.index.astype(str), ranked.to_numpy(dtype=float), strict=True)),
         everyone,
         damping,
     )
-    if linked:
-        vector = {row["id"]: row["score"] for row in vectors if row["id"] in linked}
-        frame["eigenvector"] = _scores(frame["id"], vector)
+    if len(linked):
+        vector = _series(vectors, "score")
+        frame["eigenvector"] = _scores(frame["id"], vector[vector.index.isin(linked.index)])
         frame["eigenvector"] /= float(np.linalg.norm(frame["eigenvector"]))
     else:
         # No links: every organisation alike, as networkx's start vector.
         frame["eigenvector"] = 1.0 / np.sqrt(max(len(frame), 1))
-    frame["core_number"] = frame["id"].map(linked).fillna(0).astype("int64")
-    frame["harmonic"] = _scores(frame["id"], closeness)
-    frame["betweenness"] = _scores(frame["id"], {row["id"]: row["score"] for row in between})
+    frame["core_number"] = _scores(frame["id"], linked).astype("int64")
+    frame["harmonic"] = _scores(frame["id"], _series(closeness, "score"))
+    frame["betweenness"] = _scores(frame["id"], _series(between, "score"))
     return frame
+
+
+def _series(gathered: Mapping[str, list[Any]], column: str) -> pd.Series:
+    """One column of a statement's result, by organisation id."""
+    return pd.Series(gathered[column], index=gathered["id"], dtype=float)
 
 
 def communities(
@@ -161,8 +165,8 @@ def communities(
     return frame
 
 
-def _scores(ids: pd.Series, scores: Mapping[str, float]) -> np.ndarray:
-    return ids.map(scores).fillna(0.0).to_numpy(dtype=float)
+def _scores(ids: pd.Series, scores: pd.Series) -> np.ndarray:
+    return scores.reindex(ids.to_numpy()).fillna(0.0).to_numpy(dtype=float)
 
 
 def pagerank_with_isolated(

@@ -102,11 +102,9 @@ def pull(connection: Connection) -> Tables:
 
 def read_organizations(connection: Connection, meta: Mapping[str, Any]) -> pd.DataFrame:
     """The organisations table last pushed (``meta``: the dataset node), without links."""
-    return _frame(
-        [row["properties"] for row in connection.read("read/organizations")],
-        meta["organization_columns"],
-        meta["organization_dtypes"],
-    )
+    columns = list(meta["organization_columns"])
+    gathered = connection.read_columns("read/organizations", spread=[*columns, ROW])
+    return _columns_frame(gathered, columns, meta["organization_dtypes"])
 
 
 def read_industries(connection: Connection, meta: Mapping[str, Any]) -> pd.DataFrame:
@@ -144,8 +142,7 @@ def counts(connection: Connection) -> dict[str, dict[str, int]]:
 
 def degrees(connection: Connection, as_of: int | None) -> pd.DataFrame:
     """Distinct partners and summed link weight per organisation, computed by the database."""
-    rows = connection.read("analysis/degrees", as_of=as_of)
-    frame = pd.DataFrame(rows, columns=["id", "degree", "weighted_degree"])
+    frame = pd.DataFrame(connection.read_columns("analysis/degrees", as_of=as_of))
     frame["degree"] = frame["degree"].astype(np.int64)
     frame["weighted_degree"] = frame["weighted_degree"].astype(float)
     return frame.sort_values("id", kind="stable").reset_index(drop=True)
@@ -183,6 +180,19 @@ def _frame(
     records = sorted(records, key=lambda r: (r.get(ROW) is None, r.get(ROW) or 0))
     data = {
         column: _column([r.get(column) for r in records], dtype)
+        for column, dtype in zip(columns, dtypes, strict=True)
+    }
+    return pd.DataFrame(data, columns=list(columns))
+
+
+def _columns_frame(
+    gathered: Mapping[str, list[Any]], columns: Sequence[str], dtypes: Sequence[str]
+) -> pd.DataFrame:
+    """Columns read back (with ``_row``), in the order pushed, with the dtypes pushed."""
+    rows = gathered[ROW]
+    order = sorted(range(len(rows)), key=lambda i: (rows[i] is None, rows[i] or 0))
+    data = {
+        column: _column([gathered[column][i] for i in order], dtype)
         for column, dtype in zip(columns, dtypes, strict=True)
     }
     return pd.DataFrame(data, columns=list(columns))
