@@ -148,14 +148,14 @@ def centrality(
             return None
         return native.set_index("id")[column].reindex(orgs["id"]).to_numpy()
 
-    gds = {"damping": damping, "sources": source_ids, "seed": seed, "tol": tol}
+    params = {"damping": damping, "sources": source_ids, "seed": seed, "tol": tol}
     degree = from_backend("degree", "degree")
     weighted = from_backend("degree", "weighted_degree")
-    pagerank = from_backend("pagerank", "pagerank", **gds)
-    eigenvector = from_backend("eigenvector", "eigenvector", **gds)
-    core = from_backend("core_number", "core_number", **gds)
-    harmonic = from_backend("harmonic", "harmonic", **gds)
-    betweenness = from_backend("betweenness", "betweenness", **gds)
+    pagerank = from_backend("pagerank", "pagerank", **params)
+    eigenvector = from_backend("eigenvector", "eigenvector", **params)
+    core = from_backend("core_number", "core_number", **params)
+    harmonic = from_backend("harmonic", "harmonic", **params)
+    betweenness = from_backend("betweenness", "betweenness", **params)
     if harmonic is None or betweenness is None:
         harmonic, betweenness = _shortest_path_measures(snapshot.hops, sources)
     else:

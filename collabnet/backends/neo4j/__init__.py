@@ -307,7 +307,9 @@ class Neo4jBackend:
             raise BackendError(f"damping and tol must be numbers, got {damping!r}, {tol!r}")
         if not isinstance(seed, int):
             raise BackendError(f"seed must be an integer, got {seed!r}")
-        chosen = None if sources is None else tuple(str(s) for s in sources)  # type: ignore[attr-defined]
+        if sources is not None and not isinstance(sources, list | tuple):
+            raise BackendError(f"sources must be a list of ids, got {sources!r}")
+        chosen = None if sources is None else tuple(str(s) for s in sources)
         key = (as_of, float(damping), float(tol), chosen, seed)
         if key not in self._measures:
             meta = self._dataset_meta()
@@ -394,9 +396,9 @@ class Neo4jBackend:
         Idempotent: organisations, industries and counties are merged on their ids,
         links and participations are created afresh (one relationship per row), and
         every write is stamped with this push's id; once all batches are in, whatever an
-        earlier push wrote and this one did not is deleted. Pushing the same tables twice leaves the
-        same nodes and relationships. A push that fails part-way leaves the dataset
-        marked unfinished; pushing again completes it.
+        earlier push wrote and this one did not is deleted. Pushing the same tables twice
+        leaves the same nodes and relationships. A push that fails part-way leaves the
+        dataset marked unfinished; pushing again completes it.
 
         Rows go in ``UNWIND`` batches of ``batch_rows`` (:data:`BATCH_ROWS` by default;
         the push benchmark uses 1 to compare with one statement per row).
