@@ -86,57 +86,45 @@ def measures(
     """
     if not 0 <= damping < 1:
         raise BackendError(f"damping must be at least 0 and below 1, got {damping}")
+    index = pd.Index(everyone)
     with projection(connection, as_of, listed_links) as (graph_name, nodes):
-        ranks = connection.read_columns(
-            "gds/pagerank",
-            graph_name=graph_name,
-            damping=damping,
-            max_iterations=1_000,
-            tolerance=1e-12,
+
+        def aligned(name: str, column: str, **params: Any) -> np.ndarray:
+            # One result at a time, as an array in the order of ``everyone``: the
+            # lists read back are let go before the next statement runs.
+            gathered = connection.read_columns(name, graph_name=graph_name, **params)
+            values = pd.Series(gathered[column], index=gathered["id"], dtype=float)
+            return values.reindex(index).fillna(0.0).to_numpy()
+
+        core = aligned("gds/kcore", "core_number")
+        rank = aligned(
+            "gds/pagerank", "score", damping=damping, max_iterations=1_000, tolerance=1e-12
         )
-        vectors = connection.read_columns(
-            "gds/eigenvector", graph_name=graph_name, max_iterations=10_000, tolerance=tol
-        )
-        cores = connection.read_columns("gds/kcore", graph_name=graph_name)
+        vector = aligned("gds/eigenvector", "score", max_iterations=10_000, tolerance=tol)
         if sources is None:
-            closeness = connection.read_columns("gds/harmonic", graph_name=graph_name)
             # GDS divides by the projection's node count minus one.
-            closeness["score"] = [score * (nodes - 1) for score in closeness["score"]]
+            harmonic = aligned("gds/harmonic", "score") * (nodes - 1)
         else:
-            closeness = connection.read_columns(
-                "gds/harmonic_pivots", graph_name=graph_name, pivots=list(sources)
-            )
-        between = connection.read_columns(
+            harmonic = aligned("gds/harmonic_pivots", "score", pivots=list(sources))
+        between = aligned(
             "gds/betweenness",
-            graph_name=graph_name,
+            "score",
             sampling_size=nodes if sources is None else len(sources),
             sampling_seed=seed,
         )
-    core = _series(cores, "core_number")
-    linked = core[core > 0]
-    ranked = _series(ranks, "score")
-    ranked = ranked[ranked.index.isin(linked.index)]
-    frame = pagerank_with_isolated(
-        dict(zip(ranked.index.astype(str), ranked.to_numpy(dtype=float), strict=True)),
-        everyone,
-        damping,
-    )
-    if len(linked):
-        vector = _series(vectors, "score")
-        frame["eigenvector"] = _scores(frame["id"], vector[vector.index.isin(linked.index)])
-        frame["eigenvector"] /= float(np.linalg.norm(frame["eigenvector"]))
+    linked = core > 0
+    frame = pd.DataFrame({"id": list(everyone)})
+    frame["pagerank"] = _pagerank_with_isolated(rank, linked, damping)
+    if linked.any():
+        vector = np.where(linked, vector, 0.0)
+        frame["eigenvector"] = vector / np.linalg.norm(vector)
     else:
         # No links: every organisation alike, as networkx's start vector.
         frame["eigenvector"] = 1.0 / np.sqrt(max(len(frame), 1))
-    frame["core_number"] = _scores(frame["id"], linked).astype("int64")
-    frame["harmonic"] = _scores(frame["id"], _series(closeness, "score"))
-    frame["betweenness"] = _scores(frame["id"], _series(between, "score"))
+    frame["core_number"] = core.astype("int64")
+    frame["harmonic"] = harmonic
+    frame["betweenness"] = between
     return frame
-
-
-def _series(gathered: Mapping[str, list[Any]], column: str) -> pd.Series:
-    """One column of a statement's result, by organisation id."""
-    return pd.Series(gathered[column], index=gathered["id"], dtype=float)
 
 
 def communities(
@@ -165,10 +153,6 @@ def communities(
     return frame
 
 
-def _scores(ids: pd.Series, scores: pd.Series) -> np.ndarray:
-    return scores.reindex(ids.to_numpy()).fillna(0.0).to_numpy(dtype=float)
-
-
 def pagerank_with_isolated(
     linked: Mapping[str, float], everyone: Sequence[str], damping: float
 ) -> pd.DataFrame:
@@ -186,12 +170,17 @@ def pagerank_with_isolated(
     >>> ranks["pagerank"].round(4).tolist()
     [0.4651, 0.4651, 0.0698]
     """
-    n = len(everyone)
-    isolated = [org for org in everyone if org not in linked]
-    k = len(isolated)
+    has_links = np.array([org in linked for org in everyone], dtype=bool)
+    scores = np.array([linked.get(org, 0.0) for org in everyone], dtype=float)
+    ranks = _pagerank_with_isolated(scores, has_links, damping)
+    return pd.DataFrame({"id": list(everyone), "pagerank": ranks})
+
+
+def _pagerank_with_isolated(scores: np.ndarray, linked: np.ndarray, damping: float) -> np.ndarray:
+    """:func:`pagerank_with_isolated` on arrays: GDS's ``scores`` where ``linked``."""
+    n = len(scores)
+    k = int((~linked).sum())
     share = (1 - damping) / (n - damping * k) if n else 0.0
-    total = sum(linked.values())
-    scores = {org: share for org in isolated}
-    for org, score in linked.items():
-        scores[org] = (1 - k * share) * score / total if total else 0.0
-    return pd.DataFrame({"id": list(everyone), "pagerank": [scores[o] for o in everyone]})
+    total = float(scores[linked].sum())
+    shared = (1 - k * share) * scores / total if total else np.zeros(n)
+    return np.where(linked, shared, share)
