@@ -24,13 +24,18 @@ Two families of measures:
   have no direction, so the two are the same configuration here and are reported
   together as ``gatekeeper_representative``.
 
-Counting works on the sparse adjacency: a broker's neighbour pairs by group come from
-its neighbour counts per group; the pairs that are linked (closed triads) come from
-common-neighbour counts restricted to existing links, a sparse product done in row
-chunks to bound memory.
+A backend that measures ego networks itself (Neo4j: ``cypher/analysis/ego_brokerage``)
+does so one batch of egos at a time, and sends back per organisation only its partners
+per group, its linked partner pairs per pair of groups and its two Burt measures; for
+``top``, the leaders come from its triangle counts (GDS). In memory, counting works on
+the sparse adjacency: a broker's neighbour pairs by group come from its neighbour counts
+per group; the pairs that are linked (closed triads) come from common-neighbour counts
+restricted to existing links, a sparse product done in row chunks to bound memory.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -120,8 +125,7 @@ def brokerage(
     'platform'
     """
     snapshot = as_snapshot(snapshot)
-    tables = snapshot.tables
-    orgs = tables.organizations
+    orgs = snapshot.organizations
     if partition not in orgs.columns:
         raise InputError(
             f"unknown partition column '{partition}' (organisation columns: "
@@ -129,15 +133,18 @@ def brokerage(
         )
     if top is not None and top < 1:
         raise InputError(f"top must be at least 1, got {top}")
-    matrix = snapshot.adjacency
-    hops = snapshot.hops
     values = orgs[partition].astype(object).where(orgs[partition].notna(), None)
-    labels, groups = pd.factorize(values.map(lambda v: "" if v is None else str(v)))
+    labels, groups = pd.factorize(values.map(_group_name))
     labels = labels.astype(np.int64)
-    degree = np.diff(hops.indptr).astype(np.int64)
-    nodes = np.arange(len(orgs)) if top is None else _leaders(hops, degree, top)
-    roles = gould_fernandez(hops, labels, len(groups), nodes)
-    constraint, effective = structural_holes(matrix.matrix, nodes)
+    in_database = _in_database(snapshot, values, labels, groups, top)
+    if in_database is not None:
+        degree, nodes, roles, constraint, effective = in_database
+    else:
+        hops = snapshot.hops
+        degree = np.diff(hops.indptr).astype(np.int64)
+        nodes = np.arange(len(orgs)) if top is None else _leaders(_open_triads(hops, degree), top)
+        roles = gould_fernandez(hops, labels, len(groups), nodes)
+        constraint, effective = structural_holes(snapshot.adjacency.matrix, nodes)
     frame = pd.DataFrame(
         {
             "id": orgs["id"].to_numpy()[nodes],
@@ -152,19 +159,84 @@ def brokerage(
     for role in ROLES:
         frame[role] = roles[role]
     frame["brokerage"] = frame[list(ROLES)].sum(axis=1)
-    frame = frame.sort_values(
-        ["brokerage", "constraint", "id"], ascending=[False, True, True], na_position="last"
+    # Constraint is rounded for the order only, so that sums taken in another order (in
+    # a database) cannot swap two organisations whose constraint is the same.
+    order = np.lexsort(
+        (frame["id"].to_numpy(), np.round(frame["constraint"].to_numpy(), 12), -frame["brokerage"])
     )
+    frame = frame.iloc[order]
     if top is not None:
         frame = frame.head(top)
     frame.attrs["partition"] = partition
     return frame.reset_index(drop=True)
 
 
-def _leaders(hops: sp.csr_matrix, degree: np.ndarray, top: int) -> np.ndarray:
+def _group_name(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+Measured = tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], np.ndarray, np.ndarray]
+
+
+def _in_database(
+    snapshot: Snapshot, values: pd.Series, labels: np.ndarray, groups: pd.Index, top: int | None
+) -> Measured | None:
+    """``(degree, nodes, roles, constraint, effective_size)`` computed by the backend,
+    ego by ego, or ``None`` when it does not compute them (or the groups are not plain
+    values that a database property holds as they are).
+
+    The leaders for ``top`` come from each organisation's triangles when the backend
+    counts them; otherwise every organisation's ego network is measured."""
+    if not values.map(lambda v: v is None or isinstance(v, str)).all():
+        return None
+    degrees = snapshot.native("degree")
+    if degrees is None:
+        return None
+    ids = snapshot.ids
+    degree = degrees.set_index("id")["degree"].reindex(ids).fillna(0).to_numpy(dtype=np.int64)
+    nodes = np.arange(len(ids))
+    if top is not None:
+        counted = snapshot.native("triangles")
+        if counted is not None:
+            triangles = counted.set_index("id")["triangles"].reindex(ids).fillna(0)
+            open_triads = degree * (degree - 1) // 2 - triangles.to_numpy(dtype=np.int64)
+            nodes = _leaders(open_triads, top)
+    egos = snapshot.native("ego_brokerage", ids=list(ids[nodes]), partition=values.name)
+    if egos is None:
+        return None
+    egos = egos.set_index("id").reindex(ids[nodes])
+    position = {name: label for label, name in enumerate(groups)}
+    per_group, linked = _ego_counts(egos, lambda value: position[_group_name(value)], len(groups))
+    roles = _roles(per_group, linked, labels[nodes])
+    isolated = degree[nodes] == 0
+    constraint = np.where(isolated, np.nan, egos["constraint"].to_numpy(dtype=float))
+    effective = np.where(isolated, np.nan, egos["effective_size"].to_numpy(dtype=float))
+    return degree, nodes, roles, constraint, effective
+
+
+def _ego_counts(
+    egos: pd.DataFrame, label: Callable[[object], int], groups: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """``per_group[b, g]`` and ``linked[b, g, h]`` (as :func:`_roles` takes them) from a
+    backend's ego rows, whose groups are property values that ``label`` numbers."""
+    per_group = np.zeros((len(egos), groups), dtype=np.int64)
+    linked = np.zeros((len(egos), groups, groups), dtype=np.int64)
+    for row, (found, pairs) in enumerate(zip(egos["groups"], egos["linked"], strict=True)):
+        for entry in found:
+            per_group[row, label(entry["group"])] += entry["members"]
+        for entry in pairs:
+            linked[row, label(entry["first"]), label(entry["second"])] += entry["pairs"]
+    return per_group, linked
+
+
+def _open_triads(hops: sp.csr_matrix, degree: np.ndarray) -> np.ndarray:
+    """Per node, the pairs of its partners that are not linked to each other."""
+    return degree * (degree - 1) // 2 - _triangles(hops)
+
+
+def _leaders(open_triads: np.ndarray, top: int) -> np.ndarray:
     """The nodes whose open triads (partner pairs not linked to each other) reach the
     ``top``-th largest count, ties included, so that the tie-break stays exact."""
-    open_triads = degree * (degree - 1) // 2 - _triangles(hops)
     if top >= len(open_triads):
         return np.arange(len(open_triads))
     floor = np.partition(open_triads, len(open_triads) - top)[len(open_triads) - top]
@@ -215,8 +287,17 @@ def gould_fernandez(
         return {role: np.zeros(len(brokers), dtype=np.int64) for role in ROLES}
     onehot = sp.csr_matrix((np.ones(n), (np.arange(n), labels)), shape=(n, groups))
     per_group = np.rint((hops[brokers] @ onehot).toarray()).astype(np.int64)
-    mine = np.arange(len(brokers))
-    own_labels = labels[brokers]
+    linked = _linked_neighbour_pairs(hops, brokers, labels, groups)
+    return _roles(per_group, linked, labels[brokers])
+
+
+def _roles(
+    per_group: np.ndarray, linked: np.ndarray, own_labels: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Open triads per role, from each broker's partners per group (``per_group[b, g]``),
+    its linked partner pairs per pair of groups (``linked[b, g, h]``, see
+    :func:`_linked_neighbour_pairs`) and its own group."""
+    mine = np.arange(len(own_labels))
     own = per_group[mine, own_labels]
     degree = per_group.sum(axis=1)
     others = degree - own
@@ -228,7 +309,6 @@ def gould_fernandez(
         "gatekeeper_representative": own * others,
         "liaison": (others**2 - (other_groups**2).sum(axis=1)) // 2,
     }
-    linked = _linked_neighbour_pairs(hops, brokers, labels, groups)
     same = linked[mine, own_labels, own_labels]
     diagonal = np.einsum("igg->ig", linked)
     outside_diagonal = diagonal.sum(axis=1) - same
@@ -266,6 +346,11 @@ def _linked_neighbour_pairs(
     return out
 
 
+# The sides a platform brokers between: enterprises (0), universities and research
+# institutes (1); everyone else is 2.
+_PLATFORM_SIDES = {"enterprise": 0, "university": 1, "institute": 1}
+
+
 def platform_brokers(snapshot: Snapshot | Tables) -> pd.DataFrame:
     """Which platforms broker between enterprises and universities.
 
@@ -282,19 +367,25 @@ def platform_brokers(snapshot: Snapshot | Tables) -> pd.DataFrame:
     ['id', 'name', 'enterprises']
     """
     snapshot = as_snapshot(snapshot)
-    tables = snapshot.tables
-    orgs = tables.organizations
-    hops = snapshot.hops
+    orgs = snapshot.organizations
     org_type = orgs["type"].to_numpy(dtype=object)
-    labels = np.where(
-        org_type == "enterprise", 0, np.where(np.isin(org_type, ["university", "institute"]), 1, 2)
-    ).astype(np.int64)
     platforms = np.flatnonzero(org_type == "platform")
-    onehot = sp.csr_matrix(
-        (np.ones(len(labels)), (np.arange(len(labels)), labels)), shape=(len(labels), 3)
-    )
-    per_group = np.rint((hops[platforms] @ onehot).toarray()).astype(np.int64)
-    linked = _linked_neighbour_pairs(hops, platforms, labels, 3)[:, 0, 1]
+    egos = snapshot.native("ego_brokerage", ids=list(snapshot.ids[platforms]), partition="type")
+    if egos is not None:
+        per_group, pairs = _ego_counts(
+            egos.set_index("id").reindex(snapshot.ids[platforms]),
+            lambda kind: _PLATFORM_SIDES.get(str(kind), 2),
+            3,
+        )
+    else:
+        labels = np.array([_PLATFORM_SIDES.get(kind, 2) for kind in org_type], dtype=np.int64)
+        hops = snapshot.hops
+        onehot = sp.csr_matrix(
+            (np.ones(len(labels)), (np.arange(len(labels)), labels)), shape=(len(labels), 3)
+        )
+        per_group = np.rint((hops[platforms] @ onehot).toarray()).astype(np.int64)
+        pairs = _linked_neighbour_pairs(hops, platforms, labels, 3)
+    linked = pairs[:, 0, 1]
     frame = pd.DataFrame(
         {
             "id": orgs["id"].to_numpy()[platforms],

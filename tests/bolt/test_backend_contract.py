@@ -17,6 +17,7 @@ import networkx as nx
 import pandas as pd
 import pytest
 
+from collabnet.analysis.brokerage import brokerage, platform_brokers
 from collabnet.analysis.centrality import centrality
 from collabnet.analysis.communities import community_membership
 from collabnet.analysis.coverage import coverage_gaps, industry_coverage, leading_without_platform
@@ -33,7 +34,7 @@ from tests.bolt.test_neo4j_participations import projects_network
 pytestmark = pytest.mark.bolt
 
 BACKENDS = ["files", "neo4j", "neo4j-without-gds"]
-IN_CYPHER = {"degree", *COVERAGE_QUERIES}
+IN_CYPHER = {"degree", "ego_brokerage", *COVERAGE_QUERIES}
 EXPECTED_NATIVE = {
     "files": set(),
     "neo4j": {
@@ -44,6 +45,7 @@ EXPECTED_NATIVE = {
         "harmonic",
         "betweenness",
         "communities",
+        "triangles",
     },
     "neo4j-without-gds": IN_CYPHER,
 }
@@ -83,6 +85,7 @@ def reference(tables: Tables, as_of: int | None) -> tuple[nx.Graph, pd.DataFrame
                 nx.pagerank(graph, weight="weight", tol=1e-13, max_iter=10_000)
             ).loc[ids],
             "core_number": pd.Series(nx.core_number(graph)).loc[ids],
+            "triangles": pd.Series(nx.triangles(graph)).loc[ids],
             "harmonic": pd.Series(nx.harmonic_centrality(graph)).loc[ids],
             "eigenvector": pd.Series(
                 nx.eigenvector_centrality(graph, tol=1e-13, max_iter=100_000)
@@ -114,7 +117,7 @@ def test_degrees_pagerank_and_cores_agree(
     pd.testing.assert_frame_equal(
         hubs[CENTRALITY], expected[CENTRALITY], check_exact=False, rtol=1e-6, atol=1e-9
     )
-    for name in set(backend.native_measures) - {*COVERAGE_QUERIES, "communities"}:
+    for name in set(backend.native_measures) - {*COVERAGE_QUERIES, "communities", "ego_brokerage"}:
         native = backend.measure(name, as_of, {"damping": 0.85}).set_index("id").sort_index()
         columns = ["degree", "weighted_degree"] if name == "degree" else [name]
         wanted = expected.rename(columns={"betweenness": "-", "betweenness_sum": "betweenness"})
@@ -142,6 +145,35 @@ def test_coverage_gaps_and_kpis_agree(
     for analysis in (industry_coverage, coverage_gaps, leading_without_platform, kpi):
         pd.testing.assert_frame_equal(
             analysis(backend.snapshot(as_of)), analysis(sample.as_of(as_of))
+        )
+
+
+@pytest.mark.parametrize("as_of", [None, 2020])
+def test_brokerage_agrees(
+    holding: Callable[[Tables], GraphBackend],
+    sample: Tables,
+    as_of: int | None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Brokerage roles and structural holes, ego by ego in the database: the same as in
+    memory, and Burt's measures as networkx computes them."""
+    backend = holding(sample)
+    if isinstance(backend, Neo4jBackend):
+        monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
+    for partition, top in (("county", 7), ("type", None)):
+        found = brokerage(backend.snapshot(as_of), partition=partition, top=top)
+        files = brokerage(sample.as_of(as_of), partition=partition, top=top)
+        pd.testing.assert_frame_equal(found, files, check_exact=False, rtol=1e-9)
+    pd.testing.assert_frame_equal(
+        platform_brokers(backend.snapshot(as_of)), platform_brokers(sample.as_of(as_of))
+    )
+    graph = build_graph(sample.as_of(as_of), records=False)
+    table = found.set_index("id").sort_index()
+    for column, measure in (("constraint", nx.constraint), ("effective_size", nx.effective_size)):
+        # Node by node: networkx's all-nodes matrix shortcut is not Burt's weighted measure.
+        expected = pd.Series(measure(graph, nodes=list(graph), weight="weight")).sort_index()
+        pd.testing.assert_series_equal(
+            table[column], expected, check_names=False, check_index_type=False, rtol=1e-9
         )
 
 

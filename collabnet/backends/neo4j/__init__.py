@@ -254,9 +254,9 @@ class Neo4jBackend:
         """
         names = set() if self._dataset_meta().get("participation_columns") else {"degree"}
         if names:
-            names.update(COVERAGE_QUERIES)
+            names.update((*COVERAGE_QUERIES, "ego_brokerage"))
         if self.has_gds:
-            names.update((*gds.MEASURES, "communities"))
+            names.update((*gds.MEASURES, "communities", "triangles"))
         elif not self._said_no_gds:
             self._said_no_gds = True
             print(
@@ -287,17 +287,26 @@ class Neo4jBackend:
         if name in COVERAGE_QUERIES:
             counted = self._connection.read_columns(f"analysis/{name}", as_of=as_of)
             return pd.DataFrame(counted)
+        listed = self._dataset_meta().get("listed_link_rows")
+        listed_links = None if listed is None else int(listed)
+        if name == "ego_brokerage":
+            ids, partition = params.get("ids"), params.get("partition", "type")
+            if not isinstance(ids, list | tuple) or not isinstance(partition, str):
+                raise BackendError(f"ids must be a list, partition a name: {ids!r}, {partition!r}")
+            return read.ego_brokerage(self._connection, as_of, [str(i) for i in ids], partition)
+        if name == "triangles":
+            triangles = gds.triangles(self._connection, as_of, listed_links).set_index("id")
+            return triangles.reindex(self._everyone(as_of)).reset_index()
         if name == "communities":
             seed, resolution = params.get("seed", 0), params.get("resolution", 1.0)
             if not isinstance(seed, int) or not isinstance(resolution, int | float):
                 raise BackendError(f"seed and resolution must be numbers: {seed!r}, {resolution!r}")
-            listed = self._dataset_meta().get("listed_link_rows")
             return gds.communities(
                 self._connection,
                 as_of,
                 seed=seed,
                 resolution=float(resolution),
-                listed_links=None if listed is None else int(listed),
+                listed_links=listed_links,
             )
         damping = params.get("damping", 0.85)
         tol = params.get("tol", 1e-10)
@@ -312,24 +321,24 @@ class Neo4jBackend:
         chosen = None if sources is None else tuple(str(s) for s in sources)
         key = (as_of, float(damping), float(tol), chosen, seed)
         if key not in self._measures:
-            meta = self._dataset_meta()
-            listed_links = meta.get("listed_link_rows")
-            if meta.get("participation_columns") and as_of is not None:
-                # Who exists at an earlier cut is derived again from the participations.
-                everyone = list(self.snapshot(as_of).ids)
-            else:
-                everyone = read.degrees(self._connection, as_of)["id"].tolist()
             self._measures[key] = gds.measures(
                 self._connection,
                 as_of,
-                everyone,
+                self._everyone(as_of),
                 damping=float(damping),
-                listed_links=None if listed_links is None else int(listed_links),
+                listed_links=listed_links,
                 sources=chosen,
                 seed=seed,
                 tol=float(tol),
             )
         return self._measures[key][["id", name]]
+
+    def _everyone(self, as_of: int | None) -> list[str]:
+        """The ids of the organisations at the cut."""
+        if self._dataset_meta().get("participation_columns") and as_of is not None:
+            # Who exists at an earlier cut is derived again from the participations.
+            return list(self.snapshot(as_of).ids)
+        return read.degrees(self._connection, as_of)["id"].tolist()
 
     def _dataset_meta(self) -> dict[str, Any]:
         if self._meta is None:

@@ -24,6 +24,7 @@ __all__ = [
     "measures",
     "pagerank_with_isolated",
     "projection",
+    "triangles",
 ]
 
 # What one projection gives, in the columns of collabnet.analysis.centrality. Harmonic
@@ -151,6 +152,18 @@ def communities(
     )
     frame.attrs["modularity"] = float(found["modularity"])
     return frame
+
+
+def triangles(
+    connection: Connection, as_of: int | None, listed_links: int | None = None
+) -> pd.DataFrame:
+    """Triangles through every organisation at ``as_of`` (``nx.triangles``): a frame of
+    ``id`` and ``triangles``."""
+    with projection(connection, as_of, listed_links) as (graph_name, _):
+        counted = connection.read_columns("gds/triangles", graph_name=graph_name)
+    return pd.DataFrame(
+        {"id": counted["id"], "triangles": np.asarray(counted["triangles"], dtype=np.int64)}
+    )
 
 
 def pagerank_with_isolated(

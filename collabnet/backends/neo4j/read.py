@@ -24,6 +24,7 @@ __all__ = [
     "counts",
     "dataset",
     "degrees",
+    "ego_brokerage",
     "pull",
     "read_industries",
     "read_organizations",
@@ -146,6 +147,32 @@ def degrees(connection: Connection, as_of: int | None) -> pd.DataFrame:
     frame["degree"] = frame["degree"].astype(np.int64)
     frame["weighted_degree"] = frame["weighted_degree"].astype(float)
     return frame.sort_values("id", kind="stable").reset_index(drop=True)
+
+
+# Egos per ego_brokerage statement: each one's partners' links are read in full, so a
+# batch of hubs is already a sizeable read.
+EGO_BATCH = 250
+
+
+def ego_brokerage(
+    connection: Connection, as_of: int | None, ids: Sequence[str], partition: str
+) -> pd.DataFrame:
+    """Per ego, from its ego network in the database (``analysis/ego_brokerage``), in
+    batches of :data:`EGO_BATCH`: ``id``, ``degree``, ``constraint``, ``effective_size``,
+    ``groups`` (maps of ``group`` and ``members``) and ``linked`` (maps of ``first``,
+    ``second`` and ``pairs``: ordered pairs of linked partners by their groups)."""
+    gathered: dict[str, list[Any]] = {}
+    for start in range(0, len(ids), EGO_BATCH):
+        part = connection.read_columns(
+            "analysis/ego_brokerage",
+            ids=list(ids[start : start + EGO_BATCH]),
+            as_of=as_of,
+            partition=partition,
+        )
+        for column, values in part.items():
+            gathered.setdefault(column, []).extend(values)
+    columns = ("id", "degree", "constraint", "effective_size", "groups", "linked")
+    return pd.DataFrame({column: gathered.get(column, []) for column in columns})
 
 
 def run_query(
