@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 import pytest
 from neo4j import exceptions as neo4j_errors
@@ -21,6 +22,7 @@ from collabnet.backends.neo4j import (
     pagerank_with_isolated,
     translate_error,
 )
+from collabnet.backends.neo4j.push import _batches, _Group, _sent
 from collabnet.errors import BackendError, InputError, NotFoundError
 from collabnet.tables import Tables, load_tables
 from collabnet.writers import write_tables
@@ -165,3 +167,37 @@ def test_written_tables_load_back_equal(sample_dir: Path, tmp_path: Path) -> Non
     for name in ("organizations", "links", "industries"):
         pd.testing.assert_frame_equal(getattr(again, name), getattr(tables, name))
     assert isinstance(again, Tables)
+
+
+class _Recorder:
+    """A connection stand-in that records the batches run and fails on one of them."""
+
+    def __init__(self, failing: int | None) -> None:
+        self.failing = failing
+        self.ran: list[int] = []
+
+    def run(self, query: object, params: dict[str, object], *, write: bool) -> list[object]:
+        rows = params["rows"]
+        assert isinstance(rows, list) and write
+        if rows[0] == self.failing:
+            raise BackendError("refused")
+        self.ran.append(int(rows[0]))
+        return []
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_batches_in_flight_are_reported_in_order_and_fail_by_name(workers: int) -> None:
+    group = _Group(
+        "links", "load/links/cooperation", "cooperation links", np.arange(10), lambda p: p.tolist()
+    )
+    batches = _batches([group], 2)
+    done = _Recorder(failing=None)
+    reported = [b.number for b in _sent(done, batches, "push", workers)]  # type: ignore[arg-type]
+    assert reported == [1, 2, 3, 4, 5]
+    assert sorted(done.ran) == [0, 2, 4, 6, 8]
+    failing = _Recorder(failing=6)
+    with pytest.raises(
+        BackendError, match=r"links batch 4 of 5 \(cooperation links from rows 7–8\)"
+    ):
+        list(_sent(failing, batches, "push", workers))  # type: ignore[arg-type]
+    assert 6 not in failing.ran

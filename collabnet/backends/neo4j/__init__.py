@@ -35,6 +35,7 @@ from collabnet.backends.neo4j.gds import pagerank_with_isolated
 from collabnet.backends.neo4j.model import DATASET, KIND_OF_TYPE, LABELS, RELATIONSHIP_TYPES
 from collabnet.backends.neo4j.push import (
     BATCH_ROWS,
+    PUSH_WORKERS,
     PushProgress,
     PushReport,
     delete_dataset,
@@ -399,6 +400,7 @@ class Neo4jBackend:
         *,
         progress: Callable[[PushProgress], None] | None = None,
         batch_rows: int | None = None,
+        workers: int = PUSH_WORKERS,
     ) -> PushReport:
         """Write ``tables`` into the database so that it holds exactly them.
 
@@ -410,7 +412,8 @@ class Neo4jBackend:
         dataset marked unfinished; pushing again completes it.
 
         Rows go in ``UNWIND`` batches of ``batch_rows`` (:data:`BATCH_ROWS` by default;
-        the push benchmark uses 1 to compare with one statement per row).
+        the push benchmark uses 1 to compare with one statement per row). Links and
+        participations go ``workers`` transactions at a time (:data:`PUSH_WORKERS`).
 
         Raises
         ------
@@ -420,6 +423,8 @@ class Neo4jBackend:
             holds one kind of link, so its rows are those of that kind in the range).
         """
         try:
-            return push(self._connection, tables, progress=progress, batch_rows=batch_rows)
+            return push(
+                self._connection, tables, progress=progress, batch_rows=batch_rows, workers=workers
+            )
         finally:
             self.refresh()

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -42,6 +44,13 @@ BATCH_ROWS = 5_000
 
 _RESERVED = (PUSH, ROW)
 _PRUNE_LIMIT = 10_000
+
+# Phases whose batches go several at a time: relationships, which lock only their two
+# end nodes (a transaction that deadlocks on a hub is retried by the driver).
+_PARALLEL_PHASES = frozenset({"links", "participations"})
+
+# Transactions in flight at once in those phases.
+PUSH_WORKERS = 2
 _SCHEMA = (
     "schema/organization_id",
     "schema/industry_code",
@@ -111,6 +120,7 @@ def push(
     *,
     progress: Callable[[PushProgress], None] | None = None,
     batch_rows: int | None = None,
+    workers: int = PUSH_WORKERS,
 ) -> PushReport:
     """Write ``tables`` so that the database holds exactly them (see
     :meth:`collabnet.backends.neo4j.Neo4jBackend.push`)."""
@@ -141,8 +151,8 @@ def push(
         batches = _batches(groups, limit)
         rows = sum(len(group.positions) for group in groups)
         done = 0
-        for batch in batches:
-            _send(connection, batch, push_id, len(batches))
+        in_flight = workers if phase in _PARALLEL_PHASES else 1
+        for batch in _sent(connection, batches, push_id, in_flight):
             done += len(batch.positions)
             if progress is not None:
                 progress(PushProgress(phase, batch.number, len(batches), done, rows))
@@ -196,6 +206,38 @@ def _batches(groups: list[_Group], limit: int) -> list[_Batch]:
             positions = group.positions[start : start + limit]
             batches.append(_Batch(group, len(batches) + 1, positions))
     return batches
+
+
+def _sent(
+    connection: Connection, batches: list[_Batch], push_id: str, workers: int
+) -> Iterator[_Batch]:
+    """Send ``batches``, up to ``workers`` transactions at a time, and yield each batch
+    once it is committed, in order. The first failure is raised once the batches in
+    flight have ended."""
+    if workers <= 1:
+        for batch in batches:
+            _send(connection, batch, push_id, len(batches))
+            yield batch
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: deque[tuple[_Batch, Future[None]]] = deque()
+        queued = iter(batches)
+        try:
+            for batch in queued:
+                pending.append(
+                    (batch, pool.submit(_send, connection, batch, push_id, len(batches)))
+                )
+                if len(pending) == workers:
+                    done, future = pending.popleft()
+                    future.result()
+                    yield done
+            while pending:
+                done, future = pending.popleft()
+                future.result()
+                yield done
+        finally:
+            for _, future in pending:
+                future.cancel()
 
 
 def _send(connection: Connection, batch: _Batch, push_id: str, batches: int) -> None:
