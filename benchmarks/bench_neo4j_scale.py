@@ -6,7 +6,8 @@ files and from Neo4j, in one run.
     python benchmarks/bench_neo4j_scale.py --orgs 5000 --links 50000
 
 Sizes as in the other benchmarks (:func:`synthetic.make_tables`): S = 2,000
-organisations / 20,000 links, M = 20,000 / 200,000, L = 200,000 / 2,000,000.
+organisations / 20,000 links, M = 20,000 / 200,000, L = 200,000 / 2,000,000; and M3 =
+20,000 / 600,000, to see whether memory follows the links.
 
 For each size it writes the network as CSV files, starts its own Neo4j with GDS (the
 server ``make neo4j`` runs, with the JIT compiler at full strength) on a loopback port
@@ -17,8 +18,8 @@ own, not the database's: the server is a separate process). The last table holds
 ratios that matter: the database path's peak memory over the file path's, per size, and
 how it changes from one size to the next.
 
-Commands (``--commands``): ``centrality`` (``--top 10``), ``gaps`` and ``recommend``
-(``--top 10`` for every enterprise). A command that runs longer than ``--timeout``
+Commands (``--commands``): ``centrality`` (``--top 10``), ``gaps``, ``brokers``
+(``--top 10``) and ``recommend`` (``--top 10`` for every enterprise). A command that runs longer than ``--timeout``
 seconds is stopped and reported as such.
 """
 
@@ -43,10 +44,18 @@ from collabnet.backends.neo4j import Neo4jBackend
 from collabnet.writers import write_tables
 from tests.neo4j_server import Neo4jServer
 
-SIZES = {"S": (2_000, 20_000), "M": (20_000, 200_000), "L": (200_000, 2_000_000)}
+# M3 has M's organisations and three times its links: the database path's memory should
+# stay where M's is.
+SIZES = {
+    "S": (2_000, 20_000),
+    "M": (20_000, 200_000),
+    "M3": (20_000, 600_000),
+    "L": (200_000, 2_000_000),
+}
 COMMANDS = {
     "centrality": ["centrality", "--top", "10"],
     "gaps": ["gaps"],
+    "brokers": ["brokers", "--top", "10"],
     "recommend": ["recommend", "--top", "10"],
 }
 COLLABNET = Path(sys.executable).with_name("collabnet")

@@ -101,6 +101,20 @@ def _coverage_share(snapshot: Snapshot) -> float:
     return covered / total if total else float("nan")
 
 
+def _pairs_and_components(snapshot: Snapshot) -> tuple[int, np.ndarray]:
+    """Linked pairs, and the size of every connected component (an organisation without
+    links is one): from the backend's degrees and components when it computes both."""
+    degrees, components = snapshot.native("degree"), snapshot.native("component")
+    if degrees is not None and components is not None:
+        sizes = components["component"].value_counts().to_numpy()
+        return int(degrees["degree"].sum()) // 2, sizes
+    matrix = snapshot.hops
+    if matrix.shape[0] == 0:
+        return 0, np.zeros(0, dtype=np.int64)
+    _, labels = connected_components(matrix, directed=False)
+    return matrix.nnz // 2, np.bincount(labels)
+
+
 def _link_count(snapshot: Snapshot) -> int:
     native = snapshot.native("link_years")
     return int(native["links"].sum()) if native is not None else len(snapshot.links)
@@ -332,19 +346,14 @@ def evolution(snapshot: Snapshot | Tables, years: list[int] | None = None) -> pd
     rows = []
     for year in chosen:
         state = snapshot.at(year)
-        matrix = state.hops
-        n = matrix.shape[0]
-        pairs = matrix.nnz // 2
-        if n:
-            count, labels = connected_components(matrix, directed=False)
-            largest = np.bincount(labels).max() / n
-        else:
-            count, largest = 0, float("nan")
+        n = len(state.organizations)
+        pairs, sizes = _pairs_and_components(state)
+        count, largest = (len(sizes), sizes.max() / n) if n else (0, float("nan"))
         rows.append(
             {
                 "year": year,
                 "organizations": n,
-                "links": len(state.links),
+                "links": _link_count(state),
                 "pairs": pairs,
                 "density": 2 * pairs / (n * (n - 1)) if n > 1 else 0.0,
                 "components": int(count),

@@ -21,7 +21,7 @@ from collabnet.analysis.brokerage import brokerage, platform_brokers
 from collabnet.analysis.centrality import centrality
 from collabnet.analysis.communities import community_membership
 from collabnet.analysis.coverage import coverage_gaps, industry_coverage, leading_without_platform
-from collabnet.analysis.kpi import kpi
+from collabnet.analysis.kpi import evolution, kpi
 from collabnet.backends import GraphBackend
 from collabnet.backends.memory import MemoryBackend
 from collabnet.backends.neo4j import COVERAGE_QUERIES, Neo4jBackend
@@ -46,6 +46,7 @@ EXPECTED_NATIVE = {
         "betweenness",
         "communities",
         "triangles",
+        "component",
     },
     "neo4j-without-gds": IN_CYPHER,
 }
@@ -117,7 +118,8 @@ def test_degrees_pagerank_and_cores_agree(
     pd.testing.assert_frame_equal(
         hubs[CENTRALITY], expected[CENTRALITY], check_exact=False, rtol=1e-6, atol=1e-9
     )
-    for name in set(backend.native_measures) - {*COVERAGE_QUERIES, "communities", "ego_brokerage"}:
+    skipped = {*COVERAGE_QUERIES, "communities", "ego_brokerage", "component"}
+    for name in set(backend.native_measures) - skipped:
         native = backend.measure(name, as_of, {"damping": 0.85}).set_index("id").sort_index()
         columns = ["degree", "weighted_degree"] if name == "degree" else [name]
         wanted = expected.rename(columns={"betweenness": "-", "betweenness_sum": "betweenness"})
@@ -146,6 +148,25 @@ def test_coverage_gaps_and_kpis_agree(
         pd.testing.assert_frame_equal(
             analysis(backend.snapshot(as_of)), analysis(sample.as_of(as_of))
         )
+
+
+def test_evolution_agrees(
+    holding: Callable[[Tables], GraphBackend], sample: Tables, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Year by year; with GDS, pairs and components come from the database's degrees
+    and connected components, and no link is read back."""
+    backend = holding(sample)
+    if holding.kind == "neo4j":  # type: ignore[attr-defined]
+        monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
+        for as_of in (None, 2020):
+            found = backend.measure("component", as_of, {})
+            parts = found.groupby("component")["id"].agg(frozenset)
+            graph = build_graph(sample.as_of(as_of), records=False)
+            assert set(parts) == {frozenset(c) for c in nx.connected_components(graph)}
+    years = [2018, 2020, 2022, 2024]
+    pd.testing.assert_frame_equal(
+        evolution(backend.snapshot(), years=years), evolution(sample, years=years)
+    )
 
 
 @pytest.mark.parametrize("as_of", [None, 2020])

@@ -247,17 +247,19 @@ class Neo4jBackend:
         """What :meth:`measure` computes in the database.
 
         Unless the network was derived from participations (whose earlier cuts derive
-        their links again): ``degree`` (distinct partners and summed weight) and the
-        counts behind industry coverage (:data:`COVERAGE_QUERIES`), in Cypher. With the
-        Graph Data Science library, also PageRank, eigenvector centrality, core numbers,
-        harmonic closeness, betweenness and communities (Leiden). Without the library,
-        the first call says so on stderr, once.
+        their links again): ``degree`` (distinct partners and summed weight), the
+        counts behind industry coverage (:data:`COVERAGE_QUERIES`) and
+        ``ego_brokerage`` (per ego network, for ``ids``), in Cypher. With the Graph Data
+        Science library, also PageRank, eigenvector centrality, core numbers, harmonic
+        closeness, betweenness, ``triangles``, connected ``component`` and
+        ``communities`` (Leiden). Without the library, the first call says so on stderr,
+        once.
         """
         names = set() if self._dataset_meta().get("participation_columns") else {"degree"}
         if names:
             names.update((*COVERAGE_QUERIES, "ego_brokerage"))
         if self.has_gds:
-            names.update((*gds.MEASURES, "communities", "triangles"))
+            names.update((*gds.MEASURES, "communities", "triangles", "component"))
         elif not self._said_no_gds:
             self._said_no_gds = True
             print(
@@ -295,9 +297,9 @@ class Neo4jBackend:
             if not isinstance(ids, list | tuple) or not isinstance(partition, str):
                 raise BackendError(f"ids must be a list, partition a name: {ids!r}, {partition!r}")
             return read.ego_brokerage(self._connection, as_of, [str(i) for i in ids], partition)
-        if name == "triangles":
-            triangles = gds.triangles(self._connection, as_of, listed_links).set_index("id")
-            return triangles.reindex(self._everyone(as_of)).reset_index()
+        if name in ("triangles", "component"):
+            found = gds.per_organization(self._connection, as_of, name, listed_links)
+            return found.set_index("id").reindex(self._everyone(as_of)).reset_index()
         if name == "communities":
             seed, resolution = params.get("seed", 0), params.get("resolution", 1.0)
             if not isinstance(seed, int) or not isinstance(resolution, int | float):

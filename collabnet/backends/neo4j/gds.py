@@ -23,8 +23,8 @@ __all__ = [
     "has_gds",
     "measures",
     "pagerank_with_isolated",
+    "per_organization",
     "projection",
-    "triangles",
 ]
 
 # What one projection gives, in the columns of collabnet.analysis.centrality. Harmonic
@@ -154,16 +154,16 @@ def communities(
     return frame
 
 
-def triangles(
-    connection: Connection, as_of: int | None, listed_links: int | None = None
+def per_organization(
+    connection: Connection, as_of: int | None, name: str, listed_links: int | None = None
 ) -> pd.DataFrame:
-    """Triangles through every organisation at ``as_of`` (``nx.triangles``): a frame of
-    ``id`` and ``triangles``."""
+    """``triangles`` (``nx.triangles``) or ``component`` (a number per connected
+    component) of every organisation of a projection of the network at ``as_of``: a frame
+    of ``id`` and that column (integers)."""
+    statement = {"triangles": "gds/triangles", "component": "gds/components"}[name]
     with projection(connection, as_of, listed_links) as (graph_name, _):
-        counted = connection.read_columns("gds/triangles", graph_name=graph_name)
-    return pd.DataFrame(
-        {"id": counted["id"], "triangles": np.asarray(counted["triangles"], dtype=np.int64)}
-    )
+        counted = connection.read_columns(statement, graph_name=graph_name)
+    return pd.DataFrame({"id": counted["id"], name: np.asarray(counted[name], dtype=np.int64)})
 
 
 def pagerank_with_isolated(

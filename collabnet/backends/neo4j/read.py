@@ -213,16 +213,20 @@ def _frame(
 
 
 def _columns_frame(
-    gathered: Mapping[str, list[Any]], columns: Sequence[str], dtypes: Sequence[str]
+    gathered: dict[str, list[Any]], columns: Sequence[str], dtypes: Sequence[str]
 ) -> pd.DataFrame:
-    """Columns read back (with ``_row``), in the order pushed, with the dtypes pushed."""
-    rows = gathered[ROW]
+    """Columns read back (with ``_row``), in the order pushed, with the dtypes pushed.
+
+    Each list is taken out of ``gathered`` as it is converted, so that the raw values
+    and the frame are not held whole at the same time."""
+    rows = gathered.pop(ROW)
     order = sorted(range(len(rows)), key=lambda i: (rows[i] is None, rows[i] or 0))
-    data = {
-        column: _column([gathered[column][i] for i in order], dtype)
-        for column, dtype in zip(columns, dtypes, strict=True)
-    }
-    return pd.DataFrame(data, columns=list(columns))
+    data = {}
+    for column, dtype in zip(columns, dtypes, strict=True):
+        values = gathered.pop(column)
+        data[column] = _column([values[i] for i in order], dtype)
+        del values
+    return pd.DataFrame(data, columns=list(columns), copy=False)
 
 
 def _column(values: list[Any], dtype: str) -> pd.Series:
