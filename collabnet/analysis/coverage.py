@@ -587,9 +587,9 @@ def _engaged(
 ) -> np.ndarray:
     """Distinct universities and institutes linked to a platform or enterprise of each group."""
     index = _key_index(result, keys)
-    native = snapshot.native("industry_engaged") if keys == ("industry",) else None
+    native = _native_counts(snapshot, "engaged", keys)
     if native is not None:
-        engaged = native.set_index("industry")["engaged"]
+        engaged = native.set_index(list(keys))["engaged"]
         return engaged.reindex(index).fillna(0).to_numpy(dtype=np.int64)
     s, t = flags.link_ends(snapshot)
     partner_kind = flags.is_platform | flags.is_enterprise
@@ -603,6 +603,15 @@ def _engaged(
     joined = pairs.merge(members, on="row")
     engaged = joined.drop_duplicates([*keys, "academic"]).groupby(list(keys), sort=False).size()
     return engaged.reindex(index).fillna(0).astype(int).to_numpy()
+
+
+def _native_counts(snapshot: Snapshot, what: str, keys: tuple[str, ...]) -> pd.DataFrame | None:
+    """The backend's ``links`` or ``engaged`` counts per group of ``keys`` (the
+    ``industry_*`` or ``county_*`` statement), with the key columns only, or ``None``."""
+    if keys == ("industry",):
+        return snapshot.native(f"industry_{what}")
+    native = snapshot.native(f"county_{what}", by_industry="industry" in keys)
+    return None if native is None else native.drop(columns=["industry"] if len(keys) == 1 else [])
 
 
 def link_years(snapshot: Snapshot) -> list[int]:
@@ -620,7 +629,7 @@ def _links_per_year(
     result: pd.DataFrame,
 ) -> pd.DataFrame:
     index = _key_index(result, keys)
-    native = snapshot.native("industry_links") if keys == ("industry",) else None
+    native = _native_counts(snapshot, "links", keys)
     if native is None:
         years = snapshot.tables.links["year"]
         link_index = np.arange(len(years))
@@ -637,7 +646,7 @@ def _links_per_year(
         ]
         counted = touching.assign(links=1)
     else:
-        # One row per (industry, year) with the links counted by the database.
+        # One row per group and year with the links counted by the database.
         counted = native.assign(year=native["year"].astype("float64"))
     total = counted.groupby(list(keys), sort=False)["links"].sum().reindex(index).fillna(0)
     frame = pd.DataFrame({"links": total.astype(int).to_numpy()})

@@ -20,7 +20,13 @@ import pytest
 from collabnet.analysis.brokerage import brokerage, platform_brokers
 from collabnet.analysis.centrality import centrality
 from collabnet.analysis.communities import community_membership
-from collabnet.analysis.coverage import coverage_gaps, industry_coverage, leading_without_platform
+from collabnet.analysis.coverage import (
+    county_coverage,
+    coverage_gaps,
+    industry_county_coverage,
+    industry_coverage,
+    leading_without_platform,
+)
 from collabnet.analysis.kpi import evolution, kpi
 from collabnet.backends import GraphBackend
 from collabnet.backends.memory import MemoryBackend
@@ -144,7 +150,14 @@ def test_coverage_gaps_and_kpis_agree(
     if isinstance(backend, Neo4jBackend):
         # Counted in the database: reading the tables back would fail the test.
         monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
-    for analysis in (industry_coverage, coverage_gaps, leading_without_platform, kpi):
+    for analysis in (
+        industry_coverage,
+        county_coverage,
+        industry_county_coverage,
+        coverage_gaps,
+        leading_without_platform,
+        kpi,
+    ):
         pd.testing.assert_frame_equal(
             analysis(backend.snapshot(as_of)), analysis(sample.as_of(as_of))
         )

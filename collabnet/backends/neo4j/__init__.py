@@ -68,6 +68,8 @@ COVERAGE_QUERIES = (
     "industry_engaged",
     "link_years",
     "co_built_centres",
+    "county_links",
+    "county_engaged",
 )
 
 _ENV = {
@@ -288,7 +290,10 @@ class Neo4jBackend:
         if name == "degree":
             return read.degrees(self._connection, as_of)
         if name in COVERAGE_QUERIES:
-            counted = self._connection.read_columns(f"analysis/{name}", as_of=as_of)
+            extra: dict[str, Any] = {}
+            if name.startswith("county_"):
+                extra["by_industry"] = bool(params.get("by_industry", False))
+            counted = self._connection.read_columns(f"analysis/{name}", as_of=as_of, **extra)
             return pd.DataFrame(counted)
         listed = self._dataset_meta().get("listed_link_rows")
         listed_links = None if listed is None else int(listed)
