@@ -171,7 +171,13 @@ def test_labels_never_overlap_and_multiply_as_you_zoom(
     zoomed_boxes = opened.js("window.collabnetLabelBoxes()")
     assert len(zoomed) > len(labels)
     assert set(zoomed) - set(labels)
-    assert overlapping(zoomed_boxes) == []
+    # Nor is any label hidden under the buttons over the graph.
+    toolbar = opened.js(
+        "(() => { const a = document.getElementById('network').getBoundingClientRect();"
+        " const b = document.getElementById('toolbar').getBoundingClientRect();"
+        " return [b.left - a.left, b.top - a.top, b.right - a.left, b.bottom - a.top]; })()"
+    )
+    assert overlapping([*zoomed_boxes, toolbar]) == []
 
 
 def test_search_selects_highlights_and_lists_partners_by_kind(

@@ -362,6 +362,7 @@
   labelCanvas.id = "label-layer";
   container.appendChild(labelCanvas);
   var labelContext = labelCanvas.getContext("2d");
+  var toolbar = document.getElementById("toolbar");
   var byImportance = [];
   for (i = 0; i < count; i++) {
     byImportance.push(i);
@@ -507,6 +508,13 @@
       ctx.fillText(N.name[n], left, middle);
       placedLabels.push({ id: N.id[n], box: ink });
       return true;
+    }
+
+    // The buttons over the top right corner of the graph hide what is under them.
+    var area = container.getBoundingClientRect();
+    var buttons = toolbar.getBoundingClientRect();
+    if (buttons.width > 0) {
+      occupy([buttons.left - area.left, buttons.top - area.top, buttons.right - area.left, buttons.bottom - area.top]);
     }
 
     var placed = 0;
