@@ -282,8 +282,11 @@ def each_distinct(values: pd.Series, function: Callable[[str], object]) -> pd.Se
     tables repeat the same few spellings (types, kinds, years) thousands of times."""
     if values.empty:
         return values.map(function)  # keeps the object dtype a dict look-up would lose
-    distinct = pd.unique(values.to_numpy(dtype=object))
-    return values.map(dict(zip(distinct, map(function, distinct), strict=True)))
+    # Codes into the distinct values, then one take: a dict look-up per row through
+    # Series.map costs about twice as much on 100,000 rows.
+    codes, distinct = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    results = pd.Series([function(value) for value in distinct]).to_numpy()
+    return pd.Series(results[codes], index=values.index, name=values.name)
 
 
 def _year_text(value: str) -> str:

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
 from collabnet.errors import InputError
 from collabnet.tables import Tables
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "PAIR_COLUMNS",
@@ -46,6 +48,10 @@ def build_graph(tables: Tables, *, as_of: int | None = None, records: bool = Tru
     >>> graph.nodes["P001"]["type"]
     'platform'
     """
+    # Imported here: the analyses work on sparse matrices, and most commands never
+    # build a NetworkX graph.
+    import networkx as nx
+
     tables = tables.as_of(as_of)
     graph = nx.Graph(as_of=tables.as_of_year)
     organizations = tables.organizations

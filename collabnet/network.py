@@ -11,9 +11,8 @@ import functools
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
-import networkx as nx
 import pandas as pd
 from scipy.sparse.csgraph import connected_components
 
@@ -30,6 +29,10 @@ from collabnet.names import find_organization, probable_duplicates
 from collabnet.results import Results
 from collabnet.snapshot import Snapshot
 from collabnet.tables import Tables, load_tables
+
+if TYPE_CHECKING:
+    # Only for the annotation: networkx is imported by the code that builds a graph.
+    import networkx as nx
 
 __all__ = ["Network", "connect", "load"]
 

@@ -101,7 +101,9 @@ class Results:
     @property
     def gaps(self) -> pd.DataFrame:
         """:func:`~collabnet.analysis.coverage.coverage_gaps` with its defaults."""
-        return self._once(("gaps",), lambda: coverage.coverage_gaps(self.snapshot))
+        return self._once(
+            ("gaps",), lambda: coverage.coverage_gaps(self.snapshot, coverage=self.coverage)
+        )
 
     def kpi(
         self, targets: pd.DataFrame | str | Path | None = None, year: int | None = None

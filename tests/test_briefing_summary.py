@@ -292,7 +292,9 @@ def test_cordis_briefing_has_no_targets(cordis_dir: Path, tmp_path: Path) -> Non
     assert text.index('id="summary"') < text.index('id="overview"')
     assert "本网络没有对应的目标" in text
     summary = text[text.index('id="summary"') : text.index('id="overview"')]
-    assert summary.count("<li") >= 5
+    findings, actions = re.findall(r"<ol>(.*?)</ol>", summary, flags=re.S)
+    assert 3 <= findings.count("<li") <= 5
+    assert 3 <= actions.count("<li") <= 5
 
 
 def test_organisations_outside_the_main_network_are_counted_as_networkx_does(
@@ -323,3 +325,87 @@ def test_organisations_outside_the_main_network_are_counted_as_networkx_does(
         f"{isolated} have no link yet, {outside} work only in small separate groups." in said
     )
     assert len(content.summary.findings) >= 3 and len(content.summary.actions) >= 2
+
+
+# Two industries and no platform, as in CORDIS: a dense widgets cluster, a sparse gadgets
+# star joined to it through I1, a pair apart from both and one organisation with no link;
+# E1–U1 twice: two link records, one partner each.
+NO_PLATFORM_MEMBERS = {
+    "widgets": ["U1", "E1", "E2", "E3", "E4", "I1"],
+    "gadgets": ["U2", "E5", "E6", "E7", "E8", "E9", "E10", "E11"],
+}
+NO_PLATFORM_LINKS = [
+    ("U1", "E1"), ("U1", "E2"), ("U1", "E3"), ("U1", "E4"), ("E1", "E2"), ("E2", "E3"),
+    ("E3", "E4"), ("I1", "U1"), ("I1", "E1"), ("I1", "U2"), ("U2", "E5"), ("U2", "E6"),
+    ("U2", "E7"), ("U2", "E8"), ("E10", "E11"), ("E1", "U1"),
+]  # fmt: skip
+
+
+@pytest.fixture
+def no_platform(tmp_path: Path) -> Path:
+    (tmp_path / "industries.csv").write_text(
+        "code,name_zh,name_en\nwidgets,小部件,Widgets\ngadgets,小器具,Gadgets\n", "utf-8"
+    )
+    kinds = {"U": "university", "E": "enterprise", "I": "institute"}
+    rows = [
+        f"{org},机构{org},{kinds[org[0]]},{industry}\n"
+        for industry, members in NO_PLATFORM_MEMBERS.items()
+        for org in members
+    ]
+    (tmp_path / "organizations.csv").write_text(
+        "id,name,type,industries\n" + "".join(rows), "utf-8"
+    )
+    (tmp_path / "links.csv").write_text(
+        "source,target,kind\n" + "".join(f"{a},{b},cooperation\n" for a, b in NO_PLATFORM_LINKS),
+        "utf-8",
+    )
+    return tmp_path
+
+
+def test_a_network_without_platforms_gets_actions_grounded_in_its_links(
+    no_platform: Path,
+) -> None:
+    import networkx as nx
+
+    organizations = pd.read_csv(no_platform / "organizations.csv", dtype=str)
+    industry = dict(zip(organizations["id"], organizations["industries"], strict=True))
+    graph = nx.Graph(NO_PLATFORM_LINKS)
+    graph.add_nodes_from(organizations["id"])
+    partners = dict(graph.degree())
+    content = briefing(cn.load(no_platform), figures=False, lang="en")
+    assert content.summary is not None
+    actions = [p.en for p in content.summary.actions]
+    chinese = [p.zh for p in content.summary.actions]
+
+    assert 3 <= len(actions) <= 5
+    # The bridge: the best by betweenness after the broker already named, and the
+    # industries its partners are in.
+    broker = next(a for a in actions if a.startswith("Build new joint projects around "))
+    named = broker.removeprefix("Build new joint projects around ").split(":")[0]
+    bridge = next(a for a in actions if a.startswith("Use "))
+    betweenness = nx.betweenness_centrality(graph)
+    ranking = sorted(betweenness, key=lambda org: (-betweenness[org], org))
+    chosen = next(org for org in ranking if f"机构{org}" != named)
+    spanned = {industry[other] for other in graph[chosen]}
+    assert bridge == (
+        f"Use 机构{chosen} as the bridge between the {len(spanned)} industries its "
+        f"{partners[chosen]} partners belong to (betweenness {betweenness[chosen]:.4f}, "
+        f"rank {ranking.index(chosen) + 1} in the network)."
+    )
+    assert f"建议以机构{chosen}为桥梁" in " ".join(chinese)
+    # The industry whose organisations have the fewest partners on average.
+    means = {
+        code: sum(partners[org] for org in members) / len(members)
+        for code, members in NO_PLATFORM_MEMBERS.items()
+    }
+    thin = min(means, key=lambda code: means[code])
+    overall = sum(partners.values()) / len(partners)
+    name = {"widgets": "Widgets", "gadgets": "Gadgets"}[thin]
+    assert (
+        f"Strengthen {name}: its {len(NO_PLATFORM_MEMBERS[thin])} organisations have "
+        f"{means[thin]:.1f} partners on average, against {overall:.1f} across the network"
+    ) in " ".join(actions)
+    # Organisations that depend on one partner.
+    single = sum(1 for d in partners.values() if d == 1)
+    assert f"Find a second partner for the {single} organisations " in " ".join(actions)
+    assert f"为只有1个合作伙伴的{single}家机构" in " ".join(chinese)

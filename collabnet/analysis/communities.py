@@ -8,7 +8,6 @@ has a platform to anchor it. An organisation's *main industry* is the first code
 
 from __future__ import annotations
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -100,6 +99,8 @@ def community_membership(
 
 def _louvain(snapshot: Snapshot, *, seed: int, resolution: float) -> tuple[list[set[int]], float]:
     """Louvain communities (positions) of the weighted network, and their modularity."""
+    import networkx as nx
+
     matrix = snapshot.adjacency
     graph = nx.Graph()
     graph.add_nodes_from(range(matrix.size))

@@ -132,6 +132,7 @@ def coverage_gaps(
     names_listed: int = 5,
     by_county: bool = False,
     rd_target_year: int | None = 2025,
+    coverage: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Findings about thinly covered industries, one row each, most severe first.
 
@@ -160,6 +161,9 @@ def coverage_gaps(
         industry and county.
     rd_target_year
         The year of the full-coverage target quoted by ``no_rd_institution`` findings.
+    coverage
+        :func:`industry_coverage` of ``snapshot`` when the caller already has it (it is
+        the slowest part of this function on large networks); computed when None.
 
     Returns
     -------
@@ -185,7 +189,8 @@ def coverage_gaps(
     if recent_years < 1 or earlier_years < 1:
         raise InputError("recent_years and earlier_years must be at least 1")
     snapshot = as_snapshot(snapshot)
-    coverage = industry_coverage(snapshot)
+    if coverage is None:
+        coverage = industry_coverage(snapshot)
     unlinked = leading_without_platform(snapshot)
     # Without any platform (project-participation data, say) every platform finding
     # would fire for every industry and say nothing.

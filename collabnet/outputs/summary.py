@@ -24,6 +24,10 @@ __all__ = ["MOST", "Point", "Summary", "measure_text", "standing", "summarise", 
 MOST = 5
 # Gap-industry pairings proposed, at most.
 GAP_ACTIONS = 3
+# An industry is judged thinly connected only with at least this many organisations.
+THIN_INDUSTRY_MEMBERS = 5
+# Organisations looked at, by betweenness, for one whose partners span two industries.
+BRIDGE_CANDIDATES = 20
 NO_TARGETS_ZH = "本网络没有对应的目标：内置目标是温州“5+5”产业的，本网络的机构不属于这些产业。"
 NO_TARGETS_EN = (
     "There are no targets for this network: the built-in targets are Wenzhou's, for its "
@@ -148,6 +152,9 @@ def summarise(
             *_other_kpi_actions(kpis),
             _bridge_action(brokers),
             _component_action(network, outside),
+            _betweenness_action(network, brokers),
+            _thin_industry_action(network, names),
+            _single_partner_action(network),
         ],
     )
     met, status = _status(kpis)
@@ -309,6 +316,102 @@ def _component_action(network: Results, outside: int) -> Point | None:
         "平台服务。",
         f"Bring the {outside + isolated:,} organisations outside the main network "
         f"({isolated:,} with no link yet) into joint projects or platform services.",
+        "overview",
+    )
+
+
+def _partners(network: Results) -> np.ndarray:
+    """How many distinct partners each organisation has, in the organisations' order."""
+    pairs = network.pairs
+    ends = np.concatenate([pairs["a"].to_numpy(), pairs["b"].to_numpy()])
+    return np.bincount(ends, minlength=len(network.organizations))
+
+
+def _betweenness_action(network: Results, brokers: pd.DataFrame) -> Point | None:
+    """The organisation most often on the shortest paths between others, as the bridge
+    between the industries its partners belong to; the next one when the top broker is
+    already named by :func:`_bridge_action`."""
+    ranked = network.centrality("betweenness")
+    if ranked.empty:
+        return None
+    named = (
+        str(brokers["id"].iloc[0])
+        if len(brokers) and int(brokers["brokerage"].iloc[0]) > 0
+        else None
+    )
+    others = ranked[(ranked["id"] != named) & (ranked["betweenness"] > 0)]
+    index = network.adjacency.index()
+    matrix = network.adjacency.matrix
+    industries = network.organizations["industries"]
+    top = others.head(BRIDGE_CANDIDATES)
+    # ``ranked`` is numbered from 0 in betweenness order: a row's label is its place.
+    for place, (_, row) in zip(top.index.to_numpy(np.int64), top.iterrows(), strict=True):
+        position = int(index[row["id"]])
+        partners = matrix.indices[matrix.indptr[position] : matrix.indptr[position + 1]]
+        codes = {str(code) for cell in industries.iloc[partners] for code in cell or ()}
+        if len(codes) >= 2:
+            return _bridge_point(ranked, row, int(place) + 1, len(codes))
+    return None
+
+
+def _bridge_point(ranked: pd.DataFrame, row: pd.Series, rank: int, industries: int) -> Point:
+    value = f"{float(row['betweenness']):.4f}"
+    estimate = ranked.attrs.get("estimates", {}).get("betweenness", {})
+    sampled = estimate.get("method", "exact") != "exact"
+    return Point(
+        f"建议以{row['name']}为桥梁，连接其{int(row['degree']):,}家合作伙伴所在的{industries}个"
+        f"产业（中介中心度{value}{'，抽样估计' if sampled else ''}，全网第{rank}）。",
+        f"Use {row['name']} as the bridge between the {industries} industries its "
+        f"{int(row['degree']):,} partners belong to (betweenness {value}"
+        f"{', a sampled estimate' if sampled else ''}, rank {rank} in the network).",
+        "hubs",
+    )
+
+
+def _thin_industry_action(network: Results, names: dict[str, tuple[str, str]]) -> Point | None:
+    """The industry whose organisations have the fewest partners on average, when that is
+    below the network's average."""
+    organizations = network.organizations
+    if organizations.empty:
+        return None
+    partners = _partners(network)
+    members = pd.DataFrame(
+        {"industry": organizations["industries"].to_numpy(), "partners": partners}
+    ).explode("industry")
+    members = members.dropna(subset=["industry"])
+    if members.empty:
+        return None
+    by_industry = members.groupby("industry")["partners"].agg(["size", "mean"])
+    by_industry = by_industry[by_industry["size"] >= THIN_INDUSTRY_MEMBERS]
+    overall = float(partners.mean())
+    if by_industry.empty:
+        return None
+    by_industry = by_industry.sort_values(["mean", "size"], ascending=[True, False])
+    code = str(by_industry.index[0])
+    size, mean = int(by_industry["size"].iloc[0]), float(by_industry["mean"].iloc[0])
+    if mean >= overall:
+        return None
+    zh, en = names.get(code, (code, code))
+    return Point(
+        f"加强{zh}产业的合作：该产业{size:,}家机构平均只有{mean:.1f}个合作伙伴，"
+        f"全网平均{overall:.1f}个，可优先组织跨产业联合项目。",
+        f"Strengthen {en}: its {size:,} organisations have {mean:.1f} partners on average, "
+        f"against {overall:.1f} across the network; joint projects with other industries "
+        "come first.",
+        "overview",
+    )
+
+
+def _single_partner_action(network: Results) -> Point | None:
+    partners = _partners(network)
+    single = int((partners == 1).sum())
+    if single == 0:
+        return None
+    share = f"{single / len(partners):.0%}"
+    return Point(
+        f"为只有1个合作伙伴的{single:,}家机构（占{share}）对接第二个合作伙伴，降低对单一伙伴的依赖。",
+        f"Find a second partner for the {single:,} organisations ({share}) that have only "
+        "one, so that none depends on a single partner.",
         "overview",
     )
 

@@ -130,27 +130,54 @@ def test_page_opens_offline_with_every_organisation_and_link(
     assert (graph_area.min(axis=2) < 0.9).mean() > 0.02
 
 
-def test_first_view_labels_the_biggest_without_overlap(
-    sample_page: Path, sample: cn.Network, open_page: Opener
+def overlapping(boxes: list[list[float]]) -> list[tuple[list[float], list[float]]]:
+    """The pairs of label boxes [left, top, right, bottom] whose insides intersect."""
+    return [
+        (a, b)
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+    ]
+
+
+@pytest.mark.parametrize("viewport", [(1366, 768), (1920, 1080)])
+def test_labels_never_overlap_and_multiply_as_you_zoom(
+    sample_page: Path, sample: cn.Network, open_page: Opener, viewport: tuple[int, int]
 ) -> None:
     opened = open_page(sample_page)
-    labels = opened.js("collabnet.labels()")
-    boxes = opened.js("collabnet.labelBoxes()")
-    biggest = (
-        sample.results.centrality("degree").sort_values("degree", ascending=False)["id"].head(3)
-    )
-
-    assert len(labels) >= 15
-    assert set(biggest) <= set(labels)
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1 :]:
-            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
-
-    # Zooming in brings more labels.
-    opened.js("collabnet.renderer.getCamera().setState({x: 0.5, y: 0.5, ratio: 0.25, angle: 0})")
+    opened.page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+    opened.js("collabnet.fit(false)")
     opened.page.wait_for_timeout(200)
-    zoomed = set(opened.js("collabnet.labels()"))
-    assert zoomed - set(labels)
+    area = opened.js("collabnet.renderer.getDimensions()")
+    labels = opened.js("collabnet.labels()")
+    boxes = opened.js("window.collabnetLabelBoxes()")
+    by_degree = sample.results.centrality("degree").sort_values("degree", ascending=False)
+
+    assert len(boxes) == len(labels) >= 15
+    assert set(by_degree["id"].head(3)) <= set(labels)
+    assert overlapping(boxes) == []
+    for left, top, right, bottom in boxes:
+        assert 0 <= left < right <= area["width"] and 0 <= top < bottom <= area["height"]
+
+    # Zoomed in on the best-connected organisation: more names, still apart.
+    top_id = str(by_degree["id"].iat[0])
+    opened.js(
+        "(() => { const r = collabnet.renderer;"
+        f" const d = r.getNodeDisplayData({json.dumps(top_id)});"
+        " r.getCamera().setState({x: d.x, y: d.y, ratio: 0.25, angle: 0}); })()"
+    )
+    opened.page.wait_for_timeout(300)
+    zoomed = opened.js("collabnet.labels()")
+    zoomed_boxes = opened.js("window.collabnetLabelBoxes()")
+    assert len(zoomed) > len(labels)
+    assert set(zoomed) - set(labels)
+    # Nor is any label hidden under the buttons over the graph.
+    toolbar = opened.js(
+        "(() => { const a = document.getElementById('network').getBoundingClientRect();"
+        " const b = document.getElementById('toolbar').getBoundingClientRect();"
+        " return [b.left - a.left, b.top - a.top, b.right - a.left, b.bottom - a.top]; })()"
+    )
+    assert overlapping([*zoomed_boxes, toolbar]) == []
 
 
 def test_search_selects_highlights_and_lists_partners_by_kind(
@@ -178,6 +205,11 @@ def test_search_selects_highlights_and_lists_partners_by_kind(
     assert opened.js(f"collabnet.renderer.getNodeDisplayData('{other}').highlighted") is False
     assert opened.js(f"collabnet.renderer.getNodeDisplayData('{wanted}').highlighted") is True
     assert on_screen(opened, expected | {wanted})
+    # Named first, in bold, then as many partners as fit apart from each other.
+    labels = opened.js("collabnet.labels()")
+    assert labels[0] == wanted and len(labels) > 10
+    assert set(labels[1:]) <= expected
+    assert overlapping(opened.js("window.collabnetLabelBoxes()")) == []
 
     # The details panel is visible without scrolling at 1366×768 and lists the partners.
     assert ZDWZ in opened.page.text_content("#details h3")

@@ -362,6 +362,7 @@
   labelCanvas.id = "label-layer";
   container.appendChild(labelCanvas);
   var labelContext = labelCanvas.getContext("2d");
+  var toolbar = document.getElementById("toolbar");
   var byImportance = [];
   for (i = 0; i < count; i++) {
     byImportance.push(i);
@@ -375,6 +376,11 @@
   });
   var widths = {};
   var placedLabels = [];
+  // Clear space kept around each label's ink, so that neighbours never touch.
+  var LABEL_GAP_X = 3;
+  var LABEL_GAP_Y = 1.5;
+  // The halo (white stroke) spreads half its width beyond the glyphs.
+  var HALO = 3;
 
   function drawLabels() {
     var ratio = window.devicePixelRatio || 1;
@@ -392,93 +398,131 @@
     var grid = {};
     placedLabels = [];
 
-    function free(box) {
-      var x0 = Math.floor(box[0] / cell), x1 = Math.floor(box[2] / cell);
-      var y0 = Math.floor(box[1] / cell), y1 = Math.floor(box[3] / cell);
+    function cellsOf(box, visit) {
+      var x0 = Math.max(0, Math.floor(box[0] / cell)), x1 = Math.floor(box[2] / cell);
+      var y0 = Math.max(0, Math.floor(box[1] / cell)), y1 = Math.floor(box[3] / cell);
       for (var gx = x0; gx <= x1; gx++) {
         for (var gy = y0; gy <= y1; gy++) {
-          var taken = grid[gy * columns + gx];
-          if (taken) {
-            for (var t = 0; t < taken.length; t++) {
-              var o = taken[t];
-              if (box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]) {
-                return false;
-              }
-            }
+          if (visit(gy * columns + gx) === false) {
+            return false;
           }
         }
       }
       return true;
     }
 
-    function occupy(box) {
-      var x0 = Math.floor(box[0] / cell), x1 = Math.floor(box[2] / cell);
-      var y0 = Math.floor(box[1] / cell), y1 = Math.floor(box[3] / cell);
-      for (var gx = x0; gx <= x1; gx++) {
-        for (var gy = y0; gy <= y1; gy++) {
-          (grid[gy * columns + gx] = grid[gy * columns + gx] || []).push(box);
+    function free(box) {
+      return cellsOf(box, function (key) {
+        var taken = grid[key];
+        for (var t = 0; taken && t < taken.length; t++) {
+          var o = taken[t];
+          if (box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]) {
+            return false;
+          }
         }
-      }
+        return true;
+      });
     }
 
-    function tryLabel(n, forced) {
+    function occupy(box) {
+      cellsOf(box, function (key) {
+        (grid[key] = grid[key] || []).push(box);
+      });
+    }
+
+    // Where the organisation is drawn, or null when it is hidden or out of view.
+    function pointOf(n) {
       var data = renderer.getNodeDisplayData(N.id[n]);
       if (!data || data.hidden) {
-        return false;
+        return null;
       }
       var point = renderer.framedGraphToViewport(data);
-      if (point.x < -50 || point.y < -20 || point.x > width + 50 || point.y > height + 20) {
+      if (point.x < 0 || point.y < 0 || point.x > width || point.y > height) {
+        return null;
+      }
+      point.size = data.size;
+      return point;
+    }
+
+    function tryLabel(n, forced, point) {
+      if (!point) {
         return false;
       }
-      var radius = renderer.scaleSize(data.size);
+      var radius = renderer.scaleSize(point.size);
       var gap = radius + 3;
       var size = forced ? 14 : Math.round(11 + 5 * Math.max(0, 1 - rankOf[n] / 60));
-      var key = size + ":" + n;
       var font = (forced ? "bold " : "") + size + "px " + meta.font;
       // Setting a font makes the browser parse it: only when it changes.
       if (font !== currentFont) {
         ctx.font = font;
         currentFont = font;
       }
+      var key = font + ":" + n;
       var textWidth = widths[key] || (widths[key] = ctx.measureText(N.name[n]).width);
-      // Right of the node, else left, above or below: the first place that is free.
+      // Chinese glyphs fill the whole em square and Latin descenders go below it:
+      // the ink is taken as 1.2 em high, centred on the text's middle line.
+      var half = 0.6 * size + HALO / 2;
+      // Right of the node (as sigma places labels), else left, above, below, or at a
+      // corner: the first place inside the view clear of every label already drawn.
       var places = [
         [point.x + gap, point.y],
         [point.x - gap - textWidth, point.y],
-        [point.x - textWidth / 2, point.y - gap - size / 2],
-        [point.x - textWidth / 2, point.y + gap + size / 2]
+        [point.x - textWidth / 2, point.y - gap - half],
+        [point.x - textWidth / 2, point.y + gap + half],
+        [point.x + gap, point.y - gap - half],
+        [point.x + gap, point.y + gap + half],
+        [point.x - gap - textWidth, point.y - gap - half],
+        [point.x - gap - textWidth, point.y + gap + half]
       ];
-      var box = null;
+      var ink = null;
+      var padded = null;
       var left = 0;
       var middle = 0;
-      for (var k = 0; k < places.length && box === null; k++) {
-        var candidate = [places[k][0] - 2, places[k][1] - size / 2 - 2, places[k][0] + textWidth + 2, places[k][1] + size / 2 + 2];
-        if (forced || free(candidate)) {
-          box = candidate;
-          left = places[k][0];
-          middle = places[k][1];
+      for (var k = 0; k < places.length && ink === null; k++) {
+        var x = places[k][0];
+        var y = places[k][1];
+        if (forced) {
+          // The chosen organisation is always named: moved inside the view if need be.
+          x = Math.max(HALO / 2, Math.min(x, width - textWidth - HALO / 2));
+          y = Math.max(half, Math.min(y, height - half));
+        }
+        var box = [x - HALO / 2, y - half, x + textWidth + HALO / 2, y + half];
+        var around = [box[0] - LABEL_GAP_X, box[1] - LABEL_GAP_Y, box[2] + LABEL_GAP_X, box[3] + LABEL_GAP_Y];
+        var inside = box[0] >= 0 && box[1] >= 0 && box[2] <= width && box[3] <= height;
+        if (forced || (inside && free(around))) {
+          ink = box;
+          padded = around;
+          left = x;
+          middle = y;
         }
       }
-      if (box === null) {
+      if (ink === null) {
         return false;
       }
-      occupy(box);
-      ctx.lineWidth = 3;
+      occupy(padded);
+      ctx.lineWidth = HALO;
       ctx.strokeStyle = "rgba(255,255,255,0.9)";
       ctx.fillStyle = highlight !== null && !highlight.nodes[n] ? "#adb5bd" : "#212529";
       ctx.textBaseline = "middle";
       ctx.strokeText(N.name[n], left, middle);
       ctx.fillText(N.name[n], left, middle);
-      placedLabels.push({ id: N.id[n], box: box });
+      placedLabels.push({ id: N.id[n], box: ink });
       return true;
+    }
+
+    // The buttons over the top right corner of the graph hide what is under them.
+    var area = container.getBoundingClientRect();
+    var buttons = toolbar.getBoundingClientRect();
+    if (buttons.width > 0) {
+      occupy([buttons.left - area.left, buttons.top - area.top, buttons.right - area.left, buttons.bottom - area.top]);
     }
 
     var placed = 0;
     if (highlight !== null) {
-      tryLabel(highlight.node, true);
+      tryLabel(highlight.node, true, pointOf(highlight.node));
       // Partners come best-connected first; a hub's thousands need not all be measured.
       for (var p = 0; p < highlight.order.length && placed < budget && p < 400; p++) {
-        if (tryLabel(highlight.order[p], false)) {
+        if (tryLabel(highlight.order[p], false, pointOf(highlight.order[p]))) {
           placed++;
         }
       }
@@ -486,6 +530,8 @@
     }
     // Past the first few, only organisations drawn big enough to name are candidates,
     // and the scan stops early: a frame must not wait for 20,000 text measurements.
+    // Those out of view are passed over without counting, so that a zoomed-in view
+    // still gets its own most important organisations named.
     var scanned = 0;
     for (var r = 0; r < byImportance.length && placed < budget && scanned < 3000; r++) {
       var n = byImportance[r];
@@ -495,13 +541,26 @@
       if (r >= 30 && renderer.scaleSize(N.size[n]) < 3.5) {
         continue;
       }
+      var point = pointOf(n);
+      if (point === null) {
+        continue;
+      }
       scanned++;
-      if (tryLabel(n, false)) {
+      if (tryLabel(n, false, point)) {
         placed++;
       }
     }
   }
   renderer.on("afterRender", drawLabels);
+
+  // The boxes [left, top, right, bottom] (CSS pixels in the graph area) of the labels
+  // drawn in the last frame, halo included.
+  function labelBoxes() {
+    return placedLabels.map(function (label) {
+      return label.box.slice();
+    });
+  }
+  window.collabnetLabelBoxes = labelBoxes;
 
   // ---- motion: move the last picture while the camera moves -------------------------
 
@@ -1282,11 +1341,7 @@
         return label.id;
       });
     },
-    labelBoxes: function () {
-      return placedLabels.map(function (label) {
-        return label.box;
-      });
-    },
+    labelBoxes: labelBoxes,
     highlighted: function () {
       return highlight === null ? [] : Object.keys(highlight.nodes).map(function (n) {
         return N.id[Number(n)];
