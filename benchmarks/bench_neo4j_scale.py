@@ -19,8 +19,8 @@ ratios that matter: the database path's peak memory over the file path's, per si
 how it changes from one size to the next.
 
 Commands (``--commands``): ``centrality`` (``--top 10``), ``gaps``, ``brokers``
-(``--top 10``) and ``recommend`` (``--top 10`` for every enterprise). A command that runs longer than ``--timeout``
-seconds is stopped and reported as such.
+(``--top 10``) and ``recommend`` (``--top 10`` for every enterprise). A command that
+runs longer than ``--timeout`` seconds is stopped and reported as such.
 """
 
 from __future__ import annotations
