@@ -12,7 +12,6 @@ from collabnet.analysis import brokerage as analysis_brokerage
 from collabnet.analysis import centrality as analysis_centrality
 from collabnet.analysis import communities as analysis_communities
 from collabnet.analysis import coverage as analysis_coverage
-from collabnet.analysis.brokerage import platform_brokers
 from collabnet.analysis.centrality import MEASURES
 from collabnet.analysis.communities import community_industries
 from collabnet.analysis.coverage import leading_without_platform
@@ -90,10 +89,12 @@ def brokers(
             type=org_type,
             partition=None if options["partition"] == "type" else options["partition"],
         )
-        frame = platform_brokers(network.tables)
+        frame = network.platform_brokers()
         title = "platforms between enterprises and universities (open triads)"
     else:
-        frame = network.brokers(**options)
+        # Unfiltered, the first rows are the table's own top: only those are measured.
+        leaders = top if org_type is None and industry is None else None
+        frame = network.brokers(**options, top=leaders)
         title = f"brokerage (groups: {options['partition']})"
     emit(
         select(frame, network, org_type=org_type, industry=industry, top=top),
