@@ -23,6 +23,7 @@ from collabnet.backends.neo4j import (
     translate_error,
 )
 from collabnet.backends.neo4j.push import _batches, _Group, _sent
+from collabnet.backends.neo4j.read import _shared
 from collabnet.errors import BackendError, InputError, NotFoundError
 from collabnet.tables import Tables, load_tables
 from collabnet.writers import write_tables
@@ -201,3 +202,11 @@ def test_batches_in_flight_are_reported_in_order_and_fail_by_name(workers: int) 
     ):
         list(_sent(failing, batches, "push", workers))  # type: ignore[arg-type]
     assert 6 not in failing.ran
+
+
+def test_equal_texts_read_back_become_one_object() -> None:
+    cells = ["".join(["plat", "form"]) for _ in range(3)] + [("a", "b"), ("a", "b"), 1, True, None]
+    shared = _shared(cells)
+    assert shared == cells
+    assert shared[0] is shared[1] is shared[2] and shared[3] is shared[4]
+    assert type(shared[5]) is int and type(shared[6]) is bool

@@ -229,11 +229,27 @@ def _columns_frame(
     return pd.DataFrame(data, columns=list(columns), copy=False)
 
 
+def _shared(values: list[Any]) -> list[Any]:
+    """``values`` with equal texts (and tuples of texts) made one object: the driver gives
+    each cell its own copy, and a column of types, counties or industry lists repeats a
+    few values many thousand times. Other values are kept as they are (``1`` and
+    ``True`` are equal, and must stay apart)."""
+    seen: dict[str | tuple[str, ...], Any] = {}
+    shared = []
+    for value in values:
+        if type(value) is str or (type(value) is tuple and all(type(v) is str for v in value)):
+            value = seen.setdefault(value, value)
+        shared.append(value)
+    return shared
+
+
 def _column(values: list[Any], dtype: str) -> pd.Series:
     if dtype == "tuple":
-        return pd.Series([tuple(v) if v is not None else None for v in values], dtype=object)
+        return pd.Series(
+            _shared([tuple(v) if v is not None else None for v in values]), dtype=object
+        )
     if dtype == "object":
-        return pd.Series(values, dtype=object)
+        return pd.Series(_shared(values), dtype=object)
     if dtype == "bool":
         return pd.Series([bool(v) for v in values], dtype=bool)
     if dtype == "Int64":
