@@ -37,6 +37,7 @@ _MEASURE = {
     "institute": "家",
     "other": "家",
 }
+_KIND_NUMBER = {kind: number for number, kind in enumerate(TYPE_WORDS)}
 _NAMES_SHOWN = 3
 # Pairs explained together; more are taken in chunks of this many.
 _PAIRS_AT_ONCE = 20_000
@@ -126,6 +127,8 @@ def explain_pairs(
     organizations = space.tables.organizations
     names = organizations["name"].astype(str).to_numpy()
     types = organizations["type"].astype(str).to_numpy()
+    # Position of each type in TYPE_WORDS (past its end for a type it does not name).
+    kinds = np.array([_KIND_NUMBER.get(kind, len(TYPE_WORDS)) for kind in types], dtype=np.int64)
     source = space.rows[rows]
     target = space.cols[cols]
     if contributions is None:
@@ -156,13 +159,16 @@ def explain_pairs(
     degree = node["degree"].to_numpy(dtype=float)
     recent = node["recent"].to_numpy(dtype=float)
 
+    # A target's activity reads the same in each of its pairs.
+    activity_of: dict[int, str] = {}
+    keywords_of: dict[int, list[str]] = {}
     out = []
     for i in range(len(rows)):
         s, t = int(source[i]), int(target[i])
         found: list[tuple[float, str]] = []
         partners = shared.indices[shared.indptr[i] : shared.indptr[i + 1]]
         if len(partners):
-            found.append((contribution["shared"][i], _shared_reason(partners, names, types)))
+            found.append((contribution["shared"][i], _shared_reason(partners, names, kinds)))
         paths = float(path_counts[i])
         if paths > 0:
             via = examples[i] if examples is not None else None
@@ -204,7 +210,15 @@ def explain_pairs(
                     f" (capacity {space.settings.capacity})",
                 )
             )
-        words = shared_keywords(keywords(capabilities[t]), keywords(capabilities[s]), texts[s])
+        target_words = keywords_of.get(t)
+        if target_words is None:
+            target_words = keywords_of[t] = keywords(capabilities[t])
+        # Without keywords of the target nothing can be shared.
+        words = (
+            shared_keywords(target_words, keywords(capabilities[s]), texts[s])
+            if target_words
+            else []
+        )
         if words:
             found.append(
                 (
@@ -213,12 +227,12 @@ def explain_pairs(
                     f"{', '.join(words[:5])}",
                 )
             )
-        found.append(
-            (
-                contribution["activity"][i],
-                _activity_reason(int(degree[t]), float(recent[t]), types[t], year),
+        activity = activity_of.get(t)
+        if activity is None:
+            activity = activity_of[t] = _activity_reason(
+                int(degree[t]), float(recent[t]), types[t], year
             )
-        )
+        found.append((contribution["activity"][i], activity))
         idle = float(idle_years[s])
         if np.isnan(last_year[s]):
             found.append(
@@ -272,23 +286,24 @@ def _by_reason(contributions: pd.DataFrame) -> dict[str, np.ndarray]:
     return result
 
 
-def _shared_reason(partners: np.ndarray, names: np.ndarray, types: np.ndarray) -> str:
-    by_type: dict[str, list[int]] = {}
-    for partner, kind in zip(partners.tolist(), types[partners].tolist(), strict=True):
-        by_type.setdefault(kind, []).append(partner)
+def _shared_reason(partners: np.ndarray, names: np.ndarray, kinds: np.ndarray) -> str:
+    """The shared partners by type, a few named; ``kinds`` holds each organisation's
+    position in :data:`TYPE_WORDS` (hubs share thousands of partners: no loop over them)."""
+    of_kind = kinds[partners]
+    counts = np.bincount(of_kind, minlength=len(TYPE_WORDS))
     parts_zh = []
     parts_en = []
-    for kind, (zh, one, many) in TYPE_WORDS.items():
-        chosen = by_type.get(kind)
-        if not chosen:
+    for number, (kind, (zh, one, many)) in enumerate(TYPE_WORDS.items()):
+        count = int(counts[number])
+        if count == 0:
             continue
-        shown = [str(names[p]) for p in chosen[:_NAMES_SHOWN]]
-        more = len(chosen) > _NAMES_SHOWN
+        shown = [str(names[p]) for p in partners[of_kind == number][:_NAMES_SHOWN]]
+        more = count > _NAMES_SHOWN
         parts_zh.append(
-            f"共同合作{zh}{len(chosen)}{_MEASURE[kind]}：{'、'.join(shown)}{'等' if more else ''}"
+            f"共同合作{zh}{count}{_MEASURE[kind]}：{'、'.join(shown)}{'等' if more else ''}"
         )
-        noun = one if len(chosen) == 1 else many
-        parts_en.append(f"shares {len(chosen)} {noun}: {', '.join(shown)}{', …' if more else ''}")
+        noun = one if count == 1 else many
+        parts_en.append(f"shares {count} {noun}: {', '.join(shown)}{', …' if more else ''}")
     return "；".join(parts_zh) + " / " + "; ".join(parts_en)
 
 
