@@ -280,13 +280,18 @@ def test_non_links_are_distinct_free_and_drawn_in_order(sample: Tables) -> None:
     assert list(zip(rows.tolist(), cols.tolist(), strict=True)) == expected
 
 
-def test_shared_partners_are_counted_and_named_by_type() -> None:
-    from collabnet.recommend.explain import _shared_reason
+@pytest.mark.parametrize("many", [2, 64])
+def test_shared_partners_are_counted_and_named_by_type(
+    many: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from collabnet.recommend import explain
 
+    # Counted with numpy from ``many`` partners on, in a loop below: both read the same.
+    monkeypatch.setattr(explain, "_MANY_PARTNERS", many)
     names = np.array(["U1", "P1", "U2", "U3", "U4", "E1", "X"], dtype=object)
     # university, platform, university ×3, enterprise, and a type reasons do not name.
     kinds = np.array([2, 0, 2, 2, 2, 1, 5])
-    reason = _shared_reason(np.array([0, 1, 2, 3, 4, 5, 6]), names, kinds)
+    reason = explain._shared_reason(np.array([0, 1, 2, 3, 4, 5, 6]), names, kinds)
     assert reason == (
         "共同合作平台1个：P1；共同合作企业1家：E1；共同合作高校4所：U1、U2、U3等 / "
         "shares 1 platform partner: P1; shares 1 enterprise partner: E1; "
@@ -342,3 +347,17 @@ def test_ranking_with_path_rows_equals_ranking_with_held_blocks(sample: Tables) 
     r, c = rng.integers(0, space.shape[0], 500), rng.integers(0, space.shape[1], 500)
     np.testing.assert_array_equal(lazy_scorer.at(r, c), held_scorer.at(r, c))
     np.testing.assert_array_equal(lazy_scorer.dense(r[:50]), held_scorer.dense(r[:50]))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_shared_partners_equal_the_product_of_adjacency_rows(seed: int) -> None:
+    from collabnet.recommend.explain import _shared_partners
+
+    dense, matrix = _graph(seed)
+    rng = np.random.default_rng(seed)
+    source, target = rng.integers(0, 40, size=200), rng.integers(0, 40, size=200)
+    shared = _shared_partners(matrix, source, target)
+    expected = dense[source] * dense[target]
+    for i in range(200):
+        got = shared.indices[shared.indptr[i] : shared.indptr[i + 1]]
+        np.testing.assert_array_equal(got, np.flatnonzero(expected[i]))

@@ -84,7 +84,16 @@ def _column_cells(column: pd.Series) -> list[str]:
         ]
     if isinstance(dtype, np.dtype) and dtype.kind in "iub":
         return [str(v) for v in column.to_numpy().tolist()]
-    return [_cell(v) for v in column.astype(object).tolist()]
+    return [_plain_cell(v) for v in column.astype(object).tolist()]
+
+
+def _plain_cell(value: Any) -> str:
+    """:func:`_cell`, with its result for plain strings and lists of them taken directly."""
+    if type(value) is str:
+        return value
+    if type(value) is list and all(type(v) is str for v in value):
+        return "; ".join(value)
+    return _cell(value)
 
 
 def _table(frame: pd.DataFrame, title: str | None) -> str:

@@ -548,12 +548,19 @@ def _chunk_best(
     """The ``count`` best cells of a chunk (ties at the cut drawn at random)."""
     flat = scores.ravel()
     valid = np.isfinite(flat)
-    if valid.sum() <= count:
+    if np.count_nonzero(valid) <= count:
         chosen = np.flatnonzero(valid)
     else:
-        cut = np.partition(flat[valid], -count)[-count]
-        above = np.flatnonzero(flat > cut)
-        tied = np.flatnonzero(flat == cut)
+        # ``count`` rows' best cells are at or above the count-th best row maximum, so
+        # the cut is too: only the cells above that floor are partitioned.
+        row_best = scores.max(axis=1)
+        row_best = row_best[np.isfinite(row_best)]
+        floor = np.partition(row_best, -count)[-count] if len(row_best) >= count else -np.inf
+        at_least = np.flatnonzero(flat >= floor)
+        values = flat[at_least]
+        cut = np.partition(values[np.isfinite(values)], -count)[-count]
+        above = at_least[values > cut]
+        tied = at_least[values == cut]
         need = count - len(above)
         chosen = np.concatenate([above, rng.choice(tied, size=need, replace=False)])
     return np.column_stack([flat[chosen], rng.random(len(chosen))]), hits.ravel()[chosen]
