@@ -1,6 +1,6 @@
 """How fast the recommender is, and how it compares with networkx's link prediction.
 
-    python benchmarks/bench_recommend.py            # M and L networks (about 2 minutes)
+    python benchmarks/bench_recommend.py            # M, L and CORDIS (L alone takes minutes)
     python benchmarks/bench_recommend.py --quick    # M network only
 
 1. Top-10 platforms for every enterprise of the L network (200,000 organisations,
@@ -21,6 +21,15 @@
    ``/usr/bin/time -v collabnet evaluate ...``, see the README).
 
 Graph construction is timed separately and left out of the comparison on both sides.
+
+Last measured on the shared 2-core machine (load average 3–9 from other work, so CPU time
+is given with the wall time): L no longer runs out of memory, as its three-step paths
+are computed for one chunk of about 250 enterprises at a time; the top-10 scoring pass
+with the default weights took 331 s of CPU (21 min of wall time at load 5–9), 2.15 GB
+peak; with ``auto`` (as run here) it was stopped after 27 min of CPU, 8.7 GB at its
+peak. CORDIS: ``recommend --top 10`` 49.5 s of CPU against ``info``'s 4.5 s (11×; it was
+70.6 s, 15.7×); the rolling backtest 95–102 s of CPU (it was 111 s), 1.78 GB at most.
+None of the three targets above is met; the README's speed table says why.
 """
 
 from __future__ import annotations

@@ -256,3 +256,29 @@ def test_cordis_backtest_beats_every_baseline(cordis_dir: Path) -> None:
     for baseline in records.values():
         assert ours["auc"] > baseline["auc"]
         assert ours["precision_at_10"] > baseline["precision_at_10"]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_chunk_best_equals_a_full_sort(seed: int) -> None:
+    from collabnet.recommend.evaluate import _chunk_best
+
+    rng = np.random.default_rng(seed)
+    scores = rng.integers(0, 6, size=(150, 40)).astype(float)
+    scores[rng.random(scores.shape) < 0.3] = -np.inf
+    scores[:20] = -np.inf
+    hits = rng.random(scores.shape) < 0.1
+    count = 100 if seed else 5000
+    keys, found = _chunk_best(scores, hits, count, np.random.default_rng(9))
+    flat = scores.ravel()
+    finite = np.sort(flat[np.isfinite(flat)])[::-1]
+    draws = np.random.default_rng(9)
+    if len(finite) <= count:
+        chosen = np.flatnonzero(np.isfinite(flat))
+    else:
+        cut = finite[count - 1]
+        above = np.flatnonzero(flat > cut)
+        tied = np.flatnonzero(flat == cut)
+        chosen = np.concatenate([above, draws.choice(tied, size=count - len(above), replace=False)])
+    np.testing.assert_array_equal(keys[:, 0], flat[chosen])
+    np.testing.assert_array_equal(keys[:, 1], draws.random(len(chosen)))
+    np.testing.assert_array_equal(found, hits.ravel()[chosen])

@@ -16,6 +16,7 @@ from collabnet.recommend import ranker, recommend, signals
 from collabnet.recommend.evaluate import _cut_label, evaluate, evaluate_rolling, rolling_cuts
 from collabnet.recommend.explain import explain_pairs
 from collabnet.recommend.features import FEATURES, Candidates
+from collabnet.recommend.rank import Scorer
 from collabnet.recommend.ranker import GBM_PARAMS, Model
 from collabnet.recommend.space import _themes, build_space
 from collabnet.recommend.weights import Weights, default_weights
@@ -227,3 +228,136 @@ def test_reasons_in_chunks_equal_reasons_at_once(
     monkeypatch.setattr(explain, "_PAIRS_AT_ONCE", 70)
     chunked = explain_pairs(space, weights, rows, cols, max_examples=max_examples)
     assert chunked == whole
+
+
+def test_features_at_equal_the_dense_blocks(sample: Tables) -> None:
+    # Blocks sharing one sparsity pattern are searched once: each must still read its own
+    # values, as the dense block has them.
+    space = build_space(sample)
+    rng = np.random.default_rng(4)
+    rows = rng.integers(0, space.shape[0], size=2000)
+    cols = rng.integers(0, space.shape[1], size=2000)
+    features = space.features_at(rows, cols)
+    for name, feature in FEATURES.items():
+        if feature.shape != "block":
+            continue
+        block = space.blocks[feature.raw]
+        dense = block if isinstance(block, np.ndarray) else block.toarray()
+        expected = dense[rows, cols].astype(float)
+        expected = np.log1p(expected) if feature.log else expected
+        np.testing.assert_array_equal(features[name].to_numpy(), expected, err_msg=name)
+
+
+def test_non_links_are_distinct_free_and_drawn_in_order(sample: Tables) -> None:
+    from collabnet.recommend.sampling import sample_non_links
+
+    space = build_space(sample)
+    rng = np.random.default_rng(8)
+    exclude = sp.csr_matrix(
+        (
+            np.ones(300),
+            (rng.integers(0, space.shape[0], 300), rng.integers(0, space.shape[1], 300)),
+        ),
+        shape=space.shape,
+    )
+    rows, cols = sample_non_links(space, 5000, np.random.default_rng(3), exclude)
+    # The same draws, kept one at a time: the first time a free pair comes up.
+    draws = np.random.default_rng(3)
+    linked = space.linked().toarray() > 0
+    taken = exclude.toarray() > 0
+    expected: list[tuple[int, int]] = []
+    seen: set[tuple[int, int]] = set()
+    while len(expected) < 5000:
+        need = 5000 - len(expected)
+        r = draws.integers(0, space.shape[0], size=max(2 * need, 1000))
+        c = draws.integers(0, space.shape[1], size=max(2 * need, 1000))
+        fresh = []
+        for pair in zip(r.tolist(), c.tolist(), strict=True):
+            if not linked[pair] and not taken[pair] and pair not in seen:
+                seen.add(pair)
+                fresh.append(pair)
+        expected.extend(fresh[:need])
+    assert list(zip(rows.tolist(), cols.tolist(), strict=True)) == expected
+
+
+@pytest.mark.parametrize("many", [2, 64])
+def test_shared_partners_are_counted_and_named_by_type(
+    many: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from collabnet.recommend import explain
+
+    # Counted with numpy from ``many`` partners on, in a loop below: both read the same.
+    monkeypatch.setattr(explain, "_MANY_PARTNERS", many)
+    names = np.array(["U1", "P1", "U2", "U3", "U4", "E1", "X"], dtype=object)
+    # university, platform, university ×3, enterprise, and a type reasons do not name.
+    kinds = np.array([2, 0, 2, 2, 2, 1, 5])
+    reason = explain._shared_reason(np.array([0, 1, 2, 3, 4, 5, 6]), names, kinds)
+    assert reason == (
+        "共同合作平台1个：P1；共同合作企业1家：E1；共同合作高校4所：U1、U2、U3等 / "
+        "shares 1 platform partner: P1; shares 1 enterprise partner: E1; "
+        "shares 4 university partners: U1, U2, U3, …"
+    )
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_path_rows_equal_matrix_powers(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    dense, matrix = _graph(seed)
+    rows, cols = np.arange(0, 25), np.arange(25, 40)
+    # Any block is then too big to hold: its rows are computed when asked for.
+    monkeypatch.setattr(signals, "SPARSE_PATH_ENTRIES", 0)
+    monkeypatch.setattr(signals, "DENSE_PATH_CELLS", 0)
+    counts, walks = signals.three_steps(matrix, rows, cols)
+    assert isinstance(counts, signals.PathRows) and isinstance(walks, signals.PathRows)
+    cube = dense @ dense @ dense
+    degree = dense.sum(axis=1)
+    step = np.divide(dense, degree[:, None], out=np.zeros_like(dense), where=degree[:, None] > 0)
+    walk = step @ step @ step
+    # Two newcomers (rows 25 and 26 of the block) have no links and no paths.
+    counts, walks = counts.with_rows(27), walks.with_rows(27)
+    asked = np.array([3, 25, 0, 24, 3, 26])
+    expected_counts = np.vstack([cube[np.ix_(rows, cols)], np.zeros((2, len(cols)))])[asked]
+    expected_walks = np.vstack([walk[np.ix_(rows, cols)], np.zeros((2, len(cols)))])[asked]
+    np.testing.assert_array_equal(counts.dense(asked), expected_counts)
+    np.testing.assert_allclose(walks.dense(asked), expected_walks, rtol=1e-6, atol=1e-9)
+    rng = np.random.default_rng(seed)
+    r, c = rng.integers(0, 27, size=300), rng.integers(0, len(cols), size=300)
+    full_counts = np.vstack([cube[np.ix_(rows, cols)], np.zeros((2, len(cols)))])
+    np.testing.assert_array_equal(counts.at(r, c, chunk=7), full_counts[r, c])
+    np.testing.assert_array_equal(walks.at(r, c, chunk=7), walks.dense(r)[np.arange(300), c])
+
+
+def test_ranking_with_path_rows_equals_ranking_with_held_blocks(sample: Tables) -> None:
+    space = build_space(sample)
+    lazy = build_space(sample)
+    for name in ("paths3", "walk3"):
+        degree = signals.degrees(space.links)
+        step = sp.csr_matrix(
+            sp.diags(np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0))
+            @ space.links
+        )
+        first = space.links if name == "paths3" else step
+        lazy.blocks[name] = signals.PathRows(first, first, space.rows, space.cols)
+        space.blocks[name] = lazy.blocks[name].dense(np.arange(space.shape[0]))
+    weights = default_weights(space)
+    assert weights.coefficients["paths3"] != 0
+    held_scorer, lazy_scorer = Scorer(space, weights), Scorer(lazy, weights)
+    assert held_scorer.dense_part is not None and lazy_scorer.dense_part is None
+    pd.testing.assert_frame_equal(lazy_scorer.top(10), held_scorer.top(10))
+    rng = np.random.default_rng(1)
+    r, c = rng.integers(0, space.shape[0], 500), rng.integers(0, space.shape[1], 500)
+    np.testing.assert_array_equal(lazy_scorer.at(r, c), held_scorer.at(r, c))
+    np.testing.assert_array_equal(lazy_scorer.dense(r[:50]), held_scorer.dense(r[:50]))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_shared_partners_equal_the_product_of_adjacency_rows(seed: int) -> None:
+    from collabnet.recommend.explain import _shared_partners
+
+    dense, matrix = _graph(seed)
+    rng = np.random.default_rng(seed)
+    source, target = rng.integers(0, 40, size=200), rng.integers(0, 40, size=200)
+    shared = _shared_partners(matrix, source, target)
+    expected = dense[source] * dense[target]
+    for i in range(200):
+        got = shared.indices[shared.indptr[i] : shared.indptr[i + 1]]
+        np.testing.assert_array_equal(got, np.flatnonzero(expected[i]))

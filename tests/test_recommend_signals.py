@@ -191,3 +191,17 @@ def test_values_at_equals_dense_indexing(density: float) -> None:
     expected = block.toarray()[rows, cols]
     np.testing.assert_array_equal(signals.values_at(block, rows, cols), expected)
     np.testing.assert_array_equal(signals.values_at(block.toarray(), rows, cols), expected)
+
+
+def test_positions_at_point_into_the_data_of_every_block_of_the_pattern() -> None:
+    rng = np.random.default_rng(5)
+    block = sp.random(50, 20, density=0.2, format="csr", random_state=rng)
+    block.data += 1.0
+    twin = signals.same_pattern(sp.csr_matrix(block * 3.0), block)
+    rows = rng.integers(0, 50, size=400)
+    cols = rng.integers(0, 20, size=400)
+    positions = signals.positions_at(block, rows, cols)
+    assert ((positions >= 0) == (block.toarray()[rows, cols] != 0)).all()
+    np.testing.assert_array_equal(
+        signals.values_from(twin, positions), 3.0 * block.toarray()[rows, cols]
+    )

@@ -315,7 +315,11 @@ def _map_text(
         for column in frame.columns:
             values = frame[column]
             if values.dtype == object or pd.api.types.is_string_dtype(values):
-                frame[column] = values.astype(object).map(cell)
+                frame[column] = pd.Series(
+                    [cell(v) for v in values.astype(object).tolist()],
+                    index=frame.index,
+                    dtype=object,
+                )
         return frame
     return {k: cell(v) for k, v in result.items()}
 

@@ -65,7 +65,35 @@ def _cell(value: Any) -> str:
 
 
 def _cells(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.astype(object).map(_cell) if len(frame.columns) else frame
+    if not len(frame.columns):
+        return frame
+    columns = [_column_cells(frame.iloc[:, number]) for number in range(len(frame.columns))]
+    cells = pd.DataFrame(dict(enumerate(columns)), index=frame.index, dtype=object)
+    cells.columns = frame.columns
+    return cells
+
+
+def _column_cells(column: pd.Series) -> list[str]:
+    """:func:`_cell` of every value of a column; numpy number columns without the
+    per-value type checks (a recommendation table has millions of cells)."""
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        return [
+            ("" if not math.isfinite(v) else f"{v:.4g}" if abs(v) < 1e6 else f"{v:.0f}")
+            for v in column.to_numpy().tolist()
+        ]
+    if isinstance(dtype, np.dtype) and dtype.kind in "iub":
+        return [str(v) for v in column.to_numpy().tolist()]
+    return [_plain_cell(v) for v in column.astype(object).tolist()]
+
+
+def _plain_cell(value: Any) -> str:
+    """:func:`_cell`, with its result for plain strings and lists of them taken directly."""
+    if type(value) is str:
+        return value
+    if type(value) is list and all(type(v) is str for v in value):
+        return "; ".join(value)
+    return _cell(value)
 
 
 def _table(frame: pd.DataFrame, title: str | None) -> str:

@@ -96,6 +96,7 @@ def evaluate(
     memo: dict[int, LabelledYear | None] | None = None,
     spaces: dict[int, FeatureSpace] | None = None,
     release: Collection[int] = (),
+    models: dict[int, Model] | None = None,
 ) -> pd.DataFrame:
     """Backtest the recommender and the baselines on the years after ``train_until``.
 
@@ -124,6 +125,10 @@ def evaluate(
     release
         Years whose spaces no later use needs: they leave ``spaces`` as soon as this cut
         is done with them.
+    models
+        Models chosen by ``train_until``, shared between cuts of the same network,
+        candidates, settings, weights and seed: the model of a cut depends on its training
+        years only, so cuts trained up to the same year share it.
 
     Returns
     -------
@@ -172,10 +177,13 @@ def evaluate(
     spaces = {} if spaces is None else spaces
     # The model sees the training tables only (not the newcomers, known from the test
     # years): it is fitted and validated on label years up to train_until.
+    models = {} if models is None else models
     if isinstance(weights, Weights):
         model = Model(weights.method, weights, description=weights.description)
+    elif train_until in models:
+        model = models[train_until]
     else:
-        model = choose_model(
+        model = models[train_until] = choose_model(
             train, weights, candidates, settings, seed=seed, memo=memo, spaces=spaces
         )
     if train_until - 1 in release:
@@ -290,6 +298,7 @@ def evaluate_rolling(
     # validation year's); run in order of T, older spaces are let go.
     memos: dict[object, dict[int, LabelledYear | None]] = {}
     spaces: dict[object, dict[int, FeatureSpace]] = {}
+    models: dict[object, dict[int, Model]] = {}
     ordered = sorted(chosen_cuts)
     for number, (train_until, test_until) in enumerate(ordered):
         later = {year for cut, _ in ordered[number + 1 :] for year in (cut - 1, cut)}
@@ -303,6 +312,7 @@ def evaluate_rolling(
             test_until=test_until,
             memo=memos.setdefault(key, {}),
             spaces=spaces.setdefault(key, {}),
+            models=models.setdefault(key, {}),
             release={train_until - 1, train_until} - later,
             **options,  # type: ignore[arg-type]
         )
@@ -403,7 +413,10 @@ def _methods(
     degree = space.node["degree"].to_numpy()
     row_degree = degree[space.rows]
     col_degree = degree[space.cols]
-    blocks = space.blocks
+    # The neighbourhood blocks are always held sparse.
+    blocks = {
+        name: block for name, block in space.blocks.items() if isinstance(block, sp.csr_matrix)
+    }
 
     def block_method(name: str) -> _Method:
         block = blocks[name]
@@ -535,12 +548,19 @@ def _chunk_best(
     """The ``count`` best cells of a chunk (ties at the cut drawn at random)."""
     flat = scores.ravel()
     valid = np.isfinite(flat)
-    if valid.sum() <= count:
+    if np.count_nonzero(valid) <= count:
         chosen = np.flatnonzero(valid)
     else:
-        cut = np.partition(flat[valid], -count)[-count]
-        above = np.flatnonzero(flat > cut)
-        tied = np.flatnonzero(flat == cut)
+        # ``count`` rows' best cells are at or above the count-th best row maximum, so
+        # the cut is too: only the cells above that floor are partitioned.
+        row_best = scores.max(axis=1)
+        row_best = row_best[np.isfinite(row_best)]
+        floor = np.partition(row_best, -count)[-count] if len(row_best) >= count else -np.inf
+        at_least = np.flatnonzero(flat >= floor)
+        values = flat[at_least]
+        cut = np.partition(values[np.isfinite(values)], -count)[-count]
+        above = at_least[values > cut]
+        tied = at_least[values == cut]
         need = count - len(above)
         chosen = np.concatenate([above, rng.choice(tied, size=need, replace=False)])
     return np.column_stack([flat[chosen], rng.random(len(chosen))]), hits.ravel()[chosen]

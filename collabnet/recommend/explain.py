@@ -18,6 +18,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from collabnet.recommend.features import FeatureSpace
+from collabnet.recommend.signals import values_at
 from collabnet.recommend.weights import Weights
 
 __all__ = ["TYPE_WORDS", "explain_pairs", "keywords", "shared_keywords"]
@@ -37,7 +38,10 @@ _MEASURE = {
     "institute": "家",
     "other": "家",
 }
+_KIND_NUMBER = {kind: number for number, kind in enumerate(TYPE_WORDS)}
 _NAMES_SHOWN = 3
+# Shared partners counted with numpy from this many on, in a plain loop below.
+_MANY_PARTNERS = 64
 # Pairs explained together; more are taken in chunks of this many.
 _PAIRS_AT_ONCE = 20_000
 _KEYWORD_SPLIT = re.compile(r"[、，,;；/|\s]+")
@@ -126,18 +130,20 @@ def explain_pairs(
     organizations = space.tables.organizations
     names = organizations["name"].astype(str).to_numpy()
     types = organizations["type"].astype(str).to_numpy()
+    # Position of each type in TYPE_WORDS (past its end for a type it does not name).
+    kinds = np.array([_KIND_NUMBER.get(kind, len(TYPE_WORDS)) for kind in types], dtype=np.int64)
     source = space.rows[rows]
     target = space.cols[cols]
     if contributions is None:
         contributions = _linear_contributions(space.features_at(rows, cols), weights)
     contribution = _by_reason(contributions)
-    shared = sp.csr_matrix(space.links[source].multiply(space.links[target]))
+    shared = _shared_partners(space.links, source, target)
     examples = _path_examples(space, source, target) if len(rows) <= max_examples else None
     industry_names = _industry_names(space)
-    coverage = (
-        space.coverage.set_index("industry")["coverage_share"]
+    coverage: dict[object, float] = (
+        space.coverage.set_index("industry")["coverage_share"].to_dict()
         if space.coverage is not None
-        else pd.Series(dtype=float)
+        else {}
     )
     industries = organizations["industries"].to_numpy(dtype=object)
     county = _column(organizations, "county")
@@ -151,29 +157,33 @@ def explain_pairs(
     target_type = types[target]
     year = space.year
     themes = space.theme_rows if space.theme_rows.shape[1] else None
-    theme = np.round(space.raw_at("theme_overlap", rows, cols), 1)
-    path_counts = space.raw_at("paths3", rows, cols)
+    # Plain lists: the loop below reads one value at a time.
+    theme = np.round(space.raw_at("theme_overlap", rows, cols), 1).tolist()
+    path_counts = space.raw_at("paths3", rows, cols).tolist()
+    gain = {reason: values.tolist() for reason, values in contribution.items()}
+    sources, targets = source.tolist(), target.tolist()
     degree = node["degree"].to_numpy(dtype=float)
     recent = node["recent"].to_numpy(dtype=float)
 
+    # A target's activity reads the same in each of its pairs.
+    activity_of: dict[int, str] = {}
+    keywords_of: dict[int, list[str]] = {}
     out = []
     for i in range(len(rows)):
-        s, t = int(source[i]), int(target[i])
+        s, t = sources[i], targets[i]
         found: list[tuple[float, str]] = []
         partners = shared.indices[shared.indptr[i] : shared.indptr[i + 1]]
         if len(partners):
-            found.append((contribution["shared"][i], _shared_reason(partners, names, types)))
+            found.append((gain["shared"][i], _shared_reason(partners, names, kinds)))
         paths = float(path_counts[i])
         if paths > 0:
             via = examples[i] if examples is not None else None
-            found.append((contribution["paths"][i], _paths_reason(int(paths), via, names)))
+            found.append((gain["paths"][i], _paths_reason(int(paths), via, names)))
         common = [c for c in _tuple(industries[s]) if c in set(_tuple(industries[t]))]
         if common:
             label = "、".join(industry_names.get(c, (c, c))[0] for c in common)
             label_en = ", ".join(industry_names.get(c, (c, c))[1] for c in common)
-            found.append(
-                (contribution["industry"][i], f"同属{label}产业 / both in industry {label_en}")
-            )
+            found.append((gain["industry"][i], f"同属{label}产业 / both in industry {label_en}"))
             for code in common:
                 share = coverage.get(code, np.nan)
                 target_share = space.settings.coverage_target
@@ -181,56 +191,62 @@ def explain_pairs(
                     zh, en = industry_names.get(code, (code, code))
                     found.append(
                         (
-                            contribution["gap"][i],
+                            gain["gap"][i],
                             f"{zh}产业覆盖率{share:.0%}，低于目标{target_share:.0%} / "
                             f"industry {en} coverage {share:.0%}, below the "
                             f"{target_share:.0%} target",
                         )
                     )
         if county[s] is not None and county[s] == county[t]:
-            found.append((contribution["county"][i], f"同在{county[s]} / same county {county[s]}"))
+            found.append((gain["county"][i], f"同在{county[s]} / same county {county[s]}"))
         elif country[s] is not None and country[s] == country[t]:
-            found.append(
-                (contribution["country"][i], f"同在{country[s]} / same country {country[s]}")
-            )
+            found.append((gain["country"][i], f"同在{country[s]} / same country {country[s]}"))
         if target_type[i] == "platform":
             # Only raises a score when the platform has room: say so as the reason.
             free = max(space.settings.capacity - int(co_built[t]), 0)
             found.append(
                 (
-                    contribution["capacity"][i],
+                    gain["capacity"][i],
                     f"平台还可承接{free}个共建研发中心（容量{space.settings.capacity}） / the "
                     f"platform has room for {free} more co-built centre{'s' if free != 1 else ''}"
                     f" (capacity {space.settings.capacity})",
                 )
             )
-        words = shared_keywords(keywords(capabilities[t]), keywords(capabilities[s]), texts[s])
+        target_words = keywords_of.get(t)
+        if target_words is None:
+            target_words = keywords_of[t] = keywords(capabilities[t])
+        # Without keywords of the target nothing can be shared.
+        words = (
+            shared_keywords(target_words, keywords(capabilities[s]), texts[s])
+            if target_words
+            else []
+        )
         if words:
             found.append(
                 (
-                    contribution["keywords"][i],
+                    gain["keywords"][i],
                     f"能力关键词相同：{'、'.join(words[:5])} / capability keywords in common: "
                     f"{', '.join(words[:5])}",
                 )
             )
-        found.append(
-            (
-                contribution["activity"][i],
-                _activity_reason(int(degree[t]), float(recent[t]), types[t], year),
+        activity = activity_of.get(t)
+        if activity is None:
+            activity = activity_of[t] = _activity_reason(
+                int(degree[t]), float(recent[t]), types[t], year
             )
-        )
+        found.append((gain["activity"][i], activity))
         idle = float(idle_years[s])
         if np.isnan(last_year[s]):
             found.append(
                 (
-                    contribution["idle"][i],
+                    gain["idle"][i],
                     f"{names[s]}尚无合作记录 / {names[s]} has no link on record yet",
                 )
             )
         elif year is not None and idle >= 2:
             found.append(
                 (
-                    contribution["idle"][i],
+                    gain["idle"][i],
                     f"{names[s]}已{int(idle)}年无新合作 / {names[s]} has had no new link for "
                     f"{int(idle)} years",
                 )
@@ -238,7 +254,7 @@ def explain_pairs(
         if themes is not None and theme[i] > 0:
             found.append(
                 (
-                    contribution["theme"][i],
+                    gain["theme"][i],
                     f"{names[t]}在{names[s]}的项目主题中有{theme[i]:g}个项目 / "
                     f"{names[t]} has {theme[i]:g} projects in the themes of {names[s]}'s projects",
                 )
@@ -272,23 +288,32 @@ def _by_reason(contributions: pd.DataFrame) -> dict[str, np.ndarray]:
     return result
 
 
-def _shared_reason(partners: np.ndarray, names: np.ndarray, types: np.ndarray) -> str:
-    by_type: dict[str, list[int]] = {}
-    for partner, kind in zip(partners.tolist(), types[partners].tolist(), strict=True):
-        by_type.setdefault(kind, []).append(partner)
+def _shared_reason(partners: np.ndarray, names: np.ndarray, kinds: np.ndarray) -> str:
+    """The shared partners by type, a few named; ``kinds`` holds each organisation's
+    position in :data:`TYPE_WORDS` (hubs share thousands of partners: no Python loop over
+    that many)."""
+    by_type: dict[int, list[int]] = {}
+    if len(partners) < _MANY_PARTNERS:
+        for partner, number in zip(partners.tolist(), kinds[partners].tolist(), strict=True):
+            by_type.setdefault(number, []).append(partner)
+        counts = {number: len(chosen) for number, chosen in by_type.items()}
+    else:
+        of_kind = kinds[partners]
+        counts = dict(enumerate(np.bincount(of_kind).tolist()))
+        by_type = {number: partners[of_kind == number][:_NAMES_SHOWN].tolist() for number in counts}
     parts_zh = []
     parts_en = []
-    for kind, (zh, one, many) in TYPE_WORDS.items():
-        chosen = by_type.get(kind)
-        if not chosen:
+    for number, (kind, (zh, one, many)) in enumerate(TYPE_WORDS.items()):
+        count = counts.get(number, 0)
+        if count == 0:
             continue
-        shown = [str(names[p]) for p in chosen[:_NAMES_SHOWN]]
-        more = len(chosen) > _NAMES_SHOWN
+        shown = [str(names[p]) for p in by_type[number][:_NAMES_SHOWN]]
+        more = count > _NAMES_SHOWN
         parts_zh.append(
-            f"共同合作{zh}{len(chosen)}{_MEASURE[kind]}：{'、'.join(shown)}{'等' if more else ''}"
+            f"共同合作{zh}{count}{_MEASURE[kind]}：{'、'.join(shown)}{'等' if more else ''}"
         )
-        noun = one if len(chosen) == 1 else many
-        parts_en.append(f"shares {len(chosen)} {noun}: {', '.join(shown)}{', …' if more else ''}")
+        noun = one if count == 1 else many
+        parts_en.append(f"shares {count} {noun}: {', '.join(shown)}{', …' if more else ''}")
     return "；".join(parts_zh) + " / " + "; ".join(parts_en)
 
 
@@ -310,6 +335,21 @@ def _activity_reason(degree: int, recent: float, kind: str, year: int | None) ->
         text_zh += f"，{year}年活跃度{recent:g}"
         text_en += f", activity {recent:g} in {year}"
     return f"{text_zh} / {text_en}"
+
+
+def _shared_partners(links: sp.csr_matrix, source: np.ndarray, target: np.ndarray) -> sp.csr_matrix:
+    """Row ``i``: the partners ``source[i]`` and ``target[i]`` share, in index order.
+
+    Each partner of the source is looked up among the target's: targets (platforms,
+    universities) can have thousands of partners, which are never copied out."""
+    own = sp.csr_matrix(links[source])
+    own.sort_indices()
+    pair = np.repeat(np.arange(len(source)), np.diff(own.indptr))
+    both = values_at(links, target[pair], own.indices) > 0
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(pair[both], minlength=len(source)))])
+    return sp.csr_matrix(
+        (own.data[both], own.indices[both], indptr), shape=(len(source), links.shape[1])
+    )
 
 
 def _path_examples(

@@ -41,6 +41,8 @@ __all__ = [
 ]
 
 ACADEMIC = ("university", "institute")
+# Positions of block pairs in sparse blocks, by the blocks' index arrays (their ids).
+_Positions = dict[tuple[int, int], np.ndarray]
 # Pair blocks up to this many cells are scored densely in one go; bigger ones by groups.
 DENSE_CELLS = 20_000_000
 
@@ -246,8 +248,9 @@ class FeatureSpace:
     rows: np.ndarray
     cols: np.ndarray
     node: pd.DataFrame
-    # Sparse, or dense (float32) where most pairs have a value (three-step paths).
-    blocks: dict[str, sp.csr_matrix | np.ndarray]
+    # Sparse, or dense (float32) where most pairs have a value (three-step paths), or
+    # computed row by row where neither fits (three-step paths of huge blocks).
+    blocks: dict[str, sp.csr_matrix | np.ndarray | signals.PathRows]
     industry_of_row: np.ndarray
     industry_tables: dict[str, np.ndarray]
     county: np.ndarray
@@ -270,15 +273,27 @@ class FeatureSpace:
         chosen = self.rows if rows is None else self.rows[rows]
         return sp.csr_matrix(self.links[chosen][:, self.cols])
 
-    def raw_at(self, name: str, r: np.ndarray, c: np.ndarray) -> np.ndarray:
-        """The raw quantity behind feature ``name`` at block positions ``(r, c)``."""
+    def raw_at(
+        self, name: str, r: np.ndarray, c: np.ndarray, positions: _Positions | None = None
+    ) -> np.ndarray:
+        """The raw quantity behind feature ``name`` at block positions ``(r, c)``.
+
+        ``positions`` keeps the positions of ``(r, c)`` in sparse blocks by their index
+        arrays, so that blocks sharing them (see :func:`signals.same_pattern`) are
+        searched once."""
         feature = FEATURES[name]
         if feature.shape == "source":
             return self.node[feature.raw].to_numpy(dtype=float)[self.rows[r]]
         if feature.shape == "target":
             return self.node[feature.raw].to_numpy(dtype=float)[self.cols[c]]
         if feature.shape == "block":
-            return signals.values_at(self.blocks[feature.raw], r, c)
+            block = self.blocks[feature.raw]
+            if positions is None or not isinstance(block, sp.csr_matrix):
+                return signals.values_at(block, r, c)
+            key = (id(block.indptr), id(block.indices))
+            if key not in positions:
+                positions[key] = signals.positions_at(block, r, c)
+            return signals.values_from(block, positions[key])
         if feature.shape == "theme":
             if self.theme_rows.shape[1] == 0:
                 return np.zeros(len(r))
@@ -289,16 +304,19 @@ class FeatureSpace:
         a, b = codes[self.rows[r]], codes[self.cols[c]]
         return ((a == b) & (a >= 0)).astype(float)
 
-    def value_at(self, name: str, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+    def value_at(
+        self, name: str, r: np.ndarray, c: np.ndarray, positions: _Positions | None = None
+    ) -> np.ndarray:
         """Feature ``name`` (transformed as the model sees it) at block positions."""
-        values = self.raw_at(name, r, c)
+        values = self.raw_at(name, r, c, positions)
         return np.log1p(values) if FEATURES[name].log else values
 
     def features_at(self, r: np.ndarray, c: np.ndarray) -> pd.DataFrame:
         """Every model feature at block positions ``(r, c)``, one column each."""
         r = np.asarray(r, dtype=np.int64)
         c = np.asarray(c, dtype=np.int64)
-        return pd.DataFrame({name: self.value_at(name, r, c) for name in FEATURES})
+        positions: _Positions = {}
+        return pd.DataFrame({name: self.value_at(name, r, c, positions) for name in FEATURES})
 
     def theme_block(self, rows: np.ndarray) -> np.ndarray:
         """Raw ``theme_overlap`` for block rows ``rows`` × every column (dense)."""

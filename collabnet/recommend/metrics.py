@@ -39,8 +39,14 @@ def ranking_metrics(
         i = hit_item[start : start + step]
         own = scores[r, i][:, None]
         row_scores = scores[r]
-        ahead = (row_scores > own) | ((row_scores == own) & (tiebreak[r] < tiebreak[r, i][:, None]))
-        ranks[start : start + step] = ahead.sum(axis=1) + 1
+        ahead = np.count_nonzero(row_scores > own, axis=1)
+        tied = row_scores == own
+        # The hit ties with itself; the tie-break is read only where others tie with it.
+        shared = np.count_nonzero(tied, axis=1) > 1
+        if shared.any():
+            rs, own_key = r[shared], tiebreak[r[shared], i[shared]][:, None]
+            ahead[shared] += np.count_nonzero(tied[shared] & (tiebreak[rs] < own_key), axis=1)
+        ranks[start : start + step] = ahead + 1
     relevant = np.bincount(hit_row, minlength=n_rows).astype(float)
     in_top = ranks <= k
     found = np.bincount(hit_row[in_top], minlength=n_rows).astype(float)

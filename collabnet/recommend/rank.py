@@ -9,6 +9,7 @@ group's best columns, which is exact and checked row by row (see :meth:`Scorer.t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +17,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from collabnet.recommend.features import DENSE_CELLS, FEATURES, FeatureSpace
-from collabnet.recommend.signals import values_at
+from collabnet.recommend.signals import PathRows, values_at
 from collabnet.recommend.weights import Weights, sigmoid
 
 __all__ = ["Scorer"]
@@ -65,7 +66,7 @@ class Scorer:
                 self._country_weight = coef
         self.row_part = row_part
         self.col_part = col_part
-        self.sparse, self.dense_part = _weighted_sum(space, blocks)
+        self.sparse, self.dense_part, self._by_rows = _weighted_sum(space, blocks)
         self.industry_part = group_tables
         self._row_county = space.county[space.rows]
         self._col_county = space.county[space.cols]
@@ -110,8 +111,20 @@ class Scorer:
             + self._place(rows)
             + self.sparse[rows].toarray()
             + self._themes(rows)
-            + (self.dense_part[rows] if self.dense_part is not None else 0.0)
+            + self._dense_rows(rows)
         )
+
+    def _dense_rows(self, rows: np.ndarray) -> np.ndarray | float:
+        """The dense blocks' part for block rows ``rows`` × every column."""
+        if self.dense_part is not None:
+            return self.dense_part[rows]
+        return _dense_sum((coef, log, block.dense(rows)) for coef, log, block in self._by_rows)
+
+    def _dense_at(self, r: np.ndarray, c: np.ndarray) -> np.ndarray | float:
+        """The dense blocks' part at block positions ``(r, c)``."""
+        if self.dense_part is not None:
+            return self.dense_part[r, c]
+        return _dense_sum((coef, log, block.at(r, c)) for coef, log, block in self._by_rows)
 
     def _themes(self, rows: np.ndarray) -> np.ndarray | float:
         if self._theme_weight == 0.0:
@@ -132,8 +145,7 @@ class Scorer:
                 value = value + weight * ((row_code[r] == col_code[c]) & (row_code[r] >= 0))
         if len(r):
             value = value + values_at(self.sparse, r, c)
-            if self.dense_part is not None:
-                value = value + self.dense_part[r, c]
+            value = value + self._dense_at(r, c)
         if self._theme_weight != 0.0:
             value = value + self._theme_weight * self.space.value_at("theme_overlap", r, c)
         return value
@@ -163,7 +175,7 @@ class Scorer:
         crowded = self.sparse.nnz >= 0.25 * self.space.shape[0] * n_cols
         # Theme overlap is a dense product with no group structure, and dense path blocks
         # fill the block: only dense chunks.
-        themed = self._theme_weight != 0.0 or self.dense_part is not None
+        themed = self._theme_weight != 0.0 or self.dense_part is not None or bool(self._by_rows)
         if themed or cells <= dense_cells or (crowded and cells <= 10 * dense_cells):
             frame = self._top_dense(k, rows, blocked, shut)
             frame.attrs["dense_rows"] = len(rows)
@@ -369,17 +381,30 @@ def _segment_top(indptr: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
 
 def _weighted_sum(
     space: FeatureSpace, blocks: list[tuple[float, str]]
-) -> tuple[sp.csr_matrix, np.ndarray | None]:
+) -> tuple[sp.csr_matrix, np.ndarray | None, list[tuple[float, bool, PathRows | _HeldRows]]]:
     """Σ coef·feature over the block features: the sparse ones' sum, and the dense ones'
     (None without any). Sparse blocks sharing one sparsity pattern (shared partners,
-    Adamic–Adar, resource allocation) are added on their data arrays."""
+    Adamic–Adar, resource allocation) are added on their data arrays. With a block
+    computed row by row (:class:`PathRows`) the dense ones are not summed (None): they
+    come back as (coef, log, block), to be summed row by row."""
     total: sp.csr_matrix | None = None
+    held = [
+        (coef, FEATURES[name].log, space.blocks[FEATURES[name].raw])
+        for coef, name in blocks
+        if not isinstance(space.blocks[FEATURES[name].raw], sp.csr_matrix)
+    ]
     dense: np.ndarray | None = None
+    by_rows: list[tuple[float, bool, PathRows | _HeldRows]] = []
+    if any(isinstance(block, PathRows) for _, _, block in held):
+        by_rows = [
+            (coef, log, block if isinstance(block, PathRows) else _HeldRows(block))
+            for coef, log, block in held
+        ]
+    elif held:
+        dense = np.asarray(_dense_sum((coef, log, np.asarray(block)) for coef, log, block in held))
     for coef, name in blocks:
         block = space.blocks[FEATURES[name].raw]
-        if isinstance(block, np.ndarray):
-            values = np.log1p(block) if FEATURES[name].log else block
-            dense = coef * values if dense is None else dense + coef * values
+        if not isinstance(block, sp.csr_matrix):
             continue
         if block.nnz == 0:
             continue
@@ -399,7 +424,29 @@ def _weighted_sum(
             )
     if total is None:
         total = sp.csr_matrix(space.shape)
-    return total, dense
+    return total, dense, by_rows
+
+
+def _dense_sum(parts: Iterable[tuple[float, bool, np.ndarray]]) -> np.ndarray | float:
+    """Σ coef·values (``log1p`` of them where ``log``), in float32 like the blocks."""
+    total: np.ndarray | None = None
+    for coef, log, values in parts:
+        values = np.log1p(values) if log else values
+        total = coef * values if total is None else total + coef * values
+    return 0.0 if total is None else total
+
+
+class _HeldRows:
+    """A held dense block with :class:`PathRows`'s interface, to sum with one row by row."""
+
+    def __init__(self, block: np.ndarray) -> None:
+        self.block = block
+
+    def dense(self, rows: np.ndarray) -> np.ndarray:
+        return self.block[rows]
+
+    def at(self, r: np.ndarray, c: np.ndarray) -> np.ndarray:
+        return self.block[r, c]
 
 
 def _factorize_rows(keys: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

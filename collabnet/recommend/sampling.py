@@ -56,7 +56,7 @@ def sample_non_links(
     if count <= 0 or capacity == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     linked = space.linked()
-    chosen: set[tuple[int, int]] = set()
+    chosen = np.zeros(0, dtype=np.int64)
     r_out: list[np.ndarray] = []
     c_out: list[np.ndarray] = []
     found = 0
@@ -69,12 +69,12 @@ def sample_non_links(
         c = cols[rng.integers(0, len(cols), size=draw)]
         bad = (signals.values_at(linked, r, c) > 0) | (signals.values_at(exclude, r, c) > 0)
         key = r.astype(np.int64) * space.shape[1] + c
-        key, first = np.unique(key[~bad], return_index=True)
+        _, first = np.unique(key[~bad], return_index=True)
         order = np.sort(first)
-        r, c = r[~bad][order], c[~bad][order]
-        fresh = np.array([(a, b) not in chosen for a, b in zip(r, c, strict=True)], dtype=bool)
+        r, c, key = r[~bad][order], c[~bad][order], key[~bad][order]
+        fresh = ~np.isin(key, chosen)
         r, c = r[fresh][:need], c[fresh][:need]
-        chosen.update(zip(r.tolist(), c.tolist(), strict=True))
+        chosen = np.concatenate([chosen, key[fresh][:need]])
         r_out.append(r)
         c_out.append(c)
         found += len(r)

@@ -32,6 +32,7 @@ import scipy.sparse as sp
 
 __all__ = [
     "KATZ_BETA",
+    "PathRows",
     "adamic_adar",
     "char_ngram_tfidf",
     "common_neighbours",
@@ -43,12 +44,14 @@ __all__ = [
     "pair_scores",
     "paths3",
     "paths3_work",
+    "positions_at",
     "preferential_attachment",
     "resource_allocation",
     "same_pattern",
     "text_similarity",
     "three_steps",
     "values_at",
+    "values_from",
 ]
 
 KATZ_BETA = 0.05
@@ -193,7 +196,7 @@ def three_steps(
     *,
     chunk_cells: int = PATH_CHUNK_CELLS,
     dense: bool | None = None,
-) -> tuple[sp.csr_matrix | np.ndarray, sp.csr_matrix | np.ndarray]:
+) -> tuple[sp.csr_matrix | np.ndarray | PathRows, sp.csr_matrix | np.ndarray | PathRows]:
     """Walks of length three and the three-step random-walk probability, for the block.
 
     The first is ``(A³)[u, v]``; the second ``(P³)[u, v]`` with ``P = D⁻¹A`` (each step
@@ -207,8 +210,10 @@ def three_steps(
     product. Otherwise (``dense=False``, or a block of more than
     :data:`DENSE_PATH_CELLS` cells, or one reached at less than :data:`DENSE_PATH_FILL`)
     two sparse blocks are built row chunk by row chunk of about ``chunk_cells`` cells
-    from ``A·A[:, cols]`` and ``P·P[:, cols]``. ``dense=None`` decides from a sample of
-    rows.
+    from ``A·A[:, cols]`` and ``P·P[:, cols]``, unless even those would hold more than
+    :data:`SPARSE_PATH_ENTRIES` entries: then neither the block nor ``A·A[:, cols]`` is
+    held, and two :class:`PathRows` compute the rows they are asked for. ``dense=None``
+    decides from a sample of rows.
     """
     rows = np.asarray(rows, dtype=np.int64)
     cols = np.asarray(cols, dtype=np.int64)
@@ -216,13 +221,14 @@ def three_steps(
     inverse = np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0)
     step = sp.csr_matrix(sp.diags(inverse) @ links)
     shape = (len(rows), len(cols))
-    if dense is None:
-        dense = _mostly_reached(links, rows, cols)
-    if dense:
+    held = "sparse" if dense is False else "dense" if dense else _how_to_hold(links, rows, cols)
+    if held == "dense":
         return (
             _dense_three_steps(links, links, rows, cols, chunk_cells),
             _dense_three_steps(step, step, rows, cols, chunk_cells),
         )
+    if held == "rows":
+        return PathRows(links, links, rows, cols), PathRows(step, step, rows, cols)
     right = sp.csr_matrix(links[:, cols])
     two = sp.csr_matrix(links @ right)
     two_walk = sp.csr_matrix(step @ sp.csr_matrix(step[:, cols]))
@@ -249,14 +255,78 @@ DENSE_PATH_FILL = 0.2
 _FILL_SAMPLE_ROWS = 256
 
 
-def _mostly_reached(links: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> bool:
-    """Whether a dense path block is affordable and a sample of rows reaches most of it."""
+# Sparse path blocks of more entries than this (estimated) are not held: their rows are
+# computed when asked for (:class:`PathRows`).
+SPARSE_PATH_ENTRIES = 50_000_000
+
+
+def _how_to_hold(links: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> str:
+    """``dense`` when a dense path block is affordable and a sample of rows reaches most
+    of it, ``rows`` when a sparse one would still be too big, else ``sparse``."""
     cells = len(rows) * len(cols)
-    if cells == 0 or cells > DENSE_PATH_CELLS:
-        return False
+    if cells == 0:
+        return "sparse"
     sample = rows[np.linspace(0, len(rows) - 1, min(len(rows), _FILL_SAMPLE_ROWS)).astype(int)]
     reached = sp.csr_matrix(sp.csr_matrix(links[sample]) @ links) @ sp.csr_matrix(links[:, cols])
-    return sp.csr_matrix(reached).nnz >= DENSE_PATH_FILL * len(sample) * len(cols)
+    share = sp.csr_matrix(reached).nnz / (len(sample) * len(cols))
+    if cells <= DENSE_PATH_CELLS and share >= DENSE_PATH_FILL:
+        return "dense"
+    return "rows" if share * cells > SPARSE_PATH_ENTRIES else "sparse"
+
+
+class PathRows:
+    """A three-step block too big to hold, ``(first · then · then)[rows][:, cols]``: its
+    rows are computed when asked for, as float32 like a held dense block.
+
+    ``first`` and ``then`` are ``A`` for walk counts, ``P = D⁻¹A`` for the random walk.
+    Block rows past ``rows`` (newcomers, without links) are zero.
+    """
+
+    def __init__(
+        self,
+        first: sp.csr_matrix,
+        then: sp.csr_matrix,
+        rows: np.ndarray,
+        cols: np.ndarray,
+        n_rows: int | None = None,
+    ) -> None:
+        self.first = first
+        self.then = then
+        self.rows = np.asarray(rows, dtype=np.int64)
+        self.cols = np.asarray(cols, dtype=np.int64)
+        self.shape = (len(self.rows) if n_rows is None else n_rows, len(self.cols))
+        self._to_cols = sp.csr_matrix(then[:, self.cols])
+        # Column v of the last step, as a row: ``then[:, v]``.
+        self._from_cols = sp.csr_matrix(self._to_cols.T)
+
+    def with_rows(self, count: int) -> PathRows:
+        """The same block with empty rows appended up to ``count`` rows."""
+        return PathRows(self.first, self.then, self.rows, self.cols, count)
+
+    def dense(self, block_rows: np.ndarray) -> np.ndarray:
+        """Block rows ``block_rows`` × every column, dense float32."""
+        block_rows = np.asarray(block_rows, dtype=np.int64)
+        out = np.zeros((len(block_rows), self.shape[1]), dtype=np.float32)
+        known = block_rows < len(self.rows)
+        if known.any():
+            two = sp.csr_matrix(self.first[self.rows[block_rows[known]]] @ self.then)
+            out[known] = sp.csr_matrix(two @ self._to_cols).toarray()
+        return out
+
+    def at(self, r: np.ndarray, c: np.ndarray, *, chunk: int = 20_000) -> np.ndarray:
+        """Values at block positions ``(r, c)``, float32 (as :meth:`dense` has them)."""
+        r = np.asarray(r, dtype=np.int64)
+        c = np.asarray(c, dtype=np.int64)
+        out = np.zeros(len(r), dtype=np.float32)
+        for start in range(0, len(r), chunk):
+            part_r, part_c = r[start : start + chunk], c[start : start + chunk]
+            known = np.flatnonzero(part_r < len(self.rows))
+            if len(known) == 0:
+                continue
+            two = sp.csr_matrix(self.first[self.rows[part_r[known]]] @ self.then)
+            total = np.asarray(two.multiply(self._from_cols[part_c[known]]).sum(axis=1))
+            out[start + known] = total.ravel()
+        return out
 
 
 def _dense_three_steps(
@@ -290,7 +360,9 @@ def katz(shared: np.ndarray, three: np.ndarray, beta: float = KATZ_BETA) -> np.n
     return beta * np.asarray(shared, dtype=float) + beta**2 * np.asarray(three, dtype=float)
 
 
-def values_at(block: sp.csr_matrix | np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+def values_at(
+    block: sp.csr_matrix | np.ndarray | PathRows, rows: np.ndarray, cols: np.ndarray
+) -> np.ndarray:
     """The entries of a block (sparse, or dense) at the given (row, col) positions, as a
     flat array.
 
@@ -299,15 +371,32 @@ def values_at(block: sp.csr_matrix | np.ndarray, rows: np.ndarray, cols: np.ndar
     blocks with tens of millions of entries this is many times faster than scipy's fancy
     indexing, which the backtest and the ranker would call with ~10⁶ positions.
     """
+    if isinstance(block, np.ndarray):
+        return block[np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)].astype(
+            float
+        )
+    if isinstance(block, PathRows):
+        return block.at(rows, cols).astype(float)
+    return values_from(block, positions_at(block, rows, cols))
+
+
+def values_from(block: sp.csr_matrix, positions: np.ndarray) -> np.ndarray:
+    """The entries of a sparse block at :func:`positions_at`'s positions (0 where -1)."""
+    if len(positions) == 0 or block.nnz == 0:
+        return np.zeros(len(positions))
+    return np.where(positions >= 0, block.data[np.maximum(positions, 0)], 0.0).astype(float)
+
+
+def positions_at(block: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Where the entries at the given (row, col) positions sit in ``block.data`` (-1 where
+    there is none); blocks with the same index arrays share them."""
     rows = np.asarray(rows, dtype=np.int64)
     cols = np.asarray(cols, dtype=np.int64)
-    if isinstance(block, np.ndarray):
-        return block[rows, cols].astype(float)
     if len(rows) == 0 or block.nnz == 0:
-        return np.zeros(len(rows))
+        return np.full(len(rows), -1, dtype=np.int64)
     # Sorting in place leaves the matrix equal and spares the next call the work.
     block.sort_indices()
-    indices, data = block.indices, block.data
+    indices = block.indices
     low = block.indptr[rows].astype(np.int64)
     stop = block.indptr[rows + 1].astype(np.int64)
     high = stop.copy()
@@ -323,7 +412,7 @@ def values_at(block: sp.csr_matrix | np.ndarray, rows: np.ndarray, cols: np.ndar
         high = np.where(open_ & ~below, middle, high)
     at = np.minimum(low, len(indices) - 1)
     found = (low < stop) & (indices[at] == cols)
-    return np.where(found, data[at], 0.0).astype(float)
+    return np.where(found, at, -1)
 
 
 def pair_scores(links: sp.csr_matrix, u: np.ndarray, v: np.ndarray, method: str) -> np.ndarray:

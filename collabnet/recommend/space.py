@@ -132,11 +132,11 @@ def build_space(
 
 def _link_blocks(
     snapshot: Snapshot, tables: Tables, links: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray
-) -> dict[str, sp.csr_matrix | np.ndarray]:
+) -> dict[str, sp.csr_matrix | np.ndarray | signals.PathRows]:
     """The block features of organisations with links: neighbourhood, path, multiplicity
     and capability-text signals."""
     shared, adamic_adar, resource = signals.neighbourhood_scores(links, rows, cols)
-    blocks: dict[str, sp.csr_matrix | np.ndarray] = {
+    blocks: dict[str, sp.csr_matrix | np.ndarray | signals.PathRows] = {
         "common_partners": shared,
         "adamic_adar": adamic_adar,
         "resource_allocation": resource,
@@ -172,11 +172,15 @@ def _extends(space: FeatureSpace, rows: np.ndarray, cols: np.ndarray) -> bool:
     )
 
 
-def _with_empty_rows(block: sp.csr_matrix | np.ndarray, count: int) -> sp.csr_matrix | np.ndarray:
+def _with_empty_rows(
+    block: sp.csr_matrix | np.ndarray | signals.PathRows, count: int
+) -> sp.csr_matrix | np.ndarray | signals.PathRows:
     """``block`` with zero rows appended up to ``count`` rows (newcomers have no links)."""
     extra = count - block.shape[0]
     if extra == 0:
         return block
+    if isinstance(block, signals.PathRows):
+        return block.with_rows(count)
     if isinstance(block, np.ndarray):
         return np.vstack([block, np.zeros((extra, block.shape[1]), dtype=block.dtype)])
     indptr = np.concatenate([block.indptr, np.full(extra, block.indptr[-1])])
