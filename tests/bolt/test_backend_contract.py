@@ -190,22 +190,29 @@ def test_brokerage_agrees(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Brokerage roles and structural holes, ego by ego in the database: the same as in
-    memory, and Burt's measures as networkx computes them."""
+    memory (the whole table by type at the last cut, the leaders by county at an earlier
+    one), and Burt's measures as networkx computes them, for a spread of brokers."""
     backend = holding(sample)
     if isinstance(backend, Neo4jBackend):
         monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
-    for partition, top in (("county", 7), ("type", None)):
-        found = brokerage(backend.snapshot(as_of), partition=partition, top=top)
-        files = brokerage(sample.as_of(as_of), partition=partition, top=top)
-        pd.testing.assert_frame_equal(found, files, check_exact=False, rtol=1e-9)
+    partition, top = ("type", None) if as_of is None else ("county", 7)
+    found = brokerage(backend.snapshot(as_of), partition=partition, top=top)
+    files = brokerage(sample.as_of(as_of), partition=partition, top=top)
+    pd.testing.assert_frame_equal(found, files, check_exact=False, rtol=1e-9)
     pd.testing.assert_frame_equal(
         platform_brokers(backend.snapshot(as_of)), platform_brokers(sample.as_of(as_of))
     )
+    if top is not None:
+        return
     graph = build_graph(sample.as_of(as_of), records=False)
-    table = found.set_index("id").sort_index()
+    # networkx's cost grows with the cube of the degree, so brokers with up to 20
+    # partners here (tests/test_brokerage.py checks larger ones against networkx).
+    chosen = list(found["id"][found["degree"] <= 20][::8])
+    assert len(chosen) > 20
+    table = found.set_index("id").loc[chosen]
     for column, measure in (("constraint", nx.constraint), ("effective_size", nx.effective_size)):
         # Node by node: networkx's all-nodes matrix shortcut is not Burt's weighted measure.
-        expected = pd.Series(measure(graph, nodes=list(graph), weight="weight")).sort_index()
+        expected = pd.Series(measure(graph, nodes=chosen, weight="weight")).loc[chosen]
         pd.testing.assert_series_equal(
             table[column], expected, check_names=False, check_index_type=False, rtol=1e-9
         )
