@@ -6,6 +6,10 @@
 # Expects scripts/setup.sh to have run. All steps run even when one fails; the exit
 # status is non-zero if any failed, and the failed steps are listed at the end.
 #
+# pytest runs on every core (pytest-xdist, `-n auto`); the tests that need a Neo4j server
+# share one worker (tests/conftest.py), so each server starts once. PYTEST_WORKERS=0 runs
+# everything in this process.
+#
 # pytest runs inside a private network namespace that has only loopback, when the
 # machine allows it (root): the test servers (Neo4j, bound to loopback) cannot be reached
 # from outside, and no test can reach the network.
@@ -39,6 +43,8 @@ step "mypy" "$BIN/mypy"
 
 # Probe the namespace with the exact commands used below, so a half-working setup
 # (unshare allowed but `ip` missing, say) falls back instead of failing.
+set -- -n "${PYTEST_WORKERS:-auto}" "$@"
+
 if unshare -n -- sh -c 'ip link set lo up' >/dev/null 2>&1; then
   printf '\n(pytest runs in a private network namespace: loopback only)\n'
   step "pytest" unshare -n -- sh -c \

@@ -45,3 +45,17 @@ def cordis_dir() -> Path:
     if not (CORDIS / "participations-2014-2017.csv.gz").is_file():
         pytest.skip(f"the CORDIS data is not at {CORDIS} (it lives outside the repository)")
     return CORDIS
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """With pytest-xdist (``scripts/test.sh`` runs ``-n auto``), the tests in
+    ``tests/bolt/`` all run on one worker, so the session's Neo4j servers start once per
+    run rather than once per worker; every other test goes wherever a worker is free."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class _BoltTogether(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return "tests/bolt" if nodeid.startswith("tests/bolt/") else nodeid
+
+    return _BoltTogether(config, log)

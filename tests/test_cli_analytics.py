@@ -15,7 +15,8 @@ COMMANDS = ("centrality", "brokers", "communities", "gaps", "kpi", "evolution")
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), prog_name="collabnet")
+    # Tables as a file receives them (160 columns), whatever terminal runs the tests.
+    result = CliRunner(env={"COLUMNS": "160"}).invoke(main, list(args), prog_name="collabnet")
     return result.exit_code, result.stdout, result.stderr
 
 
