@@ -7,6 +7,8 @@ warning fails any test here that draws a Chinese label without a CJK font.
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -246,3 +248,77 @@ def test_figures_command_labels_in_english(in_repo: Path, tmp_path: Path, cjk_fo
     )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "overview.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _drawn_here_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make drawing the overview in this process fail, so a test can tell where it was."""
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("the overview was drawn in the test's own process")
+
+    monkeypatch.setattr(figures, "_write_overview", refuse)
+
+
+def test_the_overview_drawn_in_a_second_process_is_the_same(
+    sample_dir: Path, cjk_font: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    network = cn.load(sample_dir)
+    here = figures.write_figures(network, tmp_path / "here", dpi=40)
+    monkeypatch.setattr(figures, "OVERVIEW_ELSEWHERE", 1)
+    _drawn_here_fails(monkeypatch)
+    elsewhere = figures.write_figures(network, tmp_path / "elsewhere", dpi=40)
+
+    assert [p.name for p in elsewhere] == [p.name for p in here]
+    for mine, theirs in zip(here, elsewhere, strict=True):
+        assert theirs.read_bytes() == mine.read_bytes(), mine.name
+    assert not list(tmp_path.glob("collabnet-overview-*"))
+
+
+def test_a_process_started_ahead_draws_the_next_overview(
+    tiny: cn.Network, cjk_font: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    figures.start_drawing_process()
+    spare = figures._spare
+    assert spare is not None
+    _drawn_here_fails(monkeypatch)
+    written = figures.write_figures(tiny, tmp_path, dpi=40)
+
+    assert (tmp_path / "overview.png") in written
+    assert spare.returncode == 0
+    assert figures._spare is None
+
+
+def test_a_failed_drawing_process_leaves_the_overview_to_this_one(
+    tiny: cn.Network, cjk_font: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here = figures.write_figures(tiny, tmp_path / "here", dpi=40)
+
+    def broken() -> subprocess.Popen[bytes]:
+        crash = "import sys; sys.stdin.readline(); sys.exit(3)"
+        return subprocess.Popen([sys.executable, "-c", crash], stdin=subprocess.PIPE)
+
+    monkeypatch.setattr(figures, "_launch", broken)
+    monkeypatch.setattr(figures, "OVERVIEW_ELSEWHERE", 1)
+    again = figures.write_figures(tiny, tmp_path / "again", dpi=40)
+
+    assert again[-1].read_bytes() == here[-1].read_bytes()
+
+
+def test_a_process_started_and_not_used_ends_with_its_input() -> None:
+    figures.start_drawing_process()
+    spare = figures._take_spare()
+    assert spare is not None and spare.stdin is not None
+    spare.stdin.close()
+
+    assert spare.wait(timeout=60) == 0
+
+
+def test_report_without_figures_starts_no_drawing_process(
+    in_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(figures, "_launch", lambda: pytest.fail("a process was started"))
+    result = CliRunner().invoke(
+        main, ["report", "tests/data/tiny", "--no-figures", "-o", str(tmp_path / "b.html")]
+    )
+
+    assert result.exit_code == 0, result.output

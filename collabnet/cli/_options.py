@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-__all__ = ["language_option", "options_from", "parameter_help"]
+__all__ = ["language_option", "options_from", "parameter_help", "prepare_drawing"]
 
 _SCALARS = (bool, int, float, str)
 
@@ -32,6 +32,17 @@ def language_option(default: str, help: str) -> Callable[[Callable[..., Any]], C
         show_default=True,
         help=help,
     )
+
+
+def prepare_drawing(context: click.Context, parameter: click.Parameter, value: Any) -> Any:
+    """Callback of the option of a command that draws figures (``report --figures``,
+    ``figures --output``): when it is set, start the process that draws the overview, so
+    that it loads while the command reads its data (options are read before the data)."""
+    if value:
+        from collabnet.outputs.figures import start_drawing_process
+
+        start_drawing_process()
+    return value
 
 
 def parameter_help(function: Callable[..., Any]) -> dict[str, str]:

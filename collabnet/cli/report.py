@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from collabnet.cli._app import data_options, main
-from collabnet.cli._options import language_option
+from collabnet.cli._options import language_option, prepare_drawing
 from collabnet.network import Network
 
 
@@ -54,6 +54,7 @@ from collabnet.network import Network
     default=True,
     show_default=True,
     help="Draw the figures (slow on very large networks).",
+    callback=prepare_drawing,
 )
 @language_option(
     "zh", "Language of the document: Chinese, English, or both (Chinese with English below)."

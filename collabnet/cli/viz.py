@@ -8,7 +8,7 @@ import click
 
 from collabnet.analysis.centrality import MEASURES
 from collabnet.cli._app import data_options, main
-from collabnet.cli._options import language_option
+from collabnet.cli._options import language_option, prepare_drawing
 from collabnet.network import Network
 from collabnet.outputs.page import COLOR_BY, write_page
 
@@ -97,6 +97,7 @@ def viz(
     default=Path("figures"),
     show_default=True,
     help="The folder to write the PNGs into (created when missing).",
+    callback=prepare_drawing,
 )
 @click.option("--top", type=int, default=15, show_default=True, help="Brokers shown.")
 @click.option("--dpi", type=int, default=150, show_default=True, help="Resolution of the PNGs.")

@@ -15,6 +15,7 @@ text. The workbook holds one sheet per section with the same rows as the page.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import html
 import math
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from string import Template
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,9 @@ from collabnet.outputs.summary import (
 )
 from collabnet.outputs.workbook import write_workbook
 from collabnet.results import HasResults, Results, results_of
+
+if TYPE_CHECKING:
+    from collabnet.outputs.figures import FigureJob
 
 __all__ = [
     "SHEETS",
@@ -219,13 +223,18 @@ def briefing(
     language = check_language(lang)
     network = results_of(source)
     year = _report_year(network)
-    sections = (
-        _kpi_section(network, targets, year),
-        _gap_section(network),
-        _hub_section(network, top),
-        _broker_section(network, top),
-        _recommendation_section(network, pairings),
-    )
+    with contextlib.ExitStack() as stack:
+        # The figures start first: on a large network the overview is drawn in a second
+        # process while the sections are computed here.
+        job = stack.enter_context(_figure_job(network, top, language, stack)) if figures else None
+        sections = (
+            _kpi_section(network, targets, year),
+            _gap_section(network),
+            _hub_section(network, top),
+            _broker_section(network, top),
+            _recommendation_section(network, pairings),
+        )
+        drawn = _read_figures(job.finish()) if job is not None else ()
     industries = network.industries
     labels = {
         "industry": {
@@ -245,7 +254,7 @@ def briefing(
         facts=_facts(network, year),
         sections=sections,
         labels=labels,
-        figures=_figures(network, top, language) if figures else (),
+        figures=drawn,
         lang=language,
         summary=summarise(
             network,
@@ -476,15 +485,20 @@ def _recommendation_section(network: Results, pairings: int) -> Section:
     )
 
 
-def _figures(network: Results, top: int, lang: Language) -> tuple[Figure, ...]:
-    from collabnet.outputs.figures import write_figures
+def _figure_job(
+    network: Results, top: int, lang: Language, stack: contextlib.ExitStack
+) -> FigureJob:
+    from collabnet.outputs.figures import FigureJob
 
-    with tempfile.TemporaryDirectory() as folder:
-        paths = write_figures(network, folder, top=top, lang=lang)
-        return tuple(
-            Figure(path.stem, *FIGURES.get(path.stem, (path.stem, path.stem)), path.read_bytes())
-            for path in paths
-        )
+    folder = stack.enter_context(tempfile.TemporaryDirectory())
+    return FigureJob(network, folder, top=top, lang=lang)
+
+
+def _read_figures(paths: Sequence[Path]) -> tuple[Figure, ...]:
+    return tuple(
+        Figure(path.stem, *FIGURES.get(path.stem, (path.stem, path.stem)), path.read_bytes())
+        for path in paths
+    )
 
 
 def _year_zh(year: int | None) -> str:
