@@ -20,7 +20,7 @@ from matplotlib.image import imread
 import collabnet as cn
 from collabnet.cli import main
 from collabnet.errors import InputError
-from collabnet.outputs import figures
+from collabnet.outputs import figures, overview_job
 from collabnet.outputs.figures import (
     broker_chart,
     cjk_font_family,
@@ -231,7 +231,7 @@ def test_overview_names_do_not_overlap(sample_dir: Path, cjk_font: str) -> None:
 def test_overview_draws_the_backbone_of_a_large_network(
     sample_dir: Path, cjk_font: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(figures, "OVERVIEW_ALL_PAIRS", 100)
+    monkeypatch.setattr(overview_job, "OVERVIEW_ALL_PAIRS", 100)
     network = cn.load(sample_dir)
     figure = overview_figure(network, lang="en")
     lines = [c for c in figure.axes[0].collections if isinstance(c, LineCollection)]
@@ -264,7 +264,7 @@ def test_the_overview_drawn_in_a_second_process_is_the_same(
 ) -> None:
     network = cn.load(sample_dir)
     here = figures.write_figures(network, tmp_path / "here", dpi=40)
-    monkeypatch.setattr(figures, "OVERVIEW_ELSEWHERE", 1)
+    monkeypatch.setattr(overview_job, "OVERVIEW_ELSEWHERE", 1)
     _drawn_here_fails(monkeypatch)
     elsewhere = figures.write_figures(network, tmp_path / "elsewhere", dpi=40)
 
@@ -277,15 +277,15 @@ def test_the_overview_drawn_in_a_second_process_is_the_same(
 def test_a_process_started_ahead_draws_the_next_overview(
     tiny: cn.Network, cjk_font: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    figures.start_drawing_process()
-    spare = figures._spare
+    overview_job.start_drawing_process()
+    spare = overview_job._spare
     assert spare is not None
     _drawn_here_fails(monkeypatch)
     written = figures.write_figures(tiny, tmp_path, dpi=40)
 
     assert (tmp_path / "overview.png") in written
     assert spare.returncode == 0
-    assert figures._spare is None
+    assert overview_job._spare is None
 
 
 def test_a_failed_drawing_process_leaves_the_overview_to_this_one(
@@ -297,16 +297,16 @@ def test_a_failed_drawing_process_leaves_the_overview_to_this_one(
         crash = "import sys; sys.stdin.readline(); sys.exit(3)"
         return subprocess.Popen([sys.executable, "-c", crash], stdin=subprocess.PIPE)
 
-    monkeypatch.setattr(figures, "_launch", broken)
-    monkeypatch.setattr(figures, "OVERVIEW_ELSEWHERE", 1)
+    monkeypatch.setattr(overview_job, "_launch", broken)
+    monkeypatch.setattr(overview_job, "OVERVIEW_ELSEWHERE", 1)
     again = figures.write_figures(tiny, tmp_path / "again", dpi=40)
 
     assert again[-1].read_bytes() == here[-1].read_bytes()
 
 
 def test_a_process_started_and_not_used_ends_with_its_input() -> None:
-    figures.start_drawing_process()
-    spare = figures._take_spare()
+    overview_job.start_drawing_process()
+    spare = overview_job._take_spare()
     assert spare is not None and spare.stdin is not None
     spare.stdin.close()
 
@@ -316,7 +316,7 @@ def test_a_process_started_and_not_used_ends_with_its_input() -> None:
 def test_report_without_figures_starts_no_drawing_process(
     in_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(figures, "_launch", lambda: pytest.fail("a process was started"))
+    monkeypatch.setattr(overview_job, "_launch", lambda: pytest.fail("a process was started"))
     result = CliRunner().invoke(
         main, ["report", "tests/data/tiny", "--no-figures", "-o", str(tmp_path / "b.html")]
     )

@@ -39,7 +39,7 @@ def prepare_drawing(context: click.Context, parameter: click.Parameter, value: A
     ``figures --output``): when it is set, start the process that draws the overview, so
     that it loads while the command reads its data (options are read before the data)."""
     if value:
-        from collabnet.outputs.figures import start_drawing_process
+        from collabnet.outputs.overview_job import start_drawing_process
 
         start_drawing_process()
     return value

@@ -11,22 +11,18 @@ state), so they work on servers and in tests without a display.
 from __future__ import annotations
 
 import contextlib
-import os
 import pickle
 import shutil
 import subprocess
 import sys
-import tempfile
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
 from matplotlib import font_manager
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
@@ -34,7 +30,13 @@ from matplotlib.lines import Line2D
 
 from collabnet.errors import InputError
 from collabnet.outputs.language import Language, check_language, say
-from collabnet.outputs.layout import backbone, layout_positions
+from collabnet.outputs.layout import layout_positions
+from collabnet.outputs.overview_job import (
+    BACKBONE_PER_NODE,
+    OverviewData,
+    OverviewJob,
+    overview_data,
+)
 from collabnet.outputs.styles import KIND_STYLES, TYPE_STYLES
 from collabnet.results import HasResults, Results, results_of
 
@@ -102,8 +104,6 @@ def cjk_font_family() -> str | None:
 def _cjk_font_files() -> list[str]:
     """Installed font files with Chinese glyphs, the usual families first."""
     import glob
-    import shutil
-    import subprocess
 
     found: list[str] = []
     if shutil.which("fc-list"):
@@ -295,10 +295,6 @@ def broker_chart(source: Results | HasResults, *, top: int = 15, lang: Language 
     return figure
 
 
-# Above this many linked pairs the overview draws the backbone: each organisation's
-# strongest links (as the interactive page does), so that structure stays visible.
-OVERVIEW_ALL_PAIRS = 20_000
-BACKBONE_PER_NODE = 2
 # Label positions tried around a point, in points: right-above, left-above, right-below...
 _LABEL_OFFSETS = ((4, 4), (-4, 4), (4, -4), (-4, -4), (6, 0), (-6, 0))
 
@@ -323,57 +319,10 @@ def overview_figure(
     '协作网络概览 network overview'
     """
     lang = check_language(lang)
-    return _overview(_overview_data(results_of(source)), labels=labels, seed=seed, lang=lang)
+    return _overview(overview_data(source), labels=labels, seed=seed, lang=lang)
 
 
-@dataclass(frozen=True)
-class _OverviewData:
-    """What the overview draws, as plain arrays: cheap to send to another process.
-
-    Nodes are in the adjacency's order; ``a``, ``b`` and ``kind`` describe the pairs
-    drawn (the backbone when ``thinned``), ``kind`` being each pair's most important kind.
-    """
-
-    matrix: sp.csr_array
-    types: np.ndarray
-    names: np.ndarray
-    a: np.ndarray
-    b: np.ndarray
-    kind: np.ndarray
-    thinned: bool
-
-
-def _overview_data(network: Results) -> _OverviewData:
-    adjacency = network.adjacency
-    organizations = network.organizations.set_index("id").loc[adjacency.ids]
-    matrix = sp.csr_array(adjacency.matrix)
-    pairs = network.pairs
-    # Pair ends are row positions of the organisations table, the adjacency's order.
-    a = pairs["a"].to_numpy(dtype=np.int64)
-    b = pairs["b"].to_numpy(dtype=np.int64)
-    thinned = len(pairs) > OVERVIEW_ALL_PAIRS
-    if thinned:
-        degree = np.bincount(np.concatenate([a, b]), minlength=matrix.shape[0])
-        keep = backbone(
-            a, b, pairs["weight"].to_numpy(dtype=float), degree, per_node=BACKBONE_PER_NODE
-        )
-        pairs, a, b = pairs[keep], a[keep], b[keep]
-    rank = {kind: i for i, kind in enumerate(KIND_STYLES)}
-    first = {
-        kinds: min(kinds, key=lambda k: rank.get(k, len(rank))) for kinds in set(pairs["kinds"])
-    }
-    return _OverviewData(
-        matrix=matrix,
-        types=organizations["type"].astype(str).to_numpy(dtype=object),
-        names=organizations["name"].astype(str).to_numpy(dtype=object),
-        a=a,
-        b=b,
-        kind=pairs["kinds"].map(first).to_numpy(dtype=object),
-        thinned=thinned,
-    )
-
-
-def _overview(data: _OverviewData, *, labels: int, seed: int, lang: Language) -> Figure:
+def _overview(data: OverviewData, *, labels: int, seed: int, lang: Language) -> Figure:
     positions = layout_positions(data.matrix, seed=seed)
     degree = np.diff(data.matrix.indptr)
     with _cjk_fonts():
@@ -440,7 +389,7 @@ def _overview(data: _OverviewData, *, labels: int, seed: int, lang: Language) ->
 
 
 def _draw_pairs(
-    axes: object, data: _OverviewData, positions: np.ndarray, lang: Language
+    axes: object, data: OverviewData, positions: np.ndarray, lang: Language
 ) -> list[Line2D]:
     """One line per pair drawn, the least important kinds first so that co-built
     centres stay on top; the legend handles of the kinds drawn."""
@@ -540,163 +489,42 @@ def write_figures(
     labelled in ``lang``.
 
     ``coverage.png`` is left out when no organisation has an industry (there is nothing
-    to count); the paths returned are those written. On networks of
-    :data:`OVERVIEW_ELSEWHERE` organisations or more, the overview is drawn in a process
-    of its own while the other figures are drawn here (see :class:`FigureJob`).
+    to count); the paths returned are those written. On large networks the overview is
+    drawn in a second process while the other figures are drawn here (see
+    :class:`~collabnet.outputs.overview_job.OverviewJob`).
     """
-    with FigureJob(source, folder, top=top, dpi=dpi, lang=lang) as job:
-        return job.finish()
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    with OverviewJob(source, target / "overview.png", dpi=dpi, lang=lang) as overview:
+        return finish_figures(source, overview, top=top)
 
 
-# From this many organisations on, the overview (layout, drawing and PNG: seconds on
-# tens of thousands) is drawn in a second process; below it, starting the process costs
-# more than it saves.
-OVERVIEW_ELSEWHERE = 5_000
-
-
-class FigureJob:
-    """:func:`write_figures` in two steps, so that the slowest figure is drawn while the
-    caller does other work.
-
-    Creating a job gathers what the overview needs and starts drawing it in a second
-    Python process (``python -m collabnet.outputs.figures``, which does not run the
-    caller's script again): the one :func:`start_drawing_process` started ahead of time,
-    or, on networks of :data:`OVERVIEW_ELSEWHERE` organisations or more, a new one.
-    :meth:`finish` draws the other figures here, waits for the overview and returns the
-    paths written. Otherwise, or when the process fails, the overview is drawn here; the
-    drawing is the same wherever it is made. Warnings raised while drawing elsewhere (a
-    missing CJK font, say) are raised again here. Use it as a context manager, so that
-    the process ends even when the caller fails.
-    """
-
-    def __init__(
-        self,
-        source: Results | HasResults,
-        folder: str | Path,
-        *,
-        top: int = 15,
-        dpi: int = 150,
-        lang: Language = "both",
-    ) -> None:
-        self._network = results_of(source)
-        self._folder = Path(folder)
-        self._folder.mkdir(parents=True, exist_ok=True)
-        self._top, self._dpi, self._lang = top, dpi, check_language(lang)
-        self._data = _overview_data(self._network)
-        self._process: subprocess.Popen[bytes] | None = None
-        self._exchange: Path | None = None
-        process = _take_spare()
-        if process is None and len(self._data.types) >= OVERVIEW_ELSEWHERE:
-            process = _launch()
-        if process is not None:
-            self._start(process)
-
-    @property
-    def _overview_path(self) -> Path:
-        return self._folder / "overview.png"
-
-    def _start(self, process: subprocess.Popen[bytes]) -> None:
-        self._process = process
-        self._exchange = Path(tempfile.mkdtemp(prefix="collabnet-overview-"))
-        job = (self._data, self._overview_path, self._dpi, self._lang)
-        (self._exchange / "job.pickle").write_bytes(pickle.dumps(job, pickle.HIGHEST_PROTOCOL))
-        assert process.stdin is not None
-        try:
-            process.stdin.write(f"{self._exchange}\n".encode())
-            process.stdin.close()
-        except OSError:
-            self.close()
-
-    def finish(self) -> list[Path]:
-        """Draw the other figures, wait for the overview; the paths written."""
-        network, lang = self._network, self._lang
-        written = []
-        if not industry_type_counts(network).empty:
-            heatmap = coverage_heatmap(network, lang=lang)
-            written.append(save_figure(heatmap, self._folder / "coverage.png", dpi=self._dpi))
-        bars = broker_chart(network, top=self._top, lang=lang)
-        written.append(save_figure(bars, self._folder / "brokers.png", dpi=self._dpi))
-        caught = None
-        if self._process is not None and self._exchange is not None:
-            if self._process.wait() == 0:
-                with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError):
-                    caught = pickle.loads((self._exchange / "warnings.pickle").read_bytes())
-            self.close()
-        if caught is None:
-            caught = _write_overview(self._data, self._overview_path, self._dpi, lang)
-        for message, category in caught:
-            warnings.warn(message, category, stacklevel=2)
-        written.append(self._overview_path)
-        return written
-
-    def close(self) -> None:
-        """Stop the second process if it still runs, and remove its files."""
-        process, self._process = self._process, None
-        if process is not None:
-            _end(process)
-        exchange, self._exchange = self._exchange, None
-        if exchange is not None:
-            shutil.rmtree(exchange, ignore_errors=True)
-
-    def __enter__(self) -> FigureJob:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-_spare: subprocess.Popen[bytes] | None = None
-
-
-def start_drawing_process() -> None:
-    """Start the process that will draw the next overview (see :class:`FigureJob`) now,
-    so that it loads matplotlib and the rest while this process reads its data.
-
-    The ``report`` and ``figures`` commands call this first. A process started and not
-    used ends when this one does (its standard input closes).
-    """
-    global _spare
-    if _spare is None or _spare.poll() is not None:
-        _spare = _launch()
-
-
-def _take_spare() -> subprocess.Popen[bytes] | None:
-    global _spare
-    process, _spare = _spare, None
-    if process is not None and process.poll() is not None:
-        _end(process)
-        return None
-    return process
-
-
-def _launch() -> subprocess.Popen[bytes] | None:
-    """A new drawing process waiting for its job on standard input, or ``None``."""
-    package_root = str(Path(__file__).resolve().parents[2])
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
-    try:
-        return subprocess.Popen(
-            [sys.executable, "-m", __name__],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env=env,
-        )
-    except OSError:
-        return None
-
-
-def _end(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.kill()
-    process.wait()
-    if process.stdin is not None:
-        with contextlib.suppress(OSError):
-            process.stdin.close()
+def finish_figures(
+    source: Results | HasResults, overview: OverviewJob, *, top: int = 15
+) -> list[Path]:
+    """Draw the heatmap and the broker chart beside ``overview``'s path, in its language
+    and resolution, then wait for the overview (or draw it here when it was not drawn
+    elsewhere); the paths written, the overview last. Warnings raised while drawing it
+    elsewhere are raised again here."""
+    network = results_of(source)
+    folder, dpi, lang = overview.path.parent, overview.dpi, overview.lang
+    written = []
+    if not industry_type_counts(network).empty:
+        heatmap = coverage_heatmap(network, lang=lang)
+        written.append(save_figure(heatmap, folder / "coverage.png", dpi=dpi))
+    bars = broker_chart(network, top=top, lang=lang)
+    written.append(save_figure(bars, folder / "brokers.png", dpi=dpi))
+    caught = overview.wait()
+    if caught is None:
+        caught = _write_overview(overview.data, overview.path, dpi, lang)
+    for message, category in caught:
+        warnings.warn(message, category, stacklevel=2)
+    written.append(overview.path)
+    return written
 
 
 def _write_overview(
-    data: _OverviewData, path: Path, dpi: int, lang: Language
+    data: OverviewData, path: Path, dpi: int, lang: Language
 ) -> list[tuple[str, type[Warning]]]:
     """Draw and save the overview; the warnings raised meanwhile, to raise again where
     the job was started."""
@@ -707,8 +535,9 @@ def _write_overview(
 
 
 def _draw_job() -> None:
-    """The drawing process: waits for a folder on standard input (none: there is no job),
-    reads ``job.pickle`` there, draws the overview and writes ``warnings.pickle``."""
+    """The drawing process of an :class:`~collabnet.outputs.overview_job.OverviewJob`:
+    waits for a folder on standard input (none: there is no job), reads ``job.pickle``
+    there, draws the overview and writes ``warnings.pickle``."""
     line = sys.stdin.readline().strip()
     if not line:
         return

@@ -11,7 +11,6 @@ import math
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, shortest_path
-from scipy.spatial import cKDTree
 
 __all__ = ["backbone", "layout_positions", "link_ranks"]
 
@@ -114,6 +113,10 @@ def _pivot_mds(matrix: sp.csr_array, rng: np.random.Generator, pivots: int = 50)
 
 def _spread(positions: np.ndarray, rng: np.random.Generator, iterations: int = 40) -> np.ndarray:
     """Scale to about one node per unit area, then push apart nodes closer than 1 unit."""
+    # Imported here: only drawing needs it, and the report hands the overview's layout
+    # to another process before it needs anything from scipy.spatial.
+    from scipy.spatial import cKDTree
+
     n = len(positions)
     centred = positions - np.median(positions, axis=0)
     reach = float(np.percentile(np.hypot(centred[:, 0], centred[:, 1]), 90))

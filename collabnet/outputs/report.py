@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from string import Template
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,7 @@ import pandas as pd
 from collabnet._version import __version__
 from collabnet.errors import InputError
 from collabnet.outputs.language import Language, check_language, say
+from collabnet.outputs.overview_job import OverviewJob
 from collabnet.outputs.summary import (
     NO_TARGETS_EN,
     NO_TARGETS_ZH,
@@ -43,9 +44,6 @@ from collabnet.outputs.summary import (
 )
 from collabnet.outputs.workbook import write_workbook
 from collabnet.results import HasResults, Results, results_of
-
-if TYPE_CHECKING:
-    from collabnet.outputs.figures import FigureJob
 
 __all__ = [
     "SHEETS",
@@ -224,9 +222,14 @@ def briefing(
     network = results_of(source)
     year = _report_year(network)
     with contextlib.ExitStack() as stack:
-        # The figures start first: on a large network the overview is drawn in a second
-        # process while the sections are computed here.
-        job = stack.enter_context(_figure_job(network, top, language, stack)) if figures else None
+        # The overview starts first: on a large network it is drawn in a second process
+        # while the sections are computed here.
+        overview = None
+        if figures:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+            overview = stack.enter_context(
+                OverviewJob(network, folder / "overview.png", lang=language)
+            )
         sections = (
             _kpi_section(network, targets, year),
             _gap_section(network),
@@ -234,7 +237,7 @@ def briefing(
             _broker_section(network, top),
             _recommendation_section(network, pairings),
         )
-        drawn = _read_figures(job.finish()) if job is not None else ()
+        drawn = _figures(network, overview, top) if overview is not None else ()
     industries = network.industries
     labels = {
         "industry": {
@@ -485,19 +488,12 @@ def _recommendation_section(network: Results, pairings: int) -> Section:
     )
 
 
-def _figure_job(
-    network: Results, top: int, lang: Language, stack: contextlib.ExitStack
-) -> FigureJob:
-    from collabnet.outputs.figures import FigureJob
+def _figures(network: Results, overview: OverviewJob, top: int) -> tuple[Figure, ...]:
+    from collabnet.outputs.figures import finish_figures
 
-    folder = stack.enter_context(tempfile.TemporaryDirectory())
-    return FigureJob(network, folder, top=top, lang=lang)
-
-
-def _read_figures(paths: Sequence[Path]) -> tuple[Figure, ...]:
     return tuple(
         Figure(path.stem, *FIGURES.get(path.stem, (path.stem, path.stem)), path.read_bytes())
-        for path in paths
+        for path in finish_figures(network, overview, top=top)
     )
 
 
