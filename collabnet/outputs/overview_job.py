@@ -190,7 +190,10 @@ def _take_spare() -> subprocess.Popen[bytes] | None:
 
 
 def _launch() -> subprocess.Popen[bytes] | None:
-    """A new drawing process waiting for its job on standard input, or ``None``."""
+    """A new drawing process waiting for its job on standard input, or ``None`` (also
+    when this interpreter cannot say where its executable is, as when embedded)."""
+    if not sys.executable:
+        return None
     package_root = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
@@ -202,7 +205,7 @@ def _launch() -> subprocess.Popen[bytes] | None:
             stderr=subprocess.DEVNULL,
             env=env,
         )
-    except OSError:
+    except (OSError, ValueError):
         return None
 
 
