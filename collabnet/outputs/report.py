@@ -16,28 +16,26 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import datetime as dt
 import html
 import math
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from string import Template
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from collabnet._version import __version__
 from collabnet.errors import InputError
+from collabnet.outputs.contents import Briefing, Column, Figure, Section
 from collabnet.outputs.language import Language, check_language, say
 from collabnet.outputs.overview_job import OverviewJob
 from collabnet.outputs.summary import (
     NO_TARGETS_EN,
     NO_TARGETS_ZH,
-    Summary,
     measure_text,
     summarise,
     top_share,
@@ -56,87 +54,6 @@ __all__ = [
     "write_report",
     "write_workbook",
 ]
-
-Kind = Literal[
-    "text",
-    "integer",
-    "number",
-    "bilingual",
-    "code",
-    "codes",
-    "severity",
-    "status",
-    "measure",
-    "reasons",
-    "standing",
-]
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a section's table on the page.
-
-    ``kind`` says how a cell is shown: ``text``; ``integer`` and ``number`` (right
-    aligned); ``bilingual`` (the ``<name>_zh`` and ``<name>_en`` columns, one above the
-    other); ``code`` (a code shown by its Chinese and English names from the
-    briefing's ``labels[vocabulary]``); ``severity`` (高/中/低); ``status`` (a target
-    met or not); ``measure`` (a KPI value or target, as a percentage for ``*_share``
-    metrics); ``standing`` (a planned pair's rank among all candidate pairs).
-    """
-
-    name: str
-    zh: str
-    en: str
-    kind: Kind = "text"
-    vocabulary: str | None = None
-
-
-@dataclass(frozen=True)
-class Section:
-    """One part of the briefing: its table (exactly as the analysis returned it, also
-    written to the workbook), the columns the page shows, and the sentences above it."""
-
-    id: str
-    sheet: str
-    title_zh: str
-    title_en: str
-    intro_zh: str
-    intro_en: str
-    frame: pd.DataFrame
-    columns: tuple[Column, ...]
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A PNG figure and its bilingual caption."""
-
-    id: str
-    caption_zh: str
-    caption_en: str
-    png: bytes
-
-
-@dataclass(frozen=True)
-class Briefing:
-    """Everything the page and the workbook show, computed once."""
-
-    title_zh: str
-    title_en: str
-    facts: Mapping[str, object]
-    sections: tuple[Section, ...]
-    labels: Mapping[str, Mapping[str, tuple[str, str]]]
-    figures: tuple[Figure, ...] = ()
-    created: dt.date = field(default_factory=dt.date.today)
-    lang: Language = "zh"
-    summary: Summary | None = None
-
-    def section(self, section_id: str) -> Section:
-        """The section with this id (one of the keys of :data:`SHEETS`)."""
-        for section in self.sections:
-            if section.id == section_id:
-                return section
-        raise KeyError(section_id)
-
 
 SHEETS = {
     "kpis": "关键指标",

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from collabnet.outputs.report import Briefing
+    from collabnet.outputs.contents import Briefing
 
 __all__ = ["HEADERS", "write_workbook"]
 
