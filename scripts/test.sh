@@ -41,10 +41,10 @@ step "ruff check" "$BIN/ruff" check .
 step "ruff format --check" "$BIN/ruff" format --check .
 step "mypy" "$BIN/mypy"
 
-# Probe the namespace with the exact commands used below, so a half-working setup
-# (unshare allowed but `ip` missing, say) falls back instead of failing.
 set -- -n "${PYTEST_WORKERS:-auto}" "$@"
 
+# Probe the namespace with the exact commands used below, so a half-working setup
+# (unshare allowed but `ip` missing, say) falls back instead of failing.
 if unshare -n -- sh -c 'ip link set lo up' >/dev/null 2>&1; then
   printf '\n(pytest runs in a private network namespace: loopback only)\n'
   step "pytest" unshare -n -- sh -c \
