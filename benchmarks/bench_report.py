@@ -7,9 +7,9 @@ Each run is a fresh ``python -m collabnet report --participations FILE -o ... --
 and the CPU time of the command and every process it started. Target: ≤ 10 s of wall
 time.
 
-The reference is the same command with the network overview drawn in the command's own
-process (no drawing process started ahead, none started for large networks), the way
-the briefing was drawn before the overview moved to a second process. The two alternate
+The reference is the same command with every figure drawn in the command's own process
+(no drawing process started ahead, none started for large networks), the way the
+briefing was drawn before its figures moved to a second process. The two alternate
 run by run, so that a machine whose pace drifts affects both alike; the script prints
 every run, the medians and their ratio.
 
@@ -33,15 +33,15 @@ REPO = Path(__file__).resolve().parents[1]
 CORDIS = REPO.parent / "shared" / "data" / "cordis-h2020" / "participations-2014-2017.csv.gz"
 TARGET_SECONDS = 10.0
 
-# The command with the overview drawn in its own process: no process started ahead, and
+# The command with every figure drawn in its own process: no process started ahead, and
 # no threshold a network can reach.
 _IN_PROCESS = """
 import sys
-import collabnet.outputs.overview_job as job
+import collabnet.outputs.figure_jobs as job
 job.start_drawing_process = lambda: None
 job.OVERVIEW_ELSEWHERE = float("inf")
-from collabnet.cli import main
-main(sys.argv[1:], prog_name="collabnet")
+from collabnet.cli import run
+run(sys.argv[1:], prog_name="collabnet")
 """
 
 

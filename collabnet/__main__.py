@@ -1,5 +1,5 @@
 """``python -m collabnet`` runs the command-line interface."""
 
-from collabnet.cli import main
+from collabnet.cli import run
 
-main()
+run()

@@ -20,7 +20,7 @@ from matplotlib.image import imread
 import collabnet as cn
 from collabnet.cli import main
 from collabnet.errors import InputError
-from collabnet.outputs import figures, overview_job
+from collabnet.outputs import figure_jobs, figures
 from collabnet.outputs.figures import (
     broker_chart,
     cjk_font_family,
@@ -231,7 +231,7 @@ def test_overview_names_do_not_overlap(sample_dir: Path, cjk_font: str) -> None:
 def test_overview_draws_the_backbone_of_a_large_network(
     sample_dir: Path, cjk_font: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(overview_job, "OVERVIEW_ALL_PAIRS", 100)
+    monkeypatch.setattr(figure_jobs, "OVERVIEW_ALL_PAIRS", 100)
     network = cn.load(sample_dir)
     figure = overview_figure(network, lang="en")
     lines = [c for c in figure.axes[0].collections if isinstance(c, LineCollection)]
@@ -250,13 +250,15 @@ def test_figures_command_labels_in_english(in_repo: Path, tmp_path: Path, cjk_fo
     assert (tmp_path / "overview.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def _drawn_here_fails(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make drawing the overview in this process fail, so a test can tell where it was."""
+def _drawn_here_fails(monkeypatch: pytest.MonkeyPatch, *kinds: str) -> None:
+    """Make drawing ``kinds`` (overview, charts) in this process fail, so a test can tell
+    where they were drawn."""
 
     def refuse(*args: object) -> None:
-        raise AssertionError("the overview was drawn in the test's own process")
+        raise AssertionError("a figure was drawn in the test's own process")
 
-    monkeypatch.setattr(figures, "_write_overview", refuse)
+    for kind in kinds:
+        monkeypatch.setattr(figures, f"_write_{kind}", refuse)
 
 
 def test_the_overview_drawn_in_a_second_process_is_the_same(
@@ -264,28 +266,52 @@ def test_the_overview_drawn_in_a_second_process_is_the_same(
 ) -> None:
     network = cn.load(sample_dir)
     here = figures.write_figures(network, tmp_path / "here", dpi=40)
-    monkeypatch.setattr(overview_job, "OVERVIEW_ELSEWHERE", 1)
-    _drawn_here_fails(monkeypatch)
+    monkeypatch.setattr(figure_jobs, "OVERVIEW_ELSEWHERE", 1)
+    _drawn_here_fails(monkeypatch, "overview")
     elsewhere = figures.write_figures(network, tmp_path / "elsewhere", dpi=40)
 
     assert [p.name for p in elsewhere] == [p.name for p in here]
     for mine, theirs in zip(here, elsewhere, strict=True):
         assert theirs.read_bytes() == mine.read_bytes(), mine.name
-    assert not list(tmp_path.glob("collabnet-overview-*"))
+    assert not list(tmp_path.glob("collabnet-figures-*"))
 
 
-def test_a_process_started_ahead_draws_the_next_overview(
-    tiny: cn.Network, cjk_font: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_process_started_ahead_draws_every_figure_the_same(
+    sample_dir: Path, cjk_font: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    overview_job.start_drawing_process()
-    spare = overview_job._spare
+    network = cn.load(sample_dir)
+    here = figures.write_figures(network, tmp_path / "here", dpi=40, lang="en")
+    figure_jobs.start_drawing_process()
+    spare = figure_jobs._spare
     assert spare is not None
-    _drawn_here_fails(monkeypatch)
-    written = figures.write_figures(tiny, tmp_path, dpi=40)
+    _drawn_here_fails(monkeypatch, "overview", "charts")
+    elsewhere = figures.write_figures(network, tmp_path / "elsewhere", dpi=40, lang="en")
 
-    assert (tmp_path / "overview.png") in written
+    assert [p.name for p in elsewhere] == ["coverage.png", "brokers.png", "overview.png"]
+    assert [p.name for p in elsewhere] == [p.name for p in here]
+    for mine, theirs in zip(here, elsewhere, strict=True):
+        assert theirs.read_bytes() == mine.read_bytes(), mine.name
     assert spare.returncode == 0
-    assert overview_job._spare is None
+    assert figure_jobs._spare is None
+
+
+def test_a_report_drawn_elsewhere_never_loads_matplotlib(in_repo: Path, tmp_path: Path) -> None:
+    # A fresh interpreter: this one loaded matplotlib long ago.
+    script = (
+        "import sys\n"
+        "from collabnet.cli import main\n"
+        "try:\n"
+        f"    main(['report', 'tests/data/tiny', '-o', r'{tmp_path / 'b.html'}'])\n"
+        "except SystemExit as end:\n"
+        "    assert end.code == 0, end.code\n"
+        "print('matplotlib' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+
+    assert done.stdout.strip() == "False", done.stderr
+    assert (tmp_path / "b.html").read_text(encoding="utf-8").count("data:image/png") == 3
 
 
 def test_a_failed_drawing_process_leaves_the_overview_to_this_one(
@@ -297,16 +323,38 @@ def test_a_failed_drawing_process_leaves_the_overview_to_this_one(
         crash = "import sys; sys.stdin.readline(); sys.exit(3)"
         return subprocess.Popen([sys.executable, "-c", crash], stdin=subprocess.PIPE)
 
-    monkeypatch.setattr(overview_job, "_launch", broken)
-    monkeypatch.setattr(overview_job, "OVERVIEW_ELSEWHERE", 1)
+    monkeypatch.setattr(figure_jobs, "_launch", broken)
+    monkeypatch.setattr(figure_jobs, "OVERVIEW_ELSEWHERE", 1)
     again = figures.write_figures(tiny, tmp_path / "again", dpi=40)
 
-    assert again[-1].read_bytes() == here[-1].read_bytes()
+    assert [p.read_bytes() for p in again] == [p.read_bytes() for p in here]
+
+
+def test_a_process_that_fails_after_the_overview_leaves_only_the_charts_to_this_one(
+    tiny: cn.Network, cjk_font: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here = figures.write_figures(tiny, tmp_path / "here", dpi=40)
+
+    def failing_on_charts() -> subprocess.Popen[bytes]:
+        drawer = (
+            "import collabnet.outputs.figures as f\n"
+            "def fail(*args): raise SystemExit(3)\n"
+            "f._write_charts = fail\n"
+            "f._draw_jobs()\n"
+        )
+        return subprocess.Popen([sys.executable, "-c", drawer], stdin=subprocess.PIPE)
+
+    monkeypatch.setattr(figure_jobs, "_launch", failing_on_charts)
+    monkeypatch.setattr(figure_jobs, "OVERVIEW_ELSEWHERE", 1)
+    _drawn_here_fails(monkeypatch, "overview")
+    again = figures.write_figures(tiny, tmp_path / "again", dpi=40)
+
+    assert [p.read_bytes() for p in again] == [p.read_bytes() for p in here]
 
 
 def test_a_process_started_and_not_used_ends_with_its_input() -> None:
-    overview_job.start_drawing_process()
-    spare = overview_job._take_spare()
+    figure_jobs.start_drawing_process()
+    spare = figure_jobs._take_spare()
     assert spare is not None and spare.stdin is not None
     spare.stdin.close()
 
@@ -316,7 +364,7 @@ def test_a_process_started_and_not_used_ends_with_its_input() -> None:
 def test_report_without_figures_starts_no_drawing_process(
     in_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(overview_job, "_launch", lambda: pytest.fail("a process was started"))
+    monkeypatch.setattr(figure_jobs, "_launch", lambda: pytest.fail("a process was started"))
     result = CliRunner().invoke(
         main, ["report", "tests/data/tiny", "--no-figures", "-o", str(tmp_path / "b.html")]
     )

@@ -4,6 +4,6 @@ Commands are defined in the sibling modules and loaded when run (see
 :mod:`collabnet.cli._main`).
 """
 
-from collabnet.cli._main import main
+from collabnet.cli._main import main, run
 
-__all__ = ["main"]
+__all__ = ["main", "run"]

@@ -36,10 +36,10 @@ def language_option(default: str, help: str) -> Callable[[Callable[..., Any]], C
 
 def prepare_drawing(context: click.Context, parameter: click.Parameter, value: Any) -> Any:
     """Callback of the option of a command that draws figures (``report --figures``,
-    ``figures --output``): when it is set, start the process that draws the overview, so
+    ``figures --output``): when it is set, start the process that draws the figures, so
     that it loads while the command reads its data (options are read before the data)."""
     if value:
-        from collabnet.outputs.overview_job import start_drawing_process
+        from collabnet.outputs.figure_jobs import start_drawing_process
 
         start_drawing_process()
     return value

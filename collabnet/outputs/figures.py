@@ -11,6 +11,7 @@ state), so they work on servers and in tests without a display.
 from __future__ import annotations
 
 import contextlib
+import io
 import pickle
 import shutil
 import subprocess
@@ -29,22 +30,31 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from collabnet.errors import InputError
-from collabnet.outputs.language import Language, check_language, say
-from collabnet.outputs.layout import layout_positions
-from collabnet.outputs.overview_job import (
+from collabnet.outputs.figure_jobs import (
     BACKBONE_PER_NODE,
+    Caught,
+    ChartData,
+    FigureJobs,
+    HeatmapData,
     OverviewData,
-    OverviewJob,
+    broker_data,
+    finish_elsewhere,
+    heatmap_data,
+    industry_type_counts,
     overview_data,
 )
+from collabnet.outputs.language import Language, check_language, say
+from collabnet.outputs.layout import layout_positions
 from collabnet.outputs.styles import KIND_STYLES, TYPE_STYLES
-from collabnet.results import HasResults, Results, results_of
+from collabnet.results import HasResults, Results
 
 __all__ = [
     "CJK_FAMILIES",
     "broker_chart",
     "cjk_font_family",
     "coverage_heatmap",
+    "finish_figures",
+    "industry_type_counts",
     "overview_figure",
     "save_figure",
     "write_figures",
@@ -163,11 +173,14 @@ def coverage_heatmap(source: Results | HasResults, *, lang: Language = "both") -
     ['机构数 organisations by industry × type']
     """
     lang = check_language(lang)
-    network = results_of(source)
-    counts = industry_type_counts(network)
-    if counts.empty:
+    data = heatmap_data(source)
+    if data is None:
         raise InputError("no organisation has an industry: nothing to draw")
-    shares = _coverage_shares(network, counts.index)
+    return _heatmap(data, lang)
+
+
+def _heatmap(data: HeatmapData, lang: Language) -> Figure:
+    counts, shares = data.counts, data.shares
     with _cjk_fonts():
         height = 1.2 + 0.42 * len(counts)
         figure = Figure(figsize=(10.5 if shares is not None else 8, height), layout="constrained")
@@ -178,10 +191,8 @@ def coverage_heatmap(source: Results | HasResults, *, lang: Language = "both") -
             heat, share_axes = figure.add_subplot(), None
         values = counts.to_numpy(dtype=float)
         image = heat.imshow(values, cmap="Blues", aspect="auto")
-        industries = network.industries
-        english = dict(zip(industries["name_zh"], industries["name_en"], strict=True))
         industry_labels = [
-            english.get(label, label) if lang == "en" else str(label) for label in counts.index
+            data.english.get(label, label) if lang == "en" else str(label) for label in counts.index
         ]
         heat.set_yticks(range(len(counts)), labels=industry_labels)
         type_labels = [
@@ -226,36 +237,6 @@ def coverage_heatmap(source: Results | HasResults, *, lang: Language = "both") -
     return figure
 
 
-def industry_type_counts(source: Results | HasResults) -> pd.DataFrame:
-    """Organisations per industry (rows, Chinese names) and type (columns, known types).
-
-    Examples
-    --------
-    >>> import collabnet as cn
-    >>> counts = industry_type_counts(cn.load("tests/data/tiny"))
-    >>> int(counts.loc["泵阀", "platform"])
-    1
-    """
-    network = results_of(source)
-    organizations = network.organizations[["type", "industries"]].explode("industries")
-    organizations = organizations.dropna(subset=["industries"])
-    industries = network.industries
-    names = dict(zip(industries["code"], industries["name_zh"], strict=True))
-    present = set(organizations["industries"])
-    order = [names[c] for c in industries["code"] if c in present]
-    organizations = organizations.assign(industry=organizations["industries"].map(names))
-    table = pd.crosstab(organizations["industry"], organizations["type"])
-    types = [t for t in TYPE_STYLES if t in table.columns]
-    return table.reindex(index=order, columns=types, fill_value=0)
-
-
-def _coverage_shares(network: Results, names: pd.Index) -> pd.Series | None:
-    frame = network.coverage
-    if "coverage_share" not in frame.columns:
-        return None
-    return frame.set_index("name_zh")["coverage_share"].reindex(names).astype(float)
-
-
 def broker_chart(source: Results | HasResults, *, top: int = 15, lang: Language = "both") -> Figure:
     """The ``top`` organisations by betweenness, labelled in ``lang``.
 
@@ -266,10 +247,12 @@ def broker_chart(source: Results | HasResults, *, top: int = 15, lang: Language 
     >>> len(figure.axes[0].patches)
     5
     """
-    if top < 1:
-        raise InputError(f"top must be at least 1, got {top}")
     lang = check_language(lang)
-    chosen = results_of(source).centrality("betweenness").head(top).iloc[::-1]
+    return _broker_chart(broker_data(source, top), lang)
+
+
+def _broker_chart(brokers: pd.DataFrame, lang: Language) -> Figure:
+    chosen = brokers.iloc[::-1]
     with _cjk_fonts():
         figure = Figure(figsize=(8.5, 1.0 + 0.36 * len(chosen)), layout="constrained")
         axes = figure.add_subplot()
@@ -413,7 +396,9 @@ def _draw_pairs(
                 zorder=1 + rank[code] * 0.01,
                 # Smoothing tens of thousands of hairlines costs seconds and shows little.
                 antialiaseds=int(chosen.sum()) < 5_000,
-            )
+            ),
+            # The lines join organisations, whose markers set the limits anyway.
+            autolim=False,
         )
         handles.append(
             Line2D(
@@ -490,42 +475,41 @@ def write_figures(
 
     ``coverage.png`` is left out when no organisation has an industry (there is nothing
     to count); the paths returned are those written. On large networks the overview is
-    drawn in a second process while the other figures are drawn here (see
-    :class:`~collabnet.outputs.overview_job.OverviewJob`).
+    drawn in a second process while the charts are computed here; a process started
+    ahead draws them all (see :class:`~collabnet.outputs.figure_jobs.FigureJobs`).
     """
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
-    with OverviewJob(source, target / "overview.png", dpi=dpi, lang=lang) as overview:
-        return finish_figures(source, overview, top=top)
+    with FigureJobs(source, target, dpi=dpi, lang=lang) as jobs:
+        jobs.add_charts(source, top=top)
+        return finish_figures(jobs)
 
 
-def finish_figures(
-    source: Results | HasResults, overview: OverviewJob, *, top: int = 15
-) -> list[Path]:
-    """Draw the heatmap and the broker chart beside ``overview``'s path, in its language
-    and resolution, then wait for the overview (or draw it here when it was not drawn
-    elsewhere); the paths written, the overview last. Warnings raised while drawing it
-    elsewhere are raised again here."""
-    network = results_of(source)
-    folder, dpi, lang = overview.path.parent, overview.dpi, overview.lang
-    written = []
-    if not industry_type_counts(network).empty:
-        heatmap = coverage_heatmap(network, lang=lang)
-        written.append(save_figure(heatmap, folder / "coverage.png", dpi=dpi))
-    bars = broker_chart(network, top=top, lang=lang)
-    written.append(save_figure(bars, folder / "brokers.png", dpi=dpi))
-    caught = overview.wait()
-    if caught is None:
-        caught = _write_overview(overview.data, overview.path, dpi, lang)
+def finish_figures(jobs: FigureJobs) -> list[Path]:
+    """Wait for ``jobs`` and draw here what was not drawn elsewhere: the paths written,
+    the overview last. Warnings raised while drawing elsewhere are raised again here."""
+    written = finish_elsewhere(jobs)
+    if written is not None:
+        return written
+    caught = jobs.caught
+    if jobs.charts is not None:
+        drawn = caught.get("charts")
+        if drawn is None:
+            drawn = _write_charts(jobs.charts, jobs.folder, jobs.dpi, jobs.lang)
+        _raise_again(drawn)
+    drawn = caught.get("overview")
+    if drawn is None:
+        drawn = _write_overview(jobs.overview, jobs.overview_path, jobs.dpi, jobs.lang)
+    _raise_again(drawn)
+    return jobs.paths()
+
+
+def _raise_again(caught: Caught) -> None:
     for message, category in caught:
-        warnings.warn(message, category, stacklevel=2)
-    written.append(overview.path)
-    return written
+        warnings.warn(message, category, stacklevel=3)
 
 
-def _write_overview(
-    data: OverviewData, path: Path, dpi: int, lang: Language
-) -> list[tuple[str, type[Warning]]]:
+def _write_overview(data: OverviewData, path: Path, dpi: int, lang: Language) -> Caught:
     """Draw and save the overview; the warnings raised meanwhile, to raise again where
     the job was started."""
     with warnings.catch_warnings(record=True) as caught:
@@ -534,18 +518,48 @@ def _write_overview(
     return [(str(w.message), w.category) for w in caught]
 
 
-def _draw_job() -> None:
-    """The drawing process of an :class:`~collabnet.outputs.overview_job.OverviewJob`:
-    waits for a folder on standard input (none: there is no job), reads ``job.pickle``
-    there, draws the overview and writes ``warnings.pickle``."""
-    line = sys.stdin.readline().strip()
-    if not line:
-        return
-    exchange = Path(line)
-    data, path, dpi, lang = pickle.loads((exchange / "job.pickle").read_bytes())
-    caught = _write_overview(data, path, dpi, lang)
-    (exchange / "warnings.pickle").write_bytes(pickle.dumps(caught))
+def _write_charts(data: ChartData, folder: Path, dpi: int, lang: Language) -> Caught:
+    """Draw and save the heatmap (when there is one) and the broker chart in ``folder``;
+    the warnings raised meanwhile."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        drawn = [_heatmap(data.heatmap, lang)] if data.heatmap is not None else []
+        drawn.append(_broker_chart(data.brokers, lang))
+        for figure, path in zip(drawn, data.paths(folder), strict=True):
+            save_figure(figure, path, dpi=dpi)
+    return [(str(w.message), w.category) for w in caught]
+
+
+def _warm_up() -> None:
+    """Load what drawing needs before the first job comes: the layout's nearest-neighbour
+    search, and the fonts and their caches (a small chart with Chinese and Latin text,
+    rendered and thrown away)."""
+    from scipy.spatial import cKDTree  # noqa: F401
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sample = pd.DataFrame(
+            {"name": ["机构 organisation"], "type": ["platform"], "betweenness": [1.0]}
+        )
+        _broker_chart(sample, "both").savefig(io.BytesIO(), dpi=30, format="png")
+
+
+def _draw_jobs() -> None:
+    """The drawing process of :class:`~collabnet.outputs.figure_jobs.FigureJobs`: warms
+    up, then for each line on standard input (a folder and a kind of figure) reads
+    ``KIND.pickle`` there, draws and saves the figure(s) and writes
+    ``KIND.warnings.pickle``. It ends when its input closes."""
+    _warm_up()
+    for line in sys.stdin:
+        folder, _, kind = line.rstrip("\n").partition("\t")
+        exchange = Path(folder)
+        data, target, dpi, lang = pickle.loads((exchange / f"{kind}.pickle").read_bytes())
+        if kind == "overview":
+            caught = _write_overview(data, target, dpi, lang)
+        else:
+            caught = _write_charts(data, target, dpi, lang)
+        (exchange / f"{kind}.warnings.pickle").write_bytes(pickle.dumps(caught))
 
 
 if __name__ == "__main__":
-    _draw_job()
+    _draw_jobs()

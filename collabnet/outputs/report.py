@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import html
 import math
 import tempfile
@@ -31,8 +32,8 @@ import pandas as pd
 from collabnet._version import __version__
 from collabnet.errors import InputError
 from collabnet.outputs.contents import Briefing, Column, Figure, Section
+from collabnet.outputs.figure_jobs import FigureJobs, finish_elsewhere
 from collabnet.outputs.language import Language, check_language, say
-from collabnet.outputs.overview_job import OverviewJob
 from collabnet.outputs.summary import (
     NO_TARGETS_EN,
     NO_TARGETS_ZH,
@@ -133,28 +134,53 @@ def briefing(
         The summary, the sections of :data:`SHEETS` in that order, and the figures as
         PNG bytes.
     """
+    with contextlib.ExitStack() as stack:
+        content, jobs = _without_figures(
+            source,
+            top=top,
+            pairings=pairings,
+            targets=targets,
+            figures=figures,
+            title=title,
+            lang=lang,
+            stack=stack,
+        )
+        return _with_figures(content, jobs)
+
+
+def _without_figures(
+    source: Results | HasResults,
+    *,
+    top: int,
+    pairings: int,
+    targets: pd.DataFrame | str | Path | None,
+    figures: bool,
+    title: str | None,
+    lang: str,
+    stack: contextlib.ExitStack,
+) -> tuple[Briefing, FigureJobs | None]:
+    """The briefing without its figures, and the figures being drawn (``None`` without
+    figures); ``stack`` ends the drawing when it closes."""
     if top < 1 or pairings < 1:
         raise InputError(f"top and pairings must be at least 1, got {top} and {pairings}")
     language = check_language(lang)
     network = results_of(source)
     year = _report_year(network)
-    with contextlib.ExitStack() as stack:
-        # The overview starts first: on a large network it is drawn in a second process
-        # while the sections are computed here.
-        overview = None
-        if figures:
-            folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
-            overview = stack.enter_context(
-                OverviewJob(network, folder / "overview.png", lang=language)
-            )
-        sections = (
-            _kpi_section(network, targets, year),
-            _gap_section(network),
-            _hub_section(network, top),
-            _broker_section(network, top),
-            _recommendation_section(network, pairings),
-        )
-        drawn = _figures(network, overview, top) if overview is not None else ()
+    # The overview is handed over first: on a large network it is drawn in a second
+    # process while the sections are computed here. The charts follow once the coverage
+    # and the betweenness they show are computed.
+    jobs = None
+    if figures:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        jobs = stack.enter_context(FigureJobs(network, folder, lang=language))
+    sections = [
+        _kpi_section(network, targets, year),
+        _gap_section(network),
+        _hub_section(network, top),
+    ]
+    if jobs is not None:
+        jobs.add_charts(network, top=top)
+    sections += [_broker_section(network, top), _recommendation_section(network, pairings)]
     industries = network.industries
     labels = {
         "industry": {
@@ -168,13 +194,13 @@ def briefing(
     }
     frames = {section.id: section.frame for section in sections}
     plan = frames["recommendations"] if len(frames["recommendations"]) else None
-    return Briefing(
+    content = Briefing(
         title_zh=(title if language != "en" else None) or "协作网络简报",
         title_en=(title if language == "en" else None) or "Collaboration network briefing",
         facts=_facts(network, year),
-        sections=sections,
+        sections=tuple(sections),
         labels=labels,
-        figures=drawn,
+        figures=(),
         lang=language,
         summary=summarise(
             network,
@@ -185,6 +211,13 @@ def briefing(
             plan=plan,
         ),
     )
+    return content, jobs
+
+
+def _with_figures(content: Briefing, jobs: FigureJobs | None) -> Briefing:
+    if jobs is None:
+        return content
+    return dataclasses.replace(content, figures=_figures(jobs))
 
 
 def write_report(
@@ -212,19 +245,23 @@ def write_report(
     >>> 'id="gaps"' in page.read_text(encoding="utf-8")
     True
     """
-    content = briefing(
-        source,
-        top=top,
-        pairings=pairings,
-        targets=targets,
-        figures=figures,
-        title=title,
-        lang=lang,
-    )
     target = Path(path)
+    with contextlib.ExitStack() as stack:
+        content, jobs = _without_figures(
+            source,
+            top=top,
+            pairings=pairings,
+            targets=targets,
+            figures=figures,
+            title=title,
+            lang=lang,
+            stack=stack,
+        )
+        if xlsx is not None:
+            # The workbook holds no figures: it is written while they are drawn.
+            write_workbook(content, xlsx)
+        content = _with_figures(content, jobs)
     target.write_text(render_html(content), encoding="utf-8")
-    if xlsx is not None:
-        write_workbook(content, xlsx)
     return target
 
 
@@ -405,12 +442,17 @@ def _recommendation_section(network: Results, pairings: int) -> Section:
     )
 
 
-def _figures(network: Results, overview: OverviewJob, top: int) -> tuple[Figure, ...]:
-    from collabnet.outputs.figures import finish_figures
+def _figures(jobs: FigureJobs) -> tuple[Figure, ...]:
+    written = finish_elsewhere(jobs)
+    if written is None:
+        # Imported only here: matplotlib is slow to load, and not needed when every
+        # figure was drawn in the second process.
+        from collabnet.outputs.figures import finish_figures
 
+        written = finish_figures(jobs)
     return tuple(
         Figure(path.stem, *FIGURES.get(path.stem, (path.stem, path.stem)), path.read_bytes())
-        for path in finish_figures(network, overview, top=top)
+        for path in written
     )
 
 
