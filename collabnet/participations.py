@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from collabnet.checks import _industry_vocabulary
+from collabnet.checks import _industry_vocabulary, each_distinct
 from collabnet.schema import normalise_value
 
 __all__ = ["derive_from_participations"]
@@ -100,7 +100,7 @@ def _main_industry(
         return pd.Series(dtype=object)
     vocabulary = _industry_vocabulary(industries)
     theme = projects.assign(
-        code=projects["industry"].map(lambda t: vocabulary.get(normalise_value(t)))
+        code=each_distinct(projects["industry"], lambda t: vocabulary.get(normalise_value(t)))
     )
     joined = (
         parts[["org", "project"]]
@@ -111,12 +111,36 @@ def _main_industry(
 
 
 def _project_pairs(project: np.ndarray, org: np.ndarray, year: pd.Series) -> pd.DataFrame:
-    """Every unordered pair of organisations sharing a project, aggregated over projects."""
-    frame = pd.DataFrame(
-        {"p": project, "o": org, "y": year.to_numpy(dtype="float64", na_value=np.nan)}
+    """Every unordered pair of organisations sharing a project, aggregated over projects:
+    ``a < b`` (organisation codes), the first joint ``year`` (NaN when no joint project
+    has one) and the ``weight``, the number of joint projects. Each (project,
+    organisation) is given once."""
+    years = year.to_numpy(dtype="float64", na_value=np.nan)
+    if len(project) == 0:
+        return pd.DataFrame({"a": org[:0], "b": org[:0], "year": years, "weight": org[:0]})
+    order = np.argsort(project, kind="stable")
+    member_org, member_year, grouped = org[order], years[order], project[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
+    sizes = np.diff(np.r_[starts, len(order)])
+    # Each member against every member of its project, itself included.
+    span = np.repeat(sizes, sizes)
+    first = np.repeat(np.arange(len(order)), span)
+    within = np.arange(len(first)) - np.repeat(np.cumsum(span) - span, span)
+    second = np.repeat(np.repeat(starts, sizes), span) + within
+    a, b = member_org[first], member_org[second]
+    keep = a < b
+    joint_year = member_year[first][keep]
+    width = int(member_org.max()) + 1
+    key = a[keep].astype(np.int64) * width + b[keep]
+    # By pair, then year: the first row of each pair has its first year (NaN sorts last).
+    ranked = np.lexsort((joint_year, key))
+    key, joint_year = key[ranked], joint_year[ranked]
+    head = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    return pd.DataFrame(
+        {
+            "a": key[head] // width,
+            "b": key[head] % width,
+            "year": joint_year[head],
+            "weight": np.diff(np.r_[head, len(key)]),
+        }
     )
-    left = frame.merge(frame[["p", "o"]], on="p", suffixes=("", "_b"))
-    left = left[left["o"] < left["o_b"]]
-    grouped = left.groupby(["o", "o_b"], sort=True).agg(year=("y", "min"), weight=("p", "nunique"))
-    grouped = grouped.reset_index().rename(columns={"o": "a", "o_b": "b"})
-    return grouped

@@ -265,12 +265,11 @@ def _with_header(path: Path, grid: pd.DataFrame, table: str, hint: str) -> RawTa
     rows = pd.Series(body.index.to_numpy() + 1, dtype="int64")
     padded = (untrimmed.loc[body.index] != body).reset_index(drop=True)
     frame = body.reset_index(drop=True)
-    beyond = frame.iloc[:, width:]
+    beyond = frame.iloc[:, width:].to_numpy(dtype=object)
     overflow = {
-        pos: "more values than the header has columns "
-        f"(extra: {', '.join(repr(v) for v in cells if v)}); {hint}"
-        for pos, cells in enumerate(beyond.itertuples(index=False))
-        if any(cells)
+        int(pos): "more values than the header has columns "
+        f"(extra: {', '.join(repr(v) for v in beyond[pos] if v)}); {hint}"
+        for pos in np.flatnonzero((beyond != "").any(axis=1))
     }
     frame = frame.iloc[:, :width]
     frame.columns = [columns.get(h, h) if h else f"column_{i + 1}" for i, h in enumerate(header)]
@@ -288,12 +287,18 @@ def _with_header(path: Path, grid: pd.DataFrame, table: str, hint: str) -> RawTa
 
 def _first_cells(body: pd.DataFrame) -> np.ndarray:
     """Each row's first non-empty cell ("" for an empty row), as strings."""
-    values = body.to_numpy(dtype=object)
-    if values.size == 0:
+    if body.size == 0:
         return np.zeros(len(body), dtype=str).astype(object)
-    filled = values != ""
-    chosen = values[np.arange(len(values)), filled.argmax(axis=1)]
-    return np.where(filled.any(axis=1), chosen, "").astype(str)
+    first = body.iloc[:, 0].to_numpy(dtype=object)
+    # Most rows start with a value; only the others need the rest of the row.
+    blank = np.flatnonzero(first == "")
+    if len(blank):
+        values = body.iloc[blank].to_numpy(dtype=object)
+        filled = values != ""
+        chosen = values[np.arange(len(values)), filled.argmax(axis=1)]
+        first = first.copy()
+        first[blank] = np.where(filled.any(axis=1), chosen, "")
+    return first.astype(str)
 
 
 def _is_total_or_note(text: str) -> bool:

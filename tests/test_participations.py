@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 import collabnet as cn
 from collabnet.cli import main
+from collabnet.participations import _project_pairs
 from collabnet.tables import Tables, default_industries, derive_from_participations, load_tables
 
 # Projects A (2015: o1, o2, o3), B (2016: o1, o2), C (2017: o3 alone), D (2016: o2, o4).
@@ -270,3 +273,23 @@ def test_confirmed_duplicates_merge_before_links_are_derived(tmp_path: Path) -> 
     # Both joint projects with U1 now count for the kept organisation; X3 joins it to itself.
     assert tables.links[["source", "target", "weight"]].values.tolist() == [["E2", "U1", 2.0]]
     assert tables.as_of(2019).links[["source", "target"]].values.tolist() == [["E2", "U1"]]
+
+
+def test_project_pairs_match_a_count_over_every_project() -> None:
+    rng = np.random.default_rng(7)
+    rows = {(int(p), int(o)) for p, o in zip(rng.integers(0, 40, 400), rng.integers(0, 60, 400))}
+    project, org = (np.array(column) for column in zip(*sorted(rows), strict=True))
+    year = pd.Series(rng.choice([2014.0, 2015.0, 2016.0, np.nan], len(project)))
+    expected: dict[tuple[int, int], list[float]] = {}
+    for p in set(project.tolist()):
+        members = sorted(zip(org[project == p], year[project == p], strict=True))
+        for (a, year_a), (b, _) in itertools.combinations(members, 2):
+            expected.setdefault((a, b), []).append(year_a)
+
+    pairs = _project_pairs(project, org, year)
+
+    assert list(zip(pairs["a"], pairs["b"], strict=True)) == sorted(expected)
+    assert pairs["weight"].tolist() == [len(expected[pair]) for pair in sorted(expected)]
+    for got, pair in zip(pairs["year"], sorted(expected), strict=True):
+        known = [y for y in expected[pair] if not math.isnan(y)]
+        assert (math.isnan(got) and not known) or got == min(known)
