@@ -277,7 +277,8 @@ def test_confirmed_duplicates_merge_before_links_are_derived(tmp_path: Path) -> 
 
 def test_project_pairs_match_a_count_over_every_project() -> None:
     rng = np.random.default_rng(7)
-    rows = {(int(p), int(o)) for p, o in zip(rng.integers(0, 40, 400), rng.integers(0, 60, 400))}
+    drawn = zip(rng.integers(0, 40, 400), rng.integers(0, 60, 400), strict=True)
+    rows = {(int(p), int(o)) for p, o in drawn}
     project, org = (np.array(column) for column in zip(*sorted(rows), strict=True))
     year = pd.Series(rng.choice([2014.0, 2015.0, 2016.0, np.nan], len(project)))
     expected: dict[tuple[int, int], list[float]] = {}
