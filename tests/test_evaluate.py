@@ -42,24 +42,26 @@ def test_ranking_metrics_by_hand() -> None:
     np.testing.assert_allclose(metrics, expected)
 
 
-@pytest.mark.parametrize("seed", [0, 1])
-def test_ranking_metrics_equal_a_full_sort(seed: int) -> None:
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+@pytest.mark.parametrize("k", [1, 5, 30])
+def test_ranking_metrics_equal_a_full_sort(seed: int, k: int) -> None:
     rng = np.random.default_rng(seed)
     scores = rng.integers(0, 4, size=(30, 25)).astype(float)
-    hits = rng.random((30, 25)) < 0.15
+    scores[rng.random((30, 25)) < 0.1] = -np.inf
+    hits = (rng.random((30, 25)) < 0.15 + 0.2 * (seed % 2)) & np.isfinite(scores)
     hits[0] = False
     tiebreak = rng.random((30, 25))
-    got = ranking_metrics(scores, hits, k=5, tiebreak=tiebreak)
+    got = ranking_metrics(scores, hits, k=k, tiebreak=tiebreak)
     for row in range(30):
         order = np.lexsort((tiebreak[row], -scores[row]))
         ranked = hits[row][order]
-        found = ranked[:5].sum()
+        found = ranked[:k].sum()
         relevant = ranked.sum()
         first = np.argmax(ranked) + 1 if relevant else np.inf
-        dcg = sum(1 / np.log2(i + 2) for i in np.flatnonzero(ranked[:5]))
-        ideal = sum(1 / np.log2(i + 2) for i in range(min(relevant, 5)))
+        dcg = sum(1 / np.log2(i + 2) for i in np.flatnonzero(ranked[:k]))
+        ideal = sum(1 / np.log2(i + 2) for i in range(min(relevant, k)))
         expected = [
-            found / 5,
+            found / k,
             found / relevant if relevant else 0,
             1 / first,
             dcg / ideal if ideal else 0,

@@ -32,7 +32,11 @@ def _graph(seed: int, n: int = 40) -> tuple[np.ndarray, sp.csr_matrix]:
 @pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize("chunk_cells", [7, 10_000])
 @pytest.mark.parametrize("held", ["sparse", "dense"])
-def test_three_steps_equal_matrix_powers(seed: int, chunk_cells: int, held: str) -> None:
+@pytest.mark.parametrize("workers", [1, 3])
+def test_three_steps_equal_matrix_powers(
+    seed: int, chunk_cells: int, held: str, workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(signals, "worker_count", lambda: workers)
     dense, matrix = _graph(seed)
     rows, cols = np.arange(0, 25), np.arange(25, 40)
     counts, walks = signals.three_steps(

@@ -25,28 +25,26 @@ def ranking_metrics(
 
     ``scores`` and ``hits`` are (rows × items); excluded items score ``-inf`` and are
     never hits. Equal scores are ordered by ``tiebreak`` (same shape, smaller first), or
-    else by item order. Only the ranks of the hits are computed (items ranked above each
-    hit are counted), which costs one pass over the row per hit instead of a sort.
+    else by item order. Only the ranks of some hits are computed (items ranked above each
+    are counted), which costs one pass over the row per hit instead of a sort.
     """
     n_rows, n_items = scores.shape
     if tiebreak is None:
         tiebreak = np.broadcast_to(np.arange(n_items, dtype=float), scores.shape)
     hit_row, hit_item = np.nonzero(hits)
-    ranks = np.empty(len(hit_row))
-    step = max(1, 4_000_000 // max(n_items, 1))
-    for start in range(0, len(hit_row), step):
-        r = hit_row[start : start + step]
-        i = hit_item[start : start + step]
-        own = scores[r, i][:, None]
-        row_scores = scores[r]
-        ahead = np.count_nonzero(row_scores > own, axis=1)
-        tied = row_scores == own
-        # The hit ties with itself; the tie-break is read only where others tie with it.
-        shared = np.count_nonzero(tied, axis=1) > 1
-        if shared.any():
-            rs, own_key = r[shared], tiebreak[r[shared], i[shared]][:, None]
-            ahead[shared] += np.count_nonzero(tied[shared] & (tiebreak[rs] < own_key), axis=1)
-        ranks[start : start + step] = ahead + 1
+    # Only two kinds of rank matter: each row's first hit (the reciprocal rank) and the
+    # hits in the top k. The first hit is the best-scoring one (then the smallest
+    # tie-break); when it is below the top k, so is every other hit of its row, whose
+    # rank is then left unknown (infinite). So most rows cost one pass, not one per hit.
+    own, own_key = scores[hit_row, hit_item], tiebreak[hit_row, hit_item]
+    order = np.lexsort((own_key, -own, hit_row))
+    leads = order[np.r_[True, hit_row[order][1:] != hit_row[order][:-1]]] if len(order) else order
+    ranks = np.full(len(hit_row), np.inf)
+    ranks[leads] = _ranks(scores, tiebreak, hit_row[leads], hit_item[leads])
+    high = np.zeros(n_rows, dtype=bool)
+    high[hit_row[leads][ranks[leads] <= k]] = True
+    rest = np.flatnonzero(high[hit_row] & np.isinf(ranks))
+    ranks[rest] = _ranks(scores, tiebreak, hit_row[rest], hit_item[rest])
     relevant = np.bincount(hit_row, minlength=n_rows).astype(float)
     in_top = ranks <= k
     found = np.bincount(hit_row[in_top], minlength=n_rows).astype(float)
@@ -61,3 +59,24 @@ def ranking_metrics(
     ideal = np.concatenate([[0.0], np.cumsum(discount)])[np.minimum(relevant, k).astype(int)]
     ndcg = np.divide(dcg, ideal, out=np.zeros(n_rows), where=ideal > 0)
     return np.column_stack([precision, recall, reciprocal, ndcg])
+
+
+def _ranks(scores: np.ndarray, tiebreak: np.ndarray, r: np.ndarray, i: np.ndarray) -> np.ndarray:
+    """The rank of cell (``r``, ``i``) in its row: the items scoring higher, and those
+    scoring the same with a smaller tie-break, plus one. One pass over the row per cell,
+    in chunks of about a million cells."""
+    ranks = np.empty(len(r))
+    step = max(1, 1_000_000 // max(scores.shape[1], 1))
+    for start in range(0, len(r), step):
+        rows, items = r[start : start + step], i[start : start + step]
+        own = scores[rows, items][:, None]
+        row_scores = scores[rows]
+        ahead = np.count_nonzero(row_scores > own, axis=1)
+        tied = row_scores == own
+        # The cell ties with itself; the tie-break is read only where others tie with it.
+        shared = np.count_nonzero(tied, axis=1) > 1
+        if shared.any():
+            rs, own_key = rows[shared], tiebreak[rows[shared], items[shared]][:, None]
+            ahead[shared] += np.count_nonzero(tied[shared] & (tiebreak[rs] < own_key), axis=1)
+        ranks[start : start + step] = ahead + 1
+    return ranks

@@ -33,6 +33,7 @@ from collabnet.recommend.features import FEATURES, Candidates, FeatureSpace, Set
 from collabnet.recommend.metrics import ranking_metrics
 from collabnet.recommend.rank import Scorer
 from collabnet.recommend.sampling import new_pairs, sample_non_links
+from collabnet.recommend.signals import worker_count
 from collabnet.recommend.space import build_space
 from collabnet.recommend.weights import MIN_POSITIVES, Weights, default_weights, fit_logistic
 from collabnet.tables import Tables
@@ -78,6 +79,8 @@ ROUNDS = 200
 LABEL_YEARS = 4
 # Where the shortlisted pairs sit above every other pair of their row.
 _LIFT = 1e6
+# From this many pairs on, scoring uses every processor.
+_THREADED_ROWS = 20_000
 
 
 @dataclass
@@ -251,7 +254,8 @@ class BoundModel:
         if len(r) == 0:
             return np.zeros(0)
         frame = self._inputs(self.space.features_at(r, c)).to_numpy()
-        return np.asarray(booster.predict(frame, raw_score=True, num_threads=1), dtype=float)
+        threads = _predict_threads(len(frame))
+        return np.asarray(booster.predict(frame, raw_score=True, num_threads=threads), dtype=float)
 
     def _inputs(self, features: pd.DataFrame) -> pd.DataFrame:
         # The scorer's default weights carry this space's moments.
@@ -289,7 +293,8 @@ class BoundModel:
         linked = self.space.linked(np.asarray(rows, dtype=np.int64)).toarray() > 0
         linear[linked] = -np.inf
         depth = min(SHORTLIST, linear.shape[1])
-        best = np.argpartition(-linear, depth - 1, axis=1)[:, :depth]
+        # Only the best columns are kept, not the whole partition (one int64 a cell).
+        best = np.argpartition(-linear, depth - 1, axis=1)[:, :depth].copy()
         r = np.repeat(np.arange(len(rows)), depth)
         c = best.ravel()
         valid = np.isfinite(linear[r, c])
@@ -319,10 +324,16 @@ class BoundModel:
             )
         if len(r) == 0:
             return pd.DataFrame(columns=list(FEATURES), dtype=float)
-        values = booster.predict(
-            self._inputs(features).to_numpy(), pred_contrib=True, num_threads=1
-        )
+        inputs = self._inputs(features).to_numpy()
+        values = booster.predict(inputs, pred_contrib=True, num_threads=_predict_threads(len(r)))
         return pd.DataFrame(np.asarray(values)[:, : len(FEATURES)], columns=list(FEATURES))
+
+
+def _predict_threads(rows: int) -> int:
+    """Threads for scoring ``rows`` pairs: one for small sets (starting threads costs
+    more than it brings), every processor from :data:`_THREADED_ROWS` rows on. Rows are
+    scored independently, so the scores do not depend on it."""
+    return worker_count() if rows >= _THREADED_ROWS else 1
 
 
 def _first_seen(rows: np.ndarray) -> np.ndarray:
