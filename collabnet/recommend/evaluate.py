@@ -550,9 +550,13 @@ def _score_segment(
                     per_row[method.name].append(measured)
                 best[method.name].append(cells)
 
+    def method_auc(method: _Method) -> float:
+        return auc_score(_at(method, pr, pc), _at(method, nr, nc))
+
+    with ThreadPoolExecutor(max(1, min(signals.worker_count(), len(methods)))) as pool:
+        aucs = list(pool.map(method_auc, methods))
     results = []
-    for method in methods:
-        auc = auc_score(_at(method, pr, pc), _at(method, nr, nc))
+    for method, auc in zip(methods, aucs, strict=True):
         metrics = np.concatenate(per_row[method.name]) if per_row[method.name] else np.zeros((0, 4))
         mean = metrics.mean(axis=0) if len(metrics) else np.full(4, np.nan)
         results.append(
