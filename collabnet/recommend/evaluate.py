@@ -368,20 +368,25 @@ def _hidden_pairs(
     known = train.organizations.set_index("id")
     # The type at the cut: participation data re-derives it, and a later majority of
     # declarations must neither choose the test pairs nor point outside the block.
-    kind = known["type"].combine_first(everyone["type"])
+    kind = known["type"].combine_first(everyone["type"]).reindex(everyone.index).to_numpy()
+    names = everyone["name"].to_numpy()
+    is_source = np.isin(kind, list(candidates.sources))
+    is_target = np.isin(kind, list(candidates.targets))
+    # Organisations by position: one look-up per pair end, then arrays (an end that is
+    # not an organisation, -1, fits nothing).
+    ends = {end: everyone.index.get_indexer(pd.Index(new[end])) for end in ("a", "b")}
+    listed = (ends["a"] >= 0) & (ends["b"] >= 0)
     frames = []
     for a, b in (("a", "b"), ("b", "a")):
-        source_type = new[a].map(kind)
-        target_type = new[b].map(kind)
-        fits = source_type.isin(candidates.sources) & target_type.isin(candidates.targets)
-        chosen = new[fits.to_numpy()]
+        fits = listed & is_source[ends[a]] & is_target[ends[b]]
+        source = ends[a][fits]
         frames.append(
             pd.DataFrame(
                 {
-                    "source": chosen[a].to_numpy(),
-                    "target": chosen[b].to_numpy(),
-                    "source_type": chosen[a].map(kind).to_numpy(),
-                    "source_name": chosen[a].map(everyone["name"]).to_numpy(),
+                    "source": new[a].to_numpy()[fits],
+                    "target": new[b].to_numpy()[fits],
+                    "source_type": kind[source],
+                    "source_name": names[source],
                 }
             )
         )
