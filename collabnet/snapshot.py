@@ -145,6 +145,11 @@ class Snapshot:
         """Binary adjacency: 1 for every linked pair."""
         return self.adjacency.hops
 
+    def computes(self, measure: str) -> bool:
+        """Whether the backend computes ``measure`` itself (see :meth:`native`)."""
+        backend = self.backend
+        return backend is not None and measure in backend.native_measures
+
     def native(self, measure: str, **params: object) -> pd.DataFrame | None:
         """``measure`` computed by the backend when it computes it natively, else ``None``.
 

@@ -50,8 +50,10 @@ def recommend(
 
     Parameters
     ----------
-    tables
-        The network (``tables.as_of(year)`` for a past year).
+    network
+        The network: validated tables (``tables.as_of(year)`` for a past year) or a
+        snapshot (``backend.snapshot(year)``); from a database that computes the
+        recommender's link signals, no link table is read.
     enterprise
         Id or name of an enterprise: rank the platforms (or, without platforms, the
         universities and institutes) it is not yet linked to.
@@ -98,12 +100,11 @@ def recommend(
     3
     """
     snapshot = as_snapshot(network)
-    tables = snapshot.tables
     if sum(q is not None for q in (enterprise, platform, university)) > 1:
         raise InputError("give at most one of enterprise, platform and university")
     if top < 1:
         raise InputError(f"top must be at least 1 (got {top})")
-    organizations = tables.organizations
+    organizations = snapshot.organizations
     types = organizations.set_index("id")["type"]
     chosen = Candidates.parse(candidates) if isinstance(candidates, str) else candidates
     source_id = target_id = None
@@ -117,7 +118,7 @@ def recommend(
         chosen = chosen or Candidates((kind,), ("platform",))
     elif enterprise is not None:
         source_id = find_organization(organizations, enterprise)
-        chosen = chosen or Candidates.default_for(tables)
+        chosen = chosen or Candidates.default_for(organizations)
         if types[source_id] not in chosen.sources:
             raise InputError(
                 f"'{enterprise}' ({source_id}) is a {types[source_id]}, not "
@@ -132,7 +133,7 @@ def recommend(
                 f"'{platform}' ({target_id}) is a {types[target_id]}, not "
                 f"{' or '.join(chosen.targets)}"
             )
-    chosen = chosen or Candidates.default_for(tables)
+    chosen = chosen or Candidates.default_for(organizations)
     if not types.isin(chosen.targets).any():
         raise InputError(
             f"the network has no {' or '.join(chosen.targets)} to recommend; "
@@ -143,7 +144,7 @@ def recommend(
     if isinstance(weights, Weights):
         model = Model(weights.method, weights, description=weights.description)
     else:
-        model = choose_model(tables, weights, chosen, settings, seed=seed)
+        model = choose_model(snapshot, weights, chosen, settings, seed=seed)
     space = build_space(
         snapshot,
         chosen,

@@ -137,8 +137,12 @@ def explain_pairs(
     if contributions is None:
         contributions = _linear_contributions(space.features_at(rows, cols), weights)
     contribution = _by_reason(contributions)
-    shared = _shared_partners(space.links, source, target)
-    examples = _path_examples(space, source, target) if len(rows) <= max_examples else None
+    with_examples = len(rows) <= max_examples
+    if space.evidence is not None:
+        shared, examples = space.evidence(source, target, with_examples)
+    else:
+        shared = _shared_partners(space.links, source, target)
+        examples = _path_examples(space, source, target) if with_examples else None
     industry_names = _industry_names(space)
     coverage: dict[object, float] = (
         space.coverage.set_index("industry")["coverage_share"].to_dict()
@@ -404,7 +408,7 @@ def _source_texts(space: FeatureSpace) -> list[str]:
     organizations = space.tables.organizations
     capabilities = _column(organizations, "capabilities")
     texts = ["" if c is None else str(c) for c in capabilities]
-    links = space.tables.links
+    links = space.tables.links if space.titled_links is None else space.titled_links
     if "title" in links.columns and len(links):
         titled = links[links["title"].notna()]
         position = pd.Series(np.arange(len(organizations)), index=organizations["id"].to_numpy())

@@ -18,7 +18,7 @@ The space is built by :func:`collabnet.recommend.space.build_space`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -196,9 +196,11 @@ class Candidates:
         return cls(sides[0], sides[1])
 
     @classmethod
-    def default_for(cls, tables: Tables) -> Candidates:
-        """Enterprise × platform, or enterprise × university/institute without platforms."""
-        if (tables.organizations["type"] == "platform").any():
+    def default_for(cls, network: Tables | pd.DataFrame) -> Candidates:
+        """Enterprise × platform, or enterprise × university/institute without platforms
+        (``network``: the tables, or just their organisations)."""
+        organizations = network.organizations if isinstance(network, Tables) else network
+        if (organizations["type"] == "platform").any():
             return cls(("enterprise",), ("platform",))
         return cls(("enterprise",), ACADEMIC)
 
@@ -229,6 +231,11 @@ class Settings:
 
     capacity: int = 5
     coverage_target: float = 0.5
+
+
+Evidence = Callable[
+    [np.ndarray, np.ndarray, bool], tuple[sp.csr_matrix, list[tuple[int, int] | None] | None]
+]
 
 
 @dataclass
@@ -263,6 +270,14 @@ class FeatureSpace:
     moment_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     notes: list[str] = field(default_factory=list)
     missing: frozenset[str] = frozenset()
+    # A space built from a database holds only the block's links (``links``), so the
+    # evidence behind pairs is asked of the database: for organisation positions
+    # ``(source[i], target[i])``, the partners each pair shares (row ``i`` of a sparse
+    # matrix over organisations) and, when asked, one three-step path (x, y) per pair.
+    evidence: Evidence | None = None
+    # The links with a title (``source``, ``target``, ``title``) when ``tables`` has
+    # none (a space built from a database).
+    titled_links: pd.DataFrame | None = None
 
     @property
     def shape(self) -> tuple[int, int]:

@@ -36,6 +36,7 @@ from collabnet.recommend.sampling import new_pairs, sample_non_links
 from collabnet.recommend.signals import worker_count
 from collabnet.recommend.space import build_space
 from collabnet.recommend.weights import MIN_POSITIVES, Weights, default_weights, fit_logistic
+from collabnet.snapshot import Snapshot, as_snapshot
 from collabnet.tables import Tables
 
 __all__ = [
@@ -101,7 +102,7 @@ class LabelledYear:
 
 
 def labelled_year(
-    tables: Tables,
+    network: Snapshot | Tables,
     year: int,
     candidates: Candidates,
     settings: Settings | None = None,
@@ -113,14 +114,13 @@ def labelled_year(
     """The labelled pairs of ``year``, or None when fewer than
     :data:`~collabnet.recommend.weights.MIN_POSITIVES` candidate pairs formed.
 
-    ``spaces`` holds feature spaces of ``tables``' network as of a year (with these
-    candidates and settings): the one of ``year − 1`` is taken from it, or built and
-    added to it.
+    ``spaces`` holds feature spaces of the network as of a year (with these candidates
+    and settings): the one of ``year − 1`` is taken from it, or built and added to it.
     """
-    space = space_as_of(tables, year - 1, candidates, settings, spaces)
+    space = space_as_of(network, year - 1, candidates, settings, spaces)
     if space is None:
         return None
-    r, c = new_pairs(space, tables.links, year, year)
+    r, c = new_pairs(space, _dated_links(as_snapshot(network), year, year, candidates), year, year)
     if len(r) < MIN_POSITIVES:
         return None
     rng = np.random.default_rng([seed, year])
@@ -138,22 +138,50 @@ def labelled_year(
 
 
 def space_as_of(
-    tables: Tables,
+    network: Snapshot | Tables,
     year: int,
     candidates: Candidates,
     settings: Settings | None = None,
     spaces: dict[int, FeatureSpace] | None = None,
 ) -> FeatureSpace | None:
-    """The feature space of ``tables``' network at the end of ``year`` (None when it has
-    no links yet), from ``spaces`` or built and added to it."""
+    """The feature space of the network at the end of ``year`` (None when it has no
+    links yet), from ``spaces`` or built and added to it."""
     spaces = {} if spaces is None else spaces
     space = spaces.get(year)
     if space is None:
-        earlier = tables.as_of(year)
-        if len(earlier.links) == 0:
+        earlier = as_snapshot(network).at(year)
+        if len(_link_years(earlier)) == 0 and not _has_undated_links(earlier):
             return None
         space = spaces[year] = build_space(earlier, candidates, settings=settings)
-    return space if len(space.tables.links) else None
+    return space if space.evidence is not None or len(space.tables.links) else None
+
+
+def _link_years(snapshot: Snapshot) -> pd.Series:
+    """The years of the snapshot's dated links (counted by its backend when it can)."""
+    counted = snapshot.native("link_years")
+    if counted is not None:
+        return counted.loc[counted["year"].notna() & (counted["links"] > 0), "year"]
+    return snapshot.links["year"].dropna()
+
+
+def _has_undated_links(snapshot: Snapshot) -> bool:
+    counted = snapshot.native("link_years")
+    if counted is not None:
+        return bool((counted.loc[counted["year"].isna(), "links"] > 0).any())
+    return bool(snapshot.links["year"].isna().any())
+
+
+def _dated_links(snapshot: Snapshot, first: int, last: int, candidates: Candidates) -> pd.DataFrame:
+    """Links (``source``, ``target``, ``year``) dated ``first``–``last``, at least those
+    between the candidate types (from the backend when it computes them)."""
+    found = snapshot.native(
+        "dated_links",
+        first=first,
+        last=last,
+        sources=list(candidates.sources),
+        targets=list(candidates.targets),
+    )
+    return found if found is not None else snapshot.links
 
 
 def ranker_inputs(space: FeatureSpace, features: pd.DataFrame) -> pd.DataFrame:
@@ -379,7 +407,7 @@ def _summary(metrics: dict[str, float]) -> float:
 
 
 def choose_model(
-    tables: Tables,
+    network: Snapshot | Tables,
     choice: str,
     candidates: Candidates,
     settings: Settings | None = None,
@@ -389,10 +417,10 @@ def choose_model(
     memo: dict[int, LabelledYear | None] | None = None,
     spaces: dict[int, FeatureSpace] | None = None,
 ) -> Model:
-    """The model asked for (``auto``, ``default`` or ``learned``) on ``tables``' history.
+    """The model asked for (``auto``, ``default`` or ``learned``) on the network's history.
 
     Label years are the last :data:`LABEL_YEARS` years, up to ``last_year`` (default: the
-    last year of ``tables``), in which at least
+    last year of the network), in which at least
     :data:`~collabnet.recommend.weights.MIN_POSITIVES` candidate pairs formed.
     ``learned`` and ``auto`` fit the ranker on every label year but the last and validate
     and calibrate on the last; ``auto`` then keeps the
@@ -412,7 +440,8 @@ def choose_model(
         method="default",
         description="documented default weights (collabnet.recommend.model.DEFAULT_WEIGHTS)",
     )
-    years = tables.links["year"].dropna()
+    snapshot = as_snapshot(network)
+    years = _link_years(snapshot)
     if len(years) == 0:
         return Model(
             "default", defaults, description=f"{choice}: default weights — the links carry no years"
@@ -429,7 +458,9 @@ def choose_model(
     spaces = {} if spaces is None else spaces
     for year in range(last, first, -1):
         if year not in memo:
-            memo[year] = labelled_year(tables, year, candidates, settings, seed=seed, spaces=spaces)
+            memo[year] = labelled_year(
+                snapshot, year, candidates, settings, seed=seed, spaces=spaces
+            )
         found = memo[year]
         if own and (found is None or labelled):
             spaces.pop(year - 1, None)
@@ -449,7 +480,7 @@ def choose_model(
             ),
         )
     validation = labelled[-1]
-    validation_space = space_as_of(tables, validation.year - 1, candidates, settings, spaces)
+    validation_space = space_as_of(snapshot, validation.year - 1, candidates, settings, spaces)
     assert validation_space is not None  # the year has labelled pairs, hence links before it
     default_bound = Model("default", defaults).bind(validation_space)
     default_scores = default_bound.at(validation.rows, validation.cols)

@@ -111,7 +111,7 @@ def neighbourhood_scores(
         return block
 
     # Three independent products: side by side on threads, as each releases the lock.
-    weights = (None, _adamic_adar_weight(degree), resource)
+    weights = (None, adamic_adar_weight(degree), resource)
     with ThreadPoolExecutor(min(worker_count(), len(weights))) as pool:
         shared, adamic_adar, allocated = pool.map(through, weights)
     return shared, same_pattern(adamic_adar, shared), same_pattern(allocated, shared)
@@ -138,7 +138,8 @@ def common_neighbours(links: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) 
     return _through(left, right, None)
 
 
-def _adamic_adar_weight(degree: np.ndarray) -> np.ndarray:
+def adamic_adar_weight(degree: np.ndarray) -> np.ndarray:
+    """Each common partner's weight in the Adamic–Adar index: 1/ln(degree)."""
     # A common neighbour has degree >= 2, so log(degree) > 0 wherever it is used.
     return np.divide(
         1.0, np.log(np.maximum(degree, 2.0)), out=np.zeros_like(degree), where=degree > 1
@@ -148,7 +149,7 @@ def _adamic_adar_weight(degree: np.ndarray) -> np.ndarray:
 def adamic_adar(links: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
     """Adamic–Adar index for every pair of the block."""
     left, right = _sides(links, rows, cols)
-    return _through(left, right, _adamic_adar_weight(degrees(links)))
+    return _through(left, right, adamic_adar_weight(degrees(links)))
 
 
 def resource_allocation(links: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> sp.csr_matrix:
@@ -251,6 +252,9 @@ def three_steps(
         return sp.csr_matrix(shape), sp.csr_matrix(shape)
     count_block = sp.csr_matrix(sp.vstack(counts), shape=shape)
     walk_block = sp.csr_matrix(sp.vstack(walks), shape=shape)
+    # Probabilities to float32 precision, as a dense block and PathRows hold them: how
+    # a block is held (or where it was computed) never changes its values.
+    walk_block.data = walk_block.data.astype(np.float32).astype(np.float64)
     count_block.sort_indices()
     walk_block.sort_indices()
     return count_block, walk_block
@@ -463,7 +467,7 @@ def pair_scores(links: sp.csr_matrix, u: np.ndarray, v: np.ndarray, method: str)
         return degree[u] * degree[v]
     shared = sp.csr_matrix(links[u].multiply(links[v]))
     if method == "adamic_adar":
-        shared = sp.csr_matrix(shared @ sp.diags(_adamic_adar_weight(degree)))
+        shared = sp.csr_matrix(shared @ sp.diags(adamic_adar_weight(degree)))
     elif method == "resource_allocation":
         weight = np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0)
         shared = sp.csr_matrix(shared @ sp.diags(weight))

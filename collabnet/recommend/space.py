@@ -8,6 +8,7 @@ for the coverage-gap bonus, so the recommender and the coverage report never dis
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -16,9 +17,10 @@ import pandas as pd
 import scipy.sparse as sp
 
 from collabnet.analysis.coverage import industry_coverage
+from collabnet.checks import LINK_COLUMNS
 from collabnet.graph import link_positions
 from collabnet.recommend import signals
-from collabnet.recommend.features import Candidates, FeatureSpace, Settings
+from collabnet.recommend.features import Candidates, Evidence, FeatureSpace, Settings
 from collabnet.snapshot import Snapshot, as_snapshot
 from collabnet.tables import Tables
 
@@ -59,8 +61,10 @@ def build_space(
         computed again, which is most of the work.
     """
     snapshot = as_snapshot(network)
-    tables = snapshot.tables
     settings = settings or Settings()
+    if extra_sources is None and snapshot.computes("pair_signals"):
+        return _database_space(snapshot, candidates, settings, sources)
+    tables = snapshot.tables
     candidates = candidates or Candidates.default_for(tables)
     known = len(tables.organizations)
     if extra_sources is not None and len(extra_sources):
@@ -71,20 +75,7 @@ def build_space(
     # Newcomers come after every known organisation and have no links yet.
     links = _padded(snapshot.hops, len(ids))
     org_type = organizations["type"].to_numpy(dtype=object)
-    every_source = np.flatnonzero(np.isin(org_type, candidates.sources))
-    # A fixed random set of sources (newcomers excluded) on which features are standardised.
-    listed = every_source[every_source < known]
-    moment_sources = np.sort(
-        np.random.default_rng(MOMENT_SEED).permutation(listed)[:MOMENT_SOURCES]
-    )
-    if sources is None:
-        rows = every_source
-    else:
-        position = pd.Series(np.arange(len(ids)), index=ids)
-        asked = position.loc[list(sources)].to_numpy()
-        rows = np.concatenate([asked, np.setdiff1d(moment_sources, asked)])
-    moment_rows = np.flatnonzero(np.isin(rows, moment_sources))
-    cols = np.flatnonzero(np.isin(org_type, candidates.targets))
+    rows, cols, moment_rows = _block(ids, org_type, candidates, known, sources)
     year = _snapshot_year(tables)
     node = _node_features(
         tables, snapshot.pairs, links, (source_end, target_end), candidates, settings, year
@@ -128,6 +119,285 @@ def build_space(
         notes=notes,
         missing=frozenset(missing),
     )
+
+
+def _block(
+    ids: np.ndarray,
+    org_type: np.ndarray,
+    candidates: Candidates,
+    known: int,
+    sources: Sequence[str] | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Organisation positions of the block's rows and columns, and the block rows kept
+    for moments: a fixed random set of sources (newcomers, past ``known``, excluded) on
+    which features are standardised, added to the rows asked for."""
+    every_source = np.flatnonzero(np.isin(org_type, candidates.sources))
+    listed = every_source[every_source < known]
+    moment_sources = np.sort(
+        np.random.default_rng(MOMENT_SEED).permutation(listed)[:MOMENT_SOURCES]
+    )
+    if sources is None:
+        rows = every_source
+    else:
+        position = pd.Series(np.arange(len(ids)), index=ids)
+        asked = position.loc[list(sources)].to_numpy()
+        rows = np.concatenate([asked, np.setdiff1d(moment_sources, asked)])
+    moment_rows = np.flatnonzero(np.isin(rows, moment_sources))
+    cols = np.flatnonzero(np.isin(org_type, candidates.targets))
+    return rows, cols, moment_rows
+
+
+def _database_space(
+    snapshot: Snapshot,
+    candidates: Candidates | None,
+    settings: Settings,
+    sources: Sequence[str] | None,
+) -> FeatureSpace:
+    """The feature space of a snapshot whose backend computes the recommender's link
+    signals (see :mod:`collabnet.backends.neo4j.pairs`): no link table is read.
+
+    The database sends each row's :data:`DATABASE_CANDIDATES` candidates with the most
+    common partners, then the most three-step walks, with their path signals; the
+    block's other pairs have none. Everything else is computed here from the
+    organisations, as :func:`build_space` does.
+    """
+    organizations = snapshot.organizations
+    industries = snapshot.industries
+    org_type = organizations["type"].to_numpy(dtype=object)
+    candidates = candidates or Candidates.default_for(organizations)
+    ids = organizations["id"].to_numpy(dtype=object)
+    n = len(ids)
+    rows, cols, moment_rows = _block(ids, org_type, candidates, n, sources)
+    years = snapshot.native("link_years")
+    assert years is not None
+    dated = years.loc[years["year"].notna(), "year"].astype(float)
+    year = (
+        snapshot.as_of if snapshot.as_of is not None else (int(dated.max()) if len(dated) else None)
+    )
+    both = {"sources": list(candidates.sources), "targets": list(candidates.targets)}
+    activity = snapshot.native("organization_activity", year=year, **both)
+    assert activity is not None
+    node = _database_node_features(
+        activity.set_index("id").reindex(ids), org_type, candidates, settings, year, dated
+    )
+    position = pd.Series(np.arange(n), index=ids)
+    linked = snapshot.native("linked_pairs", **both)
+    assert linked is not None
+    a = position.reindex(linked["source"].to_numpy()).to_numpy()
+    b = position.reindex(linked["target"].to_numpy()).to_numpy()
+    links = sp.csr_matrix(
+        (np.ones(2 * len(a)), (np.concatenate([a, b]), np.concatenate([b, a]))), shape=(n, n)
+    )
+    links.data[:] = 1.0
+    found = snapshot.native(
+        "pair_signals",
+        sources=list(ids[rows]),
+        targets=list(candidates.targets),
+        limit=DATABASE_CANDIDATES,
+    )
+    assert found is not None
+    blocks = _database_blocks(found, ids, rows, cols)
+    titled = snapshot.native("link_titles")
+    assert titled is not None
+    tables = Tables(
+        organizations=organizations,
+        links=_no_links(),
+        industries=industries,
+        as_of_year=snapshot.as_of,
+    )
+    target_texts = capability_texts(tables, enriched=False)
+    if any(target_texts[j] for j in cols):
+        source_texts = capability_texts(tables, enriched=True, titled=titled)
+        vectors = signals.char_ngram_tfidf(
+            [source_texts[i] for i in rows] + [target_texts[j] for j in cols]
+        )
+        blocks["text_similarity"] = signals.text_similarity(
+            vectors[: len(rows)], vectors[len(rows) :]
+        )
+    else:
+        blocks["text_similarity"] = sp.csr_matrix((len(rows), len(cols)))
+    coverage = _coverage(snapshot, candidates)
+    industry_of_row, industry_tables = _industry_tables(
+        tables, rows, cols, coverage, settings.coverage_target
+    )
+    notes = []
+    per_row = np.bincount(
+        pd.Series(np.arange(len(rows)), index=ids[rows]).reindex(found["source"]).to_numpy(),
+        minlength=len(rows),
+    )
+    full = int((per_row >= DATABASE_CANDIDATES).sum())
+    if full:
+        notes.append(
+            f"{full} of {len(rows)} {candidates.source_role}s reach more than "
+            f"{DATABASE_CANDIDATES} candidates within three links: the database sent "
+            "those with the most common partners and three-step paths; the others are "
+            "scored without path signals"
+        )
+    return FeatureSpace(
+        tables=tables,
+        candidates=candidates,
+        settings=settings,
+        year=year,
+        ids=ids,
+        links=links,
+        rows=rows,
+        cols=cols,
+        node=node,
+        blocks=blocks,
+        industry_of_row=industry_of_row,
+        industry_tables=industry_tables,
+        county=_codes(organizations, "county"),
+        country=_codes(organizations, "country"),
+        coverage=coverage,
+        moment_rows=moment_rows,
+        notes=notes,
+        evidence=_database_evidence(snapshot, ids),
+        titled_links=titled,
+    )
+
+
+# Candidates per source whose path signals a database sends back.
+DATABASE_CANDIDATES = 200
+
+
+def _database_blocks(
+    found: pd.DataFrame, ids: np.ndarray, rows: np.ndarray, cols: np.ndarray
+) -> dict[str, sp.csr_matrix | np.ndarray | signals.PathRows]:
+    """The path blocks from the database's rows, held as :func:`signals.three_steps`
+    holds them: dense float32 where most of the block is reached, else sparse."""
+    r = pd.Series(np.arange(len(rows)), index=ids[rows]).reindex(found["source"]).to_numpy()
+    c = pd.Series(np.arange(len(cols)), index=ids[cols]).reindex(found["target"]).to_numpy()
+    shape = (len(rows), len(cols))
+
+    def block(name: str, keep: np.ndarray) -> sp.csr_matrix:
+        matrix = sp.csr_matrix(
+            (found[name].to_numpy(dtype=float)[keep], (r[keep], c[keep])), shape=shape
+        )
+        matrix.sort_indices()
+        return matrix
+
+    near = found["common_partners"].to_numpy() > 0
+    shared = block("common_partners", near)
+    # Sums over the shared partners in the order of the organisations table, as the
+    # sparse products in memory add them up, so that both give the same floats.
+    degree = found["partner_degrees"].to_numpy(dtype=object)[near]
+    weight = signals.adamic_adar_weight
+    sums = {
+        "adamic_adar": _ordered_sums([weight(np.asarray(d, dtype=float)) for d in degree]),
+        "resource_allocation": _ordered_sums([1.0 / np.asarray(d, dtype=float) for d in degree]),
+        "multiplicity": _ordered_sums(
+            [np.asarray(p, dtype=float) for p in found["products"].to_numpy(dtype=object)[near]]
+        ),
+    }
+    blocks: dict[str, sp.csr_matrix | np.ndarray | signals.PathRows] = {"common_partners": shared}
+    for name, values in sums.items():
+        matrix = sp.csr_matrix((values, (r[near], c[near])), shape=shape)
+        matrix.sort_indices()
+        blocks[name] = signals.same_pattern(matrix, shared)
+    reached = found["paths3"].to_numpy() > 0
+    cells = shape[0] * shape[1]
+    dense = 0 < cells <= signals.DENSE_PATH_CELLS and reached.sum() >= (
+        signals.DENSE_PATH_FILL * cells
+    )
+    for name in ("paths3", "walk3"):
+        matrix = block(name, reached)
+        # float32 precision, as :func:`signals.three_steps` gives every holding.
+        matrix.data = matrix.data.astype(np.float32).astype(np.float64)
+        blocks[name] = matrix.toarray().astype(np.float32) if dense else matrix
+    return blocks
+
+
+def _ordered_sums(parts: list[np.ndarray]) -> np.ndarray:
+    """Each array's values added one after another (not pairwise, as ``np.sum`` does)."""
+    out = np.zeros(len(parts))
+    lengths = np.array([len(p) for p in parts], dtype=np.int64)
+    if not lengths.sum():
+        return out
+    values = np.concatenate(parts)
+    owner = np.repeat(np.arange(len(parts)), lengths)
+    place = np.arange(len(values)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    # The k-th values of every array at once: each array appears once per step.
+    order = np.argsort(place, kind="stable")
+    bounds = np.searchsorted(place[order], np.arange(int(lengths.max()) + 1))
+    for start, stop in itertools.pairwise(bounds):
+        step = order[start:stop]
+        out[owner[step]] += values[step]
+    return out
+
+
+def _database_node_features(
+    activity: pd.DataFrame,
+    org_type: np.ndarray,
+    candidates: Candidates,
+    settings: Settings,
+    year: int | None,
+    dated: pd.Series,
+) -> pd.DataFrame:
+    """:func:`_node_features` from the database's per-organisation counts."""
+    degree = activity["degree"].to_numpy(dtype=float)
+    last = activity["last_year"].to_numpy(dtype=float)
+    if year is not None and len(dated):
+        longest = year - float(dated.min()) + 1.0
+        idle = np.where(np.isfinite(last), year - last, longest)
+    else:
+        idle = np.zeros(len(degree))
+    is_source = np.isin(org_type, candidates.sources)
+    safe_degree = np.maximum(degree, 1.0)
+    partner_share = np.where(
+        is_source,
+        activity["target_partners"].to_numpy(dtype=float) / safe_degree,
+        activity["source_partners"].to_numpy(dtype=float) / safe_degree,
+    )
+    co_built = activity["co_built"].to_numpy(dtype=float)
+    capacity_left = np.ones(len(degree))
+    platform = org_type == "platform"
+    capacity = max(int(settings.capacity), 1)
+    capacity_left[platform] = np.clip(capacity - co_built[platform], 0, None) / capacity
+    return pd.DataFrame(
+        {
+            "degree": degree,
+            "activity": activity["activity"].to_numpy(dtype=float),
+            "recent": activity["recent"].to_numpy(dtype=float),
+            "new_partners": activity["new_partners"].to_numpy(dtype=float),
+            "idle_years": idle,
+            "partner_share": partner_share,
+            "co_built": co_built,
+            "capacity_left": capacity_left,
+            "last_year": last,
+        }
+    )
+
+
+def _database_evidence(snapshot: Snapshot, ids: np.ndarray) -> Evidence:
+    """The database's evidence behind pairs, by organisation positions."""
+    position = pd.Series(np.arange(len(ids)), index=ids)
+
+    def evidence(
+        source: np.ndarray, target: np.ndarray, examples: bool
+    ) -> tuple[sp.csr_matrix, list[tuple[int, int] | None] | None]:
+        pairs = [[ids[s], ids[t]] for s, t in zip(source.tolist(), target.tolist(), strict=True)]
+        found = snapshot.native("pair_evidence", pairs=pairs, examples=examples)
+        assert found is not None
+        lists = [position.reindex(shared).to_numpy(dtype=np.int64) for shared in found["shared"]]
+        indptr = np.concatenate([[0], np.cumsum([len(x) for x in lists])]).astype(np.int64)
+        indices = np.concatenate(lists) if lists else np.zeros(0, np.int64)
+        shared = sp.csr_matrix(
+            (np.ones(len(indices)), indices, indptr), shape=(len(source), len(ids))
+        )
+        if not examples:
+            return shared, None
+        paths = [
+            None if example is None else (int(position[example[0]]), int(position[example[1]]))
+            for example in found["example"]
+        ]
+        return shared, paths
+
+    return evidence
+
+
+def _no_links() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype="object") for c in LINK_COLUMNS})
+    return frame.astype({"year": "Int64", "weight": float, "funding": float})
 
 
 def _link_blocks(
@@ -215,12 +485,15 @@ def _snapshot_year(tables: Tables) -> int | None:
     return int(years.max()) if len(years) else None
 
 
-def capability_texts(tables: Tables, *, enriched: bool = False) -> list[str]:
+def capability_texts(
+    tables: Tables, *, enriched: bool = False, titled: pd.DataFrame | None = None
+) -> list[str]:
     """Text describing each organisation's capabilities, in ``organizations`` order.
 
     Its ``capabilities`` column; ``enriched`` (used for the side that asks, e.g. the
     enterprise) adds the Chinese names of its industries and the titles of the joint
-    projects it took part in (when links have a ``title`` column).
+    projects it took part in (when links have a ``title`` column), read from ``titled``
+    (``source``, ``target``, ``title``) when given instead of ``tables.links``.
     """
     organizations = tables.organizations
     n = len(organizations)
@@ -232,7 +505,7 @@ def capability_texts(tables: Tables, *, enriched: bool = False) -> list[str]:
         parts.append(
             organizations["industries"].map(lambda codes: "、".join(names.get(c, c) for c in codes))
         )
-        links = tables.links
+        links = tables.links if titled is None else titled
         if "title" in links.columns and len(links):
             titled = links[links["title"].notna()]
             ends = pd.DataFrame(

@@ -236,16 +236,35 @@ def test_communities_are_as_modular(
     assert set(found["id"]) == set(files["id"])
 
 
+@pytest.mark.parametrize(
+    ("as_of", "enterprise", "weights"),
+    [
+        (2023, "E004", "default"),
+        (2023, "E164", "default"),
+        (None, "E004", "auto"),
+        (2022, None, "default"),
+    ],
+)
 def test_the_same_recommendations(
-    holding: Callable[[Tables], GraphBackend], sample: Tables
+    holding: Callable[[Tables], GraphBackend],
+    sample: Tables,
+    monkeypatch: pytest.MonkeyPatch,
+    as_of: int | None,
+    enterprise: str | None,
+    weights: str,
 ) -> None:
-    """Recommendations read the tables back from the database: the same top 10."""
+    """The same recommendations, scores, reasons and signals from every backend (every
+    enterprise's top 10 at 2022); from Neo4j, the link signals are computed in the
+    database and no link table is read back."""
     backend = holding(sample)
-    for enterprise in ("E004", "E164"):
-        ours = recommend(backend.snapshot(2023), enterprise=enterprise, weights="default")
-        files = recommend(sample.as_of(2023), enterprise=enterprise, weights="default")
-        assert ours["platform_id"].tolist() == files["platform_id"].tolist()
-        assert ours["score"].to_numpy() == pytest.approx(files["score"].to_numpy(), abs=1e-12)
+    if isinstance(backend, Neo4jBackend):
+        monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
+    ours = recommend(backend.snapshot(as_of), enterprise=enterprise, weights=weights)
+    files = recommend(sample.as_of(as_of), enterprise=enterprise, weights=weights)
+    pd.testing.assert_frame_equal(ours, files)
+    assert ours.attrs["weights"] == files.attrs["weights"]
+    if enterprise is None:
+        assert ours["enterprise_id"].nunique() == (sample.as_of(as_of).organizations["type"] == "enterprise").sum()
 
 
 def test_centrality_from_neo4j_with_gds_reads_no_link(

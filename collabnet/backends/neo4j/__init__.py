@@ -29,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 
-from collabnet.backends.neo4j import gds, read
+from collabnet.backends.neo4j import gds, pairs, read
 from collabnet.backends.neo4j.connection import DEFAULT_URI, Connection, translate_error
 from collabnet.backends.neo4j.gds import pagerank_with_isolated
 from collabnet.backends.neo4j.model import DATASET, KIND_OF_TYPE, LABELS, RELATIONSHIP_TYPES
@@ -250,8 +250,9 @@ class Neo4jBackend:
 
         Unless the network was derived from participations (whose earlier cuts derive
         their links again): ``degree`` (distinct partners and summed weight), the
-        counts behind industry coverage (:data:`COVERAGE_QUERIES`) and
-        ``ego_brokerage`` (per ego network, for ``ids``), in Cypher. With the Graph Data
+        counts behind industry coverage (:data:`COVERAGE_QUERIES`),
+        ``ego_brokerage`` (per ego network, for ``ids``) and what the recommender asks
+        (:data:`collabnet.backends.neo4j.pairs.MEASURES`), in Cypher. With the Graph Data
         Science library, also PageRank, eigenvector centrality, core numbers, harmonic
         closeness, betweenness, ``triangles``, connected ``component`` and
         ``communities`` (Leiden). Without the library, the first call says so on stderr,
@@ -259,7 +260,7 @@ class Neo4jBackend:
         """
         names = set() if self._dataset_meta().get("participation_columns") else {"degree"}
         if names:
-            names.update((*COVERAGE_QUERIES, "ego_brokerage"))
+            names.update((*COVERAGE_QUERIES, "ego_brokerage", *pairs.MEASURES))
         if self.has_gds:
             names.update((*gds.MEASURES, "communities", "triangles", "component"))
         elif not self._said_no_gds:
@@ -289,6 +290,8 @@ class Neo4jBackend:
             raise BackendError(f"the database at {self.uri} does not compute '{name}'")
         if name == "degree":
             return read.degrees(self._connection, as_of)
+        if name in pairs.MEASURES:
+            return pairs.measure(self._connection, name, as_of, params)
         if name in COVERAGE_QUERIES:
             extra: dict[str, Any] = {}
             if name.startswith("county_"):

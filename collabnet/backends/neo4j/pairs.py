@@ -1,0 +1,160 @@
+"""What the recommender asks of the database (``cypher/recommend/``): path signals of
+candidate pairs, per-organisation link activity, the linked and newly linked pairs of
+the candidate types, and the evidence behind a recommended pair.
+
+Every statement works on the network at a cut (``as_of``) and returns rows per source
+or per pair, never the link table: the sources go in batches, and only each source's
+best candidates come back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from collabnet.backends.neo4j.connection import Connection
+from collabnet.errors import BackendError
+
+__all__ = ["MEASURES", "SIGNAL_BATCH", "measure"]
+
+# Sources per path-signal statement: each one's three-step reach is expanded in full.
+SIGNAL_BATCH = 100
+# Pairs per evidence statement.
+EVIDENCE_BATCH = 500
+# Candidates per source when the caller does not say.
+DEFAULT_LIMIT = 200
+
+SIGNAL_COLUMNS = ("common_partners", "partner_degrees", "products", "paths3", "walk3")
+MEASURES = (
+    "pair_signals",
+    "organization_activity",
+    "linked_pairs",
+    "dated_links",
+    "pair_evidence",
+    "link_titles",
+)
+
+
+def measure(
+    connection: Connection, name: str, as_of: int | None, params: Mapping[str, object]
+) -> pd.DataFrame:
+    """Statement ``recommend/<name>`` at ``as_of`` with ``params``, as a frame."""
+    if name == "pair_signals":
+        return _pair_signals(
+            connection,
+            as_of,
+            _texts(params, "sources"),
+            _texts(params, "targets"),
+            _integer(params, "limit", DEFAULT_LIMIT),
+        )
+    if name == "organization_activity":
+        year = params.get("year")
+        if year is not None and not isinstance(year, int):
+            raise BackendError(f"year must be an integer, got {year!r}")
+        frame = pd.DataFrame(
+            connection.read_columns(
+                "recommend/organization_activity",
+                as_of=as_of,
+                year=year,
+                sources=_texts(params, "sources"),
+                targets=_texts(params, "targets"),
+            )
+        )
+        return frame.astype({"last_year": "float64"})
+    if name == "linked_pairs":
+        return pd.DataFrame(
+            connection.read_columns(
+                "recommend/linked_pairs",
+                as_of=as_of,
+                sources=_texts(params, "sources"),
+                targets=_texts(params, "targets"),
+            ),
+            columns=["source", "target"],
+        )
+    if name == "dated_links":
+        return pd.DataFrame(
+            connection.read_columns(
+                "recommend/dated_links",
+                first=_integer(params, "first", None),
+                last=_integer(params, "last", None),
+                sources=_texts(params, "sources"),
+                targets=_texts(params, "targets"),
+            ),
+            columns=["source", "target", "year"],
+        )
+    if name == "link_titles":
+        return pd.DataFrame(
+            connection.read_columns("recommend/link_titles", as_of=as_of),
+            columns=["source", "target", "title"],
+        )
+    if name == "pair_evidence":
+        return _pair_evidence(connection, as_of, params)
+    raise BackendError(f"no recommender statement named '{name}'")
+
+
+def _pair_signals(
+    connection: Connection,
+    as_of: int | None,
+    sources: list[str],
+    targets: list[str],
+    limit: int,
+) -> pd.DataFrame:
+    parts = []
+    for start in range(0, len(sources), SIGNAL_BATCH):
+        found = connection.read_columns(
+            "recommend/pair_signals",
+            sources=sources[start : start + SIGNAL_BATCH],
+            targets=targets,
+            as_of=as_of,
+            limit=limit,
+        )
+        parts.append(pd.DataFrame(found, columns=["source", "target", *SIGNAL_COLUMNS]))
+    if not parts:
+        parts.append(pd.DataFrame(columns=["source", "target", *SIGNAL_COLUMNS]))
+    frame = pd.concat(parts, ignore_index=True)
+    return frame.astype({"common_partners": float, "paths3": float, "walk3": float})
+
+
+def _pair_evidence(
+    connection: Connection, as_of: int | None, params: Mapping[str, object]
+) -> pd.DataFrame:
+    pairs = params.get("pairs")
+    if not isinstance(pairs, list | tuple):
+        raise BackendError(f"pairs must be a list of [source, target] ids, got {pairs!r}")
+    examples = bool(params.get("examples", False))
+    listed = [[str(s), str(t)] for s, t in pairs]
+    shared: list[Any] = []
+    found: list[Any] = []
+    for start in range(0, len(listed), EVIDENCE_BATCH):
+        part = listed[start : start + EVIDENCE_BATCH]
+        rows = connection.read_columns(
+            "recommend/pair_evidence", pairs=part, as_of=as_of, examples=examples
+        )
+        order = np.argsort(np.asarray(rows["position"], dtype=np.int64), kind="stable")
+        if len(order) != len(part):
+            raise BackendError(
+                f"the database explained {len(order)} of {len(part)} pairs: "
+                "an organisation of a pair is missing"
+            )
+        shared.extend(rows["shared"][i] for i in order)
+        found.extend(rows["example"][i] for i in order)
+    return pd.DataFrame({"shared": shared, "example": found})
+
+
+def _texts(params: Mapping[str, object], name: str) -> list[str]:
+    value = params.get(name)
+    if not isinstance(value, list | tuple):
+        raise BackendError(f"{name} must be a list, got {value!r}")
+    return [str(v) for v in value]
+
+
+def _integer(params: Mapping[str, object], name: str, default: int | None) -> Any:
+    value = params.get(name, default)
+    if value is None and default is None and name in params:
+        raise BackendError(f"{name} must be an integer, got None")
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise BackendError(f"{name} must be an integer, got {value!r}")
+    return value

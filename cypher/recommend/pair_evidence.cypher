@@ -1,0 +1,46 @@
+// For each pair [source id, candidate id] of $pairs, on the network at the end of
+// $as_of (all when null): the partners the two share, and, when $examples is true, one
+// three-step path source → x → y → candidate, chosen as the in-memory explanation
+// chooses it: y among the candidate's partners with the most partners in common with
+// the source (then the first listed), x the first listed of those (other than the
+// candidate and y). "Listed" is the order of the organisations table (_row).
+// $pairs (list): [source id, candidate id] lists
+// $as_of (integer, optional): last year included
+// $examples (boolean): whether to find a three-step path for each pair
+UNWIND range(0, size($pairs) - 1) AS position
+MATCH (source:Organization {id: $pairs[position][0]})
+MATCH (candidate:Organization {id: $pairs[position][1]})
+CALL (source, candidate) {
+  OPTIONAL MATCH (source)-[first:CO_BUILT_CENTRE|COOPERATION|CO_FOUNDING|JOINT_PROJECT|INCUBATION]-(partner:Organization)
+    -[second:CO_BUILT_CENTRE|COOPERATION|CO_FOUNDING|JOINT_PROJECT|INCUBATION]-(candidate)
+  WHERE $as_of IS NULL
+    OR ((first.year IS NULL OR first.year <= $as_of)
+      AND (second.year IS NULL OR second.year <= $as_of)
+      AND (partner.founded IS NULL OR partner.founded <= $as_of))
+  WITH DISTINCT partner
+  ORDER BY partner._row
+  RETURN collect(partner.id) AS shared
+}
+OPTIONAL CALL (source, candidate) {
+  OPTIONAL MATCH (candidate)-[third:CO_BUILT_CENTRE|COOPERATION|CO_FOUNDING|JOINT_PROJECT|INCUBATION]-(next:Organization)
+  WHERE $examples AND next <> source
+    AND ($as_of IS NULL
+      OR ((third.year IS NULL OR third.year <= $as_of)
+        AND (next.founded IS NULL OR next.founded <= $as_of)))
+  WITH DISTINCT next
+  OPTIONAL MATCH (source)-[first:CO_BUILT_CENTRE|COOPERATION|CO_FOUNDING|JOINT_PROJECT|INCUBATION]-(middle:Organization)
+    -[second:CO_BUILT_CENTRE|COOPERATION|CO_FOUNDING|JOINT_PROJECT|INCUBATION]-(next)
+  WHERE $as_of IS NULL
+    OR ((first.year IS NULL OR first.year <= $as_of)
+      AND (second.year IS NULL OR second.year <= $as_of)
+      AND (middle.founded IS NULL OR middle.founded <= $as_of))
+  WITH next, middle
+  ORDER BY middle._row
+  WITH next, collect(DISTINCT middle) AS middles
+  WITH next, size(middles) AS paths, [m IN middles WHERE m <> candidate AND m <> next] AS through
+  WHERE paths > 0 AND size(through) > 0
+  RETURN [through[0].id, next.id] AS example
+  ORDER BY paths DESC, next._row
+  LIMIT 1
+}
+RETURN position, shared, example

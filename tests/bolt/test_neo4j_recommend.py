@@ -1,0 +1,159 @@
+"""The recommender's statements (``cypher/recommend/``) against networkx on the graph
+built from the same files: path signals, per-organisation activity, linked and newly
+linked pairs, and the evidence behind pairs."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+from collabnet.backends.neo4j import Neo4jBackend
+from collabnet.graph import build_graph
+from collabnet.recommend.core import recommend
+from collabnet.tables import Tables, load_tables
+
+pytestmark = pytest.mark.bolt
+
+PLATFORMS = ["platform"]
+
+
+@pytest.fixture(scope="module")
+def sample(sample_dir: Path) -> Tables:
+    return load_tables(sample_dir)
+
+
+def graph_at(tables: Tables, as_of: int | None) -> nx.Graph:
+    return build_graph(tables.as_of(as_of), records=False)
+
+
+@pytest.mark.parametrize("as_of", [None, 2021])
+def test_path_signals_match_networkx(
+    backend: Neo4jBackend, sample: Tables, as_of: int | None
+) -> None:
+    backend.push(sample)
+    graph = graph_at(sample, as_of)
+    platforms = [n for n, kind in graph.nodes(data="type") if kind == "platform"]
+    nodes = list(graph.nodes)
+    adjacency = nx.to_numpy_array(graph, nodelist=nodes, weight=None)
+    weights = nx.to_numpy_array(graph, nodelist=nodes, weight="weight")
+    three = np.linalg.matrix_power(adjacency, 3)
+    degree = adjacency.sum(axis=1)
+    step = adjacency / np.maximum(degree, 1)[:, None]
+    walk = np.linalg.matrix_power(step, 3)
+    at = {n: i for i, n in enumerate(nodes)}
+    sources = ["E002", "E004", "E100", "E250"]
+    found = backend.snapshot(as_of).native(
+        "pair_signals", sources=sources, targets=PLATFORMS, limit=10_000
+    )
+    assert found is not None
+    for source in sources:
+        got = found[found["source"] == source].set_index("target")
+        u = at[source]
+        reached = {
+            p
+            for p in platforms
+            if three[u, at[p]] > 0 or any(nx.common_neighbors(graph, source, p))
+        }
+        assert set(got.index) == reached
+        for platform in reached:
+            v = at[platform]
+            shared = sorted(nx.common_neighbors(graph, source, platform), key=at.get)
+            row = got.loc[platform]
+            assert row["common_partners"] == len(shared)
+            assert sorted(row["partner_degrees"]) == sorted(graph.degree(z) for z in shared)
+            # Products of the two pair weights, listed in the organisations' order.
+            assert row["products"] == pytest.approx(
+                [weights[u, at[z]] * weights[at[z], v] for z in shared]
+            )
+            assert row["paths3"] == three[u, v]
+            assert row["walk3"] == pytest.approx(walk[u, v], rel=1e-12)
+        adamic_adar = {
+            (a, b): value for a, b, value in nx.adamic_adar_index(graph, [(source, p) for p in got.index])
+        }
+        for platform, degrees in got["partner_degrees"].items():
+            expected = adamic_adar[(source, platform)]
+            assert sum(1 / math.log(d) for d in degrees) == pytest.approx(expected)
+
+
+def test_only_the_best_candidates_come_back(backend: Neo4jBackend, sample: Tables) -> None:
+    backend.push(sample)
+    snapshot = backend.snapshot(None)
+    every = snapshot.native("pair_signals", sources=["E004"], targets=PLATFORMS, limit=10_000)
+    best = snapshot.native("pair_signals", sources=["E004"], targets=PLATFORMS, limit=5)
+    assert every is not None and best is not None
+    ordered = every.sort_values(
+        ["common_partners", "paths3", "target"], ascending=[False, False, True]
+    )
+    assert len(every) > 5
+    assert best["target"].tolist() == ordered["target"].head(5).tolist()
+
+
+@pytest.mark.parametrize("as_of", [None, 2021])
+def test_activity_and_pairs_match_the_files(
+    backend: Neo4jBackend, sample: Tables, as_of: int | None
+) -> None:
+    backend.push(sample)
+    snapshot = backend.snapshot(as_of)
+    cut = sample.as_of(as_of)
+    graph = graph_at(sample, as_of)
+    year = as_of if as_of is not None else int(sample.links["year"].max())
+    sides = {"sources": ["enterprise"], "targets": PLATFORMS}
+    activity = snapshot.native("organization_activity", year=year, **sides)
+    assert activity is not None
+    activity = activity.set_index("id")
+    links = cut.links
+    assert set(activity.index) == set(cut.organizations["id"])
+    for org in ("E004", "P001", "U001", "E164"):
+        mine = links[(links["source"] == org) | (links["target"] == org)]
+        partners = set(graph.neighbors(org)) if org in graph else set()
+        row = activity.loc[org]
+        assert row["degree"] == len(partners)
+        assert row["target_partners"] == sum(graph.nodes[p]["type"] == "platform" for p in partners)
+        assert row["activity"] == pytest.approx(mine["weight"].sum())
+        assert row["recent"] == pytest.approx(mine.loc[mine["year"] == year, "weight"].sum())
+        last = mine["year"].max()
+        assert (pd.isna(row["last_year"]) and pd.isna(last)) or row["last_year"] == last
+    linked = snapshot.native("linked_pairs", **sides)
+    assert linked is not None
+    expected = {
+        (a, b) if graph.nodes[a]["type"] == "enterprise" else (b, a)
+        for a, b in graph.edges
+        if {graph.nodes[a]["type"], graph.nodes[b]["type"]} == {"enterprise", "platform"}
+    }
+    assert set(zip(linked["source"], linked["target"], strict=True)) == expected
+    assert len(linked) == len(expected)
+
+
+def test_evidence_matches_networkx(backend: Neo4jBackend, sample: Tables) -> None:
+    backend.push(sample)
+    graph = graph_at(sample, None)
+    ids = sample.organizations["id"].tolist()
+    pairs = [["E004", "P001"], ["E002", "P010"], ["E164", "P003"]]
+    found = backend.snapshot(None).native("pair_evidence", pairs=pairs, examples=True)
+    assert found is not None
+    for (source, target), shared, example in zip(
+        pairs, found["shared"], found["example"], strict=True
+    ):
+        assert shared == sorted(nx.common_neighbors(graph, source, target), key=ids.index)
+        if example is None:
+            assert not any(
+                len(path) == 4 for path in nx.all_simple_paths(graph, source, target, cutoff=3)
+            )
+        else:
+            x, y = example
+            assert graph.has_edge(source, x) and graph.has_edge(x, y) and graph.has_edge(y, target)
+
+
+def test_recommend_on_neo4j_reads_no_link_and_says_which_weights(
+    backend: Neo4jBackend, sample: Tables, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backend.push(sample)
+    monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
+    best = recommend(backend.snapshot(None), platform="P001", top=5, weights="default")
+    files = recommend(sample, platform="P001", top=5, weights="default")
+    pd.testing.assert_frame_equal(best, files)
