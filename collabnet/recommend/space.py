@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -90,9 +91,38 @@ def build_space(
             listed_rows = len(rows)
         blocks = _link_blocks(snapshot, tables, links, rows[:listed_rows], cols)
         blocks = {name: _with_empty_rows(block, len(rows)) for name, block in blocks.items()}
-    notes: list[str] = []
-    missing: set[str] = set()
     theme_rows, theme_cols = _themes(tables, rows, cols, year)
+    return _finish(
+        snapshot,
+        tables,
+        candidates,
+        settings,
+        year=year,
+        links=links,
+        rows=rows,
+        cols=cols,
+        node=node,
+        blocks=blocks,
+        moment_rows=moment_rows,
+        theme_rows=theme_rows,
+        theme_cols=theme_cols,
+    )
+
+
+def _finish(
+    snapshot: Snapshot,
+    tables: Tables,
+    candidates: Candidates,
+    settings: Settings,
+    *,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    notes: list[str] | None = None,
+    **parts: Any,
+) -> FeatureSpace:
+    """The feature space, with the features every snapshot computes alike: industry
+    match, the coverage gap (from the snapshot's coverage analysis), county, country."""
+    organizations = tables.organizations
     coverage = _coverage(snapshot, candidates)
     industry_of_row, industry_tables = _industry_tables(
         tables, rows, cols, coverage, settings.coverage_target
@@ -101,23 +131,16 @@ def build_space(
         tables=tables,
         candidates=candidates,
         settings=settings,
-        year=year,
-        ids=ids,
-        links=links,
+        ids=organizations["id"].to_numpy(dtype=object),
         rows=rows,
         cols=cols,
-        node=node,
-        blocks=blocks,
         industry_of_row=industry_of_row,
         industry_tables=industry_tables,
         county=_codes(organizations, "county"),
         country=_codes(organizations, "country"),
         coverage=coverage,
-        theme_rows=theme_rows,
-        theme_cols=theme_cols,
-        moment_rows=moment_rows,
-        notes=notes,
-        missing=frozenset(missing),
+        notes=[] if notes is None else notes,
+        **parts,
     )
 
 
@@ -205,21 +228,7 @@ def _database_space(
         industries=industries,
         as_of_year=snapshot.as_of,
     )
-    target_texts = capability_texts(tables, enriched=False)
-    if any(target_texts[j] for j in cols):
-        source_texts = capability_texts(tables, enriched=True, titled=titled)
-        vectors = signals.char_ngram_tfidf(
-            [source_texts[i] for i in rows] + [target_texts[j] for j in cols]
-        )
-        blocks["text_similarity"] = signals.text_similarity(
-            vectors[: len(rows)], vectors[len(rows) :]
-        )
-    else:
-        blocks["text_similarity"] = sp.csr_matrix((len(rows), len(cols)))
-    coverage = _coverage(snapshot, candidates)
-    industry_of_row, industry_tables = _industry_tables(
-        tables, rows, cols, coverage, settings.coverage_target
-    )
+    blocks["text_similarity"] = _text_block(tables, rows, cols, titled)
     notes = []
     per_row = np.bincount(
         pd.Series(np.arange(len(rows)), index=ids[rows]).reindex(found["source"]).to_numpy(),
@@ -233,22 +242,17 @@ def _database_space(
             "those with the most common partners and three-step paths; the others are "
             "scored without path signals"
         )
-    return FeatureSpace(
-        tables=tables,
-        candidates=candidates,
-        settings=settings,
+    return _finish(
+        snapshot,
+        tables,
+        candidates,
+        settings,
         year=year,
-        ids=ids,
         links=links,
         rows=rows,
         cols=cols,
         node=node,
         blocks=blocks,
-        industry_of_row=industry_of_row,
-        industry_tables=industry_tables,
-        county=_codes(organizations, "county"),
-        country=_codes(organizations, "country"),
-        coverage=coverage,
         moment_rows=moment_rows,
         notes=notes,
         evidence=_database_evidence(snapshot, ids),
@@ -417,18 +421,23 @@ def _link_blocks(
     blocks["multiplicity"] = signals.same_pattern(
         signals.multiplicity(weighted, rows, cols), shared
     )
-    target_texts = capability_texts(tables, enriched=False)
-    if any(target_texts[j] for j in cols):
-        source_texts = capability_texts(tables, enriched=True)
-        vectors = signals.char_ngram_tfidf(
-            [source_texts[i] for i in rows] + [target_texts[j] for j in cols]
-        )
-        blocks["text_similarity"] = signals.text_similarity(
-            vectors[: len(rows)], vectors[len(rows) :]
-        )
-    else:
-        blocks["text_similarity"] = sp.csr_matrix((len(rows), len(cols)))
+    blocks["text_similarity"] = _text_block(tables, rows, cols)
     return blocks
+
+
+def _text_block(
+    tables: Tables, rows: np.ndarray, cols: np.ndarray, titled: pd.DataFrame | None = None
+) -> sp.csr_matrix:
+    """Capability-text similarity of the block (the sources' texts enriched with their
+    industries and project titles, from ``titled`` when given)."""
+    target_texts = capability_texts(tables, enriched=False)
+    if not any(target_texts[j] for j in cols):
+        return sp.csr_matrix((len(rows), len(cols)))
+    source_texts = capability_texts(tables, enriched=True, titled=titled)
+    vectors = signals.char_ngram_tfidf(
+        [source_texts[i] for i in rows] + [target_texts[j] for j in cols]
+    )
+    return signals.text_similarity(vectors[: len(rows)], vectors[len(rows) :])
 
 
 def _extends(space: FeatureSpace, rows: np.ndarray, cols: np.ndarray) -> bool:

@@ -264,7 +264,10 @@ def test_the_same_recommendations(
     pd.testing.assert_frame_equal(ours, files)
     assert ours.attrs["weights"] == files.attrs["weights"]
     if enterprise is None:
-        assert ours["enterprise_id"].nunique() == (sample.as_of(as_of).organizations["type"] == "enterprise").sum()
+        assert (
+            ours["enterprise_id"].nunique()
+            == (sample.as_of(as_of).organizations["type"] == "enterprise").sum()
+        )
 
 
 def test_centrality_from_neo4j_with_gds_reads_no_link(

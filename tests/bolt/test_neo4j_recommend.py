@@ -73,7 +73,8 @@ def test_path_signals_match_networkx(
             assert row["paths3"] == three[u, v]
             assert row["walk3"] == pytest.approx(walk[u, v], rel=1e-12)
         adamic_adar = {
-            (a, b): value for a, b, value in nx.adamic_adar_index(graph, [(source, p) for p in got.index])
+            (a, b): value
+            for a, b, value in nx.adamic_adar_index(graph, [(source, p) for p in got.index])
         }
         for platform, degrees in got["partner_degrees"].items():
             expected = adamic_adar[(source, platform)]

@@ -21,7 +21,7 @@ from collabnet.errors import BackendError
 __all__ = ["MEASURES", "SIGNAL_BATCH", "measure"]
 
 # Sources per path-signal statement: each one's three-step reach is expanded in full.
-SIGNAL_BATCH = 100
+SIGNAL_BATCH = 500
 # Pairs per evidence statement.
 EVIDENCE_BATCH = 500
 # Candidates per source when the caller does not say.
@@ -111,11 +111,28 @@ def _pair_signals(
             as_of=as_of,
             limit=limit,
         )
-        parts.append(pd.DataFrame(found, columns=["source", "target", *SIGNAL_COLUMNS]))
+        # One row per source, a list per column: one row per pair here.
+        counts = [len(listed) for listed in found["targets"]]
+        columns: dict[str, Any] = {
+            "source": np.repeat(np.asarray(found["source"], dtype=object), counts),
+            "target": _flat(found["targets"], object),
+            "common_partners": _flat(found["common_partners"], float),
+            "paths3": _flat(found["paths3"], float),
+            "walk3": _flat(found["walk3"], float),
+        }
+        for name in ("partner_degrees", "products"):
+            flat = np.empty(sum(counts), dtype=object)
+            flat[:] = [value for listed in found[name] for value in listed]
+            columns[name] = flat
+        parts.append(pd.DataFrame(columns))
     if not parts:
         parts.append(pd.DataFrame(columns=["source", "target", *SIGNAL_COLUMNS]))
-    frame = pd.concat(parts, ignore_index=True)
-    return frame.astype({"common_partners": float, "paths3": float, "walk3": float})
+    return pd.concat(parts, ignore_index=True)[["source", "target", *SIGNAL_COLUMNS]]
+
+
+def _flat(lists: list[list[Any]], dtype: type) -> np.ndarray:
+    values = [value for listed in lists for value in listed]
+    return np.asarray(values, dtype=dtype) if values else np.zeros(0, dtype=dtype)
 
 
 def _pair_evidence(
