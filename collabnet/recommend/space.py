@@ -216,10 +216,11 @@ def _database_space(
         "pair_signals",
         sources=list(ids[rows]),
         targets=list(candidates.targets),
+        candidates=list(ids[cols]),
         limit=DATABASE_CANDIDATES,
     )
     assert found is not None
-    blocks = _database_blocks(found, ids, rows, cols)
+    blocks = _database_blocks(found, (len(rows), len(cols)))
     titled = snapshot.native("link_titles")
     assert titled is not None
     tables = Tables(
@@ -230,10 +231,7 @@ def _database_space(
     )
     blocks["text_similarity"] = _text_block(tables, rows, cols, titled)
     notes = []
-    per_row = np.bincount(
-        pd.Series(np.arange(len(rows)), index=ids[rows]).reindex(found["source"]).to_numpy(),
-        minlength=len(rows),
-    )
+    per_row = np.bincount(found["row"].to_numpy(), minlength=len(rows))
     full = int((per_row >= DATABASE_CANDIDATES).sum())
     if full:
         notes.append(
@@ -265,62 +263,57 @@ DATABASE_CANDIDATES = 200
 
 
 def _database_blocks(
-    found: pd.DataFrame, ids: np.ndarray, rows: np.ndarray, cols: np.ndarray
+    found: pd.DataFrame, shape: tuple[int, int]
 ) -> dict[str, sp.csr_matrix | np.ndarray | signals.PathRows]:
-    """The path blocks from the database's rows, held as :func:`signals.three_steps`
-    holds them: dense float32 where most of the block is reached, else sparse."""
-    r = pd.Series(np.arange(len(rows)), index=ids[rows]).reindex(found["source"]).to_numpy()
-    c = pd.Series(np.arange(len(cols)), index=ids[cols]).reindex(found["target"]).to_numpy()
-    shape = (len(rows), len(cols))
+    """The path blocks from the database's pairs (see
+    :mod:`collabnet.backends.neo4j.pairs`), held as :func:`signals.three_steps` holds
+    them: dense float32 where most of the block is reached, else sparse."""
+    r, c = found["row"].to_numpy(), found["col"].to_numpy()
 
-    def block(name: str, keep: np.ndarray) -> sp.csr_matrix:
-        matrix = sp.csr_matrix(
-            (found[name].to_numpy(dtype=float)[keep], (r[keep], c[keep])), shape=shape
-        )
+    def block(values: np.ndarray, keep: np.ndarray) -> sp.csr_matrix:
+        matrix = sp.csr_matrix((values[keep], (r[keep], c[keep])), shape=shape)
         matrix.sort_indices()
         return matrix
 
-    near = found["common_partners"].to_numpy() > 0
-    shared = block("common_partners", near)
+    shared_count = found["common_partners"].to_numpy()
+    near = shared_count > 0
+    shared = block(shared_count, near)
     # Sums over the shared partners in the order of the organisations table, as the
     # sparse products in memory add them up, so that both give the same floats.
-    degree = found["partner_degrees"].to_numpy(dtype=object)[near]
-    weight = signals.adamic_adar_weight
+    lengths = shared_count[near].astype(np.int64)
+    degree = found.attrs["partner_degrees"]
     sums = {
-        "adamic_adar": _ordered_sums([weight(np.asarray(d, dtype=float)) for d in degree]),
-        "resource_allocation": _ordered_sums([1.0 / np.asarray(d, dtype=float) for d in degree]),
-        "multiplicity": _ordered_sums(
-            [np.asarray(p, dtype=float) for p in found["products"].to_numpy(dtype=object)[near]]
-        ),
+        "adamic_adar": _ordered_sums(signals.adamic_adar_weight(degree), lengths),
+        "resource_allocation": _ordered_sums(1.0 / np.maximum(degree, 1.0), lengths),
+        "multiplicity": _ordered_sums(found.attrs["products"], lengths),
     }
     blocks: dict[str, sp.csr_matrix | np.ndarray | signals.PathRows] = {"common_partners": shared}
+    every = np.zeros(len(found))
     for name, values in sums.items():
-        matrix = sp.csr_matrix((values, (r[near], c[near])), shape=shape)
-        matrix.sort_indices()
-        blocks[name] = signals.same_pattern(matrix, shared)
+        every[near] = values
+        blocks[name] = signals.same_pattern(block(every, near), shared)
     reached = found["paths3"].to_numpy() > 0
     cells = shape[0] * shape[1]
     dense = 0 < cells <= signals.DENSE_PATH_CELLS and reached.sum() >= (
         signals.DENSE_PATH_FILL * cells
     )
     for name in ("paths3", "walk3"):
-        matrix = block(name, reached)
         # float32 precision, as :func:`signals.three_steps` gives every holding.
-        matrix.data = matrix.data.astype(np.float32).astype(np.float64)
+        values = found[name].to_numpy().astype(np.float32).astype(np.float64)
+        matrix = block(values, reached)
         blocks[name] = matrix.toarray().astype(np.float32) if dense else matrix
     return blocks
 
 
-def _ordered_sums(parts: list[np.ndarray]) -> np.ndarray:
-    """Each array's values added one after another (not pairwise, as ``np.sum`` does)."""
-    out = np.zeros(len(parts))
-    lengths = np.array([len(p) for p in parts], dtype=np.int64)
+def _ordered_sums(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The sum of each run of ``values`` (``lengths[i]`` of them for run ``i``), added
+    one after another (not pairwise, as ``np.sum`` does)."""
+    out = np.zeros(len(lengths))
     if not lengths.sum():
         return out
-    values = np.concatenate(parts)
-    owner = np.repeat(np.arange(len(parts)), lengths)
+    owner = np.repeat(np.arange(len(lengths)), lengths)
     place = np.arange(len(values)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    # The k-th values of every array at once: each array appears once per step.
+    # The k-th values of every run at once: each run appears once per step.
     order = np.argsort(place, kind="stable")
     bounds = np.searchsorted(place[order], np.arange(int(lengths.max()) + 1))
     for start, stop in itertools.pairwise(bounds):

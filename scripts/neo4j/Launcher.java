@@ -8,7 +8,8 @@
 //   NEO4J_PASSWORD   password of the user `neo4j`                (default collabnet-test)
 //   NEO4J_DATA       home of the DBMS: stores, transaction logs, logs/ (default .neo4j/data)
 //   NEO4J_PAGECACHE  page cache size, Neo4j syntax like 64m or 1g (default 64m)
-//   NEO4J_PLUGINS    folder of the GDS jars the procedure loader scans
+//   NEO4J_PLUGINS    folder of the GDS jars (and collabnet's procedure, see
+//                    PathSignals.java) the procedure loader scans
 //                    (default: plugins/ next to the Neo4j jars on the class path)
 //
 // Prints exactly one line to stdout, `ready: bolt://127.0.0.1:PORT`, once the `neo4j`
@@ -75,7 +76,8 @@ public final class Launcher {
                     .setConfig(Map.of(
                             GraphDatabaseSettings.plugin_dir, plugins,
                             GraphDatabaseSettings.procedure_unrestricted, List.of("gds.*"),
-                            GraphDatabaseSettings.procedure_allowlist, List.of("gds.*", "db.*", "dbms.*", "tx.*"),
+                            GraphDatabaseSettings.procedure_allowlist,
+                            List.of("gds.*", "collabnet.*", "db.*", "dbms.*", "tx.*"),
                             GraphDatabaseSettings.pagecache_memory, pageCache,
                             GraphDatabaseSettings.logs_directory, logs))
                     // Stop within about a second instead of ten: Bolt waits 5 s for its

@@ -4,7 +4,8 @@
 #   scripts/neo4j/run.sh
 #
 # Resolves the jars first when needed (scripts/neo4j/resolve.sh), compiles Launcher.java
-# once into <lib>/.classes/ (keyed on its hash and the java binary), then replaces itself
+# once into <lib>/.classes/ (keyed on its hash and the java binary) and collabnet's
+# procedure (PathSignals.java) into a jar in <lib>/plugins/, then replaces itself
 # with the JVM: the PID you started is the JVM's. stdout carries one line,
 # `ready: bolt://127.0.0.1:PORT`; everything else goes to stderr or NEO4J_DATA/logs/.
 #
@@ -33,6 +34,23 @@ if [[ ! -f "$classes/Launcher.class" ]]; then
   tmp="$(mktemp -d "$NEO4J_LIB/.classes/.tmp.XXXXXX")"
   javac -proc:none -nowarn -d "$tmp" -cp "$NEO4J_LIB/*" "$SRC"
   mv -T "$tmp" "$classes" 2>/dev/null || rm -rf "$tmp"
+fi
+
+# collabnet's procedure (PathSignals.java, collabnet.pairSignals) as a jar in the default
+# plugin folder, built once per source and java binary; older builds are removed. A
+# server started with another NEO4J_PLUGINS folder runs without it (the recommender then
+# sends the same work as Cypher).
+procedures="$ROOT/scripts/neo4j/PathSignals.java"
+pkey="$( (cat "$procedures"; readlink -f "$(command -v java)") | sha256sum | cut -c1-16)"
+pjar="$NEO4J_LIB/plugins/collabnet-procedures-$pkey.jar"
+if [[ ! -f "$pjar" ]]; then
+  mkdir -p "$NEO4J_LIB/.classes" "$NEO4J_LIB/plugins"
+  tmp="$(mktemp -d "$NEO4J_LIB/.classes/.tmp.XXXXXX")"
+  javac -proc:none -nowarn -Xlint:-removal -Xlint:-deprecation -d "$tmp/classes" -cp "$NEO4J_LIB/*" "$procedures"
+  jar cf "$tmp/procedures.jar" -C "$tmp/classes" .
+  mv "$tmp/procedures.jar" "$pjar"
+  rm -rf "$tmp"
+  find "$NEO4J_LIB/plugins" -name 'collabnet-procedures-*.jar' ! -name "$(basename "$pjar")" -delete
 fi
 
 heap="${NEO4J_HEAP:-1g}"

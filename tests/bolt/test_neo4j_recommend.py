@@ -27,15 +27,51 @@ def sample(sample_dir: Path) -> Tables:
     return load_tables(sample_dir)
 
 
+@pytest.fixture(params=["procedure", "cypher"])
+def database(request: pytest.FixtureRequest) -> Neo4jBackend:
+    """The server with collabnet's procedure (and GDS), and one without either: the
+    path signals come from the procedure on the first, from Cypher on the second."""
+    backend: Neo4jBackend = request.getfixturevalue(
+        "backend" if request.param == "procedure" else "bare_backend"
+    )
+    assert backend.has_pair_procedure == (request.param == "procedure")
+    return backend
+
+
+def path_signals(
+    backend: Neo4jBackend, as_of: int | None, sources: list[str], limit: int
+) -> pd.DataFrame:
+    """The database's path signals with ids and a list of shared-partner degrees and
+    weight products per pair."""
+    candidates = backend.snapshot(as_of).organizations.query("type == 'platform'")["id"]
+    found = backend.snapshot(as_of).native(
+        "pair_signals",
+        sources=sources,
+        targets=PLATFORMS,
+        candidates=candidates.tolist(),
+        limit=limit,
+    )
+    assert found is not None
+    ends = np.cumsum(found["common_partners"].to_numpy(dtype=int))
+    starts = ends - found["common_partners"].to_numpy(dtype=int)
+    degrees, products = found.attrs["partner_degrees"], found.attrs["products"]
+    return found.assign(
+        source=[sources[i] for i in found["row"]],
+        target=candidates.to_numpy()[found["col"]],
+        partner_degrees=[degrees[a:b].tolist() for a, b in zip(starts, ends, strict=True)],
+        products=[products[a:b].tolist() for a, b in zip(starts, ends, strict=True)],
+    )
+
+
 def graph_at(tables: Tables, as_of: int | None) -> nx.Graph:
     return build_graph(tables.as_of(as_of), records=False)
 
 
 @pytest.mark.parametrize("as_of", [None, 2021])
 def test_path_signals_match_networkx(
-    backend: Neo4jBackend, sample: Tables, as_of: int | None
+    database: Neo4jBackend, sample: Tables, as_of: int | None
 ) -> None:
-    backend.push(sample)
+    database.push(sample)
     graph = graph_at(sample, as_of)
     platforms = [n for n, kind in graph.nodes(data="type") if kind == "platform"]
     nodes = list(graph.nodes)
@@ -47,10 +83,7 @@ def test_path_signals_match_networkx(
     walk = np.linalg.matrix_power(step, 3)
     at = {n: i for i, n in enumerate(nodes)}
     sources = ["E002", "E004", "E100", "E250"]
-    found = backend.snapshot(as_of).native(
-        "pair_signals", sources=sources, targets=PLATFORMS, limit=10_000
-    )
-    assert found is not None
+    found = path_signals(database, as_of, sources, 10_000)
     for source in sources:
         got = found[found["source"] == source].set_index("target")
         u = at[source]
@@ -81,12 +114,10 @@ def test_path_signals_match_networkx(
             assert sum(1 / math.log(d) for d in degrees) == pytest.approx(expected)
 
 
-def test_only_the_best_candidates_come_back(backend: Neo4jBackend, sample: Tables) -> None:
-    backend.push(sample)
-    snapshot = backend.snapshot(None)
-    every = snapshot.native("pair_signals", sources=["E004"], targets=PLATFORMS, limit=10_000)
-    best = snapshot.native("pair_signals", sources=["E004"], targets=PLATFORMS, limit=5)
-    assert every is not None and best is not None
+def test_only_the_best_candidates_come_back(database: Neo4jBackend, sample: Tables) -> None:
+    database.push(sample)
+    every = path_signals(database, None, ["E004"], 10_000)
+    best = path_signals(database, None, ["E004"], 5)
     ordered = every.sort_values(
         ["common_partners", "paths3", "target"], ascending=[False, False, True]
     )

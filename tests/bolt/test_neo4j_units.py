@@ -62,7 +62,7 @@ def test_every_file_is_used_or_offered_to_users() -> None:
         literal
         for literal in literals
         if re.fullmatch(
-            r"(schema|server|gds|load|delete|read|analysis)/[a-z0-9_/]*[a-z0-9_]", literal
+            r"(schema|server|gds|load|delete|read|analysis|recommend)/[a-z0-9_/]*[a-z0-9_]", literal
         )
     }
     assert names - set(catalog()) == set()

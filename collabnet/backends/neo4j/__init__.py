@@ -177,6 +177,12 @@ class Neo4jBackend:
         """Whether the server has the Graph Data Science library (checked once)."""
         return gds.has_gds(self._connection)
 
+    @cached_property
+    def has_pair_procedure(self) -> bool:
+        """Whether the server has collabnet's path-signal procedure (checked once):
+        without it, the same signals are computed in Cypher, more slowly."""
+        return pairs.has_procedure(self._connection)
+
     def close(self) -> None:
         """Close the driver's connections."""
         self._connection.close()
@@ -291,7 +297,9 @@ class Neo4jBackend:
         if name == "degree":
             return read.degrees(self._connection, as_of)
         if name in pairs.MEASURES:
-            return pairs.measure(self._connection, name, as_of, params)
+            return pairs.measure(
+                self._connection, name, as_of, params, procedure=self.has_pair_procedure
+            )
         if name in COVERAGE_QUERIES:
             extra: dict[str, Any] = {}
             if name.startswith("county_"):

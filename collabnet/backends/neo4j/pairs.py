@@ -18,7 +18,7 @@ import pandas as pd
 from collabnet.backends.neo4j.connection import Connection
 from collabnet.errors import BackendError
 
-__all__ = ["MEASURES", "SIGNAL_BATCH", "measure"]
+__all__ = ["MEASURES", "PROCEDURE", "SIGNAL_BATCH", "has_procedure", "measure"]
 
 # Sources per path-signal statement: each one's three-step reach is expanded in full.
 SIGNAL_BATCH = 500
@@ -27,7 +27,6 @@ EVIDENCE_BATCH = 500
 # Candidates per source when the caller does not say.
 DEFAULT_LIMIT = 200
 
-SIGNAL_COLUMNS = ("common_partners", "partner_degrees", "products", "paths3", "walk3")
 MEASURES = (
     "pair_signals",
     "organization_activity",
@@ -38,17 +37,33 @@ MEASURES = (
 )
 
 
+# collabnet's own procedure (scripts/neo4j/PathSignals.java), used when installed.
+PROCEDURE = "collabnet.pairSignals"
+
+
+def has_procedure(connection: Connection) -> bool:
+    """Whether the server has collabnet's path-signal procedure."""
+    found = connection.read("server/collabnet_procedures", name=PROCEDURE)
+    return bool(found and found[0]["installed"])
+
+
 def measure(
-    connection: Connection, name: str, as_of: int | None, params: Mapping[str, object]
+    connection: Connection,
+    name: str,
+    as_of: int | None,
+    params: Mapping[str, object],
+    *,
+    procedure: bool = False,
 ) -> pd.DataFrame:
-    """Statement ``recommend/<name>`` at ``as_of`` with ``params``, as a frame."""
+    """Statement ``recommend/<name>`` at ``as_of`` with ``params``, as a frame; path
+    signals come from :data:`PROCEDURE` when ``procedure`` (the same rows)."""
     if name == "pair_signals":
         return _pair_signals(
             connection,
             as_of,
             _texts(params, "sources"),
-            _texts(params, "targets"),
-            _integer(params, "limit", DEFAULT_LIMIT),
+            params,
+            "recommend/pair_signals_procedure" if procedure else "recommend/pair_signals",
         )
     if name == "organization_activity":
         year = params.get("year")
@@ -99,35 +114,59 @@ def _pair_signals(
     connection: Connection,
     as_of: int | None,
     sources: list[str],
-    targets: list[str],
-    limit: int,
+    params: Mapping[str, object],
+    statement: str,
 ) -> pd.DataFrame:
-    parts = []
+    """One row per pair: ``row`` (position in ``sources``), ``col`` (position in the
+    ``candidates`` ids) and the signals; the shared partners' degrees and weight
+    products, one after another in the frame's order, are ``attrs["partner_degrees"]``
+    and ``attrs["products"]`` (``common_partners`` of them per pair). Each batch is
+    made compact as it arrives: a pair costs a few dozen bytes, not Python objects."""
+    column = pd.Index(_texts(params, "candidates"))
+    position = pd.Index(sources)
+    parts: list[pd.DataFrame] = []
+    degrees: list[np.ndarray] = []
+    products: list[np.ndarray] = []
     for start in range(0, len(sources), SIGNAL_BATCH):
         found = connection.read_columns(
-            "recommend/pair_signals",
+            statement,
             sources=sources[start : start + SIGNAL_BATCH],
-            targets=targets,
+            targets=_texts(params, "targets"),
             as_of=as_of,
-            limit=limit,
+            limit=_integer(params, "limit", DEFAULT_LIMIT),
         )
-        # One row per source, a list per column: one row per pair here.
-        counts = [len(listed) for listed in found["targets"]]
-        columns: dict[str, Any] = {
-            "source": np.repeat(np.asarray(found["source"], dtype=object), counts),
-            "target": _flat(found["targets"], object),
-            "common_partners": _flat(found["common_partners"], float),
-            "paths3": _flat(found["paths3"], float),
-            "walk3": _flat(found["walk3"], float),
+        counts = np.array([len(listed) for listed in found["targets"]], dtype=np.int64)
+        cols = column.get_indexer(pd.Index(_flat(found["targets"], object)))
+        if (cols < 0).any():
+            raise BackendError("the database named a candidate that is not in the block")
+        rows = np.repeat(position.get_indexer(pd.Index(found["source"])), counts)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "row": rows.astype(np.int32),
+                    "col": cols.astype(np.int32),
+                    "common_partners": _flat(found["common_partners"], float),
+                    "paths3": _flat(found["paths3"], float),
+                    "walk3": _flat(found["walk3"], float),
+                }
+            )
+        )
+        degrees.append(_flat([v for listed in found["partner_degrees"] for v in listed], float))
+        products.append(_flat([v for listed in found["products"] for v in listed], float))
+    frame = pd.concat(parts, ignore_index=True) if parts else _empty_signals()
+    frame.attrs["partner_degrees"] = np.concatenate(degrees) if degrees else np.zeros(0)
+    frame.attrs["products"] = np.concatenate(products) if products else np.zeros(0)
+    return frame
+
+
+def _empty_signals() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "row": np.zeros(0, np.int32),
+            "col": np.zeros(0, np.int32),
+            **{name: np.zeros(0) for name in ("common_partners", "paths3", "walk3")},
         }
-        for name in ("partner_degrees", "products"):
-            flat = np.empty(sum(counts), dtype=object)
-            flat[:] = [value for listed in found[name] for value in listed]
-            columns[name] = flat
-        parts.append(pd.DataFrame(columns))
-    if not parts:
-        parts.append(pd.DataFrame(columns=["source", "target", *SIGNAL_COLUMNS]))
-    return pd.concat(parts, ignore_index=True)[["source", "target", *SIGNAL_COLUMNS]]
+    )
 
 
 def _flat(lists: list[list[Any]], dtype: type) -> np.ndarray:
