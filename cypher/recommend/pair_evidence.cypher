@@ -22,23 +22,21 @@ CALL (source, candidate) {
   RETURN collect(partner.id) AS shared
 }
 OPTIONAL CALL (source, candidate) {
-  OPTIONAL MATCH (candidate)-[third:CO_BUILT_CENTRE|COOPERATION|CO_FOUNDING|JOINT_PROJECT|INCUBATION]-(next:Organization)
+  MATCH (source)-[first:CO_BUILT_CENTRE|COOPERATION|CO_FOUNDING|JOINT_PROJECT|INCUBATION]-(middle:Organization)
+    -[second:CO_BUILT_CENTRE|COOPERATION|CO_FOUNDING|JOINT_PROJECT|INCUBATION]-(next:Organization)
+    -[third:CO_BUILT_CENTRE|COOPERATION|CO_FOUNDING|JOINT_PROJECT|INCUBATION]-(candidate)
   WHERE $examples AND next <> source
     AND ($as_of IS NULL
-      OR ((third.year IS NULL OR third.year <= $as_of)
+      OR ((first.year IS NULL OR first.year <= $as_of)
+        AND (second.year IS NULL OR second.year <= $as_of)
+        AND (third.year IS NULL OR third.year <= $as_of)
+        AND (middle.founded IS NULL OR middle.founded <= $as_of)
         AND (next.founded IS NULL OR next.founded <= $as_of)))
-  WITH DISTINCT next
-  OPTIONAL MATCH (source)-[first:CO_BUILT_CENTRE|COOPERATION|CO_FOUNDING|JOINT_PROJECT|INCUBATION]-(middle:Organization)
-    -[second:CO_BUILT_CENTRE|COOPERATION|CO_FOUNDING|JOINT_PROJECT|INCUBATION]-(next)
-  WHERE $as_of IS NULL
-    OR ((first.year IS NULL OR first.year <= $as_of)
-      AND (second.year IS NULL OR second.year <= $as_of)
-      AND (middle.founded IS NULL OR middle.founded <= $as_of))
-  WITH next, middle
+  WITH DISTINCT next, middle
   ORDER BY middle._row
-  WITH next, collect(DISTINCT middle) AS middles
+  WITH next, collect(middle) AS middles
   WITH next, size(middles) AS paths, [m IN middles WHERE m <> candidate AND m <> next] AS through
-  WHERE paths > 0 AND size(through) > 0
+  WHERE size(through) > 0
   RETURN [through[0].id, next.id] AS example
   ORDER BY paths DESC, next._row
   LIMIT 1

@@ -1,9 +1,11 @@
-// collabnet's procedure for the recommender: the path signals between sources and
-// candidates, computed inside Neo4j from each organisation's partners, as
-// cypher/recommend/pair_signals.cypher computes them in Cypher (same rows, same order).
+// collabnet's procedures for the recommender, computed inside Neo4j from each
+// organisation's partners, giving the same rows as the Cypher statements
+// cypher/recommend/pair_signals.cypher and pair_evidence.cypher:
 //
 //   CALL collabnet.pairSignals($sources, $targets, $as_of, $limit)
+//   CALL collabnet.pairEvidence($pairs, $as_of, $examples)
 //
+// pairSignals:
 // For each source: its partners at the end of $as_of (a linked pair counts once, its
 // links' weights summed; a degree is a number of distinct partners), then for every
 // candidate (an organisation whose type is in $targets) within three links: the common
@@ -86,6 +88,33 @@ public class PathSignals {
             Node source = tx.findNode(ORGANIZATION, "id", id);
             if (source != null) {
                 rows.add(search.signals(source, limit));
+            }
+        }
+        return rows.stream();
+    }
+
+    /** The evidence behind one pair: its shared partners and a three-step path. */
+    public static class Evidence {
+        public Long position;
+        public List<String> shared;
+        public List<String> example;
+    }
+
+    @Procedure(name = "collabnet.pairEvidence", mode = Mode.READ)
+    @Description("Shared partners and one three-step path for each [source, candidate] pair.")
+    public Stream<Evidence> pairEvidence(
+            @Name("pairs") List<List<String>> pairs,
+            @Name("asOf") Long asOf,
+            @Name("examples") Boolean examples) {
+        Search search = new Search(Set.of(), asOf);
+        List<Evidence> rows = new ArrayList<>();
+        for (int i = 0; i < pairs.size(); i++) {
+            Node source = tx.findNode(ORGANIZATION, "id", pairs.get(i).get(0));
+            Node candidate = tx.findNode(ORGANIZATION, "id", pairs.get(i).get(1));
+            if (source != null && candidate != null) {
+                Evidence row = search.evidence(source, candidate, Boolean.TRUE.equals(examples));
+                row.position = (long) i;
+                rows.add(row);
             }
         }
         return rows.stream();
@@ -184,6 +213,69 @@ public class PathSignals {
                 row.walk3.add(found[1]);
             }
             return row;
+        }
+
+        Evidence evidence(Node source, Node candidate, boolean withExample) {
+            Map<Long, Node> mine = new HashMap<>();
+            for (Node partner : partners(source).nodes) {
+                mine.put(partner.getId(), partner);
+            }
+            List<Node> shared = new ArrayList<>();
+            for (Node partner : partners(candidate).nodes) {
+                if (mine.containsKey(partner.getId())) {
+                    shared.add(partner);
+                }
+            }
+            shared.sort(Comparator.comparingLong(this::row));
+            Evidence row = new Evidence();
+            row.shared = new ArrayList<>();
+            for (Node partner : shared) {
+                row.shared.add((String) partner.getProperty("id"));
+            }
+            if (withExample) {
+                row.example = example(source, candidate, mine);
+            }
+            return row;
+        }
+
+        // Among the candidate's partners y (other than the source): the most partners in
+        // common with the source, then the first listed; through x, the first listed of
+        // those (other than the candidate and y).
+        private List<String> example(Node source, Node candidate, Map<Long, Node> mine) {
+            List<Node> ends = new ArrayList<>();
+            Map<Long, List<Node>> through = new HashMap<>();
+            for (Node next : partners(candidate).nodes) {
+                if (next.getId() == source.getId()) {
+                    continue;
+                }
+                List<Node> middles = new ArrayList<>();
+                for (Node middle : partners(next).nodes) {
+                    if (mine.containsKey(middle.getId())) {
+                        middles.add(middle);
+                    }
+                }
+                if (!middles.isEmpty()) {
+                    ends.add(next);
+                    through.put(next.getId(), middles);
+                }
+            }
+            ends.sort(Comparator.<Node>comparingLong(y -> -through.get(y.getId()).size())
+                    .thenComparingLong(this::row));
+            for (Node next : ends) {
+                Node first = null;
+                for (Node middle : through.get(next.getId())) {
+                    if (middle.getId() == candidate.getId() || middle.getId() == next.getId()) {
+                        continue;
+                    }
+                    if (first == null || row(middle) < row(first)) {
+                        first = middle;
+                    }
+                }
+                if (first != null) {
+                    return List.of((String) first.getProperty("id"), (String) next.getProperty("id"));
+                }
+            }
+            return null;
         }
 
         private static long shared(Map<Long, List<Long>> degrees, long key) {

@@ -106,7 +106,8 @@ def measure(
             columns=["source", "target", "title"],
         )
     if name == "pair_evidence":
-        return _pair_evidence(connection, as_of, params)
+        statement = "recommend/pair_evidence_procedure" if procedure else "recommend/pair_evidence"
+        return _pair_evidence(connection, as_of, params, statement)
     raise BackendError(f"no recommender statement named '{name}'")
 
 
@@ -175,7 +176,7 @@ def _flat(lists: list[list[Any]], dtype: type) -> np.ndarray:
 
 
 def _pair_evidence(
-    connection: Connection, as_of: int | None, params: Mapping[str, object]
+    connection: Connection, as_of: int | None, params: Mapping[str, object], statement: str
 ) -> pd.DataFrame:
     pairs = params.get("pairs")
     if not isinstance(pairs, list | tuple):
@@ -186,9 +187,7 @@ def _pair_evidence(
     found: list[Any] = []
     for start in range(0, len(listed), EVIDENCE_BATCH):
         part = listed[start : start + EVIDENCE_BATCH]
-        rows = connection.read_columns(
-            "recommend/pair_evidence", pairs=part, as_of=as_of, examples=examples
-        )
+        rows = connection.read_columns(statement, pairs=part, as_of=as_of, examples=examples)
         order = np.argsort(np.asarray(rows["position"], dtype=np.int64), kind="stable")
         if len(order) != len(part):
             raise BackendError(
