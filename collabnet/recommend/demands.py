@@ -35,14 +35,15 @@ _YEAR_RANGE = (1900, 2100)
 
 def read_demands(
     path: str | Path,
-    tables: Tables,
+    tables: Tables | Snapshot,
     *,
     sheet: str | int | None = None,
     strict: bool = True,
 ) -> pd.DataFrame:
     """Read and check a 揭榜挂帅 demands file (CSV, Excel or Parquet).
 
-    Columns: ``id``, ``enterprise`` (id or name of an organisation in ``tables``),
+    Columns: ``id``, ``enterprise`` (id or name of an organisation in ``tables``, the
+    network's tables or a snapshot of it),
     ``title``, ``description``, ``industry`` (code or name), ``year``; Chinese headers
     such as 需求编号, 发榜企业, 需求名称, 需求描述 are understood. Only ``enterprise`` and
     ``title`` are required.
@@ -210,19 +211,20 @@ def match_demands(
     >>> len(best)
     30
     """
-    tables = as_snapshot(network).tables
+    snapshot = as_snapshot(network)
     if not isinstance(demands, pd.DataFrame):
-        demands = read_demands(demands, tables)
+        demands = read_demands(demands, snapshot)
     if len(demands) == 0:
         return pd.DataFrame()
-    candidates = Candidates.default_for(tables)
+    candidates = Candidates.default_for(snapshot.organizations)
     space = build_space(
-        tables, candidates, settings=settings, sources=list(dict.fromkeys(demands["enterprise"]))
+        snapshot, candidates, settings=settings, sources=list(dict.fromkeys(demands["enterprise"]))
     )
     used = resolve_weights(weights, space, seed=seed)
     scorer = Scorer(space, used)
     organizations = space.tables.organizations
-    industry_names = dict(zip(tables.industries["code"], tables.industries["name_zh"], strict=True))
+    industries = snapshot.industries
+    industry_names = dict(zip(industries["code"], industries["name_zh"], strict=True))
 
     demand_texts = [
         "、".join(

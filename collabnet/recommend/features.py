@@ -28,6 +28,7 @@ import scipy.sparse as sp
 from collabnet.errors import InputError
 from collabnet.recommend import signals
 from collabnet.schema import ORG_TYPES
+from collabnet.snapshot import Snapshot
 from collabnet.tables import Tables
 
 __all__ = [
@@ -278,6 +279,8 @@ class FeatureSpace:
     # The links with a title (``source``, ``target``, ``title``) when ``tables`` has
     # none (a space built from a database).
     titled_links: pd.DataFrame | None = None
+    # The snapshot the space was built from (to learn weights from its earlier years).
+    snapshot: Snapshot | None = None
 
     @property
     def shape(self) -> tuple[int, int]:

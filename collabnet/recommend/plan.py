@@ -235,14 +235,14 @@ def pairing_plan(
     >>> len(plan), int(plan["enterprise_id"].duplicated().sum())
     (5, 0)
     """
-    tables = as_snapshot(network).tables
+    snapshot = as_snapshot(network)
     if capacity < 0 or per_enterprise < 1 or quota < 0:
         raise InputError("capacity and quota must not be negative, per_enterprise at least 1")
     candidates = Candidates(("enterprise",), ("platform",))
-    if not (tables.organizations["type"] == "platform").any():
+    if not (snapshot.organizations["type"] == "platform").any():
         raise InputError("the network has no platforms: a pairing plan needs platforms")
     settings = Settings(capacity=max(capacity, 1), coverage_target=coverage_target)
-    space = build_space(tables, candidates, settings=settings)
+    space = build_space(snapshot, candidates, settings=settings)
     used = resolve_weights(weights, space, seed=seed)
     scorer = Scorer(space, used)
 
@@ -285,7 +285,7 @@ def pairing_plan(
             share = space.coverage.set_index("industry")["coverage_share"]
             gaps = [c for c, v in share.items() if pd.notna(v) and v < coverage_target]
     else:
-        unknown = [c for c in gap_industries if c not in set(tables.industries["code"])]
+        unknown = [c for c in gap_industries if c not in set(snapshot.industries["code"])]
         if unknown:
             raise InputError(f"unknown industry code '{unknown[0]}'")
         gaps = list(gap_industries)

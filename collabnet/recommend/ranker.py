@@ -32,7 +32,7 @@ from collabnet.errors import InputError
 from collabnet.recommend.features import FEATURES, Candidates, FeatureSpace, Settings
 from collabnet.recommend.metrics import ranking_metrics
 from collabnet.recommend.rank import Scorer
-from collabnet.recommend.sampling import new_pairs, sample_non_links
+from collabnet.recommend.sampling import dated_links, new_pairs, sample_non_links
 from collabnet.recommend.signals import worker_count
 from collabnet.recommend.space import build_space
 from collabnet.recommend.weights import MIN_POSITIVES, Weights, default_weights, fit_logistic
@@ -120,7 +120,7 @@ def labelled_year(
     space = space_as_of(network, year - 1, candidates, settings, spaces)
     if space is None:
         return None
-    r, c = new_pairs(space, _dated_links(as_snapshot(network), year, year, candidates), year, year)
+    r, c = new_pairs(space, dated_links(as_snapshot(network), year, year, candidates), year, year)
     if len(r) < MIN_POSITIVES:
         return None
     rng = np.random.default_rng([seed, year])
@@ -169,19 +169,6 @@ def _has_undated_links(snapshot: Snapshot) -> bool:
     if counted is not None:
         return bool((counted.loc[counted["year"].isna(), "links"] > 0).any())
     return bool(snapshot.links["year"].isna().any())
-
-
-def _dated_links(snapshot: Snapshot, first: int, last: int, candidates: Candidates) -> pd.DataFrame:
-    """Links (``source``, ``target``, ``year``) dated ``first``–``last``, at least those
-    between the candidate types (from the backend when it computes them)."""
-    found = snapshot.native(
-        "dated_links",
-        first=first,
-        last=last,
-        sources=list(candidates.sources),
-        targets=list(candidates.targets),
-    )
-    return found if found is not None else snapshot.links
 
 
 def ranker_inputs(space: FeatureSpace, features: pd.DataFrame) -> pd.DataFrame:

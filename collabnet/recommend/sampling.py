@@ -7,9 +7,23 @@ import pandas as pd
 import scipy.sparse as sp
 
 from collabnet.recommend import signals
-from collabnet.recommend.features import FeatureSpace
+from collabnet.recommend.features import Candidates, FeatureSpace
+from collabnet.snapshot import Snapshot
 
 __all__ = ["new_pairs", "sample_non_links"]
+
+
+def dated_links(snapshot: Snapshot, first: int, last: int, candidates: Candidates) -> pd.DataFrame:
+    """Links (``source``, ``target``, ``year``) dated ``first``–``last``, at least those
+    between the candidate types (from the backend when it computes them)."""
+    found = snapshot.native(
+        "dated_links",
+        first=first,
+        last=last,
+        sources=list(candidates.sources),
+        targets=list(candidates.targets),
+    )
+    return found if found is not None else snapshot.links
 
 
 def new_pairs(

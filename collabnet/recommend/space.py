@@ -131,6 +131,7 @@ def _finish(
         tables=tables,
         candidates=candidates,
         settings=settings,
+        snapshot=snapshot,
         ids=organizations["id"].to_numpy(dtype=object),
         rows=rows,
         cols=cols,

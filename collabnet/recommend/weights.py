@@ -17,8 +17,9 @@ from scipy.optimize import minimize
 
 from collabnet.errors import InputError
 from collabnet.recommend.features import FEATURES, Candidates, FeatureSpace, Settings
-from collabnet.recommend.sampling import new_pairs, sample_non_links
+from collabnet.recommend.sampling import dated_links, new_pairs, sample_non_links
 from collabnet.recommend.space import build_space
+from collabnet.snapshot import Snapshot, as_snapshot
 from collabnet.tables import Tables
 
 __all__ = [
@@ -171,7 +172,7 @@ def fit_logistic(
 
 
 def learn_weights(
-    tables: Tables,
+    network: Snapshot | Tables,
     year: int,
     candidates: Candidates | None = None,
     *,
@@ -186,12 +187,13 @@ def learn_weights(
     Features come from the network as it stood at the end of ``year − 1``; the positive
     labels are the candidate pairs first linked in ``year`` (both ends already present),
     and ``negatives`` random unlinked pairs per positive are the negative labels. Only
-    ``tables`` is read, so pass ``tables.as_of(last_training_year)`` in a backtest.
+    ``network`` is read, so pass ``tables.as_of(last_training_year)`` in a backtest.
     Returns None when fewer than :data:`MIN_POSITIVES` new pairs formed that year.
     """
-    candidates = candidates or Candidates.default_for(tables)
-    earlier = build_space(tables.as_of(year - 1), candidates, settings=settings)
-    r, c = new_pairs(earlier, tables.links, year, year)
+    snapshot = as_snapshot(network)
+    candidates = candidates or Candidates.default_for(snapshot.organizations)
+    earlier = build_space(snapshot.at(year - 1), candidates, settings=settings)
+    r, c = new_pairs(earlier, dated_links(snapshot, year, year, candidates), year, year)
     if len(r) < MIN_POSITIVES:
         return None
     rng = np.random.default_rng(seed)
@@ -251,7 +253,7 @@ def resolve_weights(
     learned = None
     if fit_year is not None:
         learned = learn_weights(
-            space.tables,
+            space.tables if space.snapshot is None else space.snapshot,
             fit_year,
             space.candidates,
             settings=space.settings,

@@ -25,7 +25,7 @@ OPTIONAL CALL (source, candidate) {
   MATCH (source)-[first:CO_BUILT_CENTRE|COOPERATION|CO_FOUNDING|JOINT_PROJECT|INCUBATION]-(middle:Organization)
     -[second:CO_BUILT_CENTRE|COOPERATION|CO_FOUNDING|JOINT_PROJECT|INCUBATION]-(next:Organization)
     -[third:CO_BUILT_CENTRE|COOPERATION|CO_FOUNDING|JOINT_PROJECT|INCUBATION]-(candidate)
-  WHERE $examples AND next <> source
+  WHERE $examples AND next <> source AND middle <> candidate
     AND ($as_of IS NULL
       OR ((first.year IS NULL OR first.year <= $as_of)
         AND (second.year IS NULL OR second.year <= $as_of)
@@ -35,7 +35,14 @@ OPTIONAL CALL (source, candidate) {
   WITH DISTINCT next, middle
   ORDER BY middle._row
   WITH next, collect(middle) AS middles
-  WITH next, size(middles) AS paths, [m IN middles WHERE m <> candidate AND m <> next] AS through
+  // The candidate is left out of the middles above (a pattern uses each link once, so
+  // it would be found only through a second link): it counts among the partners in
+  // common when it is linked with the source.
+  WITH next, middles, size(middles) + CASE WHEN EXISTS {
+      (source)-[link:CO_BUILT_CENTRE|COOPERATION|CO_FOUNDING|JOINT_PROJECT|INCUBATION]-(candidate)
+      WHERE $as_of IS NULL OR link.year IS NULL OR link.year <= $as_of
+    } THEN 1 ELSE 0 END AS paths
+  WITH next, paths, [m IN middles WHERE m <> next] AS through
   WHERE size(through) > 0
   RETURN [through[0].id, next.id] AS example
   ORDER BY paths DESC, next._row

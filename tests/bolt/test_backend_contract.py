@@ -33,6 +33,8 @@ from collabnet.backends.memory import MemoryBackend
 from collabnet.backends.neo4j import COVERAGE_QUERIES, Neo4jBackend
 from collabnet.graph import build_graph
 from collabnet.recommend.core import recommend
+from collabnet.recommend.demands import match_demands
+from collabnet.recommend.plan import pairing_plan
 from collabnet.tables import Tables, load_tables
 from tests.bolt.servers import PASSWORD
 from tests.bolt.test_neo4j_participations import projects_network
@@ -268,6 +270,27 @@ def test_the_same_recommendations(
             ours["enterprise_id"].nunique()
             == (sample.as_of(as_of).organizations["type"] == "enterprise").sum()
         )
+
+
+@pytest.mark.parametrize("weights", ["default", "learned"])
+def test_the_same_plan_and_demand_matches(
+    holding: Callable[[Tables], GraphBackend],
+    sample: Tables,
+    sample_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    weights: str,
+) -> None:
+    """The pairing plan and the demand matches from the database's signals, the same as
+    from the files, without reading a link back."""
+    backend = holding(sample)
+    if isinstance(backend, Neo4jBackend):
+        monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
+    ours = pairing_plan(backend.snapshot(2023), pairs=20, weights=weights)
+    files = pairing_plan(sample.as_of(2023), pairs=20, weights=weights)
+    pd.testing.assert_frame_equal(ours, files)
+    demands = sample_dir / "demands.csv"
+    matched = match_demands(backend.snapshot(None), demands, top=3, weights=weights)
+    pd.testing.assert_frame_equal(matched, match_demands(sample, demands, top=3, weights=weights))
 
 
 def test_centrality_from_neo4j_with_gds_reads_no_link(
