@@ -2,9 +2,10 @@
 
 :class:`Neo4jBackend` implements :class:`~collabnet.backends.GraphBackend`: ``push``
 writes validated tables into the database, ``snapshot`` gives the network at a cut,
-and ``measure`` computes degrees and the counts behind industry coverage in Cypher, and
-PageRank, eigenvector centrality, core numbers, harmonic closeness and betweenness with
-the Graph Data Science library when the server has it. A snapshot reads only the
+and ``measure`` computes degrees, the counts behind industry coverage, brokerage and the
+recommender's link signals in Cypher (or collabnet's own procedures, when installed),
+and PageRank, eigenvector centrality, core numbers, harmonic closeness and betweenness
+with the Graph Data Science library when the server has it. A snapshot reads only the
 organisations and industries; whatever an analysis computes in memory reads the tables
 back, once.
 
@@ -16,7 +17,8 @@ catalog of ``.cypher`` files (:mod:`collabnet.backends.cypher_catalog`). The par
   one-line errors;
 - :mod:`~collabnet.backends.neo4j.push`: rows, batches and pruning;
 - :mod:`~collabnet.backends.neo4j.read`: tables, counts and named queries read back;
-- :mod:`~collabnet.backends.neo4j.gds`: projections and the GDS measures.
+- :mod:`~collabnet.backends.neo4j.gds`: projections and the GDS measures;
+- :mod:`~collabnet.backends.neo4j.pairs`: what the recommender asks of the database.
 """
 
 from __future__ import annotations
