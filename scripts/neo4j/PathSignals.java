@@ -68,6 +68,8 @@ public class PathSignals {
     private static final class Partners {
         final Node[] nodes;
         final double[] weights;
+        // Those of the candidate types, found on first use.
+        Node[] targets;
 
         Partners(Node[] nodes, double[] weights) {
             this.nodes = nodes;
@@ -173,10 +175,7 @@ public class PathSignals {
                 Partners third = partners(entry.getValue());
                 long walks = twoSteps.get(entry.getKey())[0];
                 double mass = twoWalk.get(entry.getKey())[0] / third.nodes.length;
-                for (Node last : third.nodes) {
-                    if (!target(last)) {
-                        continue;
-                    }
+                for (Node last : targets(third)) {
                     long key = last.getId();
                     candidateNode.putIfAbsent(key, last);
                     double[] found = paths.computeIfAbsent(key, k -> new double[2]);
@@ -286,6 +285,19 @@ public class PathSignals {
         private static double pathCount(Map<Long, double[]> paths, long key) {
             double[] found = paths.get(key);
             return found == null ? 0.0 : found[0];
+        }
+
+        private Node[] targets(Partners partners) {
+            if (partners.targets == null) {
+                List<Node> found = new ArrayList<>();
+                for (Node node : partners.nodes) {
+                    if (target(node)) {
+                        found.add(node);
+                    }
+                }
+                partners.targets = found.toArray(new Node[0]);
+            }
+            return partners.targets;
         }
 
         private boolean target(Node node) {
