@@ -30,7 +30,7 @@ from collabnet.analysis.coverage import (
 from collabnet.analysis.kpi import evolution, kpi
 from collabnet.backends import GraphBackend
 from collabnet.backends.memory import MemoryBackend
-from collabnet.backends.neo4j import COVERAGE_QUERIES, Neo4jBackend
+from collabnet.backends.neo4j import COVERAGE_QUERIES, Neo4jBackend, pairs
 from collabnet.graph import build_graph
 from collabnet.recommend.core import recommend
 from collabnet.recommend.demands import match_demands
@@ -42,7 +42,7 @@ from tests.bolt.test_neo4j_participations import projects_network
 pytestmark = pytest.mark.bolt
 
 BACKENDS = ["files", "neo4j", "neo4j-without-gds"]
-IN_CYPHER = {"degree", "ego_brokerage", *COVERAGE_QUERIES}
+IN_CYPHER = {"degree", "ego_brokerage", *COVERAGE_QUERIES, *pairs.MEASURES}
 EXPECTED_NATIVE = {
     "files": set(),
     "neo4j": {
@@ -126,7 +126,9 @@ def test_degrees_pagerank_and_cores_agree(
     pd.testing.assert_frame_equal(
         hubs[CENTRALITY], expected[CENTRALITY], check_exact=False, rtol=1e-6, atol=1e-9
     )
-    skipped = {*COVERAGE_QUERIES, "communities", "ego_brokerage", "component"}
+    # Checked elsewhere: coverage against pandas, the recommender's statements in
+    # tests/bolt/test_neo4j_recommend.py.
+    skipped = {*COVERAGE_QUERIES, *pairs.MEASURES, "communities", "ego_brokerage", "component"}
     for name in set(backend.native_measures) - skipped:
         native = backend.measure(name, as_of, {"damping": 0.85}).set_index("id").sort_index()
         columns = ["degree", "weighted_degree"] if name == "degree" else [name]
