@@ -4,6 +4,9 @@ Every feature comes from the snapshot's own structures: its binary adjacency
 (``Snapshot.hops``) for the neighbourhood and path signals, its pair table for first
 years, and the coverage analysis (:func:`collabnet.analysis.coverage.industry_coverage`)
 for the coverage-gap bonus, so the recommender and the coverage report never disagree.
+A snapshot whose backend computes the recommender's link signals (Neo4j) gives them
+instead, per source, with per-organisation activity: no link table is read
+(:func:`_database_space`).
 """
 
 from __future__ import annotations
