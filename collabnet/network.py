@@ -31,8 +31,11 @@ from collabnet.snapshot import Snapshot
 from collabnet.tables import Tables, load_tables
 
 if TYPE_CHECKING:
-    # Only for the annotation: networkx is imported by the code that builds a graph.
+    # Only for the annotations: networkx is imported by the code that builds a graph, the
+    # recommender (and LightGBM with it) by the methods that recommend.
     import networkx as nx
+
+    from collabnet.recommend.store import ModelStore
 
 __all__ = ["Network", "connect", "load"]
 
@@ -68,15 +71,37 @@ class Network:
     2020
     """
 
-    def __init__(self, backend: GraphBackend | Tables, *, as_of: int | None = None) -> None:
+    def __init__(
+        self,
+        backend: GraphBackend | Tables,
+        *,
+        as_of: int | None = None,
+        models: ModelStore | None = None,
+    ) -> None:
         self.backend: GraphBackend = (
             MemoryBackend(backend) if isinstance(backend, Tables) else backend
         )
         self.as_of = as_of
+        self._models = models
 
     def at(self, year: int | None) -> Network:
         """The same network as it stood at the end of ``year``."""
-        return Network(self.backend, as_of=year)
+        return Network(self.backend, as_of=year, models=self._models)
+
+    @property
+    def models(self) -> ModelStore:
+        """Where :meth:`recommend` keeps the models it chose, so that asking again costs
+        nothing (:class:`~collabnet.recommend.store.ModelStore`; in memory unless set to
+        one with a folder)."""
+        if self._models is None:
+            from collabnet.recommend.store import ModelStore
+
+            self._models = ModelStore()
+        return self._models
+
+    @models.setter
+    def models(self, store: ModelStore) -> None:
+        self._models = store
 
     @cached_property
     def snapshot(self) -> Snapshot:
@@ -242,6 +267,7 @@ class Network:
             settings=Settings(capacity=capacity),
             explain=explain,
             seed=seed,
+            models=self.models,
         )
 
     def plan(

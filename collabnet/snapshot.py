@@ -54,6 +54,11 @@ class GraphBackend(Protocol):
         the measure's columns. Only called for names in :attr:`native_measures`."""
         ...
 
+    def fingerprint(self, as_of: int | None) -> str | None:
+        """A digest of the network at ``as_of``, equal whenever it holds the same
+        content; ``None`` when the backend cannot tell (nothing is then kept by it)."""
+        ...
+
 
 class Snapshot:
     """The network as it stood at the end of ``as_of`` (all of it when ``None``).
@@ -144,6 +149,14 @@ class Snapshot:
     def hops(self) -> sp.csr_matrix:
         """Binary adjacency: 1 for every linked pair."""
         return self.adjacency.hops
+
+    @cached_property
+    def fingerprint(self) -> str | None:
+        """A digest of what the snapshot holds (see :meth:`GraphBackend.fingerprint`):
+        what results computed from it are kept by, e.g. the recommender's chosen model."""
+        if self.backend is None:
+            return self.tables.digest()
+        return self.backend.fingerprint(self.as_of)
 
     def computes(self, measure: str) -> bool:
         """Whether the backend computes ``measure`` itself (see :meth:`native`)."""

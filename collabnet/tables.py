@@ -23,6 +23,7 @@ compares normalised keys (NFKC, lower case), never the stored text.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -70,6 +71,19 @@ _FILE_STEMS: dict[str, tuple[str, ...]] = {
     "projects": ("projects", "programme-parts", "programme_parts", "项目"),
 }
 _EXTENSIONS = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt", ".xlsx", ".parquet")
+
+
+# The frames that make up a network's content (see Tables.digest).
+_CONTENT = (
+    "organizations",
+    "links",
+    "industries",
+    "participations",
+    "projects",
+    "listed_organizations",
+    "listed_links",
+    "counties",
+)
 
 
 @dataclass(frozen=True)
@@ -144,6 +158,22 @@ class Tables:
             links=links.reset_index(drop=True),
             as_of_year=year,
         )
+
+    def digest(self) -> str:
+        """A SHA-256 of what the tables hold: every frame's columns, types and values, and
+        the cut. Equal tables give equal digests, whatever objects hold them."""
+        digest = hashlib.sha256(repr(self.as_of_year).encode())
+        for name in _CONTENT:
+            frame = getattr(self, name)
+            digest.update(name.encode())
+            if frame is None:
+                digest.update(b"\0")
+                continue
+            digest.update(repr([(str(c), str(t)) for c, t in frame.dtypes.items()]).encode())
+            for column in frame.columns:
+                values = pd.util.hash_pandas_object(frame[column], index=False)
+                digest.update(values.to_numpy().tobytes())
+        return digest.hexdigest()
 
     def summary(self) -> dict[str, object]:
         """Counts for ``collabnet info``: organisations, links, by type and kind, years."""

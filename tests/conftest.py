@@ -6,6 +6,7 @@ run from the repository root (``in_repo``) and pass paths relative to it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,16 @@ REPO = Path(__file__).resolve().parents[1]
 TINY = REPO / "tests" / "data" / "tiny"
 SAMPLE = REPO / "data" / "sample"
 CORDIS = REPO.parent / "shared" / "data" / "cordis-h2020"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The command line keeps chosen models in a folder of the test session's own, never
+    in the user's cache."""
+    folder = tmp_path_factory.mktemp("collabnet-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COLLABNET_CACHE", str(folder))
+        yield folder
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import pandas as pd
 
@@ -31,6 +31,13 @@ class MemoryBackend:
 
     def _cut(self, as_of: int | None) -> Snapshot:
         return Snapshot(lambda: self._tables.as_of(as_of), as_of=as_of, backend=self)
+
+    def fingerprint(self, as_of: int | None) -> str | None:
+        return f"{self._digest}@{as_of}"
+
+    @cached_property
+    def _digest(self) -> str:
+        return self._tables.digest()
 
     def measure(self, name: str, as_of: int | None, params: Mapping[str, object]) -> pd.DataFrame:
         raise NotImplementedError(f"the in-memory backend has no native '{name}'")

@@ -14,6 +14,7 @@ from collabnet.network import Network
 from collabnet.recommend.evaluate import evaluate_rolling
 from collabnet.recommend.features import Candidates
 from collabnet.recommend.plan import write_plan
+from collabnet.recommend.store import ModelStore, default_folder
 
 _WEIGHTS = click.option(
     "--weights",
@@ -72,6 +73,12 @@ def _narrow(frame: pd.DataFrame, fmt: str) -> pd.DataFrame:
 )
 @click.option("--no-reasons", is_flag=True, help="Leave out the reasons (faster on huge networks).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sampled pairs.")
+@click.option(
+    "--choose-again",
+    is_flag=True,
+    help="Choose the model again instead of taking the one kept from an earlier run on the "
+    "same data and options (kept in $COLLABNET_CACHE/models, default ~/.cache/collabnet/models).",
+)
 def recommend(
     network: Network,
     as_of: int | None,
@@ -88,11 +95,15 @@ def recommend(
     capacity: int,
     no_reasons: bool,
     seed: int,
+    choose_again: bool,
 ) -> None:
     """Partners to approach next, with reasons (without --enterprise/--platform/--university:
     every enterprise's best partners). --top is the number per organisation (default 10)."""
     if org_type is not None:
         raise click.UsageError("--type does not apply to `collabnet recommend`; use --candidates")
+    # The model chosen on the same data before is taken again: choosing it is most of a
+    # run's time, and its answer depends only on what the key of the store holds.
+    network.models = ModelStore(None if choose_again else default_folder())
     frame = network.recommend(
         enterprise=enterprise,
         platform=platform,

@@ -12,6 +12,7 @@ from collabnet.recommend.features import ACADEMIC, Candidates, FeatureSpace, Set
 from collabnet.recommend.ranker import BoundModel, Model, choose_model
 from collabnet.recommend.signals import katz, values_at
 from collabnet.recommend.space import build_space
+from collabnet.recommend.store import ModelStore
 from collabnet.recommend.weights import Weights
 from collabnet.snapshot import Snapshot, as_snapshot
 from collabnet.tables import Tables
@@ -45,6 +46,7 @@ def recommend(
     settings: Settings | None = None,
     explain: bool = True,
     seed: int = 0,
+    models: ModelStore | None = None,
 ) -> pd.DataFrame:
     """Partners to approach next, best first, each with its reasons.
 
@@ -76,6 +78,10 @@ def recommend(
         Capacity per platform, coverage target, path budget (:class:`Settings`).
     explain
         Add the bilingual ``reasons`` column (leave it out for speed on huge networks).
+    models
+        Where models chosen for ``"auto"``, ``"default"`` and ``"learned"`` are kept
+        (:class:`~collabnet.recommend.store.ModelStore`): asking again on the same
+        network takes the kept one instead of choosing again.
 
     Returns
     -------
@@ -143,6 +149,8 @@ def recommend(
     # The model first: the spaces of its label years are let go before this one is built.
     if isinstance(weights, Weights):
         model = Model(weights.method, weights, description=weights.description)
+    elif models is not None:
+        model = models.chosen(snapshot, weights, chosen, settings, seed=seed)
     else:
         model = choose_model(snapshot, weights, chosen, settings, seed=seed)
     space = build_space(

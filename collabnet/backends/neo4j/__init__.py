@@ -366,6 +366,15 @@ class Neo4jBackend:
             self._meta = self.dataset() or {}
         return self._meta
 
+    def fingerprint(self, as_of: int | None) -> str | None:
+        """The last complete push's id and the cut: every push gets a new id, so the
+        fingerprint changes whenever the dataset may have (``None`` before a complete
+        push)."""
+        meta = self._dataset_meta()
+        if not meta.get("complete") or not meta.get("push_id"):
+            return None
+        return f"neo4j:{meta['push_id']}@{as_of}"
+
     def refresh(self) -> None:
         """Forget cached tables and snapshots (after someone else pushed)."""
         self._tables = None
