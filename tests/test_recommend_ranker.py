@@ -345,7 +345,8 @@ def test_ranking_with_path_rows_equals_ranking_with_held_blocks(sample: Tables) 
     weights = default_weights(space)
     assert weights.coefficients["paths3"] != 0
     held_scorer, lazy_scorer = Scorer(space, weights), Scorer(lazy, weights)
-    assert held_scorer.dense_part is not None and lazy_scorer.dense_part is None
+    assert isinstance(space.blocks["paths3"], np.ndarray)
+    assert isinstance(lazy.blocks["paths3"], signals.PathRows)
     pd.testing.assert_frame_equal(lazy_scorer.top(10), held_scorer.top(10))
     rng = np.random.default_rng(1)
     r, c = rng.integers(0, space.shape[0], 500), rng.integers(0, space.shape[1], 500)

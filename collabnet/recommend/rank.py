@@ -66,7 +66,7 @@ class Scorer:
                 self._country_weight = coef
         self.row_part = row_part
         self.col_part = col_part
-        self.sparse, self.dense_part, self._by_rows = _weighted_sum(space, blocks)
+        self.sparse, self._by_rows = _weighted_sum(space, blocks)
         self.industry_part = group_tables
         self._row_county = space.county[space.rows]
         self._col_county = space.county[space.cols]
@@ -116,14 +116,10 @@ class Scorer:
 
     def _dense_rows(self, rows: np.ndarray) -> np.ndarray | float:
         """The dense blocks' part for block rows ``rows`` × every column."""
-        if self.dense_part is not None:
-            return self.dense_part[rows]
         return _dense_sum((coef, log, block.dense(rows)) for coef, log, block in self._by_rows)
 
     def _dense_at(self, r: np.ndarray, c: np.ndarray) -> np.ndarray | float:
         """The dense blocks' part at block positions ``(r, c)``."""
-        if self.dense_part is not None:
-            return self.dense_part[r, c]
         return _dense_sum((coef, log, block.at(r, c)) for coef, log, block in self._by_rows)
 
     def _themes(self, rows: np.ndarray) -> np.ndarray | float:
@@ -175,7 +171,7 @@ class Scorer:
         crowded = self.sparse.nnz >= 0.25 * self.space.shape[0] * n_cols
         # Theme overlap is a dense product with no group structure, and dense path blocks
         # fill the block: only dense chunks.
-        themed = self._theme_weight != 0.0 or self.dense_part is not None or bool(self._by_rows)
+        themed = self._theme_weight != 0.0 or bool(self._by_rows)
         if themed or cells <= dense_cells or (crowded and cells <= 10 * dense_cells):
             frame = self._top_dense(k, rows, blocked, shut)
             frame.attrs["dense_rows"] = len(rows)
@@ -381,27 +377,23 @@ def _segment_top(indptr: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
 
 def _weighted_sum(
     space: FeatureSpace, blocks: list[tuple[float, str]]
-) -> tuple[sp.csr_matrix, np.ndarray | None, list[tuple[float, bool, PathRows | _HeldRows]]]:
-    """Σ coef·feature over the block features: the sparse ones' sum, and the dense ones'
-    (None without any). Sparse blocks sharing one sparsity pattern (shared partners,
-    Adamic–Adar, resource allocation) are added on their data arrays. With a block
-    computed row by row (:class:`PathRows`) the dense ones are not summed (None): they
-    come back as (coef, log, block), to be summed row by row."""
+) -> tuple[sp.csr_matrix, list[tuple[float, bool, PathRows | _HeldRows]]]:
+    """Σ coef·feature over the sparse block features, and the other blocks (dense or
+    computed row by row, :class:`PathRows`) as (coef, log, block), summed for the rows
+    asked for only: a whole block's sum would hold another block-sized array (a quarter
+    GB for CORDIS's enterprises × universities and institutes). Sparse blocks sharing
+    one sparsity pattern (shared partners, Adamic–Adar, resource allocation) are added
+    on their data arrays."""
     total: sp.csr_matrix | None = None
     held = [
         (coef, FEATURES[name].log, space.blocks[FEATURES[name].raw])
         for coef, name in blocks
         if not isinstance(space.blocks[FEATURES[name].raw], sp.csr_matrix)
     ]
-    dense: np.ndarray | None = None
-    by_rows: list[tuple[float, bool, PathRows | _HeldRows]] = []
-    if any(isinstance(block, PathRows) for _, _, block in held):
-        by_rows = [
-            (coef, log, block if isinstance(block, PathRows) else _HeldRows(block))
-            for coef, log, block in held
-        ]
-    elif held:
-        dense = np.asarray(_dense_sum((coef, log, np.asarray(block)) for coef, log, block in held))
+    by_rows: list[tuple[float, bool, PathRows | _HeldRows]] = [
+        (coef, log, block if isinstance(block, PathRows) else _HeldRows(block))
+        for coef, log, block in held
+    ]
     for coef, name in blocks:
         block = space.blocks[FEATURES[name].raw]
         if not isinstance(block, sp.csr_matrix):
@@ -424,7 +416,7 @@ def _weighted_sum(
             )
     if total is None:
         total = sp.csr_matrix(space.shape)
-    return total, dense, by_rows
+    return total, by_rows
 
 
 def _dense_sum(parts: Iterable[tuple[float, bool, np.ndarray]]) -> np.ndarray | float:
