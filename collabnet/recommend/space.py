@@ -22,6 +22,7 @@ import scipy.sparse as sp
 
 from collabnet.analysis.coverage import industry_coverage
 from collabnet.checks import LINK_COLUMNS
+from collabnet.errors import BackendError
 from collabnet.graph import link_positions
 from collabnet.recommend import signals
 from collabnet.recommend.features import Candidates, Evidence, FeatureSpace, Settings
@@ -379,9 +380,13 @@ def _database_evidence(snapshot: Snapshot, ids: np.ndarray) -> Evidence:
         pairs = [[ids[s], ids[t]] for s, t in zip(source.tolist(), target.tolist(), strict=True)]
         found = snapshot.native("pair_evidence", pairs=pairs, examples=examples)
         assert found is not None
-        lists = [position.reindex(shared).to_numpy(dtype=np.int64) for shared in found["shared"]]
-        indptr = np.concatenate([[0], np.cumsum([len(x) for x in lists])]).astype(np.int64)
-        indices = np.concatenate(lists) if lists else np.zeros(0, np.int64)
+        # One lookup for every pair's partners (ids the organisations table holds).
+        lengths = np.fromiter((len(x) for x in found["shared"]), np.int64, len(found))
+        flat = [partner for listed in found["shared"] for partner in listed]
+        indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        indices = position.index.get_indexer(pd.Index(flat, dtype=object)).astype(np.int64)
+        if (indices < 0).any():
+            raise BackendError("the database named a shared partner the snapshot does not hold")
         shared = sp.csr_matrix(
             (np.ones(len(indices)), indices, indptr), shape=(len(source), len(ids))
         )

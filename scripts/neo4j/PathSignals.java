@@ -1,23 +1,28 @@
 // collabnet's procedures for the recommender, computed inside Neo4j from each
-// organisation's partners, giving the same rows as the Cypher statements
+// organisation's partners, giving the same values as the Cypher statements
 // cypher/recommend/pair_signals.cypher and pair_evidence.cypher:
 //
-//   CALL collabnet.pairSignals($sources, $targets, $as_of, $limit)
+//   CALL collabnet.pairSignalsPacked($sources, $targets, $candidates, $as_of, $limit)
 //   CALL collabnet.pairEvidence($pairs, $as_of, $examples)
 //
-// pairSignals:
+// pairSignalsPacked:
 // For each source: its partners at the end of $as_of (a linked pair counts once, its
 // links' weights summed; a degree is a number of distinct partners), then for every
 // candidate (an organisation whose type is in $targets) within three links: the common
 // partners (each one's degree and the product of the two pair weights, in the order of
 // the organisations table, _row), the walks of length three and the probability of a
 // three-step random walk. Only the $limit candidates with the most common partners,
-// then the most three-step walks, then the smallest id; one row per source.
+// then the most three-step walks, then the smallest id. One row for the whole call, its
+// numbers packed as little-endian arrays, one value after another in the order of the
+// sources: the client reads each column as one block of bytes instead of millions of
+// values.
 //
 // Built by scripts/neo4j/run.sh into a jar in the plugin folder; a Neo4j without it
 // gets the same rows from the Cypher statement.
 package collabnet;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -53,8 +58,25 @@ public class PathSignals {
     @Context
     public Transaction tx;
 
+    /** The best candidates of every source found, packed (see the top of this file). */
+    public static class Packed {
+        public List<String> sources;
+        // int32: how many candidates each source has.
+        public byte[] counts;
+        // int32: each candidate's position in $candidates (-1 for one not in it).
+        public byte[] cols;
+        // int32 per pair.
+        public byte[] common_partners;
+        // int32 and float64: common_partners of them per pair.
+        public byte[] partner_degrees;
+        public byte[] products;
+        // float64 per pair.
+        public byte[] paths3;
+        public byte[] walk3;
+    }
+
     /** One source's best candidates, a list per column. */
-    public static class Row {
+    private static class Row {
         public String source;
         public List<String> targets;
         public List<Long> common_partners;
@@ -68,20 +90,50 @@ public class PathSignals {
     private static final class Partners {
         final Node[] nodes;
         final double[] weights;
-        // Those of the candidate types, found on first use.
-        Node[] targets;
+        // The partners' local numbers (see Search), and those of the candidate types,
+        // found on first use.
+        final int[] locals;
+        int[] targets;
 
-        Partners(Node[] nodes, double[] weights) {
+        Partners(Node[] nodes, double[] weights, int[] locals) {
             this.nodes = nodes;
             this.weights = weights;
+            this.locals = locals;
         }
     }
 
-    @Procedure(name = "collabnet.pairSignals", mode = Mode.READ)
+    /** A growing list of ints. */
+    private static final class Ints {
+        int[] values = new int[64];
+        int size;
+
+        void add(int value) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, 2 * size);
+            }
+            values[size++] = value;
+        }
+    }
+
+    /** A growing list of doubles. */
+    private static final class Doubles {
+        double[] values = new double[64];
+        int size;
+
+        void add(double value) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, 2 * size);
+            }
+            values[size++] = value;
+        }
+    }
+
+    @Procedure(name = "collabnet.pairSignalsPacked", mode = Mode.READ)
     @Description("Path signals from each source to its best candidates of the given types.")
-    public Stream<Row> pairSignals(
+    public Stream<Packed> pairSignalsPacked(
             @Name("sources") List<String> sources,
             @Name("targets") List<String> targets,
+            @Name("candidates") List<String> candidates,
             @Name("asOf") Long asOf,
             @Name("limit") Long limit) {
         Search search = new Search(new HashSet<>(targets), asOf);
@@ -92,7 +144,59 @@ public class PathSignals {
                 rows.add(search.signals(source, limit));
             }
         }
-        return rows.stream();
+        Map<String, Integer> column = new HashMap<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            column.putIfAbsent(candidates.get(i), i);
+        }
+        return Stream.of(pack(rows, column));
+    }
+
+    private static Packed pack(List<Row> rows, Map<String, Integer> column) {
+        int pairs = 0;
+        int shared = 0;
+        for (Row row : rows) {
+            pairs += row.targets.size();
+            for (List<Long> degrees : row.partner_degrees) {
+                shared += degrees.size();
+            }
+        }
+        ByteBuffer counts = buffer(4L * rows.size());
+        ByteBuffer cols = buffer(4L * pairs);
+        ByteBuffer common = buffer(4L * pairs);
+        ByteBuffer degrees = buffer(4L * shared);
+        ByteBuffer products = buffer(8L * shared);
+        ByteBuffer paths3 = buffer(8L * pairs);
+        ByteBuffer walk3 = buffer(8L * pairs);
+        Packed packed = new Packed();
+        packed.sources = new ArrayList<>();
+        for (Row row : rows) {
+            packed.sources.add(row.source);
+            counts.putInt(row.targets.size());
+            for (int j = 0; j < row.targets.size(); j++) {
+                cols.putInt(column.getOrDefault(row.targets.get(j), -1));
+                common.putInt(Math.toIntExact(row.common_partners.get(j)));
+                for (long degree : row.partner_degrees.get(j)) {
+                    degrees.putInt(Math.toIntExact(degree));
+                }
+                for (double product : row.products.get(j)) {
+                    products.putDouble(product);
+                }
+                paths3.putDouble(row.paths3.get(j));
+                walk3.putDouble(row.walk3.get(j));
+            }
+        }
+        packed.counts = counts.array();
+        packed.cols = cols.array();
+        packed.common_partners = common.array();
+        packed.partner_degrees = degrees.array();
+        packed.products = products.array();
+        packed.paths3 = paths3.array();
+        packed.walk3 = walk3.array();
+        return packed;
+    }
+
+    private static ByteBuffer buffer(long bytes) {
+        return ByteBuffer.allocate(Math.toIntExact(bytes)).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** The evidence behind one pair: its shared partners and a three-step path. */
@@ -126,13 +230,51 @@ public class PathSignals {
     private static final class Search {
         private final Set<String> targetTypes;
         private final Long asOf;
-        private final Map<Long, Partners> partnersOf = new HashMap<>();
-        private final Map<Long, Long> rowOf = new HashMap<>();
-        private final Map<Long, Boolean> isTarget = new HashMap<>();
+        // Every organisation met gets a local number; what is known of it is held in
+        // arrays by that number, and the per-source sums in arrays cleared after use.
+        private final Map<Long, Integer> localOf = new HashMap<>();
+        private Node[] nodeOf = new Node[1024];
+        private Partners[] partnersAt = new Partners[1024];
+        private long[] rowAt = new long[1024];
+        private byte[] targetAt = new byte[1024];
+        private String[] idAt = new String[1024];
+        private long[] twoSteps = new long[1024];
+        private double[] twoWalk = new double[1024];
+        private int[] sharedCount = new int[1024];
+        private double[] paths = new double[1024];
+        private double[] walk = new double[1024];
+        private int[] slotOf = new int[1024];
+        private final Ints touched = new Ints();
 
         Search(Set<String> targetTypes, Long asOf) {
             this.targetTypes = targetTypes;
             this.asOf = asOf;
+        }
+
+        private int local(Node node) {
+            Integer known = localOf.get(node.getId());
+            if (known != null) {
+                return known;
+            }
+            int next = localOf.size();
+            localOf.put(node.getId(), next);
+            if (next == nodeOf.length) {
+                int size = 2 * next;
+                nodeOf = Arrays.copyOf(nodeOf, size);
+                partnersAt = Arrays.copyOf(partnersAt, size);
+                rowAt = Arrays.copyOf(rowAt, size);
+                targetAt = Arrays.copyOf(targetAt, size);
+                idAt = Arrays.copyOf(idAt, size);
+                twoSteps = Arrays.copyOf(twoSteps, size);
+                twoWalk = Arrays.copyOf(twoWalk, size);
+                sharedCount = Arrays.copyOf(sharedCount, size);
+                paths = Arrays.copyOf(paths, size);
+                walk = Arrays.copyOf(walk, size);
+                slotOf = Arrays.copyOf(slotOf, size);
+            }
+            nodeOf[next] = node;
+            rowAt[next] = -1;
+            return next;
         }
 
         Row signals(Node source, long limit) {
@@ -143,74 +285,102 @@ public class PathSignals {
                 order[i] = i;
             }
             Arrays.sort(order, Comparator.comparingLong(i -> row(first.nodes[i])));
-            // Two steps: walks and random-walk mass per organisation reached; common-partner
-            // evidence per candidate, in the order of the partners' rows.
-            Map<Long, Node> reachedNode = new HashMap<>();
-            Map<Long, long[]> twoSteps = new HashMap<>();
-            Map<Long, double[]> twoWalk = new HashMap<>();
-            Map<Long, List<Long>> degrees = new HashMap<>();
-            Map<Long, List<Double>> products = new HashMap<>();
+            // Two steps: walks and random-walk mass per organisation reached, by local
+            // number; the common-partner evidence of candidates, in the order of the
+            // partners' rows, one entry after another.
+            Ints reached = new Ints();
+            Ints entryCandidate = new Ints();
+            Ints entryDegree = new Ints();
+            Doubles entryProduct = new Doubles();
             for (int i : order) {
-                Node partner = first.nodes[i];
-                Partners second = partners(partner);
+                Partners second = partners(first.locals[i]);
                 int partnerDegree = second.nodes.length;
+                double step = 1.0 / ((double) sourceDegree * partnerDegree);
                 for (int j = 0; j < partnerDegree; j++) {
-                    Node next = second.nodes[j];
-                    long key = next.getId();
-                    reachedNode.putIfAbsent(key, next);
-                    twoSteps.computeIfAbsent(key, k -> new long[1])[0] += 1;
-                    twoWalk.computeIfAbsent(key, k -> new double[1])[0] +=
-                            1.0 / ((double) sourceDegree * partnerDegree);
+                    int next = second.locals[j];
+                    if (twoSteps[next] == 0) {
+                        reached.add(next);
+                    }
+                    twoSteps[next] += 1;
+                    twoWalk[next] += step;
                     if (target(next)) {
-                        degrees.computeIfAbsent(key, k -> new ArrayList<>()).add((long) partnerDegree);
-                        products.computeIfAbsent(key, k -> new ArrayList<>())
-                                .add(first.weights[i] * second.weights[j]);
+                        if (sharedCount[next] == 0 && paths[next] == 0) {
+                            touched.add(next);
+                        }
+                        sharedCount[next] += 1;
+                        entryCandidate.add(next);
+                        entryDegree.add(partnerDegree);
+                        entryProduct.add(first.weights[i] * second.weights[j]);
                     }
                 }
             }
             // The third step, from every organisation reached in two.
-            Map<Long, Node> candidateNode = new HashMap<>();
-            Map<Long, double[]> paths = new HashMap<>();
-            for (Map.Entry<Long, Node> entry : reachedNode.entrySet()) {
-                Partners third = partners(entry.getValue());
-                long walks = twoSteps.get(entry.getKey())[0];
-                double mass = twoWalk.get(entry.getKey())[0] / third.nodes.length;
-                for (Node last : targets(third)) {
-                    long key = last.getId();
-                    candidateNode.putIfAbsent(key, last);
-                    double[] found = paths.computeIfAbsent(key, k -> new double[2]);
-                    found[0] += walks;
-                    found[1] += mass;
+            for (int r = 0; r < reached.size; r++) {
+                int middle = reached.values[r];
+                Partners third = partners(middle);
+                long walks = twoSteps[middle];
+                double mass = twoWalk[middle] / third.nodes.length;
+                for (int last : targets(third)) {
+                    if (sharedCount[last] == 0 && paths[last] == 0) {
+                        touched.add(last);
+                    }
+                    paths[last] += walks;
+                    walk[last] += mass;
                 }
             }
-            for (long key : degrees.keySet()) {
-                candidateNode.putIfAbsent(key, reachedNode.get(key));
+            Integer[] candidates = new Integer[touched.size];
+            for (int c = 0; c < touched.size; c++) {
+                candidates[c] = touched.values[c];
             }
-            List<Long> keys = new ArrayList<>(candidateNode.keySet());
-            Map<Long, String> ids = new HashMap<>();
-            for (long key : keys) {
-                ids.put(key, (String) candidateNode.get(key).getProperty("id"));
+            Arrays.sort(candidates, Comparator.<Integer>comparingInt(c -> -sharedCount[c])
+                    .thenComparingDouble(c -> -paths[c])
+                    .thenComparing(this::id));
+            int kept = (int) Math.min(limit, candidates.length);
+            // The kept candidates' evidence, each one's entries in the order they came.
+            for (int c = 0; c < kept; c++) {
+                slotOf[candidates[c]] = c + 1;
             }
-            keys.sort(Comparator.<Long>comparingLong(k -> -shared(degrees, k))
-                    .thenComparingDouble(k -> -pathCount(paths, k))
-                    .thenComparing(ids::get));
+            List<List<Long>> degreeLists = new ArrayList<>();
+            List<List<Double>> productLists = new ArrayList<>();
+            for (int c = 0; c < kept; c++) {
+                degreeLists.add(new ArrayList<>(sharedCount[candidates[c]]));
+                productLists.add(new ArrayList<>(sharedCount[candidates[c]]));
+            }
+            for (int e = 0; e < entryCandidate.size; e++) {
+                int at = slotOf[entryCandidate.values[e]];
+                if (at > 0) {
+                    degreeLists.get(at - 1).add((long) entryDegree.values[e]);
+                    productLists.get(at - 1).add(entryProduct.values[e]);
+                }
+            }
             Row row = new Row();
             row.source = (String) source.getProperty("id");
-            row.targets = new ArrayList<>();
-            row.common_partners = new ArrayList<>();
-            row.partner_degrees = new ArrayList<>();
-            row.products = new ArrayList<>();
-            row.paths3 = new ArrayList<>();
-            row.walk3 = new ArrayList<>();
-            for (long key : keys.subList(0, (int) Math.min(limit, keys.size()))) {
-                double[] found = paths.getOrDefault(key, new double[2]);
-                row.targets.add(ids.get(key));
-                row.common_partners.add(shared(degrees, key));
-                row.partner_degrees.add(degrees.getOrDefault(key, List.of()));
-                row.products.add(products.getOrDefault(key, List.of()));
-                row.paths3.add(found[0]);
-                row.walk3.add(found[1]);
+            row.targets = new ArrayList<>(kept);
+            row.common_partners = new ArrayList<>(kept);
+            row.partner_degrees = degreeLists;
+            row.products = productLists;
+            row.paths3 = new ArrayList<>(kept);
+            row.walk3 = new ArrayList<>(kept);
+            for (int c = 0; c < kept; c++) {
+                int candidate = candidates[c];
+                row.targets.add(id(candidate));
+                row.common_partners.add((long) sharedCount[candidate]);
+                row.paths3.add(paths[candidate]);
+                row.walk3.add(walk[candidate]);
             }
+            // Ready for the next source: only what was touched is cleared.
+            for (int r = 0; r < reached.size; r++) {
+                twoSteps[reached.values[r]] = 0;
+                twoWalk[reached.values[r]] = 0.0;
+            }
+            for (int c = 0; c < touched.size; c++) {
+                int candidate = touched.values[c];
+                sharedCount[candidate] = 0;
+                paths[candidate] = 0.0;
+                walk[candidate] = 0.0;
+                slotOf[candidate] = 0;
+            }
+            touched.size = 0;
             return row;
         }
 
@@ -277,37 +447,40 @@ public class PathSignals {
             return null;
         }
 
-        private static long shared(Map<Long, List<Long>> degrees, long key) {
-            List<Long> found = degrees.get(key);
-            return found == null ? 0 : found.size();
-        }
-
-        private static double pathCount(Map<Long, double[]> paths, long key) {
-            double[] found = paths.get(key);
-            return found == null ? 0.0 : found[0];
-        }
-
-        private Node[] targets(Partners partners) {
+        private int[] targets(Partners partners) {
             if (partners.targets == null) {
-                List<Node> found = new ArrayList<>();
-                for (Node node : partners.nodes) {
-                    if (target(node)) {
-                        found.add(node);
+                Ints found = new Ints();
+                for (int next : partners.locals) {
+                    if (target(next)) {
+                        found.add(next);
                     }
                 }
-                partners.targets = found.toArray(new Node[0]);
+                partners.targets = Arrays.copyOf(found.values, found.size);
             }
             return partners.targets;
         }
 
-        private boolean target(Node node) {
-            return isTarget.computeIfAbsent(
-                    node.getId(), k -> targetTypes.contains(node.getProperty("type", null)));
+        private boolean target(int local) {
+            if (targetAt[local] == 0) {
+                boolean found = targetTypes.contains(nodeOf[local].getProperty("type", null));
+                targetAt[local] = (byte) (found ? 2 : 1);
+            }
+            return targetAt[local] == 2;
+        }
+
+        private String id(int local) {
+            if (idAt[local] == null) {
+                idAt[local] = (String) nodeOf[local].getProperty("id");
+            }
+            return idAt[local];
         }
 
         private long row(Node node) {
-            return rowOf.computeIfAbsent(
-                    node.getId(), k -> ((Number) node.getProperty("_row", 0L)).longValue());
+            int at = local(node);
+            if (rowAt[at] < 0) {
+                rowAt[at] = ((Number) node.getProperty("_row", 0L)).longValue();
+            }
+            return rowAt[at];
         }
 
         private boolean present(Node node) {
@@ -318,10 +491,16 @@ public class PathSignals {
             return founded == null || ((Number) founded).longValue() <= asOf;
         }
 
+        /** {@link #partners(Node)} of the organisation with this local number. */
+        private Partners partners(int local) {
+            Partners known = partnersAt[local];
+            return known != null ? known : partners(nodeOf[local]);
+        }
+
         /** The organisation's distinct partners at the cut, in the order first met. */
         private Partners partners(Node node) {
-            long key = node.getId();
-            Partners known = partnersOf.get(key);
+            int key = local(node);
+            Partners known = partnersAt[key];
             if (known != null) {
                 return known;
             }
@@ -352,11 +531,13 @@ public class PathSignals {
                 }
             }
             double[] summed = new double[weights.size()];
+            int[] locals = new int[nodes.size()];
             for (int i = 0; i < summed.length; i++) {
                 summed[i] = weights.get(i);
+                locals[i] = local(nodes.get(i));
             }
-            Partners found = new Partners(nodes.toArray(new Node[0]), summed);
-            partnersOf.put(key, found);
+            Partners found = new Partners(nodes.toArray(new Node[0]), summed, locals);
+            partnersAt[key] = found;
             return found;
         }
     }

@@ -36,7 +36,7 @@ if [[ ! -f "$classes/Launcher.class" ]]; then
   mv -T "$tmp" "$classes" 2>/dev/null || rm -rf "$tmp"
 fi
 
-# collabnet's procedure (PathSignals.java, collabnet.pairSignals) as a jar in the default
+# collabnet's procedure (PathSignals.java, collabnet.pairSignalsPacked) as a jar in the default
 # plugin folder, built once per source and java binary; older builds are removed. A
 # server started with another NEO4J_PLUGINS folder runs without it (the recommender then
 # sends the same work as Cypher).

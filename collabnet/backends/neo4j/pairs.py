@@ -10,6 +10,7 @@ best candidates come back.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,8 @@ __all__ = ["MEASURES", "PROCEDURE", "SIGNAL_BATCH", "has_procedure", "measure"]
 
 # Sources per path-signal statement: each one's three-step reach is expanded in full.
 SIGNAL_BATCH = 500
+# Path-signal statements in flight at once (each runs on one server thread).
+SIGNAL_WORKERS = 2
 # Pairs per evidence statement.
 EVIDENCE_BATCH = 500
 # Candidates per source when the caller does not say.
@@ -37,8 +40,9 @@ MEASURES = (
 )
 
 
-# collabnet's own procedure (scripts/neo4j/PathSignals.java), used when installed.
-PROCEDURE = "collabnet.pairSignals"
+# collabnet's own procedure (scripts/neo4j/PathSignals.java), used when installed; a
+# server still running an older build of it has not this name, and gets the Cypher.
+PROCEDURE = "collabnet.pairSignalsPacked"
 
 
 def has_procedure(connection: Connection) -> bool:
@@ -63,7 +67,7 @@ def measure(
             as_of,
             _texts(params, "sources"),
             params,
-            "recommend/pair_signals_procedure" if procedure else "recommend/pair_signals",
+            packed=procedure,
         )
     if name == "organization_activity":
         year = params.get("year")
@@ -116,44 +120,54 @@ def _pair_signals(
     as_of: int | None,
     sources: list[str],
     params: Mapping[str, object],
-    statement: str,
+    *,
+    packed: bool,
 ) -> pd.DataFrame:
     """One row per pair: ``row`` (position in ``sources``), ``col`` (position in the
     ``candidates`` ids) and the signals; the shared partners' degrees and weight
     products, one after another in the frame's order, are ``attrs["partner_degrees"]``
     and ``attrs["products"]`` (``common_partners`` of them per pair). Each batch is
-    made compact as it arrives: a pair costs a few dozen bytes, not Python objects."""
-    column = pd.Index(_texts(params, "candidates"))
+    made compact as it arrives: a pair costs a few dozen bytes, not Python objects.
+    With ``packed``, collabnet's procedure sends the numbers as packed arrays
+    (``recommend/pair_signals_procedure``); else the Cypher statement sends lists of
+    values (``recommend/pair_signals``). Both give the same frame."""
+    candidates = _texts(params, "candidates")
+    column = pd.Index(candidates)
     position = pd.Index(sources)
     parts: list[pd.DataFrame] = []
     degrees: list[np.ndarray] = []
     products: list[np.ndarray] = []
-    for start in range(0, len(sources), SIGNAL_BATCH):
+    statement = "recommend/pair_signals_procedure" if packed else "recommend/pair_signals"
+
+    def fetch(start: int) -> dict[str, Any]:
         found = connection.read_columns(
             statement,
             sources=sources[start : start + SIGNAL_BATCH],
             targets=_texts(params, "targets"),
             as_of=as_of,
             limit=_integer(params, "limit", DEFAULT_LIMIT),
+            **({"candidates": candidates} if packed else {}),
         )
-        counts = np.array([len(listed) for listed in found["targets"]], dtype=np.int64)
-        cols = column.get_indexer(pd.Index(_flat(found["targets"], object)))
-        if (cols < 0).any():
-            raise BackendError("the database named a candidate that is not in the block")
-        rows = np.repeat(position.get_indexer(pd.Index(found["source"])), counts)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "row": rows.astype(np.int32),
-                    "col": cols.astype(np.int32),
-                    "common_partners": _flat(found["common_partners"], float),
-                    "paths3": _flat(found["paths3"], float),
-                    "walk3": _flat(found["walk3"], float),
-                }
+        return _unpacked(found) if packed else _listed(found, column)
+
+    # SIGNAL_WORKERS batches at a time: the server computes them side by side while the
+    # client waits; they are taken in order, as one by one.
+    with ThreadPoolExecutor(SIGNAL_WORKERS) as pool:
+        for batch in pool.map(fetch, range(0, len(sources), SIGNAL_BATCH)):
+            if (batch["col"] < 0).any():
+                raise BackendError("the database named a candidate that is not in the block")
+            rows = np.repeat(position.get_indexer(pd.Index(batch["source"])), batch["count"])
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "row": rows.astype(np.int32),
+                        "col": batch["col"].astype(np.int32),
+                        **{name: batch[name] for name in ("common_partners", "paths3", "walk3")},
+                    }
+                )
             )
-        )
-        degrees.append(_flat([v for listed in found["partner_degrees"] for v in listed], float))
-        products.append(_flat([v for listed in found["products"] for v in listed], float))
+            degrees.append(batch["partner_degrees"])
+            products.append(batch["products"])
     frame = pd.concat(parts, ignore_index=True) if parts else _empty_signals()
     frame.attrs["partner_degrees"] = np.concatenate(degrees) if degrees else np.zeros(0)
     frame.attrs["products"] = np.concatenate(products) if products else np.zeros(0)
@@ -168,6 +182,51 @@ def _empty_signals() -> pd.DataFrame:
             **{name: np.zeros(0) for name in ("common_partners", "paths3", "walk3")},
         }
     )
+
+
+def _listed(found: Mapping[str, list[Any]], column: pd.Index) -> dict[str, Any]:
+    """A batch of the Cypher statement's rows (a list per source and column) as arrays."""
+    return {
+        "source": found["source"],
+        "count": np.array([len(listed) for listed in found["targets"]], dtype=np.int64),
+        "col": column.get_indexer(pd.Index(_flat(found["targets"], object))),
+        "common_partners": _flat(found["common_partners"], float),
+        "paths3": _flat(found["paths3"], float),
+        "walk3": _flat(found["walk3"], float),
+        "partner_degrees": _flat([v for listed in found["partner_degrees"] for v in listed], float),
+        "products": _flat([v for listed in found["products"] for v in listed], float),
+    }
+
+
+# The procedure's packed columns: little-endian int32 or float64, as arrays of floats
+# like the Cypher statement's values (count and col stay integers).
+_PACKED = {
+    "counts": "<i4",
+    "cols": "<i4",
+    "common_partners": "<i4",
+    "partner_degrees": "<i4",
+    "products": "<f8",
+    "paths3": "<f8",
+    "walk3": "<f8",
+}
+
+
+def _unpacked(found: Mapping[str, list[Any]]) -> dict[str, Any]:
+    """The procedure's one row of a batch (see ``recommend/pair_signals_procedure``)."""
+    if len(found["sources"]) != 1:
+        raise BackendError(f"the path-signal procedure gave {len(found['sources'])} rows, not 1")
+    arrays = {
+        name: np.frombuffer(bytes(found[name][0]), dtype=dtype) for name, dtype in _PACKED.items()
+    }
+    return {
+        "source": found["sources"][0],
+        "count": arrays["counts"].astype(np.int64),
+        "col": arrays["cols"].astype(np.int64),
+        **{
+            name: arrays[name].astype(float)
+            for name in ("common_partners", "paths3", "walk3", "partner_degrees", "products")
+        },
+    }
 
 
 def _flat(lists: list[list[Any]], dtype: type) -> np.ndarray:
