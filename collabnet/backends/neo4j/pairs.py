@@ -244,17 +244,24 @@ def _pair_evidence(
     listed = [[str(s), str(t)] for s, t in pairs]
     shared: list[Any] = []
     found: list[Any] = []
-    for start in range(0, len(listed), EVIDENCE_BATCH):
+
+    def fetch(start: int) -> tuple[int, dict[str, list[Any]]]:
         part = listed[start : start + EVIDENCE_BATCH]
-        rows = connection.read_columns(statement, pairs=part, as_of=as_of, examples=examples)
-        order = np.argsort(np.asarray(rows["position"], dtype=np.int64), kind="stable")
-        if len(order) != len(part):
-            raise BackendError(
-                f"the database explained {len(order)} of {len(part)} pairs: "
-                "an organisation of a pair is missing"
-            )
-        shared.extend(rows["shared"][i] for i in order)
-        found.extend(rows["example"][i] for i in order)
+        return len(part), connection.read_columns(
+            statement, pairs=part, as_of=as_of, examples=examples
+        )
+
+    # Like the path signals: SIGNAL_WORKERS batches at a time, taken in order.
+    with ThreadPoolExecutor(SIGNAL_WORKERS) as pool:
+        for asked, rows in pool.map(fetch, range(0, len(listed), EVIDENCE_BATCH)):
+            order = np.argsort(np.asarray(rows["position"], dtype=np.int64), kind="stable")
+            if len(order) != asked:
+                raise BackendError(
+                    f"the database explained {len(order)} of {asked} pairs: "
+                    "an organisation of a pair is missing"
+                )
+            shared.extend(rows["shared"][i] for i in order)
+            found.extend(rows["example"][i] for i in order)
     return pd.DataFrame({"shared": shared, "example": found})
 
 
