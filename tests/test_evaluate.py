@@ -90,6 +90,17 @@ def test_evaluate_reports_every_method_per_segment() -> None:
     assert abs(random - 0.5) < 0.05
 
 
+def test_without_baselines_collabnet_scores_the_same() -> None:
+    tables = _synthetic()
+    every = evaluate(tables, train_until=2022, weights="default")
+    own = evaluate(tables, train_until=2022, weights="default", baselines=False)
+    assert list(own["method"].unique()) == ["collabnet"]
+    pd.testing.assert_frame_equal(
+        own.reset_index(drop=True),
+        every[every["method"] == "collabnet"].reset_index(drop=True),
+    )
+
+
 def test_future_links_outside_the_candidates_change_nothing() -> None:
     tables = _synthetic()
     organizations = tables.organizations

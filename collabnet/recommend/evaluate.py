@@ -98,6 +98,7 @@ def evaluate(
     spaces: dict[int, FeatureSpace] | None = None,
     release: Collection[int] = (),
     models: dict[int, Model] | None = None,
+    baselines: bool = True,
 ) -> pd.DataFrame:
     """Backtest the recommender and the baselines on the years after ``train_until``.
 
@@ -130,6 +131,9 @@ def evaluate(
         Models chosen by ``train_until``, shared between cuts of the same network,
         candidates, settings, weights and seed: the model of a cut depends on its training
         years only, so cuts trained up to the same year share it.
+    baselines
+        Whether to score the baselines too (False: collabnet's own rows only, as a
+        search over weights needs).
 
     Returns
     -------
@@ -219,7 +223,7 @@ def evaluate(
     warm_rows = np.flatnonzero(degree[space.rows] > 0)
     warm_cols = np.flatnonzero(degree[space.cols] > 0)
     cold_rows = np.flatnonzero(degree[space.rows] == 0)
-    methods = _methods(space, scorers, seed)
+    methods = _methods(space, scorers, seed, baselines=baselines)
 
     results = []
     for segment, rows in (("warm", warm_rows), ("cold", cold_rows)):
@@ -433,8 +437,11 @@ def _at(method: _Method, r: np.ndarray, c: np.ndarray) -> np.ndarray:
 
 
 def _methods(
-    space: FeatureSpace, scorers: list[tuple[str, BoundModel]], seed: int
+    space: FeatureSpace, scorers: list[tuple[str, BoundModel]], seed: int, *, baselines: bool
 ) -> list[_Method]:
+    own = [_Method(name, scorer.at, _dense_of(scorer)) for name, scorer in scorers]
+    if not baselines:
+        return own
     degree = space.node["degree"].to_numpy()
     row_degree = degree[space.rows]
     col_degree = degree[space.cols]
@@ -473,7 +480,6 @@ def _methods(
         return (aa - aa_mean) / aa_sd + (np.log1p(pa_dense(rows, rng)) - pa_mean) / pa_sd
 
     n_cols = space.shape[1]
-    own = [_Method(name, scorer.at, _dense_of(scorer)) for name, scorer in scorers]
     return [
         *own,
         _Method(

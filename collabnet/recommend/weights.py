@@ -37,12 +37,16 @@ MIN_POSITIVES = 5
 
 # Weights on standardised features (each feature has mean 0 and standard deviation 1
 # over the candidate pairs). Network proximity and fit come first, popularity second:
-# shared partners and 3-step paths, capability text and industry, then the target's
-# size and activity and the coverage-gap bonus; idle years count against a pair. A
-# platform's unused capacity weighs most, so full platforms drop unless the rest of the
-# evidence is strong. Chosen by hand, then checked only on training-year splits of the
-# CORDIS data (2014–2015) and on the sample; ``--weights learned`` replaces them with
-# weights fitted on the network's own history.
+# three-step paths, joint-project multiplicity, the three-step walk, shared partners and
+# thematic overlap, capability text and industry, then the target's size and activity
+# and the coverage-gap bonus; idle years count against a pair. A platform's unused
+# capacity weighs most, so full platforms drop unless the rest of the evidence is strong.
+# The text, industry, county and capacity weights were chosen by hand and checked on the
+# sample. The network weights (paths3, multiplicity, walk3, theme_overlap,
+# common_partners, target_activity) come from a coordinate search on the mean over the
+# rolling CORDIS 2014–2017 cuts (benchmarks/tune_weights.py; the README's recommendation
+# section gives the table); ``--weights learned`` replaces them all with a ranker fitted
+# on the network's own history.
 DEFAULT_WEIGHTS: dict[str, float] = {
     "source_degree": 0.2,
     "source_activity": 0.3,
@@ -51,19 +55,19 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "source_idle_years": -0.2,
     "source_partner_share": 0.1,
     "target_degree": 0.3,
-    "target_activity": 0.4,
+    "target_activity": 0.2,
     "target_recent": 0.3,
     "target_new_partners": 0.0,
     "target_idle_years": -0.2,
     "target_partner_share": 0.3,
     "target_capacity_left": 1.0,
-    "common_partners": 0.3,
+    "common_partners": 0.1,
     "adamic_adar": 0.1,
     "resource_allocation": 0.1,
-    "paths3": 0.4,
-    "multiplicity": 0.0,
-    "walk3": 0.0,
-    "theme_overlap": 0.0,
+    "paths3": 0.6,
+    "multiplicity": 0.2,
+    "walk3": 0.2,
+    "theme_overlap": 0.2,
     "text_similarity": 0.5,
     "same_industry": 0.4,
     "coverage_gap": 0.3,
