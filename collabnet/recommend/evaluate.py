@@ -42,6 +42,7 @@ for validation and calibration.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -54,6 +55,7 @@ from collabnet.errors import InputError
 from collabnet.recommend import signals
 from collabnet.recommend.features import Candidates, FeatureSpace, Settings
 from collabnet.recommend.metrics import auc_score, ranking_metrics
+from collabnet.recommend.rank import Scorer
 from collabnet.recommend.ranker import BoundModel, LabelledYear, Model, choose_model
 from collabnet.recommend.sampling import sample_non_links
 from collabnet.recommend.space import build_space
@@ -99,6 +101,7 @@ def evaluate(
     release: Collection[int] = (),
     models: dict[int, Model] | None = None,
     baselines: bool = True,
+    trains: dict[int, Tables] | None = None,
 ) -> pd.DataFrame:
     """Backtest the recommender and the baselines on the years after ``train_until``.
 
@@ -131,6 +134,9 @@ def evaluate(
         Models chosen by ``train_until``, shared between cuts of the same network,
         candidates, settings, weights and seed: the model of a cut depends on its training
         years only, so cuts trained up to the same year share it.
+    trains
+        The tables as of each training year, shared between cuts of the same network
+        (cuts trained up to the same year share them).
     baselines
         Whether to score the baselines too (False: collabnet's own rows only, as a
         search over weights needs).
@@ -169,7 +175,10 @@ def evaluate(
             f"--train-until {train_until} is before the data starts ({first}): there is no "
             f"network to learn from; give a year from {first} to {test_until - 1}"
         )
-    train = tables.as_of(train_until)
+    trains = {} if trains is None else trains
+    if train_until not in trains:
+        trains[train_until] = tables.as_of(train_until)
+    train = trains[train_until]
     candidates = candidates or Candidates.default_for(train)
     hidden = _hidden_pairs(snapshot, train, candidates, train_until, test_until)
     if len(hidden) == 0:
@@ -304,13 +313,18 @@ def evaluate_rolling(
     memos: dict[object, dict[int, LabelledYear | None]] = {}
     spaces: dict[object, dict[int, FeatureSpace]] = {}
     models: dict[object, dict[int, Model]] = {}
+    trains: dict[int, Tables] = {}
     ordered = sorted(chosen_cuts)
     for number, (train_until, test_until) in enumerate(ordered):
         later = {year for cut, _ in ordered[number + 1 :] for year in (cut - 1, cut)}
         for by_year in spaces.values():
             for year in [y for y in by_year if y < train_until - 1]:
                 del by_year[year]
-        key = options.get("candidates") or Candidates.default_for(tables.as_of(train_until))
+        for year in [y for y in trains if y < train_until]:
+            del trains[year]
+        if train_until not in trains:
+            trains[train_until] = tables.as_of(train_until)
+        key = options.get("candidates") or Candidates.default_for(trains[train_until])
         frame = evaluate(
             network,
             train_until=train_until,
@@ -318,6 +332,7 @@ def evaluate_rolling(
             memo=memos.setdefault(key, {}),
             spaces=spaces.setdefault(key, {}),
             models=models.setdefault(key, {}),
+            trains=trains,
             release={train_until - 1, train_until} - later,
             **options,  # type: ignore[arg-type]
         )
@@ -439,7 +454,7 @@ def _at(method: _Method, r: np.ndarray, c: np.ndarray) -> np.ndarray:
 def _methods(
     space: FeatureSpace, scorers: list[tuple[str, BoundModel]], seed: int, *, baselines: bool
 ) -> list[_Method]:
-    own = [_Method(name, scorer.at, _dense_of(scorer)) for name, scorer in scorers]
+    own = _own_methods(scorers)
     if not baselines:
         return own
     degree = space.node["degree"].to_numpy()
@@ -496,11 +511,25 @@ def _methods(
     ]
 
 
-def _dense_of(scorer: BoundModel) -> Callable[[np.ndarray, np.random.Generator], np.ndarray]:
-    def dense(rows: np.ndarray, _rng: np.random.Generator) -> np.ndarray:
-        return scorer.dense(rows)
+def _own_methods(scorers: list[tuple[str, BoundModel]]) -> list[_Method]:
+    """collabnet's methods. Those that share a linear scorer (the ranker shortlists with
+    the default weights) compute its dense block once per chunk of rows: each thread
+    holds the last one it computed, with the rows it was computed for."""
+    held = threading.local()
 
-    return dense
+    def linear(scorer: Scorer, rows: np.ndarray) -> np.ndarray:
+        last = getattr(held, "last", None)
+        if last is None or last[0] is not scorer or last[1] is not rows:
+            last = held.last = (scorer, rows, scorer.dense(rows))
+        return last[2]
+
+    def dense_of(bound: BoundModel) -> Callable[[np.ndarray, np.random.Generator], np.ndarray]:
+        def dense(rows: np.ndarray, _rng: np.random.Generator) -> np.ndarray:
+            return bound.dense(rows, linear=linear(bound.scorer, rows))
+
+        return dense
+
+    return [_Method(name, bound.at, dense_of(bound)) for name, bound in scorers]
 
 
 def _score_segment(
@@ -517,11 +546,14 @@ def _score_segment(
 ) -> list[dict[str, object]]:
     rng = np.random.default_rng([seed, 1 if segment == "warm" else 2])
     pr, pc = truth.nonzero()
-    nr, nc = sample_non_links(space, negatives * len(pr), rng, truth, rows=rows, cols=cols)
     queried = np.flatnonzero(np.diff(truth.indptr) > 0)
     in_cols = np.zeros(space.shape[1], dtype=bool)
     in_cols[cols] = True
     linked = space.linked()
+    # The look-ups below sort a matrix's indices in place once; done here, before the
+    # threads read the matrices, they only read.
+    truth.sort_indices()
+    linked.sort_indices()
 
     chunk = max(1, _CHUNK_CELLS // max(len(cols), 1))
     query_mask = np.zeros(space.shape[0], dtype=bool)
@@ -555,7 +587,10 @@ def _score_segment(
     per_row: dict[str, list[np.ndarray]] = {m.name: [] for m in methods}
     best: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {m.name: [] for m in methods}
     with ThreadPoolExecutor(max(1, min(signals.worker_count(), len(starts)))) as pool:
-        for outcome in pool.map(score_chunk, starts):
+        outcomes = pool.map(score_chunk, starts)
+        # The non-links for the AUC are drawn while the chunks are scored.
+        nr, nc = sample_non_links(space, negatives * len(pr), rng, truth, rows=rows, cols=cols)
+        for outcome in outcomes:
             for method, (measured, cells) in zip(methods, outcome, strict=True):
                 if measured is not None:
                     per_row[method.name].append(measured)

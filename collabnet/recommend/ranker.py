@@ -21,6 +21,7 @@ keeps the linear order below it.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 import lightgbm as lgb
@@ -298,15 +299,18 @@ class BoundModel:
         frame["rank"] = frame.groupby("row", sort=False).cumcount() + 1
         return frame[frame["rank"] <= k].reset_index(drop=True)
 
-    def dense(self, rows: np.ndarray) -> np.ndarray:
+    def dense(self, rows: np.ndarray, *, linear: np.ndarray | None = None) -> np.ndarray:
         """Ranking keys for block rows × every column: the shortlist lifted above the rest
-        in the ranker's order, the rest in the linear order."""
-        linear = self.scorer.dense(rows)
+        in the ranker's order, the rest in the linear order. ``linear``, when given, is
+        ``self.scorer.dense(rows)`` already computed (it is read, not changed; without a
+        ranker it is what is returned)."""
+        if linear is None:
+            linear = self.scorer.dense(rows)
         if not self.learned:
             return linear
         keys = linear.copy()
         linked = self.space.linked(np.asarray(rows, dtype=np.int64)).toarray() > 0
-        linear[linked] = -np.inf
+        linear = np.where(linked, -np.inf, linear)
         depth = min(SHORTLIST, linear.shape[1])
         # Only the best columns are kept, not the whole partition (one int64 a cell).
         best = np.argpartition(-linear, depth - 1, axis=1)[:, :depth].copy()
@@ -346,9 +350,13 @@ class BoundModel:
 
 def _predict_threads(rows: int) -> int:
     """Threads for scoring ``rows`` pairs: one for small sets (starting threads costs
-    more than it brings), every processor from :data:`_THREADED_ROWS` rows on. Rows are
-    scored independently, so the scores do not depend on it."""
-    return worker_count() if rows >= _THREADED_ROWS else 1
+    more than it brings) and on a worker thread (its pool already keeps every processor
+    busy; more threads only wait on each other), every processor from
+    :data:`_THREADED_ROWS` rows on. Rows are scored independently, so the scores do not
+    depend on it."""
+    if rows < _THREADED_ROWS or threading.current_thread() is not threading.main_thread():
+        return 1
+    return worker_count()
 
 
 def _first_seen(rows: np.ndarray) -> np.ndarray:

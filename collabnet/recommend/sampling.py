@@ -69,7 +69,10 @@ def sample_non_links(
     capacity = len(rows) * len(cols)
     if count <= 0 or capacity == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    linked = space.linked()
+    width = space.shape[1]
+    # Every pair linked now or excluded, as sorted keys (row × width + col): a draw is
+    # looked up in this short array, not in the blocks' row segments.
+    taken = np.union1d(_keys(space.linked(), width), _keys(exclude, width))
     chosen = np.zeros(0, dtype=np.int64)
     r_out: list[np.ndarray] = []
     c_out: list[np.ndarray] = []
@@ -81,11 +84,14 @@ def sample_non_links(
         draw = max(2 * need, 1000)
         r = rows[rng.integers(0, len(rows), size=draw)]
         c = cols[rng.integers(0, len(cols), size=draw)]
-        bad = (signals.values_at(linked, r, c) > 0) | (signals.values_at(exclude, r, c) > 0)
-        key = r.astype(np.int64) * space.shape[1] + c
-        _, first = np.unique(key[~bad], return_index=True)
-        order = np.sort(first)
-        r, c, key = r[~bad][order], c[~bad][order], key[~bad][order]
+        key = r.astype(np.int64) * width + c
+        if len(taken):
+            at = np.minimum(np.searchsorted(taken, key), len(taken) - 1)
+            good = taken[at] != key
+            r, c, key = r[good], c[good], key[good]
+        # The first draw of each pair, in the order drawn.
+        first = ~pd.Index(key).duplicated()
+        r, c, key = r[first], c[first], key[first]
         fresh = ~np.isin(key, chosen)
         r, c = r[fresh][:need], c[fresh][:need]
         chosen = np.concatenate([chosen, key[fresh][:need]])
@@ -95,3 +101,10 @@ def sample_non_links(
     if not r_out:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     return np.concatenate(r_out), np.concatenate(c_out)
+
+
+def _keys(block: sp.csr_matrix, width: int) -> np.ndarray:
+    """``row × width + col`` of a block's positive entries."""
+    rows = np.repeat(np.arange(block.shape[0], dtype=np.int64), np.diff(block.indptr))
+    positive = block.data > 0
+    return rows[positive] * width + block.indices[positive]
