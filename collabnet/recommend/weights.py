@@ -44,7 +44,7 @@ MIN_POSITIVES = 5
 # The text, industry, county and capacity weights were chosen by hand and checked on the
 # sample. The network weights (paths3, multiplicity, walk3, theme_overlap,
 # common_partners, target_activity) come from a coordinate search on the mean over the
-# rolling CORDIS 2014–2017 cuts (benchmarks/tune_weights.py; the README's recommendation
+# rolling CORDIS 2014–2017 cuts (scripts/tune_weights.py; the README's recommendation
 # section gives the table); ``--weights learned`` replaces them all with a ranker fitted
 # on the network's own history.
 DEFAULT_WEIGHTS: dict[str, float] = {

@@ -1,7 +1,7 @@
 """Search the default weights on the rolling backtest cuts of a dated network.
 
-    python benchmarks/tune_weights.py                      # CORDIS beside the repository
-    python benchmarks/tune_weights.py --features paths3,walk3 --steps 0.2,0.4
+    python scripts/tune_weights.py                      # CORDIS beside the repository
+    python scripts/tune_weights.py --features paths3,walk3 --steps 0.2,0.4
 
 A coordinate search: for each feature in turn, each step is added to its current weight
 (and subtracted), and the change is kept when it raises the objective, the mean over the
