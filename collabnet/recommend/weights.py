@@ -41,11 +41,11 @@ MIN_POSITIVES = 5
 # thematic overlap, capability text and industry, then the target's size and activity
 # and the coverage-gap bonus; idle years count against a pair. A platform's unused
 # capacity weighs most, so full platforms drop unless the rest of the evidence is strong.
-# The text, industry, county and capacity weights were chosen by hand and checked on the
-# sample. The network weights (paths3, multiplicity, walk3, theme_overlap,
-# common_partners, target_activity) come from a coordinate search on the mean over the
-# rolling CORDIS 2014–2017 cuts (scripts/tune_weights.py; the README's recommendation
-# section gives the table); ``--weights learned`` replaces them all with a ranker fitted
+# The network weights (paths3, multiplicity, walk3, theme_overlap, common_partners,
+# target_activity) come from a coordinate search on the mean over the rolling CORDIS
+# 2014–2017 cuts (scripts/tune_weights.py; the README's recommendation section gives
+# the table); the others were chosen by hand and checked on CORDIS's 2014–2015 training
+# years and on the sample. ``--weights learned`` replaces them all with a ranker fitted
 # on the network's own history.
 DEFAULT_WEIGHTS: dict[str, float] = {
     "source_degree": 0.2,
