@@ -81,7 +81,10 @@ def _ranks(scores: np.ndarray, tiebreak: np.ndarray, r: np.ndarray, i: np.ndarra
     for start in range(0, len(r), step):
         rows, items = r[start : start + step], i[start : start + step]
         own = scores[rows, items][:, None]
-        row_scores = scores[rows]
+        # Consecutive rows (one cell per row, as a backtest asks) are read in place.
+        consecutive = len(rows) and rows[-1] - rows[0] == len(rows) - 1
+        consecutive = consecutive and bool(np.all(np.diff(rows) == 1))
+        row_scores = scores[rows[0] : rows[-1] + 1] if consecutive else scores[rows]
         ahead = np.count_nonzero(row_scores > own, axis=1)
         tied = row_scores == own
         # The cell ties with itself; the tie-break is read only where others tie with it.
