@@ -400,16 +400,25 @@ def _weighted_sum(
             continue
         if block.nnz == 0:
             continue
-        data = coef * (np.log1p(block.data) if FEATURES[name].log else block.data)
+        # One new array per block, changed in place: the blocks are a hundred MB each on
+        # CORDIS, and the sum is made while the whole feature space is held.
+        if FEATURES[name].log:
+            data = np.log1p(block.data)
+            data *= coef
+        else:
+            data = coef * block.data
         if total is None:
             total = sp.csr_matrix((data, block.indices, block.indptr), shape=block.shape)
         elif total.indptr is block.indptr or (
             np.array_equal(total.indptr, block.indptr)
             and np.array_equal(total.indices, block.indices)
         ):
-            total = sp.csr_matrix(
-                (total.data + data, total.indices, total.indptr), shape=block.shape
-            )
+            if np.result_type(total.data, data) == total.data.dtype:
+                total.data += data
+            else:
+                total = sp.csr_matrix(
+                    (total.data + data, total.indices, total.indptr), shape=block.shape
+                )
         else:
             total = sp.csr_matrix(
                 total + sp.csr_matrix((data, block.indices, block.indptr), shape=block.shape)
