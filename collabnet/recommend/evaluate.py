@@ -134,12 +134,12 @@ def evaluate(
         Models chosen by ``train_until``, shared between cuts of the same network,
         candidates, settings, weights and seed: the model of a cut depends on its training
         years only, so cuts trained up to the same year share it.
-    trains
-        The tables as of each training year, shared between cuts of the same network
-        (cuts trained up to the same year share them).
     baselines
         Whether to score the baselines too (False: collabnet's own rows only, as a
         search over weights needs).
+    trains
+        The tables as of each training year, shared between cuts of the same network
+        (cuts trained up to the same year share them).
 
     Returns
     -------
