@@ -295,3 +295,37 @@ def test_chunk_best_equals_a_full_sort(seed: int) -> None:
     np.testing.assert_array_equal(keys[:, 0], flat[chosen])
     np.testing.assert_array_equal(keys[:, 1], draws.random(len(chosen)))
     np.testing.assert_array_equal(found, hits.ravel()[chosen])
+
+
+def test_the_weight_search_scores_as_evaluate_and_restores_the_defaults() -> None:
+    import importlib.util
+
+    from collabnet.recommend.weights import DEFAULT_WEIGHTS
+    from collabnet.snapshot import as_snapshot
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "tune_weights.py"
+    spec = importlib.util.spec_from_file_location("tune_weights", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    tables = _synthetic()
+    backtest = module.Backtest(as_snapshot(tables))
+    before = dict(DEFAULT_WEIGHTS)
+    changed = {**before, "paths3": before["paths3"] + 1.0}
+    table = backtest.score(changed)
+    assert before == DEFAULT_WEIGHTS
+    assert list(table.index) == [f"≤{a}→{b}" for a, b in backtest.cuts]
+    # Each cut's figures are evaluate's collabnet row under the same weights.
+    train_until, test_until = backtest.cuts[-1]
+    DEFAULT_WEIGHTS.update(changed)
+    try:
+        frame = evaluate(tables, train_until=train_until, test_until=test_until, weights="default")
+    finally:
+        DEFAULT_WEIGHTS.update(before)
+    row = frame[(frame["method"] == "collabnet") & (frame["segment"] == "warm")].iloc[0]
+    for measure in ("precision_at_10", "mrr", "ndcg_at_10"):
+        assert table.iloc[-1][measure] == row[measure]
+    expected = table[["precision_at_10", "mrr", "ndcg_at_10"]].mean(axis=1)
+    pd.testing.assert_series_equal(table["summary"], expected, check_names=False)
+    # The changed weight moved the figures: the search can tell weights apart.
+    assert not backtest.score(before).equals(table)
