@@ -111,7 +111,7 @@ class Weights:
         >>> from collabnet.tables import load_tables
         >>> space = build_space(load_tables("data/sample"))
         >>> default_weights(space).table().set_index("feature").loc["paths3", "weight"]
-        np.float64(0.4)
+        np.float64(0.6)
         """
         return pd.DataFrame(
             {
