@@ -18,11 +18,19 @@ Reported, in one run:
 2. the first ``--single-rows`` links pushed again into an empty database, once with one
    row per statement (``batch_rows=1``) and once batched, and the ratio of their rates;
 3. how the links rate grows with rows per statement, on the same links.
+
+With the server it starts itself, part 1 also gives each phase's processor time per row:
+collabnet's process (encoding the rows, the driver) and the server's JVM (read from
+``/proc``). On a machine with N cores, N seconds of processor time per second is the most
+there is, so N / (both per row) bounds the rate any client could reach with this server's
+write path, whatever the statement looks like.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import sys
 import tempfile
 import time
@@ -44,19 +52,45 @@ from tests.neo4j_server import Neo4jServer
 SIZES = {"S": (2_000, 20_000), "M": (20_000, 200_000), "L": (200_000, 2_000_000)}
 
 
-class PhaseClock:
-    """Seconds and rows per push phase, from the progress callback."""
+def own_cpu() -> float:
+    """Processor seconds (user + system) of this process so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
-    def __init__(self) -> None:
+
+def process_cpu(pid: int) -> float:
+    """Processor seconds (user + system) of process ``pid`` so far, from ``/proc``."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class PhaseClock:
+    """Seconds, rows and processor seconds per push phase, from the progress callback;
+    the server's too when its process id is known."""
+
+    def __init__(self, server_pid: int | None = None) -> None:
+        self.server_pid = server_pid
         self.started = time.perf_counter()
         self.last = self.started
+        self.last_cpu = self._cpu()
         self.phases: dict[str, list[float]] = {}
+        # Per phase: [collabnet's processor seconds, the server's].
+        self.cpu: dict[str, list[float]] = {}
+
+    def _cpu(self) -> tuple[float, float]:
+        server = process_cpu(self.server_pid) if self.server_pid else float("nan")
+        return own_cpu(), server
 
     def __call__(self, step: PushProgress) -> None:
         now = time.perf_counter()
+        cpu = self._cpu()
         seconds = self.phases.get(step.phase, [0.0, 0, 0])[0]
         self.phases[step.phase] = [seconds + now - self.last, step.rows_done, step.batch]
-        self.last = now
+        spent = self.cpu.setdefault(step.phase, [0.0, 0.0])
+        spent[0] += cpu[0] - self.last_cpu[0]
+        spent[1] += cpu[1] - self.last_cpu[1]
+        self.last, self.last_cpu = now, cpu
 
     def rate(self, phase: str) -> float:
         seconds, rows, _ = self.phases[phase]
@@ -71,14 +105,19 @@ def first_links(tables: Tables, count: int) -> Tables:
     return replace(tables, organizations=organizations.reset_index(drop=True), links=links)
 
 
-def push(backend: Neo4jBackend, tables: Tables, batch_rows: int | None = None) -> PhaseClock:
+def push(
+    backend: Neo4jBackend,
+    tables: Tables,
+    batch_rows: int | None = None,
+    server_pid: int | None = None,
+) -> PhaseClock:
     backend.drop()
-    clock = PhaseClock()
+    clock = PhaseClock(server_pid)
     backend.push(tables, progress=clock, batch_rows=batch_rows)
     return clock
 
 
-def run(args: argparse.Namespace, backend: Neo4jBackend) -> None:
+def run(args: argparse.Namespace, backend: Neo4jBackend, server_pid: int | None = None) -> None:
     organizations, links = (args.orgs, args.links) if args.orgs else SIZES[args.size]
     started = time.perf_counter()
     tables = make_tables(organizations, links, seed=0)
@@ -88,11 +127,12 @@ def run(args: argparse.Namespace, backend: Neo4jBackend) -> None:
     )
     print(f"server: {backend.agent}, at most {args.batch_rows:,} rows per batch")
 
-    full = push(backend, tables, batch_rows=args.batch_rows)
+    full = push(backend, tables, batch_rows=args.batch_rows, server_pid=server_pid)
     rows = []
     for phase, (seconds, done, batches) in full.phases.items():
         # The first phase's clock also runs while every row is encoded and batched.
         label = "industries (+ encoding, schema)" if phase == "industries" else phase
+        own, server = full.cpu[phase]
         rows.append(
             {
                 "phase": label,
@@ -101,6 +141,8 @@ def run(args: argparse.Namespace, backend: Neo4jBackend) -> None:
                 "rows/batch": round(done / batches, 1),
                 "seconds": round(seconds, 2),
                 "rows/s": round(done / seconds),
+                "collabnet CPU µs/row": round(own / done * 1e6),
+                "server CPU µs/row": round(server / done * 1e6) if server_pid else "—",
             }
         )
     total_rows = sum(r["rows"] for r in rows)
@@ -111,6 +153,16 @@ def run(args: argparse.Namespace, backend: Neo4jBackend) -> None:
         f"   total {total_rows:,} rows in {total_seconds:.1f} s "
         f"= {total_rows / total_seconds:,.0f} rows/s (schema, pruning and checks included)"
     )
+    if server_pid and "links" in full.cpu:
+        cores = os.cpu_count() or 1
+        own, server = full.cpu["links"]
+        done = full.phases["links"][1]
+        print(
+            f"   links: {(own + server) / done * 1e6:.0f} µs of processor time per link "
+            f"(collabnet {own / done * 1e6:.0f}, server {server / done * 1e6:.0f}); "
+            f"{cores} cores allow at most {cores * done / (own + server):,.0f} links/s "
+            f"at that cost, {cores * done / server:,.0f} if the client cost nothing"
+        )
 
     started = time.perf_counter()
     pulled = backend.pull()
@@ -165,19 +217,27 @@ def main() -> None:
     parser.add_argument(
         "--uri", help="a Neo4j of yours (NEO4J_USER, NEO4J_PASSWORD); default: start one"
     )
+    parser.add_argument(
+        "--java-options",
+        default="",
+        help="JVM options for the server it starts (default: none, the JIT at full strength)",
+    )
     args = parser.parse_args()
     if args.uri:
         with Neo4jBackend.from_env(args.uri) as backend:
             run(args, backend)
         return
+    # The server's memory as in the scale benchmark (run.sh alone gives a 1 GB heap).
+    os.environ.setdefault("NEO4J_HEAP", "6g")
+    os.environ.setdefault("NEO4J_PAGECACHE", "2g")
     with (
         tempfile.TemporaryDirectory(prefix="collabnet-bench-") as folder,
         # The JIT compiler at full strength, as `make neo4j` runs it (the tests' server
-        # trades it for a faster start).
-        Neo4jServer(folder, java_options=()) as server,
+        # trades it for a faster start), unless --java-options says otherwise.
+        Neo4jServer(folder, java_options=args.java_options.split()) as server,
         Neo4jBackend(server.uri, user=server.user, password=server.password) as backend,
     ):
-        run(args, backend)
+        run(args, backend, server.pid)
 
 
 if __name__ == "__main__":
