@@ -46,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from synthetic import make_tables
 
 from collabnet.backends.neo4j import BATCH_ROWS, Neo4jBackend, PushProgress
+from collabnet.backends.neo4j.push import PUSH_WORKERS
 from collabnet.tables import Tables
 from tests.neo4j_server import Neo4jServer
 
@@ -110,10 +111,11 @@ def push(
     tables: Tables,
     batch_rows: int | None = None,
     server_pid: int | None = None,
+    workers: int = PUSH_WORKERS,
 ) -> PhaseClock:
     backend.drop()
     clock = PhaseClock(server_pid)
-    backend.push(tables, progress=clock, batch_rows=batch_rows)
+    backend.push(tables, progress=clock, batch_rows=batch_rows, workers=workers)
     return clock
 
 
@@ -125,9 +127,14 @@ def run(args: argparse.Namespace, backend: Neo4jBackend, server_pid: int | None 
         f"network: {organizations:,} organisations, {links:,} links "
         f"(made in {time.perf_counter() - started:.1f} s)"
     )
-    print(f"server: {backend.agent}, at most {args.batch_rows:,} rows per batch")
+    print(
+        f"server: {backend.agent}, at most {args.batch_rows:,} rows per batch, "
+        f"{args.workers} transaction(s) at a time for links and participations"
+    )
 
-    full = push(backend, tables, batch_rows=args.batch_rows, server_pid=server_pid)
+    full = push(
+        backend, tables, batch_rows=args.batch_rows, server_pid=server_pid, workers=args.workers
+    )
     rows = []
     for phase, (seconds, done, batches) in full.phases.items():
         # The first phase's clock also runs while every row is encoded and batched.
@@ -216,6 +223,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--uri", help="a Neo4j of yours (NEO4J_USER, NEO4J_PASSWORD); default: start one"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=PUSH_WORKERS,
+        help=f"transactions in flight for links (default {PUSH_WORKERS})",
     )
     parser.add_argument(
         "--java-options",
