@@ -8,9 +8,13 @@ again on the same folder after :meth:`Neo4jServer.kill` finds its data (after re
 Nothing here needs the network once the jars are there.
 
 The JVM runs in its own process group and is stopped by its own process id, never by
-name. Starting takes some 15 s on two idle cores and a minute or more on busy ones
-(loading classes and warming up Cypher), so share one server per test session and give
-each test a clean database.
+name. Where util-linux's ``setpriv`` is installed, the JVM also gets SIGTERM when the
+thread that started it ends (``PR_SET_PDEATHSIG``): a test run or benchmark that is
+killed before it can stop its server does not leave the server running.
+
+Starting takes some 15 s on two idle cores and a minute or more on busy ones (loading
+classes and warming up Cypher), so share one server per test session and give each test
+a clean database.
 """
 
 from __future__ import annotations
@@ -37,6 +41,10 @@ _HOST = "127.0.0.1"
 _READY = "ready: "
 # JIT with C1 only: less compile work while Neo4j and Cypher warm up (see Neo4jServer).
 FAST_START = ("-XX:TieredStopAtLevel=1",)
+# SIGTERM to the server when the thread that started it ends (kept across run.sh's exec
+# of the JVM); without setpriv the server outlives a killed parent.
+_SETPRIV = shutil.which("setpriv")
+_STOP_WITH_PARENT = (_SETPRIV, "--pdeathsig", "TERM", "--") if _SETPRIV else ()
 
 
 class Neo4jServerError(RuntimeError):
@@ -214,7 +222,7 @@ class Neo4jServer:
             self._log_offset = log.tell()
             # run.sh execs the JVM: the PID is the JVM's, in a process group of its own.
             self._process = subprocess.Popen(
-                ["bash", str(RUN_SCRIPT)],
+                [*_STOP_WITH_PARENT, "bash", str(RUN_SCRIPT)],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,

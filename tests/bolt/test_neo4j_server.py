@@ -8,13 +8,20 @@ the same store is tested with a push in flight, in ``test_neo4j_faults.py``.
 from __future__ import annotations
 
 import math
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pytest
 
 from tests.bolt.servers import BoltTarget
-from tests.neo4j_server import Neo4jServer, neo4j_available
+from tests.neo4j_server import ROOT, Neo4jServer, neo4j_available
 
 neo4j = pytest.importorskip("neo4j")
 
@@ -98,3 +105,40 @@ def test_wrong_password_is_refused(server: Neo4jServer) -> None:
     ):
         driver.verify_connectivity()
     assert query(server, "RETURN 2 AS two") == [{"two": 2}]
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, dead but not reaped yet, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(shutil.which("setpriv") is None, reason="util-linux's setpriv is not installed")
+def test_the_server_stops_when_the_process_that_started_it_is_killed(tmp_path: Path) -> None:
+    # A run that dies without stopping its server (SIGKILL, no clean-up) must not leave
+    # the JVM behind.
+    starter = (
+        "import os, signal, sys\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from tests.neo4j_server import Neo4jServer\n"
+        f"server = Neo4jServer({str(tmp_path / 'neo4j')!r})\n"
+        "server.start()\n"
+        "print(server.pid, flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", starter], capture_output=True, text=True, timeout=600, check=False
+    )
+    assert run.returncode == -signal.SIGKILL, run.stderr
+    pid = int(run.stdout.split()[-1])
+    try:
+        deadline = time.monotonic() + 120
+        while _running(pid) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not _running(pid), "the server outlived the process that started it"
+    finally:
+        if _running(pid):
+            os.kill(pid, signal.SIGKILL)
