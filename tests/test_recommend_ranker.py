@@ -366,3 +366,30 @@ def test_shared_partners_equal_the_product_of_adjacency_rows(seed: int) -> None:
     for i in range(200):
         got = shared.indices[shared.indptr[i] : shared.indptr[i + 1]]
         np.testing.assert_array_equal(got, np.flatnonzero(expected[i]))
+
+
+def test_auto_keeps_the_defaults_on_a_block_too_large_to_fit_on(
+    sample: Tables, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    candidates = Candidates.default_for(sample)
+    types = sample.organizations["type"]
+    pairs = int(types.isin(candidates.sources).sum()) * int(types.isin(candidates.targets).sum())
+
+    def no_fitting(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the ranker was fitted")
+
+    fit_ranker = ranker.fit_ranker
+    monkeypatch.setattr(ranker, "AUTO_MAX_PAIRS", pairs - 1)
+    monkeypatch.setattr(ranker, "fit_ranker", no_fitting)
+    model = ranker.choose_model(sample, "auto", candidates)
+    assert model.kind == "default"
+    assert model.description == (
+        f"auto: default weights — {pairs:,} candidate pairs are more than the ranker is "
+        f"fitted and validated on ({pairs - 1:,}); --weights learned fits it anyway"
+    )
+    # Still calibrated on the last label year, as --weights default is.
+    assert model.calibration == ranker.choose_model(sample, "default", candidates).calibration
+    # At the limit itself, auto chooses as before (on the sample, the ranker wins).
+    monkeypatch.setattr(ranker, "AUTO_MAX_PAIRS", pairs)
+    monkeypatch.setattr(ranker, "fit_ranker", fit_ranker)
+    assert ranker.choose_model(sample, "auto", candidates).kind == "learned"

@@ -79,6 +79,11 @@ ROUNDS = 200
 # Label years stacked: the last one validates, the ones before it train. Older years
 # describe a younger network and cost a feature space each.
 LABEL_YEARS = 4
+# Above this many candidate pairs (sources × targets), `auto` uses the default weights
+# without fitting the ranker: its label-year spaces and shortlists grow with the block,
+# and on 200,000 organisations (2.2 billion pairs) the choice took more than 8 GB and half
+# an hour. CORDIS 2014–2017 has 62 million pairs.
+AUTO_MAX_PAIRS = 250_000_000
 # Where the shortlisted pairs sit above every other pair of their row.
 _LIFT = 1e6
 # From this many pairs on, scoring uses every processor.
@@ -418,12 +423,13 @@ def choose_model(
     last year of the network), in which at least
     :data:`~collabnet.recommend.weights.MIN_POSITIVES` candidate pairs formed.
     ``learned`` and ``auto`` fit the ranker on every label year but the last and validate
-    and calibrate on the last; ``auto`` then keeps the
-    ranker only if it beat the default weights there. ``Model.description`` says in one
-    line which model was chosen and why. ``memo`` keeps the labelled years between calls
-    on cuts of the same network (a label year's pairs do not depend on the cut, as long as
-    the cut is not before it), ``spaces`` the feature spaces by year (see
-    :func:`labelled_year`).
+    and calibrate on the last; ``auto`` then keeps the ranker only if it beat the default
+    weights there. On a candidate block of more than :data:`AUTO_MAX_PAIRS` pairs,
+    ``auto`` keeps the default weights without fitting (calibrated as ``default`` is).
+    ``Model.description`` says in one line which model was chosen and why. ``memo`` keeps
+    the labelled years between calls on cuts of the same network (a label year's pairs do
+    not depend on the cut, as long as the cut is not before it), ``spaces`` the feature
+    spaces by year (see :func:`labelled_year`).
     """
     if choice not in CHOICES:
         raise InputError(f"weights '{choice}': expected one of {', '.join(CHOICES)}")
@@ -444,9 +450,11 @@ def choose_model(
     first, last = int(years.min()), int(years.max()) if last_year is None else int(last_year)
     labelled: list[LabelledYear] = []
     memo = {} if memo is None else memo
+    pairs = _block_pairs(snapshot, candidates)
+    too_many = choice == "auto" and pairs > AUTO_MAX_PAIRS
     # Newest first: the default weights need only the last label year (to calibrate on),
     # the ranker the last LABEL_YEARS.
-    wanted = 1 if choice == "default" else LABEL_YEARS
+    wanted = 1 if choice == "default" or too_many else LABEL_YEARS
     # Without a caller's store, only the validation year's space is kept: the others
     # are done with once their labelled pairs have features.
     own = spaces is None
@@ -485,6 +493,12 @@ def choose_model(
             f"{defaults.description}; probability calibrated on {validation.year}"
         )
         return default_model
+    if too_many:
+        default_model.description = (
+            f"auto: default weights — {pairs:,} candidate pairs are more than the ranker is "
+            f"fitted and validated on ({AUTO_MAX_PAIRS:,}); --weights learned fits it anyway"
+        )
+        return default_model
     if len(labelled) < 2:
         default_model.description = (
             f"{choice}: default weights — only {validation.year} has enough new pairs "
@@ -519,6 +533,14 @@ def choose_model(
         return learned_model
     default_model.description = f"auto: default weights — the ranker loses {line}"
     return default_model
+
+
+def _block_pairs(snapshot: Snapshot, candidates: Candidates) -> int:
+    """Sources × targets among the snapshot's organisations: the candidate block's size."""
+    kinds = snapshot.organizations["type"]
+    return int(kinds.isin(list(candidates.sources)).sum()) * int(
+        kinds.isin(list(candidates.targets)).sum()
+    )
 
 
 def _three(metrics: dict[str, float]) -> str:
