@@ -185,6 +185,36 @@ def test_grouped_top_equals_dense_top(seed: int, weights: str, links: int) -> No
     )
 
 
+def test_dense_top_in_chunks_on_threads_equals_a_full_sort(monkeypatch: pytest.MonkeyPatch) -> None:
+    from collabnet.recommend import rank
+
+    space = build_space(_synthetic(3, 24_000))
+    scorer = Scorer(space, resolve_weights("default", space))
+    n_rows, n_cols = space.shape
+    # About 40 rows a chunk: the rows go through many chunks on two threads.
+    monkeypatch.setattr(rank, "DENSE_CELLS", 4 * 40 * n_cols)
+    monkeypatch.setattr(rank, "worker_count", lambda: 2)
+    top = scorer.top(10, dense_cells=10**12).reset_index(drop=True)
+    assert top.attrs["dense_rows"] == n_rows
+
+    # Every row's ten best unlinked columns by a full sort of its scores, ties to the
+    # earlier column.
+    scores = scorer.dense(np.arange(n_rows))
+    scores[space.linked().toarray() > 0] = -np.inf
+    rows, cols, logits, ranks = [], [], [], []
+    for row in range(n_rows):
+        order = np.lexsort((np.arange(n_cols), -scores[row]))[:10]
+        order = order[np.isfinite(scores[row, order])]
+        rows += [row] * len(order)
+        cols += order.tolist()
+        logits += scores[row, order].tolist()
+        ranks += list(range(1, len(order) + 1))
+    assert top["row"].tolist() == rows
+    assert top["col"].tolist() == cols
+    assert top["rank"].tolist() == ranks
+    np.testing.assert_allclose(top["logit"].to_numpy(), logits, rtol=1e-12)
+
+
 @pytest.mark.parametrize("links", [6_000, 24_000])
 def test_closed_columns_are_left_out_the_same_way(links: int) -> None:
     space = build_space(_synthetic(2, links))

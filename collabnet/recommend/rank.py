@@ -9,7 +9,9 @@ group's best columns, which is exact and checked row by row (see :meth:`Scorer.t
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +19,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from collabnet.recommend.features import DENSE_CELLS, FEATURES, FeatureSpace
-from collabnet.recommend.signals import PathRows, values_at
+from collabnet.recommend.signals import PathRows, values_at, worker_count
 from collabnet.recommend.weights import Weights, sigmoid
 
 __all__ = ["Scorer"]
@@ -201,15 +203,24 @@ class Scorer:
     ) -> pd.DataFrame:
         n_cols = self.space.shape[1]
         chunk = max(1, DENSE_CELLS // max(n_cols, 1) // 4)
-        frames = []
-        for start in range(0, len(rows), chunk):
+
+        def best(start: int) -> pd.DataFrame:
             part = rows[start : start + chunk]
             scores = self.dense(part)
             mask = blocked[start : start + chunk].toarray() > 0
             scores[mask] = -np.inf
             scores[:, closed] = -np.inf
-            frames.append(_best_columns(scores, part, k))
-        return _finish(frames)
+            return _best_columns(scores, part, k)
+
+        starts = range(0, len(rows), chunk)
+        # Chunks on every processor (numpy and scipy's sparse products release the
+        # interpreter lock), in order; one at a time inside another pool's thread.
+        on_main = threading.current_thread() is threading.main_thread()
+        workers = min(worker_count(), len(starts)) if on_main else 1
+        if workers <= 1:
+            return _finish([best(start) for start in starts])
+        with ThreadPoolExecutor(workers) as pool:
+            return _finish(list(pool.map(best, starts)))
 
     def _top_grouped(
         self,
