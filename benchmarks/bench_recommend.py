@@ -22,14 +22,15 @@
 
 Graph construction is timed separately and left out of the comparison on both sides.
 
-Last measured on the shared 2-core machine (load average 3–9 from other work, so CPU time
-is given with the wall time): L no longer runs out of memory, as its three-step paths
-are computed for one chunk of about 250 enterprises at a time; the top-10 scoring pass
-with the default weights took 331 s of CPU (21 min of wall time at load 5–9), 2.15 GB
-peak; with ``auto`` (as run here) it was stopped after 27 min of CPU, 8.7 GB at its
-peak. CORDIS: ``recommend --top 10`` 49.5 s of CPU against ``info``'s 4.5 s (11×; it was
-70.6 s, 15.7×); the rolling backtest 95–102 s of CPU (it was 111 s), 1.78 GB at most.
-None of the three targets above is met; the README's speed table says why.
+Last measured on the shared 2-core machine (CPU time is given with the wall time): L no
+longer runs out of memory, as its three-step paths are computed for one chunk of about
+250 enterprises at a time, on both cores. ``auto`` (as run here) keeps the default
+weights on L's 2.2 billion candidate pairs without fitting the ranker (above it, the
+choice had been stopped after 27 min of CPU at 8.7 GB): 414 s of wall time, 651 s of
+CPU, 2.27 GB peak at load 1–2 (522 s with the chunks one at a time). CORDIS:
+``recommend --top 10`` 49.5 s of CPU against ``info``'s 4.5 s (11×; it was 70.6 s,
+15.7×); the rolling backtest 95–102 s of CPU (it was 111 s), 1.78 GB at most. None of the
+three targets above is met; the README's speed table says why.
 """
 
 from __future__ import annotations
