@@ -32,20 +32,26 @@ D,o4,2016,PUB,
 """
 
 
-@pytest.fixture
-def listed_and_derived(tmp_path: Path) -> Tables:
-    (tmp_path / "participations.csv").write_text(PARTICIPATIONS, encoding="utf-8")
-    (tmp_path / "programme-parts.csv").write_text(
+def write_listed_and_derived(folder: Path) -> Path:
+    """Participations, projects, and organisations and links listed beside them, as files."""
+    folder.mkdir(exist_ok=True)
+    (folder / "participations.csv").write_text(PARTICIPATIONS, encoding="utf-8")
+    (folder / "programme-parts.csv").write_text(
         "rcn,programme_part\nA,ERC\nB,SC1\nC,LEIT\nD,SC1\n", encoding="utf-8"
     )
-    (tmp_path / "organizations.csv").write_text(
+    (folder / "organizations.csv").write_text(
         "id,name,type,founded\no1,Alpha,企业,2010\nX1,温州大学,高校,1933\no5,New Co,企业,2016\n",
         encoding="utf-8",
     )
-    (tmp_path / "links.csv").write_text(
+    (folder / "links.csv").write_text(
         "source,target,kind,year\no1,X1,合作,2014\nX1,o5,联合项目,2017\n", encoding="utf-8"
     )
-    return load_tables(tmp_path)
+    return folder
+
+
+@pytest.fixture
+def listed_and_derived(tmp_path: Path) -> Tables:
+    return load_tables(write_listed_and_derived(tmp_path))
 
 
 def projects_network(folder: Path) -> Tables:

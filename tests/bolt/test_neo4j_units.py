@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import networkx as nx
@@ -22,6 +23,7 @@ from collabnet.backends.neo4j import (
     pagerank_with_isolated,
     translate_error,
 )
+from collabnet.backends.neo4j.bulk import write_import_files
 from collabnet.backends.neo4j.push import _batches, _Group, _sent
 from collabnet.backends.neo4j.read import _shared
 from collabnet.errors import BackendError, InputError, NotFoundError
@@ -210,3 +212,25 @@ def test_equal_texts_read_back_become_one_object() -> None:
     assert shared == cells
     assert shared[0] is shared[1] is shared[2] and shared[3] is shared[4]
     assert type(shared[5]) is int and type(shared[6]) is bool
+
+
+def test_import_files_refuse_a_column_of_two_types(tiny_tables: Tables, tmp_path: Path) -> None:
+    organizations = tiny_tables.organizations.copy()
+    organizations["grade"] = pd.Series(["A", 3, *["B"] * (len(organizations) - 2)], dtype=object)
+    tables = replace(tiny_tables, organizations=organizations)
+    with pytest.raises(
+        BackendError,
+        match=r"^organisations column grade: row 1 holds a string "
+        r"and row 2 a long; .*collabnet neo4j push",
+    ):
+        write_import_files(tables, tmp_path)
+
+
+def test_import_files_pick_a_list_separator_no_value_contains(
+    tiny_tables: Tables, tmp_path: Path
+) -> None:
+    organizations = tiny_tables.organizations.copy()
+    organizations.at[0, "industries"] = ("a\x1fb", "c")
+    files = write_import_files(replace(tiny_tables, organizations=organizations), tmp_path)
+    assert "--array-delimiter=U+001E" in files.arguments
+    assert files.organizations == len(organizations)

@@ -16,6 +16,8 @@ catalog of ``.cypher`` files (:mod:`collabnet.backends.cypher_catalog`). The par
 - :mod:`~collabnet.backends.neo4j.connection`: the driver, statements run by name,
   one-line errors;
 - :mod:`~collabnet.backends.neo4j.push`: rows, batches and pruning;
+- :mod:`~collabnet.backends.neo4j.bulk`: a first load with Neo4j's offline importer, and
+  :mod:`~collabnet.backends.neo4j.finish`, what the first connection completes after it;
 - :mod:`~collabnet.backends.neo4j.read`: tables, counts and named queries read back;
 - :mod:`~collabnet.backends.neo4j.gds`: projections and the GDS measures;
 - :mod:`~collabnet.backends.neo4j.pairs`: what the recommender asks of the database.
@@ -32,6 +34,7 @@ from typing import Any
 import pandas as pd
 
 from collabnet.backends.neo4j import gds, pairs, read
+from collabnet.backends.neo4j.bulk import ImportReport, offline_import
 from collabnet.backends.neo4j.connection import DEFAULT_URI, Connection, translate_error
 from collabnet.backends.neo4j.gds import pagerank_with_isolated
 from collabnet.backends.neo4j.model import DATASET, KIND_OF_TYPE, LABELS, RELATIONSHIP_TYPES
@@ -56,9 +59,11 @@ __all__ = [
     "LABELS",
     "RELATIONSHIP_TYPES",
     "USER_QUERIES",
+    "ImportReport",
     "Neo4jBackend",
     "PushProgress",
     "PushReport",
+    "offline_import",
     "pagerank_with_isolated",
     "translate_error",
 ]

@@ -25,24 +25,35 @@ from collabnet.backends.cypher_catalog import get_query
 from collabnet.backends.neo4j.connection import Connection
 from collabnet.backends.neo4j.model import (
     DATASET,
+    EMPTY,
     KIND_OF_TYPE,
     LABELS,
     PUSH,
     RELATIONSHIP_TYPES,
     ROW,
+    SCHEMA,
 )
 from collabnet.backends.neo4j.read import counts
 from collabnet.errors import BackendError
 from collabnet.tables import Tables
 from collabnet.writers import plain_value
 
-__all__ = ["BATCH_ROWS", "PushProgress", "PushReport", "delete_dataset", "push"]
+__all__ = [
+    "BATCH_ROWS",
+    "PushProgress",
+    "PushReport",
+    "check_kinds",
+    "check_reserved",
+    "dataset_start",
+    "delete_dataset",
+    "push",
+]
 
 # Rows per UNWIND statement: large enough that a round trip costs little per row, small
 # enough that one transaction stays a few megabytes.
 BATCH_ROWS = 5_000
 
-_RESERVED = (PUSH, ROW)
+_RESERVED = (PUSH, ROW, EMPTY)
 _PRUNE_LIMIT = 10_000
 
 # Phases whose batches go several at a time: relationships, which lock only their two
@@ -51,13 +62,6 @@ _PARALLEL_PHASES = frozenset({"links", "participations"})
 
 # Transactions in flight at once in those phases.
 PUSH_WORKERS = 2
-_SCHEMA = (
-    "schema/organization_id",
-    "schema/industry_code",
-    "schema/county_name",
-    "schema/dataset_name",
-    "schema/project_id",
-)
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,8 @@ def push(
     :meth:`collabnet.backends.neo4j.Neo4jBackend.push`)."""
     started = time.perf_counter()
     push_id = uuid.uuid4().hex
-    _check_reserved(tables)
+    check_reserved(tables)
+    check_kinds(tables)
     limit = batch_rows or BATCH_ROWS
     if limit < 1:
         raise BackendError(f"batch_rows must be at least 1, got {batch_rows}")
@@ -143,9 +148,9 @@ def push(
         if tables.projects is not None:
             phases.append(("projects", _project_groups(tables.projects)))
         phases.append(("participations", _participation_groups(tables.participations, nodes)))
-    for name in _SCHEMA:
+    for name in SCHEMA:
         connection.write(name)
-    connection.write("load/dataset", name=DATASET, properties=_dataset_start(tables, push_id))
+    connection.write("load/dataset", name=DATASET, properties=dataset_start(tables, push_id))
     total_batches = 0
     for phase, groups in phases:
         batches = _batches(groups, limit)
@@ -327,14 +332,6 @@ def _industry_groups(industries: pd.DataFrame) -> list[_Group]:
 
 
 def _organization_groups(organizations: pd.DataFrame) -> list[_Group]:
-    unknown = ~organizations["type"].isin(list(LABELS))
-    if unknown.any():
-        position = int(np.flatnonzero(unknown.to_numpy())[0])
-        record = organizations.iloc[position]
-        raise BackendError(
-            f"organisations row {position + 1} (id {record['id']}): unknown type "
-            f"{record['type']!r} (expected one of {', '.join(LABELS)})"
-        )
     return _by_value(
         "organisations",
         organizations,
@@ -362,13 +359,6 @@ class _Nodes:
 
 
 def _link_groups(links: pd.DataFrame, nodes: _Nodes) -> list[_Group]:
-    unknown = ~links["kind"].isin(list(RELATIONSHIP_TYPES))
-    if unknown.any():
-        position = int(np.flatnonzero(unknown.to_numpy())[0])
-        raise BackendError(
-            f"links row {position + 1}: unknown kind {links['kind'].iloc[position]!r} "
-            f"(expected one of {', '.join(RELATIONSHIP_TYPES)})"
-        )
     rest = links.drop(columns=["source", "target", "kind"])
 
     def build(positions: np.ndarray) -> list[dict[str, Any]]:
@@ -424,7 +414,28 @@ def _participation_groups(participations: pd.DataFrame, nodes: _Nodes) -> list[_
     ]
 
 
-def _check_reserved(tables: Tables) -> None:
+def check_kinds(tables: Tables) -> None:
+    """Refuse organisation types and link kinds the graph model has no label or type for."""
+    organizations, links = tables.organizations, tables.links
+    unknown = ~organizations["type"].isin(list(LABELS))
+    if unknown.any():
+        position = int(np.flatnonzero(unknown.to_numpy())[0])
+        record = organizations.iloc[position]
+        raise BackendError(
+            f"organisations row {position + 1} (id {record['id']}): unknown type "
+            f"{record['type']!r} (expected one of {', '.join(LABELS)})"
+        )
+    unknown = ~links["kind"].isin(list(RELATIONSHIP_TYPES))
+    if unknown.any():
+        position = int(np.flatnonzero(unknown.to_numpy())[0])
+        raise BackendError(
+            f"links row {position + 1}: unknown kind {links['kind'].iloc[position]!r} "
+            f"(expected one of {', '.join(RELATIONSHIP_TYPES)})"
+        )
+
+
+def check_reserved(tables: Tables) -> None:
+    """Refuse tables with a column named like one of collabnet's own properties."""
     for table, frame in (
         ("organisations", tables.organizations),
         ("links", tables.links),
@@ -453,7 +464,9 @@ def _dtype_names(frame: pd.DataFrame) -> list[str]:
     return names
 
 
-def _dataset_start(tables: Tables, push_id: str) -> dict[str, Any]:
+def dataset_start(tables: Tables, push_id: str) -> dict[str, Any]:
+    """The dataset node's properties for a load of ``tables`` that starts now: columns,
+    types and row counts of each table, so that a pull gives the tables back."""
     started = datetime.now(UTC).isoformat(timespec="seconds")
     optional: dict[str, Any] = {}
     # With participations, the organisations and links read from files come first in

@@ -14,7 +14,8 @@ import pandas as pd
 
 from collabnet.backends.cypher_catalog import get_query
 from collabnet.backends.neo4j.connection import Connection
-from collabnet.backends.neo4j.model import DATASET, KIND_OF_TYPE, ROW
+from collabnet.backends.neo4j.finish import finish_import
+from collabnet.backends.neo4j.model import DATASET, IMPORT_PENDING, KIND_OF_TYPE, ROW
 from collabnet.errors import BackendError
 from collabnet.tables import Tables
 from collabnet.writers import plain_value
@@ -36,8 +37,12 @@ USER_QUERIES = ("analysis/", "read/")
 
 
 def dataset(connection: Connection) -> dict[str, Any] | None:
-    """The dataset node's properties, or ``None`` when nothing was pushed."""
+    """The dataset node's properties, or ``None`` when nothing was pushed; the first call
+    after an offline import finishes the import first (:func:`finish_import`)."""
     rows = connection.read("read/dataset", name=DATASET)
+    if rows and rows[0]["dataset"].get(IMPORT_PENDING):
+        finish_import(connection, dict(rows[0]["dataset"]))
+        rows = connection.read("read/dataset", name=DATASET)
     return dict(rows[0]["dataset"]) if rows else None
 
 
