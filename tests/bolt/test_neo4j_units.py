@@ -20,6 +20,7 @@ from collabnet.backends.neo4j import (
     LABELS,
     RELATIONSHIP_TYPES,
     USER_QUERIES,
+    bulk,
     pagerank_with_isolated,
     translate_error,
 )
@@ -234,3 +235,22 @@ def test_import_files_pick_a_list_separator_no_value_contains(
     files = write_import_files(replace(tiny_tables, organizations=organizations), tmp_path)
     assert "--array-delimiter=U+001E" in files.arguments
     assert files.organizations == len(organizations)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        pd.Series(['a "quoted", text', None, "", "two\nlines"], dtype="str"),
+        pd.Series([1, None, -3, 2**40], dtype="Int64"),
+        pd.Series([0.1, np.nan, np.inf, -np.inf, 1e300]),
+        pd.Series([True, None, False], dtype="boolean"),
+        pd.Series([True, False]),
+    ],
+    ids=["text", "integers", "floats", "nullable booleans", "booleans"],
+)
+def test_import_cells_by_column_equal_the_cells_value_by_value(values: pd.Series) -> None:
+    kind = bulk._column_kind("t", values)
+    by_column, _ = bulk._cells(values, kind, "\x1f")
+    by_value, _ = bulk._cells(values.astype(object), kind, "\x1f")
+    assert by_column == by_value
+    assert by_column[1] == "" or len(values) == 2

@@ -285,6 +285,9 @@ def _quoted(texts: Iterable[str]) -> list[str]:
 
 def _cells(values: pd.Series, kind: str, delimiter: str) -> tuple[list[str], list[bool]]:
     """The CSV cells of a column (``""`` where missing) and which rows hold an empty list."""
+    typed = _typed_cells(values)
+    if typed is not None:
+        return typed, [False] * len(values)
     plain = [plain_value(value) for value in values.tolist()]
     empty = [value == [] for value in plain]
     cells: list[str] = []
@@ -305,6 +308,31 @@ def _cells(values: pd.Series, kind: str, delimiter: str) -> tuple[list[str], lis
                 items = ["true" if v else "false" for v in value]
             cells.append('"' + delimiter.join(items).replace('"', '""') + '"')
     return cells, empty
+
+
+def _typed_cells(values: pd.Series) -> list[str] | None:
+    """The cells of a text, integer, float or boolean column, a column at a time (the same
+    cells :func:`_cells` writes value by value); ``None`` for any other column."""
+    dtype = values.dtype
+    missing = values.isna().to_numpy()
+    if isinstance(dtype, pd.StringDtype):
+        quoted = '"' + values.str.replace('"', '""', regex=False) + '"'
+        return quoted.fillna("").tolist()
+    if dtype.kind in "iu":
+        cells = values.to_numpy(dtype=np.int64, na_value=0).astype(str).tolist()
+    elif dtype.kind == "f":
+        floats = values.to_numpy(dtype=float)
+        cells = list(map(repr, floats.tolist()))
+        for position in np.flatnonzero(np.isinf(floats)).tolist():
+            cells[position] = _double(float(floats[position]))
+    elif dtype.kind == "b" or str(dtype) == "boolean":
+        flags = values.to_numpy(dtype=bool, na_value=False)
+        cells = np.where(flags, "true", "false").tolist()
+    else:
+        return None
+    for position in np.flatnonzero(missing).tolist():
+        cells[position] = ""
+    return cells
 
 
 def _double(value: float) -> str:
@@ -380,10 +408,10 @@ class _Part:
                         for names in emptied
                     ]
                 )
-                multiline = multiline or any(
-                    "\n" in cell or "\r" in cell for cells in columns for cell in cells
-                )
-                out.write("".join(",".join(row) + "\n" for row in zip(*columns, strict=True)))
+                text = "".join(",".join(row) + "\n" for row in zip(*columns, strict=True))
+                # Each row ends in one line break: any other is inside a value.
+                multiline = multiline or text.count("\n") > stop - start or "\r" in text
+                out.write(text)
         return multiline
 
 
