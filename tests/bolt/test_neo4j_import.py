@@ -108,6 +108,8 @@ def test_an_import_holds_exactly_what_a_push_writes(
         offline_import(tables, ADMIN)
     offline_import(tables, ADMIN, overwrite=True)
     server.start()
+    with pytest.raises(BackendError, match=r"locked by another process.*stop the server first"):
+        offline_import(tables, ADMIN, overwrite=True)
 
     backend.push(tables)
     pushed = dump(backend.uri, (server.user, PASSWORD))

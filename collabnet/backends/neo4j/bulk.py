@@ -159,6 +159,8 @@ def offline_import(
             reason = _reason(text)
             if "already contains data" in reason and not overwrite:
                 reason += " (--overwrite replaces it)"
+            if "locked by another process" in reason:
+                reason += " (stop the server first)"
             kept = f"; its output is in {log}" if folder is not None else ""
             raise BackendError(f"the offline import failed: {reason}{kept}")
         imported = _imported(text)
