@@ -441,6 +441,18 @@ def test_analysis_commands_read_the_database(run_cli: Callable[..., Any], sample
             assert database == files
 
 
+def test_the_server_notes_on_statements_stay_off_the_terminal(
+    run_cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    # Links without titles: the statements reading titles name a property no link has,
+    # which the server notes; the driver would log each note as a warning on stderr.
+    data = write_network(tmp_path / "untitled", organizations=200, links=600)
+    assert run_cli("neo4j", "push", str(data)).returncode == 0
+    run = run_cli("recommend", "--backend", "neo4j", "--top", "3", "--format", "csv", process=True)
+    assert run.returncode == 0, run.stderr
+    assert "notification" not in run.stderr.lower(), run.stderr[:2000]
+
+
 def test_cli_query_runs_named_files_with_parameters(
     run_cli: Callable[..., Any], sample_dir: Path, sample: Tables
 ) -> None:

@@ -59,6 +59,9 @@ class Connection:
                 max_transaction_retry_time=retry_seconds,
                 connection_timeout=connection_timeout,
                 connection_acquisition_timeout=connection_timeout + 5,
+                # The server's notes on statements (such as a property no node has yet,
+                # which an optional column gives) would reach the terminal as warnings.
+                notifications_min_severity="OFF",
             )
         except (ValueError, neo4j_errors.ConfigurationError) as err:
             raise BackendError(
