@@ -56,7 +56,13 @@ from collabnet.recommend import signals
 from collabnet.recommend.features import Candidates, FeatureSpace, Settings
 from collabnet.recommend.metrics import auc_score, ranking_metrics
 from collabnet.recommend.rank import Scorer
-from collabnet.recommend.ranker import BoundModel, LabelledYear, Model, choose_model
+from collabnet.recommend.ranker import (
+    AT_SLICE,
+    BoundModel,
+    LabelledYear,
+    Model,
+    choose_model,
+)
 from collabnet.recommend.sampling import sample_non_links
 from collabnet.recommend.space import build_space
 from collabnet.recommend.weights import Weights
@@ -434,19 +440,15 @@ class _Method:
     pairwise: bool = True
 
 
-# Pairs scored at once for the AUC: a learned model builds every feature of each.
-_AT_SLICE = 100_000
-
-
 def _at(method: _Method, r: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """``method.at(r, c)``, in slices of :data:`_AT_SLICE` pairs when the scores are
+    """``method.at(r, c)``, in slices of :data:`AT_SLICE` pairs when the scores are
     pairwise (the same values, in less memory)."""
-    if not method.pairwise or len(r) <= _AT_SLICE:
+    if not method.pairwise or len(r) <= AT_SLICE:
         return method.at(r, c)
     return np.concatenate(
         [
-            method.at(r[start : start + _AT_SLICE], c[start : start + _AT_SLICE])
-            for start in range(0, len(r), _AT_SLICE)
+            method.at(r[start : start + AT_SLICE], c[start : start + AT_SLICE])
+            for start in range(0, len(r), AT_SLICE)
         ]
     )
 

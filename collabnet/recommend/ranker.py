@@ -88,6 +88,8 @@ AUTO_MAX_PAIRS = 250_000_000
 _LIFT = 1e6
 # From this many pairs on, scoring uses every processor.
 _THREADED_ROWS = 20_000
+# Pairs whose features are built and scored at once by a learned model.
+AT_SLICE = 100_000
 
 
 @dataclass
@@ -274,9 +276,15 @@ class BoundModel:
             return self.scorer.at(r, c)
         if len(r) == 0:
             return np.zeros(0)
-        frame = self._inputs(self.space.features_at(r, c)).to_numpy()
-        threads = _predict_threads(len(frame))
-        return np.asarray(booster.predict(frame, raw_score=True, num_threads=threads), dtype=float)
+        # In slices: every pair's features are built, standardised and copied for the
+        # booster, a few times the slice's size; pairs are scored independently.
+        scores = []
+        for start in range(0, len(r), AT_SLICE):
+            part = slice(start, start + AT_SLICE)
+            frame = self._inputs(self.space.features_at(r[part], c[part])).to_numpy()
+            threads = _predict_threads(len(frame))
+            scores.append(booster.predict(frame, raw_score=True, num_threads=threads))
+        return np.asarray(np.concatenate(scores), dtype=float)
 
     def _inputs(self, features: pd.DataFrame) -> pd.DataFrame:
         # The scorer's default weights carry this space's moments.
