@@ -185,6 +185,19 @@ def test_grouped_top_equals_dense_top(seed: int, weights: str, links: int) -> No
     )
 
 
+def test_grouped_top_in_chunks_of_rows_equals_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    from collabnet.recommend import rank
+
+    space = build_space(_synthetic(0, 6_000))
+    scorer = Scorer(space, resolve_weights("learned", space))
+    whole = scorer.top(100, dense_cells=0)
+    monkeypatch.setattr(rank, "_GROUPED_ROWS", 97)
+    assert space.shape[0] > 10 * 97
+    chunked = scorer.top(100, dense_cells=0)
+    pd.testing.assert_frame_equal(chunked.reset_index(drop=True), whole.reset_index(drop=True))
+    assert chunked.attrs["dense_rows"] == whole.attrs["dense_rows"]
+
+
 def test_dense_top_in_chunks_on_threads_equals_a_full_sort(monkeypatch: pytest.MonkeyPatch) -> None:
     from collabnet.recommend import rank
 

@@ -28,6 +28,8 @@ __all__ = ["Scorer"]
 _FULL_SORT_COLUMNS = 4096
 # Added to blocked pairs so that they stand out among the sparse entries.
 _BLOCKED = 1e30
+# Rows whose top lists are found from their group lists at once.
+_GROUPED_ROWS = 2048
 
 
 @dataclass
@@ -183,10 +185,15 @@ class Scorer:
         depth = 2 * k + 8
         # Rows whose group list holds fewer than k free columns try a deeper list.
         while len(pending) and depth < n_cols:
-            found, pending = self._top_grouped(
-                k, rows[pending], blocked[pending], depth, pending, shut
-            )
-            frames.append(found)
+            # A chunk of rows at a time: each row's list is its own, and the group lists
+            # and candidates of every row at once are a few arrays of rows × depth.
+            short = []
+            for start in range(0, len(pending), _GROUPED_ROWS):
+                part = pending[start : start + _GROUPED_ROWS]
+                found, left = self._top_grouped(k, rows[part], blocked[part], depth, part, shut)
+                frames.append(found)
+                short.append(left)
+            pending = np.concatenate(short)
             depth *= 4
         if len(pending):
             frames.append(self._top_dense(k, rows[pending], blocked[pending], shut))
