@@ -114,8 +114,9 @@ def import_(
     For a first load of a large network: the importer writes the store files directly,
     many times faster than a push. The server must be stopped, and the database must not
     exist (or give --overwrite). The database then holds exactly what `collabnet neo4j
-    push DATA` would write; the first command that connects to it afterwards creates the
-    constraints, which the importer cannot.
+    push DATA` would write; the first command that reads it afterwards (an analysis with
+    --backend neo4j, `neo4j pull` or `neo4j info`) creates the constraints, which the
+    importer cannot.
     """
     network = open_network(**files, lenient=lenient)
     report = offline_import(
