@@ -9,6 +9,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 from click.testing import CliRunner
 
 import collabnet as cn
@@ -196,6 +197,21 @@ def test_grouped_top_in_chunks_of_rows_equals_one_pass(monkeypatch: pytest.Monke
     chunked = scorer.top(100, dense_cells=0)
     pd.testing.assert_frame_equal(chunked.reset_index(drop=True), whole.reset_index(drop=True))
     assert chunked.attrs["dense_rows"] == whole.attrs["dense_rows"]
+
+
+def test_a_chunk_without_sparse_pairs_checks_no_blocked_pair() -> None:
+    # scipy gives a sparse matrix, not values, for an empty list of pairs; a chunk of rows
+    # whose sparse pairs all fall below their threshold asks for exactly that.
+    from collabnet.recommend.rank import _unblocked
+
+    blocked = sp.csr_matrix(np.eye(4))[np.array([0, 2])]
+    empty = np.zeros(0, dtype=np.int64)
+    assert _unblocked(blocked, empty, empty).shape == (0,)
+    assert _unblocked(blocked, np.array([0, 1, 1]), np.array([0, 0, 2])).tolist() == [
+        False,
+        True,
+        False,
+    ]
 
 
 def test_dense_top_in_chunks_on_threads_equals_a_full_sort(monkeypatch: pytest.MonkeyPatch) -> None:

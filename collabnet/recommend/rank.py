@@ -280,8 +280,8 @@ class Scorer:
         row_values = self.row_part[rows]
         group_best = best[group]
         candidate_rows = np.repeat(np.arange(len(rows)), depth)
-        taken = (np.asarray(sparse[candidate_rows, group_best.ravel()]).ravel() != 0) | (
-            np.asarray(blocked[candidate_rows, group_best.ravel()]).ravel() != 0
+        taken = (np.asarray(sparse[candidate_rows, group_best.ravel()]).ravel() != 0) | ~_unblocked(
+            blocked, candidate_rows, group_best.ravel()
         )
         free = ~taken.reshape(len(rows), depth) & np.isfinite(values[group])
         seen = np.cumsum(free, axis=1)
@@ -315,9 +315,8 @@ class Scorer:
                 logits += weight * ((codes == col_code[sc]) & (codes >= 0))
         good = (logits >= threshold[sr]) & ~closed[sc]
         sr, sc, logits = sr[good], sc[good], logits[good]
-        if blocked.nnz:
-            open_pair = np.asarray(blocked[sr, sc]).ravel() == 0
-            sr, sc, logits = sr[open_pair], sc[open_pair], logits[open_pair]
+        open_pair = _unblocked(blocked, sr, sc)
+        sr, sc, logits = sr[open_pair], sc[open_pair], logits[open_pair]
         indptr = np.concatenate([[0], np.cumsum(np.bincount(sr, minlength=len(rows)))])
         keep = _segment_top(indptr, logits, k)
         fr, fd = np.nonzero(free & (seen <= k))
@@ -337,6 +336,14 @@ class Scorer:
         if len(short):
             frame = frame[~frame["row"].isin(rows[short])]
         return frame, index[short]
+
+
+def _unblocked(blocked: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Which of the pairs (``rows``, ``cols``) ``blocked`` holds no entry for. (scipy gives
+    a sparse matrix, not values, for an empty list of pairs.)"""
+    if blocked.nnz == 0 or len(rows) == 0:
+        return np.ones(len(rows), dtype=bool)
+    return np.asarray(blocked[rows, cols]).ravel() == 0
 
 
 def _rank_within_rows(
