@@ -199,6 +199,13 @@ def test_grouped_top_in_chunks_of_rows_equals_one_pass(monkeypatch: pytest.Monke
     assert chunked.attrs["dense_rows"] == whole.attrs["dense_rows"]
 
 
+def test_every_column_closed_gives_no_pair_and_no_warning() -> None:
+    space = build_space(_synthetic(2, 6_000))
+    scorer = Scorer(space, resolve_weights("default", space))
+    closed = np.ones(space.shape[1], dtype=bool)
+    assert scorer.top(10, closed=closed, dense_cells=0).empty
+
+
 def test_a_chunk_without_sparse_pairs_checks_no_blocked_pair() -> None:
     # scipy gives a sparse matrix, not values, for an empty list of pairs; a chunk of rows
     # whose sparse pairs all fall below their threshold asks for exactly that.

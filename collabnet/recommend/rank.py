@@ -292,7 +292,10 @@ class Scorer:
 
         # Sparse pairs: only those whose credit can lift them over the threshold, judged
         # first by a cheap upper bound, then exactly.
-        floor = threshold - row_values - table_max[group]
+        # NaN (-inf - -inf) only for a group whose every column is closed, where no pair
+        # can be chosen: its sparse pairs are left out all the same.
+        with np.errstate(invalid="ignore"):
+            floor = threshold - row_values - table_max[group]
         sr = np.repeat(np.arange(len(rows)), np.diff(sparse.indptr))
         hopeful = sparse.data >= floor[sr]
         sr = sr[hopeful]
