@@ -3,7 +3,7 @@
 the properties written under stand-in names.
 
 The dataset node of an imported database carries ``import_pending``; the first command
-that reads the dataset node writes both and removes the flag. Every step is idempotent,
+that reads the dataset node writes them and removes the flag. Every step is idempotent,
 so a command interrupted half-way leaves the flag, and the next one finishes the job.
 """
 
