@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 from pathlib import Path
 
@@ -280,21 +281,45 @@ def test_chunk_best_equals_a_full_sort(seed: int) -> None:
     scores[rng.random(scores.shape) < 0.3] = -np.inf
     scores[:20] = -np.inf
     hits = rng.random(scores.shape) < 0.1
+    keys = rng.random(scores.shape)
     count = 100 if seed else 5000
-    keys, found = _chunk_best(scores, hits, count, np.random.default_rng(9))
-    flat = scores.ravel()
-    finite = np.sort(flat[np.isfinite(flat)])[::-1]
-    draws = np.random.default_rng(9)
-    if len(finite) <= count:
-        chosen = np.flatnonzero(np.isfinite(flat))
-    else:
-        cut = finite[count - 1]
-        above = np.flatnonzero(flat > cut)
-        tied = np.flatnonzero(flat == cut)
-        chosen = np.concatenate([above, draws.choice(tied, size=count - len(above), replace=False)])
-    np.testing.assert_array_equal(keys[:, 0], flat[chosen])
-    np.testing.assert_array_equal(keys[:, 1], draws.random(len(chosen)))
-    np.testing.assert_array_equal(found, hits.ravel()[chosen])
+    best, found = _chunk_best(scores, hits, keys, count)
+    # The reference: every finite cell sorted by score (higher first), then key.
+    flat, flat_keys = scores.ravel(), keys.ravel()
+    finite = np.flatnonzero(np.isfinite(flat))
+    chosen = finite[np.lexsort((flat_keys[finite], -flat[finite]))][:count]
+    order = np.lexsort((best[:, 1], -best[:, 0]))
+    np.testing.assert_array_equal(best[order, 0], flat[chosen])
+    np.testing.assert_array_equal(best[order, 1], flat_keys[chosen])
+    np.testing.assert_array_equal(found[order], hits.ravel()[chosen])
+
+
+def test_the_draws_do_not_depend_on_the_chunks() -> None:
+    from collabnet.recommend.evaluate import _KEY_ROWS, _draws
+
+    whole = _draws((5, 3), 0, 5 * _KEY_ROWS + 7, 11)
+    for chunk in (_KEY_ROWS, 2 * _KEY_ROWS, 3 * _KEY_ROWS):
+        parts = [
+            _draws((5, 3), start, min(chunk, len(whole) - start), 11)
+            for start in range(0, len(whole), chunk)
+        ]
+        np.testing.assert_array_equal(np.concatenate(parts), whole)
+    assert not np.array_equal(_draws((5, 4), 0, 3, 11), whole[:3])
+
+
+def test_the_backtest_does_not_depend_on_the_chunk_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Chunks of 64 rows and chunks holding the whole segment give the same figures,
+    ties and the random baseline included."""
+    module = importlib.import_module("collabnet.recommend.evaluate")
+    tables = _synthetic()
+    figures = []
+    for cells in (1, 10**9):
+        monkeypatch.setattr(module, "_CHUNK_CELLS", cells)
+        figures.append(evaluate(tables, train_until=2022, weights="default", seed=4))
+    assert figures[0]["sources"].max() > 2 * module._KEY_ROWS
+    pd.testing.assert_frame_equal(figures[0], figures[1])
 
 
 def test_the_weight_search_scores_as_evaluate_and_restores_the_defaults() -> None:

@@ -24,8 +24,9 @@ For each method, in the same run and on the same pairs:
 - ``precision_at_100``: share of hidden pairs among the 100 best pairs of the segment.
 
 Ties are broken at random (seeded), so a method that scores most pairs zero is not
-flattered by the order of the rows. The baselines are networkx's classic link-prediction
-scores computed on the training network: ``random``, ``common_neighbours``,
+flattered by the order of the rows; the draws come per block of rows, so the figures do
+not depend on how the rows are split for scoring. The baselines are networkx's classic
+link-prediction scores computed on the training network: ``random``, ``common_neighbours``,
 ``adamic_adar``, ``resource_allocation``, ``preferential_attachment`` and
 ``adamic_adar+pa`` (the sum of the standardised ``log(1 + AA)`` and ``log(1 + PA)``,
 i.e. the two ranked with equal weight). ``collabnet`` is the recommender with the
@@ -87,7 +88,11 @@ METHODS = (
     "preferential_attachment",
     "adamic_adar+pa",
 )
-_CHUNK_CELLS = 3_000_000
+# Cells of a segment scored at once, rounded to whole blocks of _KEY_ROWS rows.
+_CHUNK_CELLS = 1_000_000
+# Random draws (tie-breaks, the random baseline) come in blocks of this many rows, each
+# from its own seeded generator: they do not depend on how the rows are chunked.
+_KEY_ROWS = 64
 
 
 def evaluate(
@@ -435,22 +440,45 @@ def _restrict(block: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> sp.cs
 class _Method:
     name: str
     at: Callable[[np.ndarray, np.ndarray], np.ndarray]
-    dense: Callable[[np.ndarray, np.random.Generator], np.ndarray]
+    # Block rows × every column; the second argument gives seeded random draws for those
+    # rows (``draw(width)``, rows × width), which only the random baseline reads.
+    dense: Callable[[np.ndarray, Callable[[int], np.ndarray]], np.ndarray]
     # Whether a pair's score depends on that pair alone (not on the others asked with it).
     pairwise: bool = True
 
 
-def _at(method: _Method, r: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """``method.at(r, c)``, in slices of :data:`AT_SLICE` pairs when the scores are
-    pairwise (the same values, in less memory)."""
-    if not method.pairwise or len(r) <= AT_SLICE:
-        return method.at(r, c)
-    return np.concatenate(
-        [
-            method.at(r[start : start + AT_SLICE], c[start : start + AT_SLICE])
-            for start in range(0, len(r), AT_SLICE)
-        ]
-    )
+def _aucs(
+    methods: list[_Method],
+    positives: tuple[np.ndarray, np.ndarray],
+    negatives: tuple[np.ndarray, np.ndarray],
+) -> list[float]:
+    """Each method's AUC of ``positives`` against ``negatives`` (row and column arrays).
+
+    Pairwise scores are computed in slices of :data:`AT_SLICE` pairs (the same values,
+    in less memory), every method's slices spread over one pool of threads: a slow
+    method (the ranker) then shares the processors instead of finishing alone."""
+    tasks: list[tuple[int, int, np.ndarray, np.ndarray]] = []
+    for number, method in enumerate(methods):
+        for side, (r, c) in enumerate((positives, negatives)):
+            step = AT_SLICE if method.pairwise else max(len(r), 1)
+            tasks.extend(
+                (number, side, r[start : start + step], c[start : start + step])
+                for start in range(0, max(len(r), 1), step)
+            )
+
+    def score(task: tuple[int, int, np.ndarray, np.ndarray]) -> np.ndarray:
+        number, _, r, c = task
+        return np.asarray(methods[number].at(r, c), dtype=float)
+
+    with ThreadPoolExecutor(max(1, min(signals.worker_count(), len(tasks)))) as pool:
+        scored = list(pool.map(score, tasks))
+    parts: dict[tuple[int, int], list[np.ndarray]] = {}
+    for (number, side, _, _), values in zip(tasks, scored, strict=True):
+        parts.setdefault((number, side), []).append(values)
+    return [
+        auc_score(np.concatenate(parts[(number, 0)]), np.concatenate(parts[(number, 1)]))
+        for number in range(len(methods))
+    ]
 
 
 def _methods(
@@ -472,13 +500,13 @@ def _methods(
         return _Method(
             name,
             lambda r, c: signals.values_at(block, r, c),
-            lambda rows, _rng: block[rows].toarray(),
+            lambda rows, _draw: block[rows].toarray(),
         )
 
     def pa_at(r: np.ndarray, c: np.ndarray) -> np.ndarray:
         return row_degree[r] * col_degree[c]
 
-    def pa_dense(rows: np.ndarray, _rng: np.random.Generator) -> np.ndarray:
+    def pa_dense(rows: np.ndarray, _draw: Callable[[int], np.ndarray]) -> np.ndarray:
         return np.outer(row_degree[rows], col_degree)
 
     # Standardise log(1+AA) and log(1+PA) over random candidate pairs, then add.
@@ -492,9 +520,9 @@ def _methods(
         aa = np.log1p(signals.values_at(blocks["adamic_adar"], r, c))
         return (aa - aa_mean) / aa_sd + (np.log1p(pa_at(r, c)) - pa_mean) / pa_sd
 
-    def combo_dense(rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def combo_dense(rows: np.ndarray, draw: Callable[[int], np.ndarray]) -> np.ndarray:
         aa = np.log1p(blocks["adamic_adar"][rows].toarray())
-        return (aa - aa_mean) / aa_sd + (np.log1p(pa_dense(rows, rng)) - pa_mean) / pa_sd
+        return (aa - aa_mean) / aa_sd + (np.log1p(pa_dense(rows, draw)) - pa_mean) / pa_sd
 
     n_cols = space.shape[1]
     return [
@@ -502,7 +530,7 @@ def _methods(
         _Method(
             "random",
             lambda r, c: np.random.default_rng([seed, 7]).random(len(r)),
-            lambda rows, rng: rng.random((len(rows), n_cols)),
+            lambda rows, draw: draw(n_cols),
             pairwise=False,
         ),
         block_method("common_partners"),
@@ -525,8 +553,10 @@ def _own_methods(scorers: list[tuple[str, BoundModel]]) -> list[_Method]:
             last = held.last = (scorer, rows, scorer.dense(rows))
         return last[2]
 
-    def dense_of(bound: BoundModel) -> Callable[[np.ndarray, np.random.Generator], np.ndarray]:
-        def dense(rows: np.ndarray, _rng: np.random.Generator) -> np.ndarray:
+    def dense_of(
+        bound: BoundModel,
+    ) -> Callable[[np.ndarray, Callable[[int], np.ndarray]], np.ndarray]:
+        def dense(rows: np.ndarray, _draw: Callable[[int], np.ndarray]) -> np.ndarray:
             return bound.dense(rows, linear=linear(bound.scorer, rows))
 
         return dense
@@ -557,30 +587,32 @@ def _score_segment(
     truth.sort_indices()
     linked.sort_indices()
 
-    chunk = max(1, _CHUNK_CELLS // max(len(cols), 1))
+    chunk = _KEY_ROWS * max(1, _CHUNK_CELLS // max(len(cols), 1) // _KEY_ROWS)
     query_mask = np.zeros(space.shape[0], dtype=bool)
     query_mask[queried] = True
 
     def score_chunk(start: int) -> list[tuple[np.ndarray | None, tuple[np.ndarray, np.ndarray]]]:
         """Each method's per-row measures and best cells for the rows from ``start``.
-        Every random draw is seeded by the chunk, so chunks may run in any order."""
+        Every random draw is seeded by its block of rows, so chunks may run in any order."""
         part = rows[start : start + chunk]
         blocked = linked[part][:, cols].toarray() > 0
         hits = truth[part][:, cols].toarray() > 0
         asked = query_mask[part]
         # One random key per cell breaks ties, the same for every method.
-        tiebreak = np.random.default_rng([seed, 3, start]).random((int(asked.sum()), len(cols)))
+        tiebreak = _draws((seed, 3), start, len(part), len(cols))
         outcome = []
         for number, method in enumerate(methods):
-            method_rng = np.random.default_rng([seed, 11, number, start])
+
+            def draw(width: int, number: int = number) -> np.ndarray:
+                return _draws((seed, 11, number), start, len(part), width)
+
             # np.take keeps rows contiguous (``[:, cols]`` gives a column-major copy).
-            scores = np.take(method.dense(part, method_rng), cols, axis=1)
+            scores = np.take(method.dense(part, draw), cols, axis=1)
             scores[blocked] = -np.inf
             measured = None
             if asked.any():
-                measured = ranking_metrics(scores[asked], hits[asked], k, tiebreak=tiebreak)
-            cut_rng = np.random.default_rng([seed, 13, number, start])
-            outcome.append((measured, _chunk_best(scores, hits, global_k, cut_rng)))
+                measured = ranking_metrics(scores[asked], hits[asked], k, tiebreak=tiebreak[asked])
+            outcome.append((measured, _chunk_best(scores, hits, tiebreak, global_k)))
         return outcome
 
     # Chunks on threads (most of their time is in numpy and LightGBM, which release the
@@ -598,11 +630,7 @@ def _score_segment(
                     per_row[method.name].append(measured)
                 best[method.name].append(cells)
 
-    def method_auc(method: _Method) -> float:
-        return auc_score(_at(method, pr, pc), _at(method, nr, nc))
-
-    with ThreadPoolExecutor(max(1, min(signals.worker_count(), len(methods)))) as pool:
-        aucs = list(pool.map(method_auc, methods))
+    aucs = _aucs(methods, (pr, pc), (nr, nc))
     results = []
     for method, auc in zip(methods, aucs, strict=True):
         metrics = np.concatenate(per_row[method.name]) if per_row[method.name] else np.zeros((0, 4))
@@ -627,11 +655,28 @@ def _score_segment(
     return results
 
 
+def _draws(words: tuple[int, ...], start: int, count: int, width: int) -> np.ndarray:
+    """Uniform draws for rows ``start … start + count`` of a segment × ``width``, from one
+    generator per block of :data:`_KEY_ROWS` rows seeded by ``words`` and the block's
+    number: a row's draws are the same whichever chunk it is scored in."""
+    first, stop = start // _KEY_ROWS, -(-(start + count) // _KEY_ROWS)
+    blocks = [
+        np.random.default_rng([*words, block]).random((_KEY_ROWS, width))
+        for block in range(first, stop)
+    ]
+    offset = start - first * _KEY_ROWS
+    drawn = blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
+    return drawn[offset : offset + count]
+
+
 def _chunk_best(
-    scores: np.ndarray, hits: np.ndarray, count: int, rng: np.random.Generator
+    scores: np.ndarray, hits: np.ndarray, keys: np.ndarray, count: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The ``count`` best cells of a chunk (ties at the cut drawn at random)."""
+    """The ``count`` best cells of a chunk, as (score, key) rows and whether each is a
+    hit: ties go to the smaller random ``key`` (one per cell), so the best cells of a
+    segment are the best of its chunks' best, however it is chunked."""
     flat = scores.ravel()
+    flat_keys = keys.ravel()
     valid = np.isfinite(flat)
     if np.count_nonzero(valid) <= count:
         chosen = np.flatnonzero(valid)
@@ -647,8 +692,10 @@ def _chunk_best(
         above = at_least[values > cut]
         tied = at_least[values == cut]
         need = count - len(above)
-        chosen = np.concatenate([above, rng.choice(tied, size=need, replace=False)])
-    return np.column_stack([flat[chosen], rng.random(len(chosen))]), hits.ravel()[chosen]
+        if need < len(tied):
+            tied = tied[np.argpartition(flat_keys[tied], need - 1)[:need]]
+        chosen = np.concatenate([above, tied])
+    return np.column_stack([flat[chosen], flat_keys[chosen]]), hits.ravel()[chosen]
 
 
 def _global_precision(chunks: list[tuple[np.ndarray, np.ndarray]], count: int) -> float:
