@@ -27,3 +27,16 @@ def test_cells_by_column_equal_cells_one_by_one() -> None:
     assert got.to_numpy().tolist() == expected.to_numpy().tolist()
     assert got.loc[1].tolist()[0] == ""
     assert render(frame, "csv") == expected.to_csv(index=False)
+
+
+def test_csv_is_what_pandas_writes() -> None:
+    """The CSV writer quotes, escapes and ends lines as pandas does, on awkward cells."""
+    awkward = ["a,b", 'say "hi"', "two\nlines", " padded ", "", "=1+1", "tab\there", "中,文"]
+    frames = [
+        pd.DataFrame({"text": awkward, "n": range(len(awkward))}),
+        pd.DataFrame({"only": ["", "x", ""]}),
+        pd.DataFrame({"a,b": [1], 'q"': [2.5], 3: ["x"]}),
+        pd.DataFrame({"empty": pd.Series([], dtype=object), "n": pd.Series([], dtype=int)}),
+    ]
+    for frame in frames:
+        assert render(frame, "csv") == _cells(frame).to_csv(index=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
@@ -42,8 +43,21 @@ def render(result: pd.DataFrame | Mapping[str, Any], fmt: str, *, title: str | N
         return json.dumps(to_jsonable(result), ensure_ascii=False, indent=2) + "\n"
     frame = result if isinstance(result, pd.DataFrame) else _mapping_frame(result)
     if fmt == "csv":
-        return _cells(frame).to_csv(index=False)
+        return _csv(frame)
     return _table(frame, title)
+
+
+def _csv(frame: pd.DataFrame) -> str:
+    """CSV as pandas writes it (``to_csv(index=False)``), from the cells as text: the
+    cells are strings already, and the csv module writes them several times faster."""
+    if not len(frame.columns):
+        return frame.to_csv(index=False)
+    columns = _text_columns(frame)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([str(name) for name in frame.columns])
+    writer.writerows(zip(*columns, strict=True))
+    return buffer.getvalue()
 
 
 def _mapping_frame(mapping: Mapping[str, Any]) -> pd.DataFrame:
@@ -67,10 +81,14 @@ def _cell(value: Any) -> str:
 def _cells(frame: pd.DataFrame) -> pd.DataFrame:
     if not len(frame.columns):
         return frame
-    columns = [_column_cells(frame.iloc[:, number]) for number in range(len(frame.columns))]
+    columns = _text_columns(frame)
     cells = pd.DataFrame(dict(enumerate(columns)), index=frame.index, dtype=object)
     cells.columns = frame.columns
     return cells
+
+
+def _text_columns(frame: pd.DataFrame) -> list[list[str]]:
+    return [_column_cells(frame.iloc[:, number]) for number in range(len(frame.columns))]
 
 
 def _column_cells(column: pd.Series) -> list[str]:
