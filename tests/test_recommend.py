@@ -251,6 +251,37 @@ def test_dense_top_in_chunks_on_threads_equals_a_full_sort(monkeypatch: pytest.M
     np.testing.assert_allclose(top["logit"].to_numpy(), logits, rtol=1e-12)
 
 
+def test_several_lists_from_one_dense_pass_equal_full_sorts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Lists with different closed columns, asked at once, are each what a full sort of
+    every row's scores gives: closing one list's columns leaves the others' scores."""
+    from collabnet.recommend import rank
+
+    space = build_space(_synthetic(1, 24_000))
+    scorer = Scorer(space, resolve_weights("default", space))
+    n_rows, n_cols = space.shape
+    monkeypatch.setattr(rank, "DENSE_CELLS", 4 * 40 * n_cols)
+    monkeypatch.setattr(rank, "worker_count", lambda: 2)
+    thirds = np.arange(n_cols) % 3 == 0
+    halves = np.arange(n_cols) % 2 == 1
+    asks = [(3, thirds), (10, None), (5, halves)]
+    lists = scorer.tops(asks, dense_cells=10**12)
+    scores = scorer.dense(np.arange(n_rows))
+    scores[space.linked().toarray() > 0] = -np.inf
+    for (k, closed), got in zip(asks, lists, strict=True):
+        shut = np.where(closed[None, :], -np.inf, scores) if closed is not None else scores
+        rows, cols = [], []
+        for row in range(n_rows):
+            order = np.lexsort((np.arange(n_cols), -shut[row]))[:k]
+            order = order[np.isfinite(shut[row, order])]
+            rows += [row] * len(order)
+            cols += order.tolist()
+        assert got["row"].tolist() == rows
+        assert got["col"].tolist() == cols
+        assert got["rank"].tolist() == got.groupby("row").cumcount().add(1).tolist()
+
+
 @pytest.mark.parametrize("links", [6_000, 24_000])
 def test_closed_columns_are_left_out_the_same_way(links: int) -> None:
     space = build_space(_synthetic(2, links))

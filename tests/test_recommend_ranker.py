@@ -122,6 +122,18 @@ def learned(sample: Tables) -> ranker.Model:
     return model
 
 
+def test_the_ranker_lists_asked_at_once_equal_one_by_one(
+    sample: Tables, learned: ranker.Model
+) -> None:
+    bound = learned.bind(build_space(sample))
+    closed = np.arange(bound.space.shape[1]) % 4 == 0
+    both = bound.tops([(3, closed), (10, None)])
+    pd.testing.assert_frame_equal(both[0], bound.top(3, closed=closed))
+    pd.testing.assert_frame_equal(both[1], bound.top(10))
+    # The ranker reorders: a list is not the linear scorer's.
+    assert not both[1]["col"].equals(bound.scorer.top(10)["col"])
+
+
 def test_reasons_never_come_from_what_pushed_the_pair_down(sample: Tables) -> None:
     space = build_space(sample)
     rows, cols = np.arange(5), np.arange(5)

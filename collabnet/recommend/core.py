@@ -206,8 +206,9 @@ def _open_first(
     full = (load <= 0) & (space.ids_type(space.cols) == "platform")
     if not full.any():
         return bound.top(top, rows)
-    opened = bound.top(min(OPEN_FIRST, top), rows, closed=full).assign(_first=0)
-    every = bound.top(top, rows).assign(_first=1)
+    opened, every = bound.tops([(min(OPEN_FIRST, top), full), (top, None)], rows)
+    opened = opened.assign(_first=0)
+    every = every.assign(_first=1)
     both = pd.concat([opened, every], ignore_index=True)
     both = both.drop_duplicates(["row", "col"], keep="first")
     order = pd.Series(np.arange(len(every)), index=every["row"].to_numpy())

@@ -10,7 +10,7 @@ group's best columns, which is exact and checked row by row (see :meth:`Scorer.t
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -166,10 +166,25 @@ class Scorer:
         a quarter of the block) are scored densely in chunks; bigger ones by groups of
         rows sharing industries, county and country.
         """
+        return self.tops([(k, closed)], rows, dense_cells=dense_cells)[0]
+
+    def tops(
+        self,
+        asks: Sequence[tuple[int, np.ndarray | None]],
+        rows: np.ndarray | None = None,
+        *,
+        dense_cells: int = DENSE_CELLS,
+    ) -> list[pd.DataFrame]:
+        """:meth:`top` for each ``(k, closed)`` of ``asks``, in that order. Where the block
+        is scored densely, each chunk is scored once for all of them."""
         rows = np.arange(self.space.shape[0]) if rows is None else np.asarray(rows, np.int64)
         blocked = self.space.linked(rows)
         n_cols = self.space.shape[1]
-        shut = np.zeros(n_cols, dtype=bool) if closed is None else np.asarray(closed, dtype=bool)
+        shuts = [
+            np.zeros(n_cols, dtype=bool) if closed is None else np.asarray(closed, dtype=bool)
+            for _, closed in asks
+        ]
+        ks = [k for k, _ in asks]
         cells = len(rows) * n_cols
         # Dense chunks also win when the sparse part already fills much of the block.
         crowded = self.sparse.nnz >= 0.25 * self.space.shape[0] * n_cols
@@ -177,9 +192,18 @@ class Scorer:
         # fill the block: only dense chunks.
         themed = self._theme_weight != 0.0 or bool(self._by_rows)
         if themed or cells <= dense_cells or (crowded and cells <= 10 * dense_cells):
-            frame = self._top_dense(k, rows, blocked, shut)
-            frame.attrs["dense_rows"] = len(rows)
-            return frame
+            frames = self._top_dense(ks, rows, blocked, shuts)
+            for frame in frames:
+                frame.attrs["dense_rows"] = len(rows)
+            return frames
+        return [
+            self._top_by_groups(k, rows, blocked, shut) for k, shut in zip(ks, shuts, strict=True)
+        ]
+
+    def _top_by_groups(
+        self, k: int, rows: np.ndarray, blocked: sp.csr_matrix, shut: np.ndarray
+    ) -> pd.DataFrame:
+        n_cols = self.space.shape[1]
         frames = []
         pending = np.arange(len(rows))
         depth = 2 * k + 8
@@ -196,7 +220,7 @@ class Scorer:
             pending = np.concatenate(short)
             depth *= 4
         if len(pending):
-            frames.append(self._top_dense(k, rows[pending], blocked[pending], shut))
+            frames.append(self._top_dense([k], rows[pending], blocked[pending], [shut])[0])
         frame = pd.concat(frames, ignore_index=True)
         position = np.empty(self.space.shape[0], dtype=np.int64)
         position[rows] = np.arange(len(rows))
@@ -206,18 +230,28 @@ class Scorer:
         return frame
 
     def _top_dense(
-        self, k: int, rows: np.ndarray, blocked: sp.csr_matrix, closed: np.ndarray
-    ) -> pd.DataFrame:
+        self, ks: list[int], rows: np.ndarray, blocked: sp.csr_matrix, shuts: list[np.ndarray]
+    ) -> list[pd.DataFrame]:
         n_cols = self.space.shape[1]
         chunk = max(1, DENSE_CELLS // max(n_cols, 1) // 4)
+        # Lists without closed columns first: the others close theirs in the scores.
+        order = sorted(range(len(ks)), key=lambda number: bool(shuts[number].any()))
 
-        def best(start: int) -> pd.DataFrame:
+        def best(start: int) -> list[pd.DataFrame]:
             part = rows[start : start + chunk]
             scores = self.dense(part)
             mask = blocked[start : start + chunk].toarray() > 0
             scores[mask] = -np.inf
-            scores[:, closed] = -np.inf
-            return _best_columns(scores, part, k)
+            found: list[pd.DataFrame] = [pd.DataFrame()] * len(ks)
+            for place, number in enumerate(order):
+                shut = shuts[number]
+                view = scores
+                if shut.any():
+                    # The last list may close its columns in place.
+                    view = scores if place == len(order) - 1 else scores.copy()
+                    view[:, shut] = -np.inf
+                found[number] = _best_columns(view, part, ks[number])
+            return found
 
         starts = range(0, len(rows), chunk)
         # Chunks on every processor (numpy and scipy's sparse products release the
@@ -225,9 +259,11 @@ class Scorer:
         on_main = threading.current_thread() is threading.main_thread()
         workers = min(worker_count(), len(starts)) if on_main else 1
         if workers <= 1:
-            return _finish([best(start) for start in starts])
-        with ThreadPoolExecutor(workers) as pool:
-            return _finish(list(pool.map(best, starts)))
+            chunks = [best(start) for start in starts]
+        else:
+            with ThreadPoolExecutor(workers) as pool:
+                chunks = list(pool.map(best, starts))
+        return [_finish([found[number] for found in chunks]) for number in range(len(ks))]
 
     def _top_grouped(
         self,

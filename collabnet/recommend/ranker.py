@@ -22,6 +22,7 @@ keeps the linear order below it.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import lightgbm as lgb
@@ -301,9 +302,22 @@ class BoundModel:
         self, k: int, rows: np.ndarray | None = None, *, closed: np.ndarray | None = None
     ) -> pd.DataFrame:
         """Each row's ``k`` best unlinked columns: ``row``, ``col``, ``logit``, ``rank``."""
+        return self.tops([(k, closed)], rows)[0]
+
+    def tops(
+        self, asks: Sequence[tuple[int, np.ndarray | None]], rows: np.ndarray | None = None
+    ) -> list[pd.DataFrame]:
+        """:meth:`top` for each ``(k, closed)`` of ``asks``, the block scored once for all
+        (:meth:`Scorer.tops`)."""
         if not self.learned:
-            return self.scorer.top(k, rows, closed=closed)
-        shortlist = self.scorer.top(max(k, SHORTLIST), rows, closed=closed)
+            return self.scorer.tops(asks, rows)
+        shortlists = self.scorer.tops([(max(k, SHORTLIST), closed) for k, closed in asks], rows)
+        return [
+            self._reorder(shortlist, k) for shortlist, (k, _) in zip(shortlists, asks, strict=True)
+        ]
+
+    def _reorder(self, shortlist: pd.DataFrame, k: int) -> pd.DataFrame:
+        """The ranker's ``k`` best of each row's shortlist."""
         r = shortlist["row"].to_numpy(dtype=np.int64)
         c = shortlist["col"].to_numpy(dtype=np.int64)
         score = self.at(r, c)
