@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import click
 import pandas as pd
@@ -15,7 +15,7 @@ from collabnet.cli._main import main
 from collabnet.cli._progress import working
 from collabnet.errors import Problem
 from collabnet.network import Network, load
-from collabnet.outputs.text import FORMATS, render
+from collabnet.outputs.text import FORMATS, csv_pieces, render
 from collabnet.schema import ORG_TYPES
 
 __all__ = [
@@ -273,15 +273,24 @@ def emit(
     as text, as OWASP advises against CSV injection; numbers and JSON stay as they are. In
     a table, line breaks inside a cell become spaces so that each row stays one line.
     """
-    if fmt == "csv":
-        result = _map_text(result, _inert_in_spreadsheet)
+    pieces: Iterable[str]
+    if fmt == "csv" and isinstance(result, pd.DataFrame):
+        # A few thousand rows at a time: a table of every enterprise's recommendations
+        # would otherwise be held as cells, as text and as bytes at once.
+        pieces = csv_pieces(result, _spreadsheet_safe)
+    elif fmt == "csv":
+        pieces = [render(_map_text(result, _inert_in_spreadsheet), fmt, title=title)]
     elif fmt == "table":
-        result = _map_text(result, _one_line)
-    text = render(result, fmt, title=title)
-    if output is None:
-        click.echo(text, nl=False)
+        pieces = [render(_map_text(result, _one_line), fmt, title=title)]
     else:
-        output.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+        pieces = [render(result, fmt, title=title)]
+    if output is None:
+        for piece in pieces:
+            click.echo(piece, nl=False)
+    else:
+        with output.open("w", encoding="utf-8-sig" if fmt == "csv" else "utf-8") as handle:
+            for piece in pieces:
+                handle.write(piece)
         click.echo(f"written to {output}", err=True)
 
 
@@ -292,8 +301,20 @@ def _inert_in_spreadsheet(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+def _spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    return _map_text(frame, _inert_in_spreadsheet)
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.splitlines()) if "\n" in text or "\r" in text else text
+
+
+@overload
+def _map_text(result: pd.DataFrame, change: Callable[[str], str]) -> pd.DataFrame: ...
+
+
+@overload
+def _map_text(result: Mapping[str, Any], change: Callable[[str], str]) -> Mapping[str, Any]: ...
 
 
 def _map_text(

@@ -7,7 +7,7 @@ import io
 import json
 import math
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -15,9 +15,11 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-__all__ = ["FORMATS", "render", "to_jsonable"]
+__all__ = ["FORMATS", "csv_pieces", "render", "to_jsonable"]
 
 FORMATS = ("table", "csv", "json")
+# Rows of a CSV rendered at a time by :func:`csv_pieces`.
+CSV_ROWS = 10_000
 
 
 def to_jsonable(value: Any) -> Any:
@@ -47,17 +49,34 @@ def render(result: pd.DataFrame | Mapping[str, Any], fmt: str, *, title: str | N
     return _table(frame, title)
 
 
-def _csv(frame: pd.DataFrame) -> str:
+def _csv(frame: pd.DataFrame, *, header: bool = True) -> str:
     """CSV as pandas writes it (``to_csv(index=False)``), from the cells as text: the
     cells are strings already, and the csv module writes them several times faster."""
     if not len(frame.columns):
-        return frame.to_csv(index=False)
+        return frame.to_csv(index=False, header=header)
     columns = _text_columns(frame)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([str(name) for name in frame.columns])
+    if header:
+        writer.writerow([str(name) for name in frame.columns])
     writer.writerows(zip(*columns, strict=True))
     return buffer.getvalue()
+
+
+def csv_pieces(
+    frame: pd.DataFrame,
+    change: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
+    *,
+    rows: int | None = None,
+) -> Iterator[str]:
+    """``render(frame, "csv")`` in pieces of ``rows`` rows, the header with the first:
+    written one after the other they are the same text, and only one piece's cells are
+    held at a time. ``change`` (e.g. making text cells spreadsheet-safe) is applied to
+    each piece's rows first (:data:`CSV_ROWS` unless given)."""
+    rows = CSV_ROWS if rows is None else rows
+    for start in range(0, max(len(frame), 1), rows):
+        part = frame.iloc[start : start + rows]
+        yield _csv(part if change is None else change(part), header=start == 0)
 
 
 def _mapping_frame(mapping: Mapping[str, Any]) -> pd.DataFrame:
