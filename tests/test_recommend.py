@@ -227,8 +227,10 @@ def test_dense_top_in_chunks_on_threads_equals_a_full_sort(monkeypatch: pytest.M
     space = build_space(_synthetic(3, 24_000))
     scorer = Scorer(space, resolve_weights("default", space))
     n_rows, n_cols = space.shape
-    # About 40 rows a chunk: the rows go through many chunks on two threads.
+    # About 40 rows a chunk: the rows go through many chunks on two threads, each
+    # sorted out 7 rows at a time.
     monkeypatch.setattr(rank, "DENSE_CELLS", 4 * 40 * n_cols)
+    monkeypatch.setattr(rank, "_SORT_CELLS", 7 * n_cols)
     monkeypatch.setattr(rank, "worker_count", lambda: 2)
     top = scorer.top(10, dense_cells=10**12).reset_index(drop=True)
     assert top.attrs["dense_rows"] == n_rows

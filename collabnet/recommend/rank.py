@@ -28,6 +28,8 @@ __all__ = ["Scorer"]
 _FULL_SORT_COLUMNS = 4096
 # Added to blocked pairs so that they stand out among the sparse entries.
 _BLOCKED = 1e30
+# Cells whose best columns are sorted out at once.
+_SORT_CELLS = 1_000_000
 # Rows whose top lists are found from their group lists at once.
 _GROUPED_ROWS = 2048
 
@@ -527,11 +529,20 @@ def _best_columns(scores: np.ndarray, rows: np.ndarray, k: int) -> pd.DataFrame:
     depth = min(k, n_cols)
     if depth == 0:
         return pd.DataFrame({"row": [], "col": [], "logit": [], "rank": []})
-    if depth < n_cols and n_cols > _FULL_SORT_COLUMNS:
-        part = np.argpartition(-scores, depth - 1, axis=1)[:, :depth]
-    else:
+
+    def best_of(block: np.ndarray) -> np.ndarray:
+        if depth < n_cols and n_cols > _FULL_SORT_COLUMNS:
+            return np.argpartition(-block, depth - 1, axis=1)[:, :depth].copy()
         # A full stable sort keeps ties in column order even at the cut.
-        part = np.argsort(-scores, axis=1, kind="stable")[:, :depth]
+        return np.argsort(-block, axis=1, kind="stable")[:, :depth].copy()
+
+    # A few rows at a time: a sort's positions (an int64 a cell) and the negated scores
+    # are then a few MB, not twice the chunk.
+    step = max(1, _SORT_CELLS // n_cols)
+    part = np.concatenate(
+        [best_of(scores[start : start + step]) for start in range(0, len(scores), step)]
+        or [np.zeros((0, depth), dtype=np.int64)]
+    )
     values = np.take_along_axis(scores, part, axis=1)
     # Best first; ties to the earlier column.
     order = np.lexsort((part, -values), axis=1)
