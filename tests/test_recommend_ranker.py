@@ -122,6 +122,26 @@ def learned(sample: Tables) -> ranker.Model:
     return model
 
 
+def test_the_ranker_is_lightgbm_on_the_stacked_years() -> None:
+    """fit_ranker builds its matrix column by column: the trees are those of LightGBM
+    trained on the years' frames stacked the plain way."""
+    rng = np.random.default_rng(5)
+    years = []
+    for number, size in enumerate((700, 900)):
+        frame = pd.DataFrame({name: rng.normal(size=size) for name in FEATURES})
+        labels = (frame.iloc[:, 0] + rng.normal(size=size) > 1.0).to_numpy(dtype=float)
+        empty = np.zeros(size, dtype=np.int64)
+        years.append(ranker.LabelledYear(2020 + number, empty, empty, labels, frame, size))
+    stacked = pd.concat([y.frame for y in years], ignore_index=True)[list(FEATURES)]
+    reference = lgb.train(
+        {**ranker.GBM_PARAMS, "seed": 3},
+        lgb.Dataset(stacked.to_numpy(), label=np.concatenate([y.labels for y in years])),
+        num_boost_round=ranker.ROUNDS,
+    )
+    fitted = ranker.fit_ranker(years, seed=3)
+    assert fitted.model_to_string() == reference.model_to_string()
+
+
 def test_the_ranker_lists_asked_at_once_equal_one_by_one(
     sample: Tables, learned: ranker.Model
 ) -> None:

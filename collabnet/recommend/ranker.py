@@ -201,10 +201,19 @@ def _standardised(features: pd.DataFrame, reference: Weights) -> pd.DataFrame:
 
 def fit_ranker(years: list[LabelledYear], *, seed: int = 0) -> lgb.Booster:
     """Gradient-boosted trees on the stacked labelled years."""
-    frame = pd.concat([y.frame for y in years], ignore_index=True)
+    # The years' features go straight into one matrix, a column at a time: stacking the
+    # frames first, then converting, held two more copies of them.
+    names = list(FEATURES)
+    matrix = np.empty((sum(len(year.frame) for year in years), len(names)))
+    start = 0
+    for year in years:
+        stop = start + len(year.frame)
+        for number, name in enumerate(names):
+            matrix[start:stop, number] = year.frame[name].to_numpy(dtype=float)
+        start = stop
     labels = np.concatenate([y.labels for y in years])
     params = {**GBM_PARAMS, "seed": seed}
-    data = lgb.Dataset(frame[list(FEATURES)].to_numpy(), label=labels, free_raw_data=True)
+    data = lgb.Dataset(matrix, label=labels, free_raw_data=True)
     return lgb.train(params, data, num_boost_round=ROUNDS)
 
 
