@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
@@ -411,18 +412,21 @@ def _link_blocks(
 ) -> dict[str, sp.csr_matrix | np.ndarray | signals.PathRows]:
     """The block features of organisations with links: neighbourhood, path, multiplicity
     and capability-text signals."""
-    shared, adamic_adar, resource = signals.neighbourhood_scores(links, rows, cols)
+    weighted = _padded(snapshot.adjacency.matrix, links.shape[0])
+    # The multiplicity product runs beside the three neighbourhood products (a pool of
+    # their own, one per processor), so that neither processor waits for the last one.
+    with ThreadPoolExecutor(1) as beside:
+        multiplied = beside.submit(signals.multiplicity, weighted, rows, cols)
+        shared, adamic_adar, resource = signals.neighbourhood_scores(links, rows, cols)
+        multiplicity = multiplied.result()
     blocks: dict[str, sp.csr_matrix | np.ndarray | signals.PathRows] = {
         "common_partners": shared,
         "adamic_adar": adamic_adar,
         "resource_allocation": resource,
     }
     blocks["paths3"], blocks["walk3"] = signals.three_steps(links, rows, cols)
-    weighted = _padded(snapshot.adjacency.matrix, links.shape[0])
     # Joint projects weigh the same shared partners: the pattern of common partners.
-    blocks["multiplicity"] = signals.same_pattern(
-        signals.multiplicity(weighted, rows, cols), shared
-    )
+    blocks["multiplicity"] = signals.same_pattern(multiplicity, shared)
     blocks["text_similarity"] = _text_block(tables, rows, cols)
     return blocks
 
