@@ -22,15 +22,15 @@
 
 Graph construction is timed separately and left out of the comparison on both sides.
 
-Last measured on the shared 2-core machine (CPU time is given with the wall time): L no
-longer runs out of memory, as its three-step paths are computed for one chunk of about
-250 enterprises at a time, on both cores. ``auto`` (as run here) keeps the default
-weights on L's 2.2 billion candidate pairs without fitting the ranker (above it, the
-choice had been stopped after 27 min of CPU at 8.7 GB): 414 s of wall time, 651 s of
-CPU, 2.27 GB peak at load 1–2 (522 s with the chunks one at a time). CORDIS:
-``recommend --top 10`` 49.5 s of CPU against ``info``'s 4.5 s (11×; it was 70.6 s,
-15.7×); the rolling backtest 95–102 s of CPU (it was 111 s), 1.78 GB at most. None of the
-three targets above is met; the README's speed table says why.
+Last measured on the shared 2-core machine: L's
+top-10 pass scores the enterprise × platform block once for both lists (the first three
+places among platforms with capacity left, and all ten among every platform), its
+three-step paths computed for one chunk of about 250 enterprises at a time, on both
+cores. ``auto`` (as run here) keeps the default weights on L's 2.2 billion candidate
+pairs without fitting the ranker: 206 s for ``recommend`` (414 s when each list had its
+own pass), 2.43 GB peak. CORDIS: ``recommend --top 10`` 21.9–25.6 s of wall time with
+the model kept, 8–9× ``info``; the rolling backtest 46.7–53.7 s, 1.76 GB at most. The
+backtest meets its target; the other two do not, and the README's speed table says why.
 """
 
 from __future__ import annotations
