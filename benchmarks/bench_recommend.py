@@ -25,11 +25,12 @@ Graph construction is timed separately and left out of the comparison on both si
 Last measured on the shared 2-core machine: L's top-10 pass scores the enterprise ×
 platform block once for both lists (the first three places among platforms with
 capacity left, and all ten among every platform), its three-step paths computed for
-one chunk of about 250 enterprises at a time, on both cores. ``auto`` (as run here) keeps the default weights on L's 2.2 billion candidate
-pairs without fitting the ranker: 206 s for ``recommend`` (414 s when each list had its
-own pass), 2.43 GB peak. CORDIS: ``recommend --top 10`` 21.9–25.6 s of wall time with
-the model kept, 8–9× ``info``; the rolling backtest 46.7–53.7 s, 1.76 GB at most. The
-backtest meets its target; the other two do not, and the README's speed table says why.
+one chunk of about 250 enterprises at a time, on both cores. ``auto`` (as run here)
+keeps the default weights on L's 2.2 billion candidate pairs without fitting the
+ranker: 206 s for ``recommend`` (414 s when each list had its own pass), 2.43 GB peak.
+CORDIS: ``recommend --top 10`` 21.9–25.6 s of wall time with the model kept, 8–9×
+``info``; the rolling backtest 46.7–53.7 s, 1.76 GB at most. The backtest meets its
+target; the other two do not, and the README's speed table says why.
 """
 
 from __future__ import annotations
