@@ -381,6 +381,8 @@
   var LABEL_GAP_Y = 1.5;
   // The halo (white stroke) spreads half its width beyond the glyphs.
   var HALO = 3;
+  // Organisations (by size) whose labels may stand further from them when crowded.
+  var IMPORTANT_LABELS = 10;
 
   function drawLabels() {
     var ratio = window.devicePixelRatio || 1;
@@ -474,6 +476,21 @@
         [point.x - gap - textWidth, point.y - gap - half],
         [point.x - gap - textWidth, point.y + gap + half]
       ];
+      // The best-connected few often sit side by side: when their own places are
+      // taken, they may go one or two label heights further up or down.
+      if (rankOf[n] < IMPORTANT_LABELS) {
+        for (var further = 1; further <= 2; further++) {
+          var dy = further * (2 * half + 2 * LABEL_GAP_Y);
+          places.push(
+            [point.x - textWidth / 2, point.y - gap - half - dy],
+            [point.x - textWidth / 2, point.y + gap + half + dy],
+            [point.x + gap, point.y - dy],
+            [point.x + gap, point.y + dy],
+            [point.x - gap - textWidth, point.y - dy],
+            [point.x - gap - textWidth, point.y + dy]
+          );
+        }
+      }
       var ink = null;
       var padded = null;
       var left = 0;
