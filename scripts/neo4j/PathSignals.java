@@ -232,11 +232,16 @@ public class PathSignals {
         private final Long asOf;
         // Every organisation met gets a local number; what is known of it is held in
         // arrays by that number, and the per-source sums in arrays cleared after use.
-        private final Map<Long, Integer> localOf = new HashMap<>();
+        // Local numbers by node id: an array while the ids are small (a store's ids are
+        // dense), a map for the rest. An entry is the local number plus one.
+        private int[] localById = new int[1024];
+        private final Map<Long, Integer> localOfLarge = new HashMap<>();
+        private int count;
         private Node[] nodeOf = new Node[1024];
         private Partners[] partnersAt = new Partners[1024];
         private long[] rowAt = new long[1024];
         private byte[] targetAt = new byte[1024];
+        private byte[] presentAt = new byte[1024];
         private String[] idAt = new String[1024];
         private long[] twoSteps = new long[1024];
         private double[] twoWalk = new double[1024];
@@ -244,6 +249,7 @@ public class PathSignals {
         private double[] paths = new double[1024];
         private double[] walk = new double[1024];
         private int[] slotOf = new int[1024];
+        private int[] positionAt = new int[1024];
         private final Ints touched = new Ints();
 
         Search(Set<String> targetTypes, Long asOf) {
@@ -251,19 +257,37 @@ public class PathSignals {
             this.asOf = asOf;
         }
 
+        private static final long DENSE_IDS = 1L << 28;
+
         private int local(Node node) {
-            Integer known = localOf.get(node.getId());
-            if (known != null) {
-                return known;
+            long key = node.getId();
+            if (key >= 0 && key < DENSE_IDS) {
+                int at = (int) key;
+                if (at >= localById.length) {
+                    localById = Arrays.copyOf(localById, Math.max(at + 1, 2 * localById.length));
+                }
+                if (localById[at] == 0) {
+                    localById[at] = added(node) + 1;
+                }
+                return localById[at] - 1;
             }
-            int next = localOf.size();
-            localOf.put(node.getId(), next);
+            Integer known = localOfLarge.get(key);
+            if (known == null) {
+                known = added(node);
+                localOfLarge.put(key, known);
+            }
+            return known;
+        }
+
+        private int added(Node node) {
+            int next = count++;
             if (next == nodeOf.length) {
                 int size = 2 * next;
                 nodeOf = Arrays.copyOf(nodeOf, size);
                 partnersAt = Arrays.copyOf(partnersAt, size);
                 rowAt = Arrays.copyOf(rowAt, size);
                 targetAt = Arrays.copyOf(targetAt, size);
+                presentAt = Arrays.copyOf(presentAt, size);
                 idAt = Arrays.copyOf(idAt, size);
                 twoSteps = Arrays.copyOf(twoSteps, size);
                 twoWalk = Arrays.copyOf(twoWalk, size);
@@ -271,6 +295,7 @@ public class PathSignals {
                 paths = Arrays.copyOf(paths, size);
                 walk = Arrays.copyOf(walk, size);
                 slotOf = Arrays.copyOf(slotOf, size);
+                positionAt = Arrays.copyOf(positionAt, size);
             }
             nodeOf[next] = node;
             rowAt[next] = -1;
@@ -328,13 +353,7 @@ public class PathSignals {
                     walk[last] += mass;
                 }
             }
-            Integer[] candidates = new Integer[touched.size];
-            for (int c = 0; c < touched.size; c++) {
-                candidates[c] = touched.values[c];
-            }
-            Arrays.sort(candidates, Comparator.<Integer>comparingInt(c -> -sharedCount[c])
-                    .thenComparingDouble(c -> -paths[c])
-                    .thenComparing(this::id));
+            Integer[] candidates = best(touched, (int) Math.min(limit, touched.size));
             int kept = (int) Math.min(limit, candidates.length);
             // The kept candidates' evidence, each one's entries in the order they came.
             for (int c = 0; c < kept; c++) {
@@ -382,6 +401,67 @@ public class PathSignals {
             }
             touched.size = 0;
             return row;
+        }
+
+        /** Whether candidate a comes before b: more common partners, then more
+         *  three-step walks, then the smaller id. */
+        private int order(int a, int b) {
+            int by = Integer.compare(-sharedCount[a], -sharedCount[b]);
+            if (by == 0) {
+                by = Double.compare(-paths[a], -paths[b]);
+            }
+            return by != 0 ? by : id(a).compareTo(id(b));
+        }
+
+        /** The first {@code kept} of the candidates in {@link #order}, in that order: a
+         *  heap of the best so far, whose root is the last of them, then a sort. */
+        private Integer[] best(Ints found, int kept) {
+            int[] heap = new int[kept];
+            int size = 0;
+            for (int f = 0; f < found.size && kept > 0; f++) {
+                int candidate = found.values[f];
+                if (size < kept) {
+                    int at = size++;
+                    heap[at] = candidate;
+                    while (at > 0) {
+                        int up = (at - 1) / 2;
+                        if (order(heap[up], heap[at]) >= 0) {
+                            break;
+                        }
+                        int swap = heap[up];
+                        heap[up] = heap[at];
+                        heap[at] = swap;
+                        at = up;
+                    }
+                } else if (order(candidate, heap[0]) < 0) {
+                    heap[0] = candidate;
+                    int at = 0;
+                    while (true) {
+                        int left = 2 * at + 1;
+                        int right = left + 1;
+                        int last = at;
+                        if (left < size && order(heap[left], heap[last]) > 0) {
+                            last = left;
+                        }
+                        if (right < size && order(heap[right], heap[last]) > 0) {
+                            last = right;
+                        }
+                        if (last == at) {
+                            break;
+                        }
+                        int swap = heap[last];
+                        heap[last] = heap[at];
+                        heap[at] = swap;
+                        at = last;
+                    }
+                }
+            }
+            Integer[] chosen = new Integer[size];
+            for (int c = 0; c < size; c++) {
+                chosen[c] = heap[c];
+            }
+            Arrays.sort(chosen, this::order);
+            return chosen;
         }
 
         Evidence evidence(Node source, Node candidate, boolean withExample) {
@@ -483,12 +563,17 @@ public class PathSignals {
             return rowAt[at];
         }
 
-        private boolean present(Node node) {
+        /** Whether the organisation with this local number existed at the cut. */
+        private boolean present(int local) {
             if (asOf == null) {
                 return true;
             }
-            Object founded = node.getProperty("founded", null);
-            return founded == null || ((Number) founded).longValue() <= asOf;
+            if (presentAt[local] == 0) {
+                Object founded = nodeOf[local].getProperty("founded", null);
+                boolean found = founded == null || ((Number) founded).longValue() <= asOf;
+                presentAt[local] = (byte) (found ? 2 : 1);
+            }
+            return presentAt[local] == 2;
         }
 
         /** {@link #partners(Node)} of the organisation with this local number. */
@@ -504,9 +589,8 @@ public class PathSignals {
             if (known != null) {
                 return known;
             }
-            Map<Long, Integer> position = new HashMap<>();
-            List<Node> nodes = new ArrayList<>();
-            List<Double> weights = new ArrayList<>();
+            Ints locals = new Ints();
+            Doubles weights = new Doubles();
             for (Relationship link : node.getRelationships(Direction.BOTH, LINKS)) {
                 if (asOf != null) {
                     Object year = link.getProperty("year", null);
@@ -514,29 +598,28 @@ public class PathSignals {
                         continue;
                     }
                 }
-                Node other = link.getOtherNode(node);
+                int other = local(link.getOtherNode(node));
                 if (!present(other)) {
                     continue;
                 }
                 Object weight = link.getProperty("weight", null);
                 double value = weight == null ? 0.0 : ((Number) weight).doubleValue();
-                long otherKey = other.getId();
-                Integer at = position.get(otherKey);
-                if (at == null) {
-                    position.put(otherKey, nodes.size());
-                    nodes.add(other);
+                int at = positionAt[other];
+                if (at == 0) {
+                    locals.add(other);
                     weights.add(value);
+                    positionAt[other] = locals.size;
                 } else {
-                    weights.set(at, weights.get(at) + value);
+                    weights.values[at - 1] += value;
                 }
             }
-            double[] summed = new double[weights.size()];
-            int[] locals = new int[nodes.size()];
-            for (int i = 0; i < summed.length; i++) {
-                summed[i] = weights.get(i);
-                locals[i] = local(nodes.get(i));
+            Node[] nodes = new Node[locals.size];
+            for (int i = 0; i < locals.size; i++) {
+                nodes[i] = nodeOf[locals.values[i]];
+                positionAt[locals.values[i]] = 0;
             }
-            Partners found = new Partners(nodes.toArray(new Node[0]), summed, locals);
+            double[] summed = Arrays.copyOf(weights.values, weights.size);
+            Partners found = new Partners(nodes, summed, Arrays.copyOf(locals.values, locals.size));
             partnersAt[key] = found;
             return found;
         }
