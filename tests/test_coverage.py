@@ -13,6 +13,7 @@ from collabnet.analysis.coverage import (
     coverage_gaps,
     industry_county_coverage,
     industry_coverage,
+    industry_coverage_share,
     leading_without_platform,
 )
 from collabnet.errors import InputError
@@ -135,6 +136,25 @@ def test_tiny_coverage(tiny_tables: Tables) -> None:
     assert pumps["universities_engaged"] == 1
     assert pumps["links"] == 4
     assert [pumps[f"links_{y}"] for y in range(2019, 2025)] == [0, 1, 1, 1, 1, 0]
+
+
+def test_coverage_share_alone(footwear_town: Tables) -> None:
+    """The recommender's gap bonus asks for the shares only: the same as the whole table's,
+    on either basis."""
+    shares = industry_coverage_share(footwear_town).set_index("industry")["coverage_share"]
+    assert shares["footwear"] == pytest.approx(1 / 3)
+    assert shares["electrical"] == 1.0
+    orgs = footwear_town.organizations.copy()
+    orgs["leading"] = pd.array([pd.NA] * len(orgs), dtype="boolean")
+    unknown = Tables(orgs, footwear_town.links, footwear_town.industries)
+    for tables in (footwear_town, unknown):
+        pd.testing.assert_frame_equal(
+            industry_coverage_share(tables),
+            industry_coverage(tables)[["industry", "coverage_share"]],
+        )
+    assert industry_coverage_share(unknown).set_index("industry").loc[
+        "footwear", "coverage_share"
+    ] == pytest.approx(1 / 4)
 
 
 def test_county_coverage(footwear_town: Tables) -> None:

@@ -28,6 +28,7 @@ __all__ = [
     "coverage_gaps",
     "industry_county_coverage",
     "industry_coverage",
+    "industry_coverage_share",
     "leading_without_platform",
 ]
 
@@ -510,6 +511,37 @@ def _membership(snapshot: Snapshot, keys: tuple[str, ...]) -> pd.DataFrame:
 def _coverage(snapshot: Snapshot, keys: tuple[str, ...]) -> pd.DataFrame:
     flags = OrgFlags.of(snapshot)
     members = _membership(snapshot, keys)
+    result = _counts(snapshot, keys, flags, members)
+    result["universities_engaged"] = _engaged(snapshot, flags, members, keys, result)
+    links_per_year = _links_per_year(snapshot, flags, members, keys, result)
+    result = pd.concat([result, links_per_year], axis=1)
+    order = [
+        c
+        for c in result.columns
+        if c not in ("coverage_basis", "coverage_share", "universities_engaged")
+        and not c.startswith("links")
+    ]
+    order[order.index("leading_without_platform") : order.index("leading_without_platform")] = [
+        "coverage_share",
+        "coverage_basis",
+    ]
+    order += ["universities_engaged", *links_per_year.columns]
+    return result[order].reset_index(drop=True)
+
+
+def industry_coverage_share(snapshot: Snapshot | Tables) -> pd.DataFrame:
+    """``industry`` and ``coverage_share`` of :func:`industry_coverage`, without the
+    columns that count links (universities engaged, links per year)."""
+    snapshot = as_snapshot(snapshot)
+    keys = ("industry",)
+    result = _counts(snapshot, keys, OrgFlags.of(snapshot), _membership(snapshot, keys))
+    return result[["industry", "coverage_share"]].reset_index(drop=True)
+
+
+def _counts(
+    snapshot: Snapshot, keys: tuple[str, ...], flags: OrgFlags, members: pd.DataFrame
+) -> pd.DataFrame:
+    """One row per group: the organisation counts and the coverage share."""
     rows = members["row"].to_numpy()
     key_list = list(keys)
     level = snapshot.organizations["level"].to_numpy(dtype=object)[rows]
@@ -541,21 +573,7 @@ def _coverage(snapshot: Snapshot, keys: tuple[str, ...]) -> pd.DataFrame:
     result["coverage_share"] = result[numerator] / result[denominator].where(
         result[denominator] > 0
     )
-    result["universities_engaged"] = _engaged(snapshot, flags, members, keys, result)
-    links_per_year = _links_per_year(snapshot, flags, members, keys, result)
-    result = pd.concat([result, links_per_year], axis=1)
-    order = [
-        c
-        for c in result.columns
-        if c not in ("coverage_basis", "coverage_share", "universities_engaged")
-        and not c.startswith("links")
-    ]
-    order[order.index("leading_without_platform") : order.index("leading_without_platform")] = [
-        "coverage_share",
-        "coverage_basis",
-    ]
-    order += ["universities_engaged", *links_per_year.columns]
-    return result[order].reset_index(drop=True)
+    return result
 
 
 def _base_rows(snapshot: Snapshot, keys: tuple[str, ...], members: pd.DataFrame) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 
 Every feature comes from the snapshot's own structures: its binary adjacency
 (``Snapshot.hops``) for the neighbourhood and path signals, its pair table for first
-years, and the coverage analysis (:func:`collabnet.analysis.coverage.industry_coverage`)
+years, and the coverage analysis (:func:`collabnet.analysis.coverage.industry_coverage_share`)
 for the coverage-gap bonus, so the recommender and the coverage report never disagree.
 A snapshot whose backend computes the recommender's link signals (Neo4j) gives them
 instead, per source, with per-organisation activity: no link table is read
@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from collabnet.analysis.coverage import industry_coverage
+from collabnet.analysis.coverage import industry_coverage_share
 from collabnet.checks import LINK_COLUMNS
 from collabnet.errors import BackendError
 from collabnet.graph import link_positions
@@ -692,7 +692,7 @@ def _coverage(snapshot: Snapshot, candidates: Candidates) -> pd.DataFrame | None
     targets, else None."""
     if "platform" not in candidates.targets:
         return None
-    return industry_coverage(snapshot)[["industry", "coverage_share"]]
+    return industry_coverage_share(snapshot)
 
 
 def _industry_tables(

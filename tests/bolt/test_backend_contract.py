@@ -25,6 +25,7 @@ from collabnet.analysis.coverage import (
     coverage_gaps,
     industry_county_coverage,
     industry_coverage,
+    industry_coverage_share,
     leading_without_platform,
 )
 from collabnet.analysis.kpi import evolution, kpi
@@ -156,6 +157,7 @@ def test_coverage_gaps_and_kpis_agree(
         monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
     for analysis in (
         industry_coverage,
+        industry_coverage_share,
         county_coverage,
         industry_county_coverage,
         coverage_gaps,
