@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 
 from collabnet.recommend import signals
+from collabnet.recommend.space import _database_blocks
 
 
 def _random_graph(seed: int, n: int = 60, p: float = 0.08) -> tuple[nx.Graph, sp.csr_matrix]:
@@ -205,3 +208,57 @@ def test_positions_at_point_into_the_data_of_every_block_of_the_pattern() -> Non
     np.testing.assert_array_equal(
         signals.values_from(twin, positions), 3.0 * block.toarray()[rows, cols]
     )
+
+
+@pytest.mark.parametrize("fill", [0.05, 0.6])
+def test_database_pairs_become_the_blocks_a_coordinate_matrix_gives(fill: float) -> None:
+    """The database's pairs, in any row order, laid out as blocks: the same entries,
+    values and order as scipy's coordinate-to-row conversion, with the shared-partner
+    sums added up pair by pair in the order sent."""
+    rng = np.random.default_rng(7)
+    shape = (40, 30)
+    cells = rng.choice(shape[0] * shape[1], size=int(fill * shape[0] * shape[1]), replace=False)
+    rows, cols = np.divmod(cells, shape[1])
+    common = rng.integers(0, 4, len(cells))
+    paths = np.where(rng.random(len(cells)) < 0.8, rng.integers(1, 50, len(cells)), 0)
+    paths[common > 0] = np.maximum(paths[common > 0], 1)
+    found = pd.DataFrame(
+        {
+            "row": rows.astype(np.int32),
+            "col": cols.astype(np.int32),
+            "common_partners": common.astype(float),
+            "paths3": paths.astype(float),
+            "walk3": paths * rng.random(len(cells)) / 7,
+        }
+    )
+    degrees = rng.integers(2, 30, common.sum()).astype(float)
+    products = rng.random(common.sum()) * 5
+    found.attrs.update(partner_degrees=degrees, products=products)
+    blocks = _database_blocks(found, shape)
+
+    ends = np.cumsum(common)
+    spans = list(zip(ends - common, ends, strict=True))
+    per_pair = {
+        "adamic_adar": [sum(1 / math.log(d) for d in degrees[a:b]) for a, b in spans],
+        "resource_allocation": [sum(1 / d for d in degrees[a:b]) for a, b in spans],
+        "multiplicity": [sum(products[a:b]) for a, b in spans],
+        "common_partners": common.astype(float),
+    }
+    near = common > 0
+    for name, values in per_pair.items():
+        expected = sp.coo_matrix(
+            (np.asarray(values, dtype=float)[near], (rows[near], cols[near])), shape=shape
+        ).tocsr()
+        expected.sort_indices()
+        got = blocks[name]
+        assert np.array_equal(got.indptr, expected.indptr)
+        assert np.array_equal(got.indices, expected.indices)
+        np.testing.assert_allclose(got.data, expected.data, rtol=1e-12)
+    reached = paths > 0
+    for name in ("paths3", "walk3"):
+        values = found[name].to_numpy().astype(np.float32).astype(float)
+        expected = sp.coo_matrix((values[reached], (rows[reached], cols[reached])), shape=shape)
+        np.testing.assert_array_equal(
+            np.asarray(sp.csr_matrix(blocks[name]).todense()), expected.toarray()
+        )
+    assert isinstance(blocks["paths3"], np.ndarray) == (fill > signals.DENSE_PATH_FILL)

@@ -274,11 +274,20 @@ def _database_blocks(
     """The path blocks from the database's pairs (see
     :mod:`collabnet.backends.neo4j.pairs`), held as :func:`signals.three_steps` holds
     them: dense float32 where most of the block is reached, else sparse."""
+    # The pairs in the order of a CSR matrix's entries: by row, then column (the
+    # database sends a pair once). Every block is laid out from this one order, without
+    # a coordinate matrix per block.
     r, c = found["row"].to_numpy(), found["col"].to_numpy()
+    order = np.lexsort((c, r))
+    rows_sorted, cols_sorted = r[order], c[order]
 
     def block(values: np.ndarray, keep: np.ndarray) -> sp.csr_matrix:
-        matrix = sp.csr_matrix((values[keep], (r[keep], c[keep])), shape=shape)
-        matrix.sort_indices()
+        """The pairs where ``keep`` (both in the frame's order) with ``values``."""
+        kept = keep[order]
+        counts = np.bincount(rows_sorted[kept], minlength=shape[0])
+        indptr = np.concatenate([[0], np.cumsum(counts)])
+        matrix = sp.csr_matrix((values[order][kept], cols_sorted[kept], indptr), shape=shape)
+        matrix.has_sorted_indices = True
         return matrix
 
     shared_count = found["common_partners"].to_numpy()
@@ -298,6 +307,7 @@ def _database_blocks(
     for name, values in sums.items():
         every[near] = values
         blocks[name] = signals.same_pattern(block(every, near), shared)
+    del every, sums
     reached = found["paths3"].to_numpy() > 0
     cells = shape[0] * shape[1]
     dense = 0 < cells <= signals.DENSE_PATH_CELLS and reached.sum() >= (
@@ -307,6 +317,7 @@ def _database_blocks(
         # float32 precision, as :func:`signals.three_steps` gives every holding.
         values = found[name].to_numpy().astype(np.float32).astype(np.float64)
         matrix = block(values, reached)
+        del values
         blocks[name] = matrix.toarray().astype(np.float32) if dense else matrix
     return blocks
 
