@@ -19,17 +19,22 @@ import pandas as pd
 from collabnet.backends.neo4j.connection import Connection
 from collabnet.errors import BackendError
 
-__all__ = ["MEASURES", "PROCEDURE", "SIGNAL_BATCH", "has_procedure", "measure"]
+__all__ = ["MEASURES", "PROCEDURE", "has_procedure", "measure", "signal_batch"]
 
 # Sources per path-signal statement: each one's three-step reach is expanded in full.
-# Larger statements read the partner lists fewer times, but on the L network statements
-# of up to 5,000 sources took longer in all than statements of 500 once the server was
-# warm (165 s against 139 s per feature space).
+# The server reads the partners of every organisation a statement reaches once per
+# statement, which on a large network costs more than the sources' own walks: the sources
+# go in about SIGNAL_BATCHES statements of SIGNAL_BATCH to SIGNAL_BATCH_MAX each (the
+# client holds two statements' rows at a time). On L, whole runs took 139-165 s per
+# feature space either way on a freshly started server, but statements of 500 took more
+# than 13 minutes for one feature space on a server that had served a run before.
 SIGNAL_BATCH = 500
+SIGNAL_BATCH_MAX = 5_000
+SIGNAL_BATCHES = 16
 # Path-signal statements in flight at once (each runs on one server thread).
 SIGNAL_WORKERS = 2
-# Pairs per evidence statement: each statement reads the partner lists it needs once;
-# on L, 1.1 million pairs took 73 s in statements of 5,000 and 103 s in statements of 500.
+# Pairs per evidence statement: like the sources' walks, larger statements read the
+# partner lists fewer times.
 EVIDENCE_BATCH = 5_000
 # Candidates per source when the caller does not say.
 DEFAULT_LIMIT = 200
@@ -143,10 +148,12 @@ def _pair_signals(
     products: list[np.ndarray] = []
     statement = "recommend/pair_signals_procedure" if packed else "recommend/pair_signals"
 
+    size = signal_batch(len(sources))
+
     def fetch(start: int) -> dict[str, Any]:
         found = connection.read_columns(
             statement,
-            sources=sources[start : start + SIGNAL_BATCH],
+            sources=sources[start : start + size],
             targets=_texts(params, "targets"),
             as_of=as_of,
             limit=_integer(params, "limit", DEFAULT_LIMIT),
@@ -157,7 +164,7 @@ def _pair_signals(
     # SIGNAL_WORKERS batches at a time: the server computes them side by side while the
     # client waits; they are taken in order, as one by one.
     with ThreadPoolExecutor(SIGNAL_WORKERS) as pool:
-        for batch in pool.map(fetch, range(0, len(sources), SIGNAL_BATCH)):
+        for batch in pool.map(fetch, range(0, len(sources), size)):
             if (batch["col"] < 0).any():
                 raise BackendError("the database named a candidate that is not in the block")
             rows = np.repeat(position.get_indexer(pd.Index(batch["source"])), batch["count"])
@@ -176,6 +183,11 @@ def _pair_signals(
     frame.attrs["partner_degrees"] = np.concatenate(degrees) if degrees else np.zeros(0)
     frame.attrs["products"] = np.concatenate(products) if products else np.zeros(0)
     return frame
+
+
+def signal_batch(sources: int) -> int:
+    """Sources per path-signal statement for ``sources`` in all."""
+    return min(max(-(-sources // SIGNAL_BATCHES), SIGNAL_BATCH), SIGNAL_BATCH_MAX)
 
 
 def _empty_signals() -> pd.DataFrame:
