@@ -403,8 +403,8 @@ public class PathSignals {
             return row;
         }
 
-        /** Whether candidate a comes before b: more common partners, then more
-         *  three-step walks, then the smaller id. */
+        /** Negative when candidate a comes before b, positive when after: more common
+         *  partners first, then more three-step walks, then the smaller id. */
         private int order(int a, int b) {
             int by = Integer.compare(-sharedCount[a], -sharedCount[b]);
             if (by == 0) {
