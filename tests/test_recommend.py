@@ -26,6 +26,7 @@ from collabnet.recommend.model import (
     resolve_weights,
 )
 from collabnet.recommend.rank import Scorer
+from collabnet.recommend.space import build_spaces
 from collabnet.tables import Tables, load_tables
 
 ORGANIZATIONS = """id,name,type,industries,county,leading,capabilities
@@ -312,6 +313,32 @@ def test_scores_do_not_depend_on_the_query(hand: Tables) -> None:
     every = recommend(hand, top=3)
     merged = one.merge(every, on=["enterprise_id", "platform_id"], suffixes=("", "_all"))
     np.testing.assert_allclose(merged["score"], merged["score_all"])
+
+
+@pytest.mark.parametrize("enterprise", ["E004", "E164", "E020"])
+def test_one_enterprise_gets_its_rows_of_the_run_over_every_enterprise(
+    sample_dir: Path, enterprise: str
+) -> None:
+    """Text similarity, moments and scores do not depend on which sources a block holds:
+    one enterprise's query gives exactly its rows of the whole run, reasons included."""
+    tables = load_tables(sample_dir)
+    one = recommend(tables, enterprise=enterprise, weights="default")
+    every = recommend(tables, weights="default")
+    mine = every[every["enterprise_id"] == enterprise].reset_index(drop=True)
+    pd.testing.assert_frame_equal(one, mine)
+
+
+def test_spaces_in_groups_hold_the_features_of_one_space(sample_dir: Path) -> None:
+    tables = load_tables(sample_dir)
+    whole = build_space(tables)
+    ids = list(whole.ids[whole.rows])
+    groups = [ids[:40], ids[40:41], ids[41:]]
+    for group, space in zip(groups, build_spaces(tables, groups), strict=True):
+        rows = np.repeat(np.arange(len(group)), space.shape[1])
+        cols = np.tile(np.arange(space.shape[1]), len(group))
+        at = whole.row_of(group)[rows]
+        pd.testing.assert_frame_equal(space.features_at(rows, cols), whole.features_at(at, cols))
+        assert default_weights(space) == default_weights(whole)
 
 
 def test_capacity_setting_changes_the_load_signal(hand: Tables) -> None:

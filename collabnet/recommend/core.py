@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
 
@@ -11,13 +14,13 @@ from collabnet.recommend.explain import explain_pairs
 from collabnet.recommend.features import ACADEMIC, Candidates, FeatureSpace, Settings
 from collabnet.recommend.ranker import BoundModel, Model, choose_model
 from collabnet.recommend.signals import katz, values_at
-from collabnet.recommend.space import build_space
+from collabnet.recommend.space import build_space, build_spaces, crowded_notes
 from collabnet.recommend.store import ModelStore
 from collabnet.recommend.weights import Weights
 from collabnet.snapshot import Snapshot, as_snapshot
 from collabnet.tables import Tables
 
-__all__ = ["SIGNAL_COLUMNS", "pair_frame", "recommend"]
+__all__ = ["SIGNAL_COLUMNS", "Recommendations", "pair_frame", "recommend", "recommend_every"]
 
 # Numeric evidence shipped with every recommended pair (raw values, not standardised).
 SIGNAL_COLUMNS = (
@@ -105,6 +108,85 @@ def recommend(
     >>> len(best)
     3
     """
+    snapshot, chosen, source_id, target_id = _asked(
+        network, enterprise, platform, university, top, candidates
+    )
+    # The model first: the spaces of its label years are let go before this one is built.
+    model = _model(snapshot, weights, chosen, settings, seed, models)
+    if source_id is None and target_id is None:
+        every = _every_source(snapshot, chosen, settings, model, top, explain)
+        frames = list(every.frames)
+        frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+        notes = every.notes
+    else:
+        # A target's best sources come from every row; a source's from its own row.
+        asked = None if source_id is None else [source_id]
+        space = build_space(snapshot, chosen, settings=settings, sources=asked)
+        bound = model.bind(space)
+        if target_id is not None:
+            best = _best_sources(space, bound, space.col_of([target_id])[0], top)
+        else:
+            best = _open_first(space, bound, top, space.row_of(asked or []))
+        frame = _scored(space, bound, best, explain)
+        if target_id is not None:
+            frame = frame[[*frame.columns[2:4], *frame.columns[0:2], *frame.columns[4:]]]
+        notes = list(space.notes)
+    frame.attrs["weights"] = model.description
+    frame.attrs["score"] = _score_kind(model)
+    frame.attrs["notes"] = notes
+    return frame.reset_index(drop=True)
+
+
+@dataclass
+class Recommendations:
+    """Every source organisation's recommendations, a group of sources at a time.
+
+    ``frames`` gives the groups' rows in turn, as :func:`recommend` without
+    ``enterprise``, ``platform`` and ``university`` gives them in one frame; ``notes``
+    is complete once ``frames`` is exhausted.
+    """
+
+    weights: str
+    score: str
+    frames: Iterator[pd.DataFrame]
+    notes: list[str] = field(default_factory=list)
+
+
+# Sources per group when a run over every source goes a group at a time (a database
+# snapshot: the database computes each group's path signals and only the group's block
+# is held).
+GROUP_SOURCES = 10_000
+
+
+def recommend_every(
+    network: Snapshot | Tables,
+    *,
+    top: int = 10,
+    weights: str | Weights = "auto",
+    candidates: Candidates | str | None = None,
+    settings: Settings | None = None,
+    explain: bool = True,
+    seed: int = 0,
+    models: ModelStore | None = None,
+) -> Recommendations:
+    """Every source organisation's ``top`` partners, as :func:`recommend` gives them,
+    produced a group of sources at a time: from a database that computes the
+    recommender's link signals, only one group's block, pairs and reasons are held at
+    once (from files, one group holds every source). The model is chosen first."""
+    snapshot, chosen, _, _ = _asked(network, None, None, None, top, candidates)
+    model = _model(snapshot, weights, chosen, settings, seed, models)
+    return _every_source(snapshot, chosen, settings, model, top, explain)
+
+
+def _asked(
+    network: Snapshot | Tables,
+    enterprise: str | None,
+    platform: str | None,
+    university: str | None,
+    top: int,
+    candidates: Candidates | str | None,
+) -> tuple[Snapshot, Candidates, str | None, str | None]:
+    """The snapshot, the candidate types and the source or target asked for, checked."""
     snapshot = as_snapshot(network)
     if sum(q is not None for q in (enterprise, platform, university)) > 1:
         raise InputError("give at most one of enterprise, platform and university")
@@ -145,26 +227,71 @@ def recommend(
             f"the network has no {' or '.join(chosen.targets)} to recommend; "
             "choose other candidate types (e.g. enterprise:university,institute)"
         )
+    return snapshot, chosen, source_id, target_id
 
-    # The model first: the spaces of its label years are let go before this one is built.
+
+def _model(
+    snapshot: Snapshot,
+    weights: str | Weights,
+    chosen: Candidates,
+    settings: Settings | None,
+    seed: int,
+    models: ModelStore | None,
+) -> Model:
     if isinstance(weights, Weights):
-        model = Model(weights.method, weights, description=weights.description)
-    elif models is not None:
-        model = models.chosen(snapshot, weights, chosen, settings, seed=seed)
-    else:
-        model = choose_model(snapshot, weights, chosen, settings, seed=seed)
-    space = build_space(
-        snapshot,
-        chosen,
-        settings=settings,
-        sources=[source_id] if source_id is not None else None,
-    )
-    bound = model.bind(space)
-    if target_id is not None:
-        best = _best_sources(space, bound, space.col_of([target_id])[0], top)
-    else:
-        rows = space.row_of([source_id]) if source_id is not None else None
-        best = _open_first(space, bound, top, rows)
+        return Model(weights.method, weights, description=weights.description)
+    if models is not None:
+        return models.chosen(snapshot, weights, chosen, settings, seed=seed)
+    return choose_model(snapshot, weights, chosen, settings, seed=seed)
+
+
+def _score_kind(model: Model) -> str:
+    if model.calibration is not None:
+        return "calibrated probability of a new link within a year"
+    return "standardised score (no year to calibrate a probability on)"
+
+
+def _every_source(
+    snapshot: Snapshot,
+    chosen: Candidates,
+    settings: Settings | None,
+    model: Model,
+    top: int,
+    explain: bool,
+) -> Recommendations:
+    """Every source's recommendations, a group of sources at a time from a database."""
+    groups: list[list[str] | None] = [None]
+    if snapshot.computes("pair_signals"):
+        organizations = snapshot.organizations
+        every = organizations.loc[organizations["type"].isin(chosen.sources), "id"].tolist()
+        groups = [every[i : i + GROUP_SOURCES] for i in range(0, len(every), GROUP_SOURCES)]
+    result = Recommendations(weights=model.description, score=_score_kind(model), frames=iter(()))
+
+    def frames() -> Iterator[pd.DataFrame]:
+        crowded = asked = 0
+        for group, space in zip(
+            groups, build_spaces(snapshot, groups, chosen, settings=settings), strict=True
+        ):
+            bound = model.bind(space)
+            rows = None if group is None else np.arange(len(group))
+            yield _scored(space, bound, _open_first(space, bound, top, rows), explain)
+            if group is None:
+                result.notes.extend(space.notes)
+            elif space.crowded is not None:
+                crowded += int(np.count_nonzero(space.crowded[: len(group)]))
+                asked += len(group)
+        if asked:
+            result.notes.extend(crowded_notes(crowded, asked, chosen))
+
+    result.frames = frames()
+    return result
+
+
+def _scored(
+    space: FeatureSpace, bound: BoundModel, best: pd.DataFrame, explain: bool
+) -> pd.DataFrame:
+    """The pairs of ``best`` (``row``, ``col``, ``logit``, ``rank``) with their names,
+    score, rank, reasons and signals."""
     rows_, cols_ = best["row"].to_numpy(), best["col"].to_numpy()
     frame = pair_frame(
         space,
@@ -179,16 +306,7 @@ def recommend(
     score = probability if probability is not None else bound.scorer.score(logits)
     frame.insert(4, "score", np.round(score, 6))
     frame.insert(5, "rank", best["rank"].to_numpy(dtype=int))
-    if target_id is not None:
-        frame = frame[[*frame.columns[2:4], *frame.columns[0:2], *frame.columns[4:]]]
-    frame.attrs["weights"] = model.description
-    frame.attrs["score"] = (
-        "calibrated probability of a new link within a year"
-        if probability is not None
-        else "standardised score (no year to calibrate a probability on)"
-    )
-    frame.attrs["notes"] = list(space.notes)
-    return frame.reset_index(drop=True)
+    return frame
 
 
 # A leading enterprise's first recommendations avoid platforms already at capacity.

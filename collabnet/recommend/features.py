@@ -270,6 +270,8 @@ class FeatureSpace:
     theme_cols: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
     moment_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     notes: list[str] = field(default_factory=list)
+    # Rows whose candidates the database cut to its limit (a space built from a database).
+    crowded: np.ndarray | None = None
     missing: frozenset[str] = frozenset()
     # A space built from a database holds only the block's links (``links``), so the
     # evidence behind pairs is asked of the database: for organisation positions

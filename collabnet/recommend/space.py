@@ -12,9 +12,9 @@ instead, per source, with per-organisation activity: no link table is read
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -30,7 +30,7 @@ from collabnet.recommend.features import Candidates, Evidence, FeatureSpace, Set
 from collabnet.snapshot import Snapshot, as_snapshot
 from collabnet.tables import Tables
 
-__all__ = ["build_space", "capability_texts"]
+__all__ = ["build_space", "build_spaces", "capability_texts"]
 
 MOMENT_SOURCES = 1000
 MOMENT_SEED = 20240626
@@ -94,7 +94,8 @@ def build_space(
         listed_rows = int((rows < known).sum())
         if not (rows[:listed_rows] < known).all():
             listed_rows = len(rows)
-        blocks = _link_blocks(snapshot, tables, links, rows[:listed_rows], cols)
+        every = np.flatnonzero(np.isin(org_type[:known], candidates.sources))
+        blocks = _link_blocks(snapshot, tables, links, rows[:listed_rows], cols, every)
         blocks = {name: _with_empty_rows(block, len(rows)) for name, block in blocks.items()}
     theme_rows, theme_cols = _themes(tables, rows, cols, year)
     return _finish(
@@ -114,6 +115,33 @@ def build_space(
     )
 
 
+def build_spaces(
+    network: Snapshot | Tables,
+    groups: Iterable[Sequence[str] | None],
+    candidates: Candidates | None = None,
+    *,
+    settings: Settings | None = None,
+) -> Iterator[FeatureSpace]:
+    """The feature space of each group of source ids in turn, as
+    ``build_space(network, candidates, sources=group)`` gives it (a group of None:
+    every source).
+
+    Scores do not depend on which other sources a block holds, so a run over every
+    source can go a group at a time and hold one group's block. From a database, what
+    the groups share (organisation features, linked pairs, texts, the moment sources'
+    path signals) is read once.
+    """
+    snapshot = as_snapshot(network)
+    settings = settings or Settings()
+    if snapshot.computes("pair_signals"):
+        shared = _DatabaseNetwork.read(snapshot, candidates, settings)
+        for group in groups:
+            yield shared.space(group)
+    else:
+        for group in groups:
+            yield build_space(snapshot, candidates, settings=settings, sources=group)
+
+
 def _finish(
     snapshot: Snapshot,
     tables: Tables,
@@ -128,7 +156,7 @@ def _finish(
     """The feature space, with the features every snapshot computes alike: industry
     match, the coverage gap (from the snapshot's coverage analysis), county, country."""
     organizations = tables.organizations
-    coverage = _coverage(snapshot, candidates)
+    coverage = parts.pop("coverage") if "coverage" in parts else _coverage(snapshot, candidates)
     industry_of_row, industry_tables = _industry_tables(
         tables, rows, cols, coverage, settings.coverage_target
     )
@@ -172,6 +200,9 @@ def _block(
         asked = position.loc[list(sources)].to_numpy()
         rows = np.concatenate([asked, np.setdiff1d(moment_sources, asked)])
     moment_rows = np.flatnonzero(np.isin(rows, moment_sources))
+    # In the organisations' order whatever the rows' order, so that the pairs drawn
+    # from them (the moments, the scorer's reference) are the same for every query.
+    moment_rows = moment_rows[np.argsort(rows[moment_rows], kind="stable")]
     cols = np.flatnonzero(np.isin(org_type, candidates.targets))
     return rows, cols, moment_rows
 
@@ -183,85 +214,202 @@ def _database_space(
     sources: Sequence[str] | None,
 ) -> FeatureSpace:
     """The feature space of a snapshot whose backend computes the recommender's link
-    signals (see :mod:`collabnet.backends.neo4j.pairs`): no link table is read.
+    signals (see :mod:`collabnet.backends.neo4j.pairs`): no link table is read."""
+    return _DatabaseNetwork.read(snapshot, candidates, settings).space(sources)
+
+
+@dataclass(frozen=True)
+class _DatabaseNetwork:
+    """What every feature space of a database snapshot shares, read once: the
+    organisations' features, the linked candidate pairs, the capability texts'
+    vectors, the coverage shares and the path signals of the sources kept for
+    moments. :meth:`space` adds a group of sources' path signals.
 
     The database sends each row's :data:`DATABASE_CANDIDATES` candidates with the most
     common partners, then the most three-step walks, with their path signals; the
     block's other pairs have none. Everything else is computed here from the
     organisations, as :func:`build_space` does.
     """
-    organizations = snapshot.organizations
-    industries = snapshot.industries
-    org_type = organizations["type"].to_numpy(dtype=object)
-    candidates = candidates or Candidates.default_for(organizations)
-    ids = organizations["id"].to_numpy(dtype=object)
-    n = len(ids)
-    rows, cols, moment_rows = _block(ids, org_type, candidates, n, sources)
-    years = snapshot.native("link_years")
-    assert years is not None
-    dated = years.loc[years["year"].notna(), "year"].astype(float)
-    year = (
-        snapshot.as_of if snapshot.as_of is not None else (int(dated.max()) if len(dated) else None)
-    )
-    both = {"sources": list(candidates.sources), "targets": list(candidates.targets)}
-    activity = snapshot.native("organization_activity", year=year, **both)
-    assert activity is not None
-    node = _database_node_features(
-        activity.set_index("id").reindex(ids), org_type, candidates, settings, year, dated
-    )
-    position = pd.Series(np.arange(n), index=ids)
-    linked = snapshot.native("linked_pairs", **both)
-    assert linked is not None
-    a = position.reindex(linked["source"].to_numpy()).to_numpy()
-    b = position.reindex(linked["target"].to_numpy()).to_numpy()
-    links = sp.csr_matrix(
-        (np.ones(2 * len(a)), (np.concatenate([a, b]), np.concatenate([b, a]))), shape=(n, n)
-    )
-    links.data[:] = 1.0
+
+    snapshot: Snapshot
+    tables: Tables
+    candidates: Candidates
+    settings: Settings
+    year: int | None
+    node: pd.DataFrame
+    links: sp.csr_matrix
+    titled: pd.DataFrame
+    text: _TextVectors | None
+    coverage: pd.DataFrame | None
+    cols: np.ndarray
+    # Every source of the network: a group of them is asked for as part of these all, so
+    # that the database sizes its statements as for one space of them all.
+    total_sources: int
+    # The sources kept for moments (organisation positions, ascending), in every block
+    # whatever its group, and their path signals (``row``: a position among them).
+    moment_sources: np.ndarray
+    moment_signals: pd.DataFrame
+
+    @classmethod
+    def read(
+        cls, snapshot: Snapshot, candidates: Candidates | None, settings: Settings
+    ) -> _DatabaseNetwork:
+        organizations = snapshot.organizations
+        org_type = organizations["type"].to_numpy(dtype=object)
+        candidates = candidates or Candidates.default_for(organizations)
+        ids = organizations["id"].to_numpy(dtype=object)
+        n = len(ids)
+        years = snapshot.native("link_years")
+        assert years is not None
+        dated = years.loc[years["year"].notna(), "year"].astype(float)
+        year = (
+            snapshot.as_of
+            if snapshot.as_of is not None
+            else (int(dated.max()) if len(dated) else None)
+        )
+        both = {"sources": list(candidates.sources), "targets": list(candidates.targets)}
+        activity = snapshot.native("organization_activity", year=year, **both)
+        assert activity is not None
+        node = _database_node_features(
+            activity.set_index("id").reindex(ids), org_type, candidates, settings, year, dated
+        )
+        position = pd.Series(np.arange(n), index=ids)
+        linked = snapshot.native("linked_pairs", **both)
+        assert linked is not None
+        a = position.reindex(linked["source"].to_numpy()).to_numpy()
+        b = position.reindex(linked["target"].to_numpy()).to_numpy()
+        del linked
+        links = sp.csr_matrix(
+            (np.ones(2 * len(a)), (np.concatenate([a, b]), np.concatenate([b, a]))),
+            shape=(n, n),
+        )
+        links.data[:] = 1.0
+        titled = snapshot.native("link_titles")
+        assert titled is not None
+        tables = Tables(
+            organizations=organizations,
+            links=_no_links(),
+            industries=snapshot.industries,
+            as_of_year=snapshot.as_of,
+        )
+        every, cols, moment_rows = _block(ids, org_type, candidates, n, None)
+        moment_sources = every[moment_rows]
+        return cls(
+            snapshot=snapshot,
+            tables=tables,
+            candidates=candidates,
+            settings=settings,
+            year=year,
+            node=node,
+            links=links,
+            titled=titled,
+            text=_TextVectors.of(tables, every, cols, titled),
+            coverage=_coverage(snapshot, candidates),
+            cols=cols,
+            total_sources=len(every),
+            moment_sources=moment_sources,
+            moment_signals=_path_signals(snapshot, candidates, moment_sources, cols, len(every)),
+        )
+
+    def space(self, sources: Sequence[str] | None) -> FeatureSpace:
+        """The feature space with ``sources`` as rows (default: every source)."""
+        snapshot, candidates = self.snapshot, self.candidates
+        organizations = self.tables.organizations
+        ids = organizations["id"].to_numpy(dtype=object)
+        org_type = organizations["type"].to_numpy(dtype=object)
+        rows, cols, moment_rows = _block(ids, org_type, candidates, len(ids), sources)
+        asked = np.flatnonzero(~np.isin(rows, self.moment_sources))
+        # Every block holds every moment source, in the organisations' order (as
+        # ``moment_signals`` numbers them).
+        kept = moment_rows
+        found = _joined_signals(
+            [
+                (asked, _path_signals(snapshot, candidates, rows[asked], cols, self.total_sources)),
+                (kept, self.moment_signals),
+            ]
+        )
+        blocks = _database_blocks(found, (len(rows), len(cols)))
+        blocks["text_similarity"] = (
+            self.text.block(rows)
+            if self.text is not None
+            else sp.csr_matrix((len(rows), len(cols)))
+        )
+        per_row = np.bincount(found["row"].to_numpy(), minlength=len(rows))
+        del found
+        crowded = per_row >= DATABASE_CANDIDATES
+        asked_for = len(rows) if sources is None else len(sources)
+        return _finish(
+            snapshot,
+            self.tables,
+            candidates,
+            self.settings,
+            year=self.year,
+            links=self.links,
+            rows=rows,
+            cols=cols,
+            node=self.node,
+            blocks=blocks,
+            moment_rows=moment_rows,
+            notes=crowded_notes(int(crowded[:asked_for].sum()), asked_for, candidates),
+            crowded=crowded,
+            coverage=self.coverage,
+            evidence=_database_evidence(snapshot, ids),
+            titled_links=self.titled,
+        )
+
+
+def crowded_notes(full: int, asked: int, candidates: Candidates) -> list[str]:
+    """The note on the ``full`` of ``asked`` sources whose candidates the database cut to
+    its limit, if any."""
+    if not full:
+        return []
+    return [
+        f"{full} of {asked} {candidates.source_role}s reach more than "
+        f"{DATABASE_CANDIDATES} candidates within three links: the database sent "
+        "those with the most common partners and three-step paths; the others are "
+        "scored without path signals"
+    ]
+
+
+def _path_signals(
+    snapshot: Snapshot,
+    candidates: Candidates,
+    sources: np.ndarray,
+    cols: np.ndarray,
+    total_sources: int,
+) -> pd.DataFrame:
+    """The database's path signals of the sources at organisation positions ``sources``
+    (``row``: a position among them) against the columns ``cols``, as part of a run over
+    ``total_sources`` sources."""
+    ids = snapshot.organizations["id"].to_numpy(dtype=object)
     found = snapshot.native(
         "pair_signals",
-        sources=list(ids[rows]),
+        sources=list(ids[sources]),
         targets=list(candidates.targets),
         candidates=list(ids[cols]),
         limit=DATABASE_CANDIDATES,
+        total_sources=total_sources,
     )
     assert found is not None
-    blocks = _database_blocks(found, (len(rows), len(cols)))
-    titled = snapshot.native("link_titles")
-    assert titled is not None
-    tables = Tables(
-        organizations=organizations,
-        links=_no_links(),
-        industries=industries,
-        as_of_year=snapshot.as_of,
-    )
-    blocks["text_similarity"] = _text_block(tables, rows, cols, titled)
-    notes = []
-    per_row = np.bincount(found["row"].to_numpy(), minlength=len(rows))
-    full = int((per_row >= DATABASE_CANDIDATES).sum())
-    if full:
-        notes.append(
-            f"{full} of {len(rows)} {candidates.source_role}s reach more than "
-            f"{DATABASE_CANDIDATES} candidates within three links: the database sent "
-            "those with the most common partners and three-step paths; the others are "
-            "scored without path signals"
+    return found
+
+
+def _joined_signals(parts: list[tuple[np.ndarray, pd.DataFrame]]) -> pd.DataFrame:
+    """Path-signal frames as one, each frame's ``row`` (a position in its own list of
+    sources) turned into the block row ``rows[row]`` of its ``(rows, frame)``."""
+    frames = [
+        pd.DataFrame(
+            {
+                "row": rows[found["row"].to_numpy()].astype(np.int32),
+                **{name: found[name].to_numpy() for name in found.columns if name != "row"},
+            }
         )
-    return _finish(
-        snapshot,
-        tables,
-        candidates,
-        settings,
-        year=year,
-        links=links,
-        rows=rows,
-        cols=cols,
-        node=node,
-        blocks=blocks,
-        moment_rows=moment_rows,
-        notes=notes,
-        evidence=_database_evidence(snapshot, ids),
-        titled_links=titled,
-    )
+        for rows, found in parts
+    ]
+    joined = pd.concat(frames, ignore_index=True)
+    for name in ("partner_degrees", "products"):
+        joined.attrs[name] = np.concatenate([found.attrs[name] for _, found in parts])
+    return joined
 
 
 # Candidates per source whose path signals a database sends back.
@@ -419,10 +567,15 @@ def _no_links() -> pd.DataFrame:
 
 
 def _link_blocks(
-    snapshot: Snapshot, tables: Tables, links: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray
+    snapshot: Snapshot,
+    tables: Tables,
+    links: sp.csr_matrix,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    every: np.ndarray,
 ) -> dict[str, sp.csr_matrix | np.ndarray | signals.PathRows]:
     """The block features of organisations with links: neighbourhood, path, multiplicity
-    and capability-text signals."""
+    and capability-text signals (over the texts of the sources ``every``)."""
     weighted = _padded(snapshot.adjacency.matrix, links.shape[0])
     # The multiplicity product runs beside the three neighbourhood products (a pool of
     # their own, one per processor), so that neither processor waits for the last one.
@@ -438,23 +591,55 @@ def _link_blocks(
     blocks["paths3"], blocks["walk3"] = signals.three_steps(links, rows, cols)
     # Joint projects weigh the same shared partners: the pattern of common partners.
     blocks["multiplicity"] = signals.same_pattern(multiplicity, shared)
-    blocks["text_similarity"] = _text_block(tables, rows, cols)
+    blocks["text_similarity"] = _text_block(tables, rows, cols, every)
     return blocks
 
 
 def _text_block(
-    tables: Tables, rows: np.ndarray, cols: np.ndarray, titled: pd.DataFrame | None = None
+    tables: Tables, rows: np.ndarray, cols: np.ndarray, every: np.ndarray
 ) -> sp.csr_matrix:
     """Capability-text similarity of the block (the sources' texts enriched with their
-    industries and project titles, from ``titled`` when given)."""
-    target_texts = capability_texts(tables, enriched=False)
-    if not any(target_texts[j] for j in cols):
-        return sp.csr_matrix((len(rows), len(cols)))
-    source_texts = capability_texts(tables, enriched=True, titled=titled)
-    vectors = signals.char_ngram_tfidf(
-        [source_texts[i] for i in rows] + [target_texts[j] for j in cols]
-    )
-    return signals.text_similarity(vectors[: len(rows)], vectors[len(rows) :])
+    industries and project titles), over the corpus of the sources ``every`` (and the
+    block's rows) and the columns."""
+    text = _TextVectors.of(tables, np.union1d(every, rows), cols)
+    return text.block(rows) if text is not None else sp.csr_matrix((len(rows), len(cols)))
+
+
+@dataclass(frozen=True)
+class _TextVectors:
+    """TF-IDF vectors of capability texts over one corpus: every source of the block's
+    types (organisation positions ``every``, ascending) and every column. The
+    document frequencies are counted over that corpus whichever rows a block holds,
+    so a pair's similarity does not depend on the other sources asked for."""
+
+    every: np.ndarray
+    sources: sp.csr_matrix
+    targets: sp.csr_matrix
+
+    @classmethod
+    def of(
+        cls,
+        tables: Tables,
+        every: np.ndarray,
+        cols: np.ndarray,
+        titled: pd.DataFrame | None = None,
+    ) -> _TextVectors | None:
+        """The vectors, or None when no column has a text."""
+        target_texts = capability_texts(tables, enriched=False)
+        if not any(target_texts[j] for j in cols):
+            return None
+        source_texts = capability_texts(tables, enriched=True, titled=titled)
+        vectors = signals.char_ngram_tfidf(
+            [source_texts[i] for i in every] + [target_texts[j] for j in cols]
+        )
+        return cls(every, vectors[: len(every)], vectors[len(every) :])
+
+    def block(self, rows: np.ndarray) -> sp.csr_matrix:
+        """Similarity of the sources at organisation positions ``rows`` × every column."""
+        at = np.searchsorted(self.every, rows)
+        if len(rows) and not np.array_equal(self.every[np.minimum(at, len(self.every) - 1)], rows):
+            raise ValueError("text vectors asked for a source outside their corpus")
+        return signals.text_similarity(self.sources[at], self.targets)
 
 
 def _extends(space: FeatureSpace, rows: np.ndarray, cols: np.ndarray) -> bool:

@@ -33,6 +33,7 @@ from collabnet.backends import GraphBackend
 from collabnet.backends.memory import MemoryBackend
 from collabnet.backends.neo4j import COVERAGE_QUERIES, Neo4jBackend, pairs
 from collabnet.graph import build_graph
+from collabnet.recommend import core
 from collabnet.recommend.core import recommend
 from collabnet.recommend.demands import match_demands
 from collabnet.recommend.plan import pairing_plan
@@ -243,12 +244,14 @@ def test_communities_are_as_modular(
 
 
 @pytest.mark.parametrize(
-    ("as_of", "enterprise", "weights"),
+    ("as_of", "enterprise", "weights", "group"),
     [
-        (2023, "E004", "default"),
-        (2023, "E164", "default"),
-        (None, "E004", "auto"),
-        (2022, None, "default"),
+        (2023, "E004", "default", None),
+        (2023, "E164", "default", None),
+        (None, "E004", "auto", None),
+        (2022, None, "default", None),
+        (2022, None, "default", 37),
+        (None, None, "auto", 101),
     ],
 )
 def test_the_same_recommendations(
@@ -258,13 +261,18 @@ def test_the_same_recommendations(
     as_of: int | None,
     enterprise: str | None,
     weights: str,
+    group: int | None,
 ) -> None:
     """The same recommendations, scores, reasons and signals from every backend (every
-    enterprise's top 10 at 2022); from Neo4j, the link signals are computed in the
-    database and no link table is read back."""
+    enterprise's top 10 at 2022, and now with the learned ranker); from Neo4j, the link
+    signals are computed in the database and no link table is read back, and a run over
+    every enterprise, in groups of ``group`` enterprises, gives what one block of them
+    all gives from the files."""
     backend = holding(sample)
     if isinstance(backend, Neo4jBackend):
         monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
+    if group is not None:
+        monkeypatch.setattr(core, "GROUP_SOURCES", group)
     ours = recommend(backend.snapshot(as_of), enterprise=enterprise, weights=weights)
     files = recommend(sample.as_of(as_of), enterprise=enterprise, weights=weights)
     pd.testing.assert_frame_equal(ours, files)

@@ -149,7 +149,8 @@ def _pair_signals(
     products: list[np.ndarray] = []
     statement = "recommend/pair_signals_procedure" if packed else "recommend/pair_signals"
 
-    size = signal_batch(len(sources))
+    # A group of a larger run's sources goes in statements sized for the whole run.
+    size = signal_batch(max(_integer(params, "total_sources", len(sources)), len(sources)))
 
     def fetch(start: int) -> dict[str, Any]:
         found = connection.read_columns(
