@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     # recommender (and LightGBM with it) by the methods that recommend.
     import networkx as nx
 
+    from collabnet.recommend.core import Recommendations
     from collabnet.recommend.store import ModelStore
 
 __all__ = ["Network", "connect", "load"]
@@ -261,6 +262,32 @@ class Network:
             enterprise=enterprise,
             platform=platform,
             university=university,
+            top=top,
+            weights=weights,
+            candidates=candidates,
+            settings=Settings(capacity=capacity),
+            explain=explain,
+            seed=seed,
+            models=self.models,
+        )
+
+    def recommend_every(
+        self,
+        *,
+        top: int = 10,
+        weights: str = "auto",
+        candidates: str | None = None,
+        capacity: int = 5,
+        explain: bool = True,
+        seed: int = 0,
+    ) -> Recommendations:
+        """Every enterprise's partners a group at a time: see
+        :func:`collabnet.recommend.core.recommend_every`."""
+        from collabnet.recommend import Settings
+        from collabnet.recommend.core import recommend_every
+
+        return recommend_every(
+            self.snapshot,
             top=top,
             weights=weights,
             candidates=candidates,

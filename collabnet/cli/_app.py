@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, overload
 
@@ -284,6 +284,10 @@ def emit(
         pieces = [render(_map_text(result, _one_line), fmt, title=title)]
     else:
         pieces = [render(result, fmt, title=title)]
+    _write(pieces, fmt, output)
+
+
+def _write(pieces: Iterable[str], fmt: str, output: Path | None) -> None:
     if output is None:
         for piece in pieces:
             click.echo(piece, nl=False)
@@ -292,6 +296,17 @@ def emit(
             for piece in pieces:
                 handle.write(piece)
         click.echo(f"written to {output}", err=True)
+
+
+def emit_frames(frames: Iterable[pd.DataFrame], output: Path | None) -> None:
+    """Write frames with the same columns as one CSV table (see :func:`emit`), each
+    frame rendered and written before the next is asked for."""
+
+    def pieces() -> Iterator[str]:
+        for number, frame in enumerate(frames):
+            yield from csv_pieces(frame, _spreadsheet_safe, header=number == 0)
+
+    _write(pieces(), "csv", output)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import click
 import pandas as pd
 
-from collabnet.cli._app import analysis_options, data_options, emit, main, output_options, select
+from collabnet.cli._app import (
+    analysis_options,
+    data_options,
+    emit,
+    emit_frames,
+    main,
+    output_options,
+    select,
+)
 from collabnet.network import Network
 from collabnet.recommend.evaluate import evaluate_rolling
 from collabnet.recommend.features import Candidates
@@ -40,7 +48,8 @@ _CANDIDATES = click.option(
 
 
 def _notes(frame_attrs: Mapping[Any, Any]) -> None:
-    click.echo(f"weights: {frame_attrs.get('weights')}", err=True)
+    if "weights" in frame_attrs:
+        click.echo(f"weights: {frame_attrs['weights']}", err=True)
     notes = frame_attrs.get("notes")
     for note in notes if isinstance(notes, list) else []:
         click.echo(f"note: {note}", err=True)
@@ -104,6 +113,20 @@ def recommend(
     # The model chosen on the same data before is taken again: choosing it is most of a
     # run's time, and its answer depends only on what the key of the store holds.
     network.models = ModelStore(None if choose_again else default_folder())
+    if enterprise is None and platform is None and university is None:
+        _every_source(
+            network,
+            top or 10,
+            weights,
+            candidates,
+            capacity,
+            not no_reasons,
+            seed,
+            industry,
+            fmt,
+            output,
+        )
+        return
     frame = network.recommend(
         enterprise=enterprise,
         platform=platform,
@@ -119,6 +142,43 @@ def recommend(
     id_column = frame.columns[2] if platform is not None else frame.columns[0]
     chosen = select(frame, network, industry=industry, id_column=id_column)
     emit(_narrow(chosen, fmt), fmt, output, title="recommended partners")
+
+
+def _every_source(
+    network: Network,
+    top: int,
+    weights: str,
+    candidates: str | None,
+    capacity: int,
+    explain: bool,
+    seed: int,
+    industry: str | None,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Every enterprise's partners; as CSV, written a group of enterprises at a time."""
+    every = network.recommend_every(
+        top=top,
+        weights=weights,
+        candidates=candidates,
+        capacity=capacity,
+        explain=explain,
+        seed=seed,
+    )
+    click.echo(f"weights: {every.weights}", err=True)
+
+    def frames() -> Iterator[pd.DataFrame]:
+        for frame in every.frames:
+            yield select(frame, network, industry=industry, id_column=frame.columns[0])
+        _notes({"notes": every.notes})
+
+    if fmt == "csv":
+        emit_frames(frames(), output)
+        return
+    found = list(frames())
+    frame = pd.concat(found, ignore_index=True) if len(found) > 1 else found[0]
+    frame.attrs["score"] = every.score
+    emit(_narrow(frame, fmt), fmt, output, title="recommended partners")
 
 
 @main.command()

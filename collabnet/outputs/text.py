@@ -68,15 +68,19 @@ def csv_pieces(
     change: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
     *,
     rows: int | None = None,
+    header: bool = True,
 ) -> Iterator[str]:
-    """``render(frame, "csv")`` in pieces of ``rows`` rows, the header with the first:
-    written one after the other they are the same text, and only one piece's cells are
-    held at a time. ``change`` (e.g. making text cells spreadsheet-safe) is applied to
-    each piece's rows first (:data:`CSV_ROWS` unless given)."""
+    """``render(frame, "csv")`` in pieces of ``rows`` rows, the header with the first
+    (unless ``header`` is false: the rows of a frame that continues another): written
+    one after the other they are the same text, and only one piece's cells are held at
+    a time. ``change`` (e.g. making text cells spreadsheet-safe) is applied to each
+    piece's rows first (:data:`CSV_ROWS` unless given)."""
     rows = CSV_ROWS if rows is None else rows
     for start in range(0, max(len(frame), 1), rows):
         part = frame.iloc[start : start + rows]
-        yield _csv(part if change is None else change(part), header=start == 0)
+        if not header and len(part) == 0:
+            continue
+        yield _csv(part if change is None else change(part), header=header and start == 0)
 
 
 def _mapping_frame(mapping: Mapping[str, Any]) -> pd.DataFrame:

@@ -33,6 +33,7 @@ from collabnet.backends.neo4j import (
 from collabnet.errors import BackendError
 from collabnet.graph import build_graph
 from collabnet.network import Network
+from collabnet.recommend import core
 from collabnet.tables import Tables, load_tables
 from tests.bolt.servers import PASSWORD, BoltTarget, write_network
 
@@ -439,6 +440,28 @@ def test_analysis_commands_read_the_database(run_cli: Callable[..., Any], sample
             )
         else:
             assert database == files
+
+
+@pytest.mark.parametrize("extra", [[], ["--industry", "footwear"], ["--weights", "default"]])
+def test_every_enterprise_as_csv_group_by_group_is_the_files_csv(
+    run_cli: Callable[..., Any],
+    sample_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    extra: list[str],
+) -> None:
+    """From the database, every enterprise's recommendations are written a group of
+    enterprises at a time: the CSV is the one from the files, byte for byte."""
+    assert run_cli("neo4j", "push", str(sample_dir)).returncode == 0
+    monkeypatch.setattr(core, "GROUP_SOURCES", 45)
+    asked = ["--top", "4", "--format", "csv", *extra]
+    from_files = run_cli("recommend", str(sample_dir), *asked)
+    from_database = run_cli("recommend", "--backend", "neo4j", *asked)
+    assert from_database.returncode == 0, from_database.stderr
+    assert from_database.stdout == from_files.stdout
+    assert from_database.stdout.count("enterprise_id") == 1
+    assert len(from_database.stdout.splitlines()) > 50
+    weights = [line for line in from_database.stderr.splitlines() if line.startswith("weights:")]
+    assert len(weights) == 1
 
 
 def test_the_server_notes_on_statements_stay_off_the_terminal(
