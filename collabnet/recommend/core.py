@@ -14,7 +14,7 @@ from collabnet.recommend.explain import explain_pairs
 from collabnet.recommend.features import ACADEMIC, Candidates, FeatureSpace, Settings
 from collabnet.recommend.ranker import BoundModel, Model, choose_model
 from collabnet.recommend.signals import katz, values_at
-from collabnet.recommend.space import build_space, build_spaces, crowded_notes
+from collabnet.recommend.space import GROUP_SOURCES, build_space, build_spaces, crowded_notes
 from collabnet.recommend.store import ModelStore
 from collabnet.recommend.weights import Weights
 from collabnet.snapshot import Snapshot, as_snapshot
@@ -150,12 +150,6 @@ class Recommendations:
     score: str
     frames: Iterator[pd.DataFrame]
     notes: list[str] = field(default_factory=list)
-
-
-# Sources per group when a run over every source goes a group at a time (a database
-# snapshot: the database computes each group's path signals and only the group's block
-# is held).
-GROUP_SOURCES = 10_000
 
 
 def recommend_every(

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -237,6 +238,26 @@ class Settings:
 Evidence = Callable[
     [np.ndarray, np.ndarray, bool], tuple[sp.csr_matrix, list[tuple[int, int] | None] | None]
 ]
+
+
+class Block(Protocol):
+    """A candidate block's coordinates and its linked pairs: what drawing pairs from a
+    block needs (a :class:`FeatureSpace`, or a block whose features are computed a
+    group of rows at a time)."""
+
+    @property
+    def ids(self) -> np.ndarray: ...
+
+    @property
+    def rows(self) -> np.ndarray: ...
+
+    @property
+    def cols(self) -> np.ndarray: ...
+
+    @property
+    def shape(self) -> tuple[int, int]: ...
+
+    def linked(self, rows: np.ndarray | None = None) -> sp.csr_matrix: ...
 
 
 @dataclass

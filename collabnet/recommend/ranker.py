@@ -31,12 +31,12 @@ import pandas as pd
 import scipy.sparse as sp
 
 from collabnet.errors import InputError
-from collabnet.recommend.features import FEATURES, Candidates, FeatureSpace, Settings
+from collabnet.recommend.features import FEATURES, Block, Candidates, FeatureSpace, Settings
 from collabnet.recommend.metrics import ranking_metrics
 from collabnet.recommend.rank import Scorer
 from collabnet.recommend.sampling import dated_links, new_pairs, sample_non_links
 from collabnet.recommend.signals import worker_count
-from collabnet.recommend.space import build_space
+from collabnet.recommend.space import SpaceInGroups, build_space
 from collabnet.recommend.weights import MIN_POSITIVES, Weights, default_weights, fit_logistic
 from collabnet.snapshot import Snapshot, as_snapshot
 from collabnet.tables import Tables
@@ -93,6 +93,17 @@ _THREADED_ROWS = 20_000
 AT_SLICE = 100_000
 
 
+# The documented default weights, standardised on the space they score when bound.
+DEFAULTS = Weights(
+    coefficients={},
+    mean={},
+    scale={},
+    intercept=0.0,
+    method="default",
+    description="documented default weights (collabnet.recommend.model.DEFAULT_WEIGHTS)",
+)
+
+
 @dataclass
 class LabelledYear:
     """Pairs of one label year: features at the end of ``year − 1``, 1 = first linked in
@@ -129,21 +140,79 @@ def labelled_year(
     space = space_as_of(network, year - 1, candidates, settings, spaces)
     if space is None:
         return None
-    r, c = new_pairs(space, dated_links(as_snapshot(network), year, year, candidates), year, year)
-    if len(r) < MIN_POSITIVES:
+    drawn = _drawn(network, space, year, candidates, seed, negatives)
+    if drawn is None:
         return None
-    rng = np.random.default_rng([seed, year])
-    positives = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=space.shape)
-    nr, nc = sample_non_links(space, min(negatives * len(r), MAX_NEGATIVES), rng, positives)
-    rows, cols = np.concatenate([r, nr]), np.concatenate([c, nc])
+    rows, cols, labels = drawn
     return LabelledYear(
         year=year,
         rows=rows,
         cols=cols,
-        labels=np.concatenate([np.ones(len(r)), np.zeros(len(nr))]),
+        labels=labels,
         frame=ranker_inputs(space, space.features_at(rows, cols)),
         unlinked=space.shape[0] * space.shape[1] - space.linked().nnz,
     )
+
+
+def _drawn(
+    network: Snapshot | Tables,
+    block: Block,
+    year: int,
+    candidates: Candidates,
+    seed: int,
+    negatives: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The block positions and labels of ``year``'s labelled pairs: the pairs first
+    linked in ``year``, then uniformly drawn unlinked pairs; None when too few formed."""
+    r, c = new_pairs(block, dated_links(as_snapshot(network), year, year, candidates), year, year)
+    if len(r) < MIN_POSITIVES:
+        return None
+    rng = np.random.default_rng([seed, year])
+    positives = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=block.shape)
+    nr, nc = sample_non_links(block, min(negatives * len(r), MAX_NEGATIVES), rng, positives)
+    return (
+        np.concatenate([r, nr]),
+        np.concatenate([c, nc]),
+        np.concatenate([np.ones(len(r)), np.zeros(len(nr))]),
+    )
+
+
+def labelled_in_groups(
+    snapshot: Snapshot,
+    year: int,
+    candidates: Candidates,
+    settings: Settings | None = None,
+    *,
+    seed: int = 0,
+) -> tuple[LabelledYear, np.ndarray] | None:
+    """:func:`labelled_year` of a database snapshot and the default weights' scores at
+    its pairs, from the space at the end of ``year − 1`` built a group of sources at a
+    time (:class:`~collabnet.recommend.space.SpaceInGroups`): the same pairs, features
+    and scores, holding one group's block instead of the whole."""
+    earlier = snapshot.at(year - 1)
+    if len(_link_years(earlier)) == 0 and not _has_undated_links(earlier):
+        return None
+    block = SpaceInGroups.of(earlier, candidates, settings)
+    drawn = _drawn(snapshot, block, year, candidates, seed, NEGATIVES)
+    if drawn is None:
+        return None
+    rows, cols, labels = drawn
+    frames = []
+    scores = np.zeros(len(rows))
+    for group, space in block.spaces(np.unique(rows)):
+        pick = np.flatnonzero(np.isin(rows, group))
+        local = np.searchsorted(group, rows[pick])
+        frames.append(ranker_inputs(space, space.features_at(local, cols[pick])).set_axis(pick))
+        scores[pick] = Model("default", DEFAULTS).bind(space).at(local, cols[pick])
+    labelled = LabelledYear(
+        year=year,
+        rows=rows,
+        cols=cols,
+        labels=labels,
+        frame=pd.concat(frames).sort_index().reset_index(drop=True),
+        unlinked=block.shape[0] * block.shape[1] - block.linked().nnz,
+    )
+    return labelled, scores
 
 
 def space_as_of(
@@ -464,14 +533,7 @@ def choose_model(
     """
     if choice not in CHOICES:
         raise InputError(f"weights '{choice}': expected one of {', '.join(CHOICES)}")
-    defaults = Weights(
-        coefficients={},
-        mean={},
-        scale={},
-        intercept=0.0,
-        method="default",
-        description="documented default weights (collabnet.recommend.model.DEFAULT_WEIGHTS)",
-    )
+    defaults = DEFAULTS
     snapshot = as_snapshot(network)
     years = _link_years(snapshot)
     if len(years) == 0:
@@ -490,7 +552,19 @@ def choose_model(
     # are done with once their labelled pairs have features.
     own = spaces is None
     spaces = {} if spaces is None else spaces
+    # From a database, the one label year of the default weights is built a group of
+    # sources at a time, with their scores: no whole block is held.
+    grouped = own and wanted == 1 and snapshot.computes("pair_signals")
+    scored: np.ndarray | None = None
     for year in range(last, first, -1):
+        if grouped:
+            found_scored = labelled_in_groups(snapshot, year, candidates, settings, seed=seed)
+            if found_scored is None:
+                continue
+            year_pairs, scored = found_scored
+            memo[year] = year_pairs
+            labelled.append(year_pairs)
+            break
         if year not in memo:
             memo[year] = labelled_year(
                 snapshot, year, candidates, settings, seed=seed, spaces=spaces
@@ -514,11 +588,13 @@ def choose_model(
             ),
         )
     validation = labelled[-1]
-    validation_space = space_as_of(snapshot, validation.year - 1, candidates, settings, spaces)
-    assert validation_space is not None  # the year has labelled pairs, hence links before it
-    default_bound = Model("default", defaults).bind(validation_space)
-    default_scores = default_bound.at(validation.rows, validation.cols)
-    default_model = Model("default", defaults, calibration=_calibrate(default_scores, validation))
+    default_bound: BoundModel | None = None
+    if scored is None:
+        validation_space = space_as_of(snapshot, validation.year - 1, candidates, settings, spaces)
+        assert validation_space is not None  # the year has labelled pairs, hence links
+        default_bound = Model("default", defaults).bind(validation_space)
+        scored = default_bound.at(validation.rows, validation.cols)
+    default_model = Model("default", defaults, calibration=_calibrate(scored, validation))
     if choice == "default":
         default_model.description = (
             f"{defaults.description}; probability calibrated on {validation.year}"
@@ -537,6 +613,9 @@ def choose_model(
             "to validate"
         )
         return default_model
+    # The ranker's years come from whole spaces, the validation year's kept.
+    assert default_bound is not None
+    validation_space = default_bound.space
     booster = fit_ranker(labelled[:-1], seed=seed)
     learned_model = Model("learned", defaults, booster=booster)
     learned_bound = learned_model.bind(validation_space, like=default_bound)

@@ -7,7 +7,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from collabnet.recommend import signals
-from collabnet.recommend.features import Candidates, FeatureSpace
+from collabnet.recommend.features import Block, Candidates
 from collabnet.snapshot import Snapshot
 
 __all__ = ["new_pairs", "sample_non_links"]
@@ -27,7 +27,7 @@ def dated_links(snapshot: Snapshot, first: int, last: int, candidates: Candidate
 
 
 def new_pairs(
-    space: FeatureSpace, links: pd.DataFrame, first: int, last: int
+    space: Block, links: pd.DataFrame, first: int, last: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Block positions of pairs first linked in years ``first``–``last`` (not yet linked).
 
@@ -53,7 +53,7 @@ def new_pairs(
 
 
 def sample_non_links(
-    space: FeatureSpace,
+    space: Block,
     count: int,
     rng: np.random.Generator,
     exclude: sp.csr_matrix,

@@ -30,7 +30,7 @@ from collabnet.recommend.features import Candidates, Evidence, FeatureSpace, Set
 from collabnet.snapshot import Snapshot, as_snapshot
 from collabnet.tables import Tables
 
-__all__ = ["build_space", "build_spaces", "capability_texts"]
+__all__ = ["GROUP_SOURCES", "SpaceInGroups", "build_space", "build_spaces", "capability_texts"]
 
 MOMENT_SOURCES = 1000
 MOMENT_SEED = 20240626
@@ -242,9 +242,10 @@ class _DatabaseNetwork:
     text: _TextVectors | None
     coverage: pd.DataFrame | None
     cols: np.ndarray
-    # Every source of the network: a group of them is asked for as part of these all, so
-    # that the database sizes its statements as for one space of them all.
-    total_sources: int
+    # Every source (organisation positions, ascending): a group of them is asked for as
+    # part of these all, so that the database sizes its statements as for one space of
+    # them all.
+    every: np.ndarray
     # The sources kept for moments (organisation positions, ascending), in every block
     # whatever its group, and their path signals (``row``: a position among them).
     moment_sources: np.ndarray
@@ -306,7 +307,7 @@ class _DatabaseNetwork:
             text=_TextVectors.of(tables, every, cols, titled),
             coverage=_coverage(snapshot, candidates),
             cols=cols,
-            total_sources=len(every),
+            every=every,
             moment_sources=moment_sources,
             moment_signals=_path_signals(snapshot, candidates, moment_sources, cols, len(every)),
         )
@@ -324,7 +325,7 @@ class _DatabaseNetwork:
         kept = moment_rows
         found = _joined_signals(
             [
-                (asked, _path_signals(snapshot, candidates, rows[asked], cols, self.total_sources)),
+                (asked, _path_signals(snapshot, candidates, rows[asked], cols, len(self.every))),
                 (kept, self.moment_signals),
             ]
         )
@@ -356,6 +357,55 @@ class _DatabaseNetwork:
             evidence=_database_evidence(snapshot, ids),
             titled_links=self.titled,
         )
+
+
+@dataclass(frozen=True)
+class SpaceInGroups:
+    """A database snapshot's candidate block whose features are computed a group of
+    sources at a time: the block's coordinates and linked pairs at once, for drawing
+    pairs from it (a :class:`~collabnet.recommend.features.Block`), and the feature
+    space of a group of its rows when asked (:meth:`spaces`)."""
+
+    shared: _DatabaseNetwork
+
+    @classmethod
+    def of(
+        cls, snapshot: Snapshot, candidates: Candidates | None, settings: Settings | None = None
+    ) -> SpaceInGroups:
+        return cls(_DatabaseNetwork.read(snapshot, candidates, settings or Settings()))
+
+    @property
+    def ids(self) -> np.ndarray:
+        return self.shared.tables.organizations["id"].to_numpy(dtype=object)
+
+    @property
+    def rows(self) -> np.ndarray:
+        return self.shared.every
+
+    @property
+    def cols(self) -> np.ndarray:
+        return self.shared.cols
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.rows), len(self.cols)
+
+    def linked(self, rows: np.ndarray | None = None) -> sp.csr_matrix:
+        """0/1 block of the pairs already linked (by any kind of link)."""
+        chosen = self.rows if rows is None else self.rows[rows]
+        return sp.csr_matrix(self.shared.links[chosen][:, self.cols])
+
+    def spaces(
+        self, rows: np.ndarray, size: int | None = None
+    ) -> Iterator[tuple[np.ndarray, FeatureSpace]]:
+        """The block rows ``rows`` (ascending) in groups of at most ``size``
+        (:data:`GROUP_SOURCES` unless given), each with its feature space, whose first
+        rows are the group's, in that order."""
+        size = size or GROUP_SOURCES
+        ids = self.ids
+        for start in range(0, len(rows), size):
+            group = rows[start : start + size]
+            yield group, self.shared.space(list(ids[self.rows[group]]))
 
 
 def crowded_notes(full: int, asked: int, candidates: Candidates) -> list[str]:
@@ -411,6 +461,9 @@ def _joined_signals(parts: list[tuple[np.ndarray, pd.DataFrame]]) -> pd.DataFram
         joined.attrs[name] = np.concatenate([found.attrs[name] for _, found in parts])
     return joined
 
+
+# Sources per group when a block from a database is built a group of sources at a time.
+GROUP_SOURCES = 10_000
 
 # Candidates per source whose path signals a database sends back.
 DATABASE_CANDIDATES = 200

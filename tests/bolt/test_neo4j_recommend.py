@@ -14,7 +14,16 @@ import pytest
 
 from collabnet.backends.neo4j import Neo4jBackend
 from collabnet.graph import build_graph
+from collabnet.recommend import space as space_module
 from collabnet.recommend.core import recommend
+from collabnet.recommend.features import Candidates
+from collabnet.recommend.ranker import (
+    DEFAULTS,
+    Model,
+    labelled_in_groups,
+    labelled_year,
+    space_as_of,
+)
 from collabnet.tables import Tables, load_tables
 
 pytestmark = pytest.mark.bolt
@@ -218,3 +227,28 @@ def test_recommend_on_neo4j_reads_no_link_and_says_which_weights(
     best = recommend(backend.snapshot(None), platform="P001", top=5, weights="default")
     files = recommend(sample, platform="P001", top=5, weights="default")
     pd.testing.assert_frame_equal(best, files)
+
+
+@pytest.mark.parametrize("group", [29, 10_000])
+def test_a_label_year_in_groups_is_the_files_label_year(
+    backend: Neo4jBackend, sample: Tables, monkeypatch: pytest.MonkeyPatch, group: int
+) -> None:
+    """The default weights' label year from the database, its space built a group of
+    sources at a time: the same pairs, features and scores as from one space of the
+    files."""
+    backend.push(sample)
+    monkeypatch.setattr(space_module, "GROUP_SOURCES", group)
+    candidates = Candidates.default_for(sample.organizations)
+    found = labelled_in_groups(backend.snapshot(None), 2023, candidates)
+    assert found is not None
+    grouped, scores = found
+    whole = labelled_year(sample, 2023, candidates)
+    assert whole is not None
+    for name in ("rows", "cols", "labels"):
+        np.testing.assert_array_equal(getattr(grouped, name), getattr(whole, name))
+    pd.testing.assert_frame_equal(grouped.frame, whole.frame)
+    assert grouped.unlinked == whole.unlinked
+    space = space_as_of(sample, 2022, candidates)
+    assert space is not None
+    expected = Model("default", DEFAULTS).bind(space).at(whole.rows, whole.cols)
+    np.testing.assert_array_equal(scores, expected)
