@@ -305,6 +305,7 @@ def emit_frames(frames: Iterable[pd.DataFrame], output: Path | None) -> None:
     def pieces() -> Iterator[str]:
         for number, frame in enumerate(frames):
             yield from csv_pieces(frame, _spreadsheet_safe, header=number == 0)
+            del frame  # before the next frame is asked for
 
     _write(pieces(), "csv", output)
 

@@ -169,7 +169,10 @@ def _every_source(
 
     def frames() -> Iterator[pd.DataFrame]:
         for frame in every.frames:
-            yield select(frame, network, industry=industry, id_column=frame.columns[0])
+            chosen = select(frame, network, industry=industry, id_column=frame.columns[0])
+            del frame  # written before the next group is computed
+            yield chosen
+            del chosen
         _notes({"notes": every.notes})
 
     if fmt == "csv":

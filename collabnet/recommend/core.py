@@ -274,6 +274,8 @@ def _every_source(
             elif space.crowded is not None:
                 crowded += int(np.count_nonzero(space.crowded[: len(group)]))
                 asked += len(group)
+            # Let this group go before the next one is built.
+            del space, bound
         if asked:
             result.notes.extend(crowded_notes(crowded, asked, chosen))
 

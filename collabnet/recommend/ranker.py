@@ -204,6 +204,7 @@ def labelled_in_groups(
         local = np.searchsorted(group, rows[pick])
         frames.append(ranker_inputs(space, space.features_at(local, cols[pick])).set_axis(pick))
         scores[pick] = Model("default", DEFAULTS).bind(space).at(local, cols[pick])
+        del space  # before the next group is built
     labelled = LabelledYear(
         year=year,
         rows=rows,
