@@ -187,13 +187,18 @@ def test_grouped_top_equals_dense_top(seed: int, weights: str, links: int) -> No
     )
 
 
-def test_grouped_top_in_chunks_of_rows_equals_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("rows", "tables"), [(97, 256), (4096, 5)])
+def test_grouped_top_in_chunks_of_rows_equals_one_pass(
+    monkeypatch: pytest.MonkeyPatch, rows: int, tables: int
+) -> None:
+    """Rows, and the group tables they are served from, in chunks: the same lists."""
     from collabnet.recommend import rank
 
     space = build_space(_synthetic(0, 6_000))
     scorer = Scorer(space, resolve_weights("learned", space))
     whole = scorer.top(100, dense_cells=0)
-    monkeypatch.setattr(rank, "_GROUPED_ROWS", 97)
+    monkeypatch.setattr(rank, "_GROUPED_ROWS", rows)
+    monkeypatch.setattr(rank, "_TABLE_ROWS", tables)
     assert space.shape[0] > 10 * 97
     chunked = scorer.top(100, dense_cells=0)
     pd.testing.assert_frame_equal(chunked.reset_index(drop=True), whole.reset_index(drop=True))

@@ -32,6 +32,8 @@ _BLOCKED = 1e30
 _SORT_CELLS = 1_000_000
 # Rows whose top lists are found from their group lists at once.
 _GROUPED_ROWS = 2048
+# Groups whose tables (a value for every column) are made and partitioned at once.
+_TABLE_ROWS = 256
 
 
 @dataclass
@@ -290,25 +292,30 @@ class Scorer:
         )
         group, first = _factorize_rows(keys)
         group_rows = rows[first]
-        # Away from its sparse entries a row scores its group's table plus a constant.
-        table = (
-            self.col_part[None, :]
-            + self.industry_part[space.industry_of_row[group_rows]]
-            + self._place(group_rows)
-        )
-        table[:, closed] = -np.inf
         depth = min(n_cols, depth)
-        best = (
-            np.argpartition(-table, depth - 1, axis=1)[:, :depth]
-            if depth < n_cols
-            else (np.tile(np.arange(n_cols), (len(group_rows), 1)))
-        )
-        values = np.take_along_axis(table, best, axis=1)
-        order = np.lexsort((best, -values), axis=1)
-        best = np.take_along_axis(best, order, axis=1)
-        values = np.take_along_axis(values, order, axis=1)
+        best = np.empty((len(group_rows), depth), dtype=np.int64)
+        values = np.empty((len(group_rows), depth))
+        # Away from its sparse entries a row scores its group's table plus a constant.
+        # The tables go a few hundred groups at a time: a row of them is every column.
+        for start in range(0, len(group_rows), _TABLE_ROWS):
+            these = group_rows[start : start + _TABLE_ROWS]
+            table = (
+                self.col_part[None, :]
+                + self.industry_part[space.industry_of_row[these]]
+                + self._place(these)
+            )
+            table[:, closed] = -np.inf
+            found = (
+                np.argpartition(-table, depth - 1, axis=1)[:, :depth]
+                if depth < n_cols
+                else (np.tile(np.arange(n_cols), (len(these), 1)))
+            )
+            found_values = np.take_along_axis(table, found, axis=1)
+            del table
+            order = np.lexsort((found, -found_values), axis=1)
+            best[start : start + len(these)] = np.take_along_axis(found, order, axis=1)
+            values[start : start + len(these)] = np.take_along_axis(found_values, order, axis=1)
         table_max = values[:, 0]
-        del table
 
         sparse = (
             self.sparse
