@@ -323,13 +323,12 @@ class _DatabaseNetwork:
         org_type = organizations["type"].to_numpy(dtype=object)
         rows, cols, moment_rows = _block(ids, org_type, candidates, len(ids), sources)
         asked = np.flatnonzero(~np.isin(rows, self.moment_sources))
-        # Every block holds every moment source, in the organisations' order (as
-        # ``moment_signals`` numbers them).
-        kept = moment_rows
+        # Every block holds every moment source; ``moment_rows`` lists them in the
+        # organisations' order, as ``moment_signals`` numbers them.
         found = _joined_signals(
             [
                 (asked, _path_signals(snapshot, candidates, rows[asked], cols, len(self.every))),
-                (kept, self.moment_signals),
+                (moment_rows, self.moment_signals),
             ]
         )
         blocks = _database_blocks(found, (len(rows), len(cols)))
