@@ -34,6 +34,9 @@ _SORT_CELLS = 1_000_000
 _GROUPED_ROWS = 2048
 # Groups whose tables (a value for every column) are made and partitioned at once.
 _TABLE_ROWS = 256
+# Cells of a chunk scored densely at once; each processor holds two or three float64
+# arrays of a chunk while it scores one.
+_DENSE_CHUNK_CELLS = 2_000_000
 
 
 @dataclass
@@ -112,15 +115,15 @@ class Scorer:
     def dense(self, rows: np.ndarray) -> np.ndarray:
         """Linear predictor for block rows ``rows`` × every column."""
         rows = np.asarray(rows, dtype=np.int64)
-        return (
-            self.row_part[rows, None]
-            + self.col_part[None, :]
-            + self.industry_part[self.space.industry_of_row[rows]]
-            + self._place(rows)
-            + self.sparse[rows].toarray()
-            + self._themes(rows)
-            + self._dense_rows(rows)
-        )
+        # Added up in place, term after term: the same sums as one expression, with one
+        # term's array beside the total instead of the partial sums too.
+        total = self.row_part[rows, None] + self.col_part[None, :]
+        total += self.industry_part[self.space.industry_of_row[rows]]
+        total += self._place(rows)
+        total += self.sparse[rows].toarray()
+        total += self._themes(rows)
+        total += self._dense_rows(rows)
+        return total
 
     def _dense_rows(self, rows: np.ndarray) -> np.ndarray | float:
         """The dense blocks' part for block rows ``rows`` × every column."""
@@ -237,15 +240,14 @@ class Scorer:
         self, ks: list[int], rows: np.ndarray, blocked: sp.csr_matrix, shuts: list[np.ndarray]
     ) -> list[pd.DataFrame]:
         n_cols = self.space.shape[1]
-        chunk = max(1, DENSE_CELLS // max(n_cols, 1) // 4)
+        chunk = max(1, _DENSE_CHUNK_CELLS // max(n_cols, 1))
         # Lists without closed columns first: the others close theirs in the scores.
         order = sorted(range(len(ks)), key=lambda number: bool(shuts[number].any()))
 
         def best(start: int) -> list[pd.DataFrame]:
             part = rows[start : start + chunk]
             scores = self.dense(part)
-            mask = blocked[start : start + chunk].toarray() > 0
-            scores[mask] = -np.inf
+            _close(scores, blocked[start : start + chunk])
             found: list[pd.DataFrame] = [pd.DataFrame()] * len(ks)
             for place, number in enumerate(order):
                 shut = shuts[number]
@@ -529,6 +531,16 @@ def _factorize_rows(keys: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     group, _ = pd.factorize(combined)
     first = np.unique(group, return_index=True)[1]
     return group.astype(np.int64), first
+
+
+def _close(scores: np.ndarray, blocked: sp.csr_matrix) -> None:
+    """Set ``scores`` to −inf where ``blocked`` (of the same shape) is positive, without
+    a dense copy of it."""
+    blocked = sp.csr_matrix(blocked)
+    blocked.sum_duplicates()
+    rows = np.repeat(np.arange(blocked.shape[0]), np.diff(blocked.indptr))
+    positive = blocked.data > 0
+    scores[rows[positive], blocked.indices[positive]] = -np.inf
 
 
 def _best_columns(scores: np.ndarray, rows: np.ndarray, k: int) -> pd.DataFrame:
