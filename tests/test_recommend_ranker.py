@@ -335,6 +335,27 @@ def test_shared_partners_are_counted_and_named_by_type(
     )
 
 
+@pytest.mark.parametrize(
+    ("count", "via", "expected"),
+    [
+        (1, None, "三步合作路径1条 / 1 three-step collaboration path"),
+        (3, None, "三步合作路径3条 / 3 three-step collaboration paths"),
+        (
+            1,
+            (0, 1),
+            "三步合作路径1条（如经E1→U1） / 1 three-step collaboration path (e.g. via E1 → U1)",
+        ),
+    ],
+)
+def test_path_reasons_count_in_the_same_words_with_or_without_an_example(
+    count: int, via: tuple[int, int] | None, expected: str
+) -> None:
+    from collabnet.recommend import explain
+
+    names = np.array(["E1", "U1"], dtype=object)
+    assert explain._paths_reason(count, via, names) == expected
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_path_rows_equal_matrix_powers(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     dense, matrix = _graph(seed)

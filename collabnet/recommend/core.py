@@ -10,7 +10,7 @@ import pandas as pd
 
 from collabnet.errors import InputError
 from collabnet.names import find_organization
-from collabnet.recommend.explain import explain_pairs
+from collabnet.recommend.explain import EXAMPLE_PAIRS, explain_pairs
 from collabnet.recommend.features import ACADEMIC, Candidates, FeatureSpace, Settings
 from collabnet.recommend.ranker import BoundModel, Model, choose_model
 from collabnet.recommend.signals import katz, values_at
@@ -254,11 +254,14 @@ def _every_source(
     explain: bool,
 ) -> Recommendations:
     """Every source's recommendations, a group of sources at a time from a database."""
+    organizations = snapshot.organizations
+    every = organizations.loc[organizations["type"].isin(chosen.sources), "id"].tolist()
     groups: list[list[str] | None] = [None]
     if snapshot.computes("pair_signals"):
-        organizations = snapshot.organizations
-        every = organizations.loc[organizations["type"].isin(chosen.sources), "id"].tolist()
         groups = [every[i : i + GROUP_SOURCES] for i in range(0, len(every), GROUP_SOURCES)]
+    # Paths are illustrated or not for the whole run, as the pairs it asks for number,
+    # whatever the groups.
+    examples = EXAMPLE_PAIRS if len(every) * top <= EXAMPLE_PAIRS else 0
     result = Recommendations(weights=model.description, score=_score_kind(model), frames=iter(()))
 
     def frames() -> Iterator[pd.DataFrame]:
@@ -268,7 +271,8 @@ def _every_source(
         ):
             bound = model.bind(space)
             rows = None if group is None else np.arange(len(group))
-            yield _scored(space, bound, _open_first(space, bound, top, rows), explain)
+            best = _open_first(space, bound, top, rows)
+            yield _scored(space, bound, best, explain, max_examples=examples)
             if group is None:
                 result.notes.extend(space.notes)
             elif space.crowded is not None:
@@ -284,10 +288,16 @@ def _every_source(
 
 
 def _scored(
-    space: FeatureSpace, bound: BoundModel, best: pd.DataFrame, explain: bool
+    space: FeatureSpace,
+    bound: BoundModel,
+    best: pd.DataFrame,
+    explain: bool,
+    *,
+    max_examples: int | None = None,
 ) -> pd.DataFrame:
     """The pairs of ``best`` (``row``, ``col``, ``logit``, ``rank``) with their names,
-    score, rank, reasons and signals."""
+    score, rank, reasons and signals (``max_examples``: see
+    :func:`~collabnet.recommend.explain.explain_pairs`)."""
     rows_, cols_ = best["row"].to_numpy(), best["col"].to_numpy()
     frame = pair_frame(
         space,
@@ -296,6 +306,7 @@ def _scored(
         cols_,
         explain=explain,
         contributions=bound.contributions(rows_, cols_) if explain else None,
+        max_examples=max_examples,
     )
     logits = best["logit"].to_numpy()
     probability = bound.probability(logits)
@@ -360,9 +371,11 @@ def pair_frame(
     *,
     explain: bool = True,
     contributions: pd.DataFrame | None = None,
+    max_examples: int | None = None,
 ) -> pd.DataFrame:
     """Names, reasons and numeric signals of block pairs ``(rows[i], cols[i])``;
-    ``contributions`` (per feature) order the reasons (default: the linear weights')."""
+    ``contributions`` (per feature) order the reasons (default: the linear weights');
+    ``max_examples``: see :func:`~collabnet.recommend.explain.explain_pairs`."""
     rows = np.asarray(rows, dtype=np.int64)
     cols = np.asarray(cols, dtype=np.int64)
     organizations = space.tables.organizations
@@ -381,7 +394,9 @@ def pair_frame(
         }
     )
     if explain:
-        frame["reasons"] = explain_pairs(space, weights, rows, cols, contributions=contributions)
+        frame["reasons"] = explain_pairs(
+            space, weights, rows, cols, contributions=contributions, max_examples=max_examples
+        )
     for name in SIGNAL_COLUMNS:
         if name == "katz":
             values = katz(frame["common_partners"].to_numpy(), frame["paths3"].to_numpy())

@@ -44,6 +44,9 @@ _NAMES_SHOWN = 3
 _MANY_PARTNERS = 64
 # Pairs explained together; more are taken in chunks of this many.
 _PAIRS_AT_ONCE = 20_000
+# Above this many pairs, three-step paths are counted but not illustrated: each example
+# is a search in the network.
+EXAMPLE_PAIRS = 20_000
 _KEYWORD_SPLIT = re.compile(r"[、，,;；/|\s]+")
 # Reasons are ranked by these features' contributions to the score.
 _REASON_FEATURES = {
@@ -82,7 +85,7 @@ def explain_pairs(
     cols: np.ndarray,
     *,
     contributions: pd.DataFrame | None = None,
-    max_examples: int = 20_000,
+    max_examples: int | None = None,
 ) -> list[list[str]]:
     """Bilingual reasons for each block pair ``(rows[i], cols[i])``.
 
@@ -98,12 +101,15 @@ def explain_pairs(
         How much each feature moved each pair's score (one column per feature, e.g. the
         ranker's tree SHAP values); default: the linear weights' ``coef·(x − mean)``.
     max_examples
-        Above this many pairs, three-step paths are counted but not illustrated.
+        Above this many pairs, three-step paths are counted but not illustrated
+        (default: :data:`EXAMPLE_PAIRS`).
 
     Only evidence that raised the pair's score is given as a reason, strongest first.
     """
     rows = np.asarray(rows, dtype=np.int64)
     cols = np.asarray(cols, dtype=np.int64)
+    if max_examples is None:
+        max_examples = EXAMPLE_PAIRS
     if len(rows) == 0:
         return []
     if len(rows) > _PAIRS_AT_ONCE:
@@ -322,13 +328,11 @@ def _shared_reason(partners: np.ndarray, names: np.ndarray, kinds: np.ndarray) -
 
 
 def _paths_reason(count: int, via: tuple[int, int] | None, names: np.ndarray) -> str:
+    paths = f"{count} three-step collaboration path{'s' if count != 1 else ''}"
     if via is None:
-        return f"三步合作路径{count}条 / {count} three-step collaboration paths"
+        return f"三步合作路径{count}条 / {paths}"
     first, second = (str(names[v]) for v in via)
-    return (
-        f"三步合作路径{count}条（如经{first}→{second}） / {count} three-step collaboration "
-        f"path{'s' if count != 1 else ''} (e.g. via {first} → {second})"
-    )
+    return f"三步合作路径{count}条（如经{first}→{second}） / {paths} (e.g. via {first} → {second})"
 
 
 def _activity_reason(degree: int, recent: float, kind: str, year: int | None) -> str:

@@ -37,6 +37,7 @@ from collabnet.recommend import core
 from collabnet.recommend.core import recommend
 from collabnet.recommend.demands import match_demands
 from collabnet.recommend.plan import pairing_plan
+from collabnet.recommend.weights import Weights
 from collabnet.tables import Tables, load_tables
 from tests.bolt.servers import PASSWORD
 from tests.bolt.test_neo4j_participations import projects_network
@@ -282,6 +283,44 @@ def test_the_same_recommendations(
             ours["enterprise_id"].nunique()
             == (sample.as_of(as_of).organizations["type"] == "enterprise").sum()
         )
+
+
+# Linear weights on the three-step paths alone: every path is a reason for its pair.
+PATHS_ONLY = Weights(
+    coefficients={"paths3": 1.0},
+    mean={"paths3": 0.0},
+    scale={"paths3": 1.0},
+    intercept=0.0,
+    method="learned",
+    description="three-step paths only",
+)
+
+
+@pytest.mark.parametrize(("examples", "shown"), [(2_000, False), (5_000, True)])
+def test_paths_are_illustrated_for_the_run_not_the_group(
+    holding: Callable[[Tables], GraphBackend],
+    sample: Tables,
+    monkeypatch: pytest.MonkeyPatch,
+    examples: int,
+    shown: bool,
+) -> None:
+    """Every enterprise's top 10 (3,780 pairs) in groups of 150 enterprises (1,500
+    pairs): three-step paths get an example when the run asks for at most ``examples``
+    pairs, in every group alike, as from one block of the files."""
+    backend = holding(sample)
+    if isinstance(backend, Neo4jBackend):
+        monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
+    monkeypatch.setattr(core, "GROUP_SOURCES", 150)
+    monkeypatch.setattr(core, "EXAMPLE_PAIRS", examples)
+    ours = recommend(backend.snapshot(2022), weights=PATHS_ONLY)
+    files = recommend(sample.as_of(2022), weights=PATHS_ONLY)
+    pd.testing.assert_frame_equal(ours, files)
+    with_paths = ours["paths3"] > 0
+    assert with_paths.sum() > 1_000
+    said = ours["reasons"].map(lambda reasons: any("three-step" in r for r in reasons))
+    assert said[with_paths].all()
+    illustrated = ours["reasons"].map(lambda reasons: any("(e.g. via" in r for r in reasons))
+    assert illustrated[with_paths].all() if shown else not illustrated.any()
 
 
 @pytest.mark.parametrize("weights", ["default", "learned"])
