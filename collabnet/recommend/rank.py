@@ -33,7 +33,7 @@ _SORT_CELLS = 1_000_000
 # Rows whose top lists are found from their group lists at once.
 _GROUPED_ROWS = 2048
 # Groups whose tables (a value for every column) are made and partitioned at once.
-_TABLE_ROWS = 256
+_TABLE_ROWS = 64
 # Cells of a chunk scored densely at once; each processor holds two or three float64
 # arrays of a chunk while it scores one.
 _DENSE_CHUNK_CELLS = 2_000_000
@@ -109,7 +109,8 @@ class Scorer:
             if weight == 0.0:
                 continue
             codes = row_code[rows]
-            part += weight * ((codes[:, None] == col_code[None, :]) & (codes[:, None] >= 0))
+            same = (codes[:, None] == col_code[None, :]) & (codes[:, None] >= 0)
+            np.add(part, weight, out=part, where=same)
         return part
 
     def dense(self, rows: np.ndarray) -> np.ndarray:
@@ -301,11 +302,8 @@ class Scorer:
         # The tables go a few hundred groups at a time: a row of them is every column.
         for start in range(0, len(group_rows), _TABLE_ROWS):
             these = group_rows[start : start + _TABLE_ROWS]
-            table = (
-                self.col_part[None, :]
-                + self.industry_part[space.industry_of_row[these]]
-                + self._place(these)
-            )
+            table = self.col_part[None, :] + self.industry_part[space.industry_of_row[these]]
+            table += self._place(these)
             table[:, closed] = -np.inf
             found = (
                 np.argpartition(-table, depth - 1, axis=1)[:, :depth]
