@@ -299,7 +299,7 @@ class Scorer:
         best = np.empty((len(group_rows), depth), dtype=np.int64)
         values = np.empty((len(group_rows), depth))
         # Away from its sparse entries a row scores its group's table plus a constant.
-        # The tables go a few hundred groups at a time: a row of them is every column.
+        # The tables go a few dozen groups at a time: a row of them is every column.
         for start in range(0, len(group_rows), _TABLE_ROWS):
             these = group_rows[start : start + _TABLE_ROWS]
             table = self.col_part[None, :] + self.industry_part[space.industry_of_row[these]]
