@@ -30,7 +30,7 @@ class GraphBackend(Protocol):
     A backend answers one question, :meth:`snapshot`: the network as it stood at the end
     of a year. Analyses take that snapshot, never the backend. A backend that computes
     some measures itself (Neo4j with the Graph Data Science library) names them in
-    :attr:`native_measures` and computes them in :meth:`measure`;
+    :meth:`native_measures` and computes them in :meth:`measure`;
     :meth:`Snapshot.native` is the one place that asks.
     """
 
@@ -44,14 +44,14 @@ class GraphBackend(Protocol):
         """The network at the end of ``as_of`` (all of it when ``None``), cached per year."""
         ...
 
-    @property
-    def native_measures(self) -> frozenset[str]:
-        """The measures :meth:`measure` computes (empty for the in-memory backend)."""
+    def native_measures(self, as_of: int | None = None) -> frozenset[str]:
+        """The measures :meth:`measure` computes at ``as_of`` (none for the in-memory
+        backend)."""
         ...
 
     def measure(self, name: str, as_of: int | None, params: Mapping[str, object]) -> pd.DataFrame:
-        """One of :attr:`native_measures` at ``as_of``: a frame with an ``id`` column and
-        the measure's columns. Only called for names in :attr:`native_measures`."""
+        """One of :meth:`native_measures` at ``as_of``: a frame with an ``id`` column and
+        the measure's columns. Only called for names in ``native_measures(as_of)``."""
         ...
 
     def fingerprint(self, as_of: int | None) -> str | None:
@@ -161,7 +161,7 @@ class Snapshot:
     def computes(self, measure: str) -> bool:
         """Whether the backend computes ``measure`` itself (see :meth:`native`)."""
         backend = self.backend
-        return backend is not None and measure in backend.native_measures
+        return backend is not None and measure in backend.native_measures(self.as_of)
 
     def native(self, measure: str, **params: object) -> pd.DataFrame | None:
         """``measure`` computed by the backend when it computes it natively, else ``None``.
@@ -170,7 +170,7 @@ class Snapshot:
         and compute in memory when it returns ``None``.
         """
         backend = self.backend
-        if backend is None or measure not in backend.native_measures:
+        if backend is None or measure not in backend.native_measures(self.as_of):
             return None
         return backend.measure(measure, self.as_of, params)
 

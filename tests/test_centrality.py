@@ -368,8 +368,7 @@ class _NativePageRank(MemoryBackend):
         self.given = given
         self.asked: list[tuple[str, int | None, dict[str, object]]] = []
 
-    @property
-    def native_measures(self) -> frozenset[str]:  # type: ignore[override]
+    def native_measures(self, as_of: int | None = None) -> frozenset[str]:
         return frozenset({"pagerank"})
 
     def measure(self, name: str, as_of: int | None, params: Mapping[str, object]) -> pd.DataFrame:

@@ -17,7 +17,6 @@ class MemoryBackend:
     """Holds validated tables; every measure is computed in memory from its snapshots."""
 
     name = "networkx"
-    native_measures: frozenset[str] = frozenset()
 
     def __init__(self, tables: Tables) -> None:
         self._tables = tables
@@ -31,6 +30,9 @@ class MemoryBackend:
 
     def _cut(self, as_of: int | None) -> Snapshot:
         return Snapshot(lambda: self._tables.as_of(as_of), as_of=as_of, backend=self)
+
+    def native_measures(self, as_of: int | None = None) -> frozenset[str]:
+        return frozenset()
 
     def fingerprint(self, as_of: int | None) -> str | None:
         return f"{self._digest}@{as_of}"

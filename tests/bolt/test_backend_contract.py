@@ -4,7 +4,7 @@ Neo4j without it give the same answers.
 Degrees, core numbers, coverage and gaps are exact; PageRank, eigenvector centrality,
 harmonic closeness and betweenness agree within 1e-6 (GDS iterates to 1e-12); each is
 checked against networkx on the graph built from the files, and against what the
-backend says it computes natively (:attr:`GraphBackend.native_measures`). With Neo4j
+backend says it computes natively (:meth:`GraphBackend.native_measures`). With Neo4j
 and GDS, centrality, coverage and gaps read no link into memory.
 """
 
@@ -62,6 +62,14 @@ EXPECTED_NATIVE = {
     "neo4j-without-gds": IN_CYPHER,
 }
 CENTRALITY = ["pagerank", "eigenvector", "harmonic", "betweenness"]
+COVERAGE = (
+    industry_coverage,
+    industry_coverage_share,
+    county_coverage,
+    industry_county_coverage,
+    coverage_gaps,
+    leading_without_platform,
+)
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +126,7 @@ def test_degrees_pagerank_and_cores_agree(
     holding: Callable[[Tables], GraphBackend], sample: Tables, as_of: int | None
 ) -> None:
     backend = holding(sample)
-    assert set(backend.native_measures) == EXPECTED_NATIVE[holding.kind]  # type: ignore[attr-defined]
+    assert set(backend.native_measures(as_of)) == EXPECTED_NATIVE[holding.kind]  # type: ignore[attr-defined]
     _, expected = reference(sample, as_of)
     hubs = centrality(backend.snapshot(as_of)).set_index("id").sort_index()
     pd.testing.assert_frame_equal(
@@ -132,7 +140,7 @@ def test_degrees_pagerank_and_cores_agree(
     # Checked elsewhere: coverage against pandas, the recommender's statements in
     # tests/bolt/test_neo4j_recommend.py.
     skipped = {*COVERAGE_QUERIES, *pairs.MEASURES, "communities", "ego_brokerage", "component"}
-    for name in set(backend.native_measures) - skipped:
+    for name in set(backend.native_measures(as_of)) - skipped:
         native = backend.measure(name, as_of, {"damping": 0.85}).set_index("id").sort_index()
         columns = ["degree", "weighted_degree"] if name == "degree" else [name]
         wanted = expected.rename(columns={"betweenness": "-", "betweenness_sum": "betweenness"})
@@ -157,15 +165,7 @@ def test_coverage_gaps_and_kpis_agree(
     if isinstance(backend, Neo4jBackend):
         # Counted in the database: reading the tables back would fail the test.
         monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
-    for analysis in (
-        industry_coverage,
-        industry_coverage_share,
-        county_coverage,
-        industry_county_coverage,
-        coverage_gaps,
-        leading_without_platform,
-        kpi,
-    ):
+    for analysis in (*COVERAGE, kpi):
         pd.testing.assert_frame_equal(
             analysis(backend.snapshot(as_of)), analysis(sample.as_of(as_of))
         )
@@ -385,7 +385,7 @@ def test_a_cut_of_a_participations_network_agrees(
         pd.testing.assert_series_equal(
             hubs["pagerank"], expected["pagerank"], check_exact=False, rtol=1e-6
         )
-        if "pagerank" in backend.native_measures:
+        if "pagerank" in backend.native_measures(as_of):
             native = backend.measure("pagerank", as_of, {"damping": 0.85})
             pd.testing.assert_series_equal(
                 native.set_index("id")["pagerank"].sort_index(),
@@ -410,3 +410,78 @@ def test_without_gds_the_fallback_is_said_once(
         "PageRank, eigenvector, core numbers, harmonic closeness, betweenness and "
         "communities are computed in memory\n"
     )
+
+
+def industry_projects(folder: Path) -> Tables:
+    """:func:`projects_network` with industries as programme parts, beside listed
+    platforms and leading enterprises with counties, and listed links between them."""
+    industries = ["footwear", "apparel", "electrical", "auto_parts"]
+    projects_network(folder, themes=industries)
+    counties = ["鹿城区", "龙湾区", "瑞安市"]
+    listed = [("P", "platform", 5, 2014), ("C", "enterprise", 30, 2000)]
+    pd.DataFrame(
+        [
+            {
+                "id": f"{prefix}{i}",
+                "name": f"{kind}{i}",
+                "type": kind,
+                "industries": industries[i % 4],
+                "county": counties[i % 3],
+                "founded": founded + i % 3,
+                "leading": kind == "enterprise",
+            }
+            for prefix, kind, count, founded in listed
+            for i in range(0, count, 1 if kind == "platform" else 3)
+        ]
+    ).to_csv(folder / "organizations.csv", index=False)
+    pd.DataFrame(
+        {
+            "source": [f"C{i}" for i in range(0, 30, 3)],
+            "target": [f"P{i % 5}" for i in range(10)],
+            "kind": "co_built_centre",
+            "year": [2014 + i % 4 for i in range(10)],
+        }
+    ).to_csv(folder / "links.csv", index=False)
+    return load_tables(folder)
+
+
+@pytest.mark.parametrize("as_of", [None, 2015])
+def test_a_participations_network_is_counted_in_the_database(
+    holding: Callable[[Tables], GraphBackend],
+    tmp_path: Path,
+    as_of: int | None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Derived from participations, the whole network's degrees, coverage, gaps and
+    brokerage come from the database without reading a link back; an earlier cut, and
+    so the KPIs year by year, derive their links again in memory. Both give the files'
+    answers."""
+    tables = industry_projects(tmp_path / "projects")
+    assert industry_coverage(tables)["links"].sum() > 0
+    backend = holding(tables)
+    if isinstance(backend, Neo4jBackend):
+        natives = backend.native_measures(as_of)
+        assert ("degree" in natives) == (as_of is None)
+        assert not natives & set(pairs.MEASURES)
+        if as_of is None:
+            monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
+    snapshot, files = backend.snapshot(as_of), tables.as_of(as_of)
+    for analysis in (*COVERAGE, platform_brokers):
+        pd.testing.assert_frame_equal(analysis(snapshot), analysis(files))
+    pd.testing.assert_frame_equal(
+        brokerage(snapshot, partition="type"),
+        brokerage(files, partition="type"),
+        check_exact=False,
+        rtol=1e-9,
+    )
+    if holding.kind != "neo4j":  # type: ignore[attr-defined]
+        monkeypatch.undo()  # without GDS, PageRank and the rest are computed in memory
+    _, expected = reference(tables, as_of)
+    hubs = centrality(snapshot).set_index("id").sort_index()
+    pd.testing.assert_frame_equal(
+        hubs[["degree", "weighted_degree", "core_number"]],
+        expected[["degree", "weighted_degree", "core_number"]],
+        check_dtype=False,
+    )
+    monkeypatch.undo()
+    pd.testing.assert_frame_equal(kpi(snapshot), kpi(files))

@@ -142,7 +142,7 @@ def test_backends_agree_on_the_sample(
         check_exact=False,
         rtol=1e-9,
     )
-    if "pagerank" in backend.native_measures:
+    if "pagerank" in backend.native_measures():
         ranks = backend.measure("pagerank", None, {"damping": 0.85})
         graph = build_graph(sample, records=False)
         pagerank = nx.pagerank(graph, weight="weight", tol=1e-12)

@@ -54,8 +54,9 @@ def listed_and_derived(tmp_path: Path) -> Tables:
     return load_tables(write_listed_and_derived(tmp_path))
 
 
-def projects_network(folder: Path) -> Tables:
-    """120 projects over 2014–2017 of 30 companies and 12 schools (as tests/test_evaluate)."""
+def projects_network(folder: Path, themes: list[str] | None = None) -> Tables:
+    """120 projects over 2014–2017 of 30 companies and 12 schools (as tests/test_evaluate);
+    with ``themes``, a programme-parts file gives project ``i`` the theme ``i mod n``."""
     rng = np.random.default_rng(1)
     companies = [f"C{i}" for i in range(30)]
     schools = [f"S{i}" for i in range(12)]
@@ -74,6 +75,13 @@ def projects_network(folder: Path) -> Tables:
     ]
     folder.mkdir()
     pd.DataFrame(rows).to_csv(folder / "participations.csv", index=False)
+    if themes:
+        pd.DataFrame(
+            {
+                "rcn": [f"R{project}" for project in range(120)],
+                "programme_part": [themes[project % len(themes)] for project in range(120)],
+            }
+        ).to_csv(folder / "programme-parts.csv", index=False)
     return load_tables(folder / "participations.csv")
 
 

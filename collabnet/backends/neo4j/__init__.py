@@ -216,11 +216,11 @@ class Neo4jBackend:
         """The network at the end of ``as_of``; cached per year.
 
         Its organisations and industries are read alone, so the measures the database
-        computes (:attr:`native_measures`) never bring a link into memory; whatever an
+        computes (:meth:`native_measures`) never bring a link into memory; whatever an
         analysis computes in memory reads the tables back, once per backend.
         """
         if as_of not in self._snapshots:
-            light = not self._dataset_meta().get("participation_columns")
+            light = self._held_as_cut(as_of)
             self._snapshots[as_of] = Snapshot(
                 lambda: self.tables().as_of(as_of),
                 as_of=as_of,
@@ -257,23 +257,36 @@ class Neo4jBackend:
             )
         return meta
 
-    @property
-    def native_measures(self) -> frozenset[str]:
-        """What :meth:`measure` computes in the database.
+    def _from_participations(self) -> bool:
+        return bool(self._dataset_meta().get("participation_columns"))
 
-        Unless the network was derived from participations (whose earlier cuts derive
-        their links again): ``degree`` (distinct partners and summed weight), the
-        counts behind industry coverage (:data:`COVERAGE_QUERIES`),
-        ``ego_brokerage`` (per ego network, for ``ids``) and what the recommender asks
-        (:data:`collabnet.backends.neo4j.pairs.MEASURES`), in Cypher. With the Graph Data
-        Science library, also PageRank, eigenvector centrality, core numbers, harmonic
-        closeness, betweenness, ``triangles``, connected ``component`` and
-        ``communities`` (Leiden). Without the library, the first call says so on stderr,
-        once.
+    def _held_as_cut(self, as_of: int | None) -> bool:
+        """Whether the organisations and links stored are the network at ``as_of`` once
+        the later ones are left out: always, except at an earlier cut of a network
+        derived from participations, whose organisations and links are derived again
+        from the projects up to then (see :meth:`collabnet.tables.Tables.as_of`)."""
+        return as_of is None or not self._from_participations()
+
+    def native_measures(self, as_of: int | None = None) -> frozenset[str]:
+        """What :meth:`measure` computes in the database at ``as_of``.
+
+        In Cypher: ``degree`` (distinct partners and summed weight), the counts behind
+        industry coverage (:data:`COVERAGE_QUERIES`), ``ego_brokerage`` (per ego
+        network, for ``ids``) and what the recommender asks
+        (:data:`collabnet.backends.neo4j.pairs.MEASURES`). On a network derived from
+        participations, only the whole network's degrees, coverage and brokerage: an
+        earlier cut derives its organisations and links again, in memory, and the
+        recommender counts an organisation's projects and themes, which its
+        statements do not read. With the Graph Data Science library, at every cut,
+        also PageRank, eigenvector centrality, core numbers, harmonic closeness,
+        betweenness, ``triangles``, connected ``component`` and ``communities``
+        (Leiden). Without the library, the first call says so on stderr, once.
         """
-        names = set() if self._dataset_meta().get("participation_columns") else {"degree"}
-        if names:
-            names.update((*COVERAGE_QUERIES, "ego_brokerage", *pairs.MEASURES))
+        names: set[str] = set()
+        if self._held_as_cut(as_of):
+            names.update(("degree", *COVERAGE_QUERIES, "ego_brokerage"))
+            if not self._from_participations():
+                names.update(pairs.MEASURES)
         if self.has_gds:
             names.update((*gds.MEASURES, "communities", "triangles", "component"))
         elif not self._said_no_gds:
@@ -299,7 +312,7 @@ class Neo4jBackend:
         many sources drawn by GDS; all when ``None``) and ``seed``. See
         :func:`collabnet.backends.neo4j.gds.measures`.
         """
-        if name not in self.native_measures:
+        if name not in self.native_measures(as_of):
             raise BackendError(f"the database at {self.uri} does not compute '{name}'")
         if name == "degree":
             return read.degrees(self._connection, as_of)
@@ -361,7 +374,7 @@ class Neo4jBackend:
 
     def _everyone(self, as_of: int | None) -> list[str]:
         """The ids of the organisations at the cut."""
-        if self._dataset_meta().get("participation_columns") and as_of is not None:
+        if not self._held_as_cut(as_of):
             # Who exists at an earlier cut is derived again from the participations.
             return list(self.snapshot(as_of).ids)
         return read.degrees(self._connection, as_of)["id"].tolist()
