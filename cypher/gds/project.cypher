@@ -7,7 +7,10 @@
 // and derives the others again from the participations up to $as_of: a pair's weight
 // is then the number of distinct projects they shared. Organisations without links at
 // the cut have a SELF loop only and score zero on every measure (see
-// collabnet/backends/neo4j/gds.py).
+// collabnet/backends/neo4j/gds.py). The rows go in ordered by their ends' ids: GDS
+// numbers the organisations in the order it meets them, and its seeded choices
+// (betweenness's sampled sources, Leiden's runs) follow that numbering, so the same
+// seed gives the same figures on every projection.
 // $as_of (integer, optional): last year included
 // $graph_name (text): name of the in-memory projection
 // $listed_links (integer, optional): with participations, how many links came from files
@@ -34,6 +37,7 @@ WITH
   weight,
   type
 WITH first, second, type, sum(weight) AS weight
+ORDER BY first.id, second.id, type
 WITH gds.graph.project(
   $graph_name,
   first,

@@ -356,6 +356,27 @@ def test_centrality_from_neo4j_with_gds_reads_no_link(
         assert len(hubs) == len(sample.as_of(as_of).organizations)
 
 
+def test_seeded_samples_in_the_database_repeat(backend: Neo4jBackend, sample: Tables) -> None:
+    """GDS draws its betweenness sources and runs Leiden by its own numbering of the
+    organisations, which follows the order the projection is given its rows: the same
+    seed gives the same figures on every projection."""
+    backend.push(sample)
+    params = {"sources": list(backend.snapshot().ids[:5]), "seed": 1}
+    found = []
+    for _ in range(3):
+        backend.refresh()
+        found.append(
+            (
+                backend.measure("betweenness", None, params).set_index("id")["betweenness"],
+                backend.measure("communities", None, {"seed": 1}).set_index("id")["community"],
+            )
+        )
+    assert found[0][0].nunique() > 10
+    for betweenness, communities in found[1:]:
+        pd.testing.assert_series_equal(betweenness, found[0][0], rtol=1e-9)
+        pd.testing.assert_series_equal(communities, found[0][1])
+
+
 def test_sampled_harmonic_closeness_agrees(backend: Neo4jBackend, sample: Tables) -> None:
     """Above the exact limit both backends search from the same seeded pivots."""
     backend.push(sample)
