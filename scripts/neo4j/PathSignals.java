@@ -226,6 +226,33 @@ public class PathSignals {
         return rows.stream();
     }
 
+    /** One ego's brokerage, as cypher/analysis/ego_brokerage.cypher gives it. */
+    public static class Ego {
+        public String id;
+        public Long degree;
+        public Double constraint;
+        public Double effective_size;
+        public List<Map<String, Object>> groups;
+        public List<Map<String, Object>> linked;
+    }
+
+    @Procedure(name = "collabnet.egoBrokerage", mode = Mode.READ)
+    @Description("Burt's constraint, effective size and group counts of each ego network.")
+    public Stream<Ego> egoBrokerage(
+            @Name("ids") List<String> ids,
+            @Name("asOf") Long asOf,
+            @Name("partition") String partition) {
+        Search search = new Search(Set.of(), asOf);
+        List<Ego> rows = new ArrayList<>();
+        for (String id : ids) {
+            Node ego = tx.findNode(ORGANIZATION, "id", id);
+            if (ego != null) {
+                rows.add(search.ego(ego, id, partition));
+            }
+        }
+        return rows.stream();
+    }
+
     /** One call's work: partners, rows and types are looked up once per organisation. */
     private static final class Search {
         private final Set<String> targetTypes;
@@ -538,6 +565,87 @@ public class PathSignals {
                 partners.targets = Arrays.copyOf(found.values, found.size);
             }
             return partners.targets;
+        }
+
+        /**
+         * Burt's measures of the ego network, summed over the ego's partners q and
+         * the partners j of q that are also the ego's (j ≠ ego): constraint is the sum
+         * over the ego's partners j of (w(ego,j)/S + Σ_q w(ego,q)/S · w(q,j)/s(q))², and
+         * effective size the sum of 1 − Σ_q w(ego,q)/S · w(q,j) / m(j), where S is the
+         * ego's summed weight, s(q) the summed weight of q's links and m(j) its largest.
+         */
+        Ego ego(Node ego, String id, String partition) {
+            int self = local(ego);
+            Partners mine = partners(ego);
+            int n = mine.locals.length;
+            double total = 0.0;
+            for (double weight : mine.weights) {
+                total += weight;
+            }
+            // Positions among the ego's partners, by local number (cleared at the end).
+            for (int i = 0; i < n; i++) {
+                slotOf[mine.locals[i]] = i + 1;
+            }
+            double[] through = new double[n];
+            double[] redundant = new double[n];
+            double[] largest = new double[n];
+            Object[] group = new Object[n];
+            Map<Object, Long> members = new java.util.LinkedHashMap<>();
+            Map<List<Object>, Long> pairs = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                group[i] = nodeOf[mine.locals[i]].getProperty(partition, null);
+                members.merge(group[i], 1L, Long::sum);
+            }
+            for (int i = 0; i < n; i++) {
+                Partners theirs = partners(mine.locals[i]);
+                double strength = 0.0;
+                double most = Double.NEGATIVE_INFINITY;
+                for (double weight : theirs.weights) {
+                    strength += weight;
+                    most = Math.max(most, weight);
+                }
+                largest[i] = most;
+                double share = mine.weights[i] / total;
+                for (int k = 0; k < theirs.locals.length; k++) {
+                    int other = theirs.locals[k];
+                    int j = slotOf[other] - 1;
+                    if (other == self || j < 0) {
+                        continue;
+                    }
+                    through[j] += share * theirs.weights[k] / strength;
+                    redundant[j] += share * theirs.weights[k];
+                    pairs.merge(Arrays.asList(group[i], group[j]), 1L, Long::sum);
+                }
+            }
+            double constraint = 0.0;
+            double effective = 0.0;
+            for (int i = 0; i < n; i++) {
+                double direct = mine.weights[i] / total + through[i];
+                constraint += direct * direct;
+                effective += 1.0 - redundant[i] / largest[i];
+                slotOf[mine.locals[i]] = 0;
+            }
+            Ego row = new Ego();
+            row.id = id;
+            row.degree = (long) n;
+            row.constraint = n == 0 ? null : constraint;
+            row.effective_size = n == 0 ? null : effective;
+            row.groups = new ArrayList<>();
+            for (Map.Entry<Object, Long> entry : members.entrySet()) {
+                Map<String, Object> item = new HashMap<>();
+                item.put("group", entry.getKey());
+                item.put("members", entry.getValue());
+                row.groups.add(item);
+            }
+            row.linked = new ArrayList<>();
+            for (Map.Entry<List<Object>, Long> entry : pairs.entrySet()) {
+                Map<String, Object> item = new HashMap<>();
+                item.put("first", entry.getKey().get(0));
+                item.put("second", entry.getKey().get(1));
+                item.put("pairs", entry.getValue());
+                row.linked.add(item);
+            }
+            return row;
         }
 
         private boolean target(int local) {

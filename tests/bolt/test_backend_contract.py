@@ -197,11 +197,13 @@ def test_brokerage_agrees(
     as_of: int | None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Brokerage roles and structural holes, ego by ego in the database: the same as in
-    memory (the whole table by type at the last cut, the leaders by county at an earlier
-    one), and Burt's measures as networkx computes them, for a spread of brokers."""
+    """Brokerage roles and structural holes, ego by ego in the database (by collabnet's
+    procedure on the server that has it, in Cypher on the other): the same as in memory
+    (the whole table by type at the last cut, the leaders by county at an earlier one),
+    and Burt's measures as networkx computes them, for a spread of brokers."""
     backend = holding(sample)
     if isinstance(backend, Neo4jBackend):
+        assert backend.has_ego_procedure == (holding.kind == "neo4j")  # type: ignore[attr-defined]
         monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
     partition, top = ("type", None) if as_of is None else ("county", 7)
     found = brokerage(backend.snapshot(as_of), partition=partition, top=top)

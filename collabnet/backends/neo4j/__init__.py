@@ -190,6 +190,12 @@ class Neo4jBackend:
         without it, the same signals are computed in Cypher, more slowly."""
         return pairs.has_procedure(self._connection)
 
+    @cached_property
+    def has_ego_procedure(self) -> bool:
+        """Whether the server has collabnet's ego-brokerage procedure (checked once):
+        without it, each ego network is measured in Cypher, more slowly."""
+        return pairs.has_procedure(self._connection, read.EGO_PROCEDURE)
+
     def close(self) -> None:
         """Close the driver's connections."""
         self._connection.close()
@@ -332,7 +338,13 @@ class Neo4jBackend:
             ids, partition = params.get("ids"), params.get("partition", "type")
             if not isinstance(ids, list | tuple) or not isinstance(partition, str):
                 raise BackendError(f"ids must be a list, partition a name: {ids!r}, {partition!r}")
-            return read.ego_brokerage(self._connection, as_of, [str(i) for i in ids], partition)
+            return read.ego_brokerage(
+                self._connection,
+                as_of,
+                [str(i) for i in ids],
+                partition,
+                procedure=self.has_ego_procedure,
+            )
         if name in ("triangles", "component"):
             found = gds.per_organization(self._connection, as_of, name, listed_links)
             return found.set_index("id").reindex(self._everyone(as_of)).reset_index()

@@ -55,9 +55,10 @@ MEASURES = (
 PROCEDURE = "collabnet.pairSignalsPacked"
 
 
-def has_procedure(connection: Connection) -> bool:
-    """Whether the server has collabnet's path-signal procedure."""
-    found = connection.read("server/collabnet_procedures", name=PROCEDURE)
+def has_procedure(connection: Connection, name: str = PROCEDURE) -> bool:
+    """Whether the server has collabnet's procedure ``name`` (the path signals' by
+    default)."""
+    found = connection.read("server/collabnet_procedures", name=name)
     return bool(found and found[0]["installed"])
 
 

@@ -157,19 +157,29 @@ def degrees(connection: Connection, as_of: int | None) -> pd.DataFrame:
 # Egos per ego_brokerage statement: each one's partners' links are read in full, so a
 # batch of hubs is already a sizeable read.
 EGO_BATCH = 250
+# collabnet's procedure for ego networks (scripts/neo4j/PathSignals.java), used when the
+# server has it.
+EGO_PROCEDURE = "collabnet.egoBrokerage"
 
 
 def ego_brokerage(
-    connection: Connection, as_of: int | None, ids: Sequence[str], partition: str
+    connection: Connection,
+    as_of: int | None,
+    ids: Sequence[str],
+    partition: str,
+    *,
+    procedure: bool = False,
 ) -> pd.DataFrame:
-    """Per ego, from its ego network in the database (``analysis/ego_brokerage``), in
-    batches of :data:`EGO_BATCH`: ``id``, ``degree``, ``constraint``, ``effective_size``,
+    """Per ego, from its ego network in the database (``analysis/ego_brokerage``, or
+    collabnet's procedure when ``procedure``: the same rows), in batches of
+    :data:`EGO_BATCH`: ``id``, ``degree``, ``constraint``, ``effective_size``,
     ``groups`` (maps of ``group`` and ``members``) and ``linked`` (maps of ``first``,
     ``second`` and ``pairs``: ordered pairs of linked partners by their groups)."""
+    statement = "analysis/ego_brokerage_procedure" if procedure else "analysis/ego_brokerage"
     gathered: dict[str, list[Any]] = {}
     for start in range(0, len(ids), EGO_BATCH):
         part = connection.read_columns(
-            "analysis/ego_brokerage",
+            statement,
             ids=list(ids[start : start + EGO_BATCH]),
             as_of=as_of,
             partition=partition,
