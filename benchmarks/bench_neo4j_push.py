@@ -178,6 +178,9 @@ def run(args: argparse.Namespace, backend: Neo4jBackend, server_pid: int | None 
         f"{len(pulled.links):,} links in {time.perf_counter() - started:.1f} s"
     )
 
+    if args.single_rows < 1:
+        backend.drop()
+        return
     subset = first_links(tables, args.single_rows)
     single = push(backend, subset, batch_rows=1)
     batched = push(backend, subset, batch_rows=args.batch_rows)
