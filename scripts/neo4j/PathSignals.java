@@ -1,9 +1,11 @@
-// collabnet's procedures for the recommender, computed inside Neo4j from each
-// organisation's partners, giving the same values as the Cypher statements
-// cypher/recommend/pair_signals.cypher and pair_evidence.cypher:
+// collabnet's procedures for the recommender and for brokerage, computed inside Neo4j
+// from each organisation's partners, giving the same values as the Cypher statements
+// cypher/recommend/pair_signals.cypher, pair_evidence.cypher and
+// cypher/analysis/ego_brokerage.cypher:
 //
 //   CALL collabnet.pairSignalsPacked($sources, $targets, $candidates, $as_of, $limit)
 //   CALL collabnet.pairEvidence($pairs, $as_of, $examples)
+//   CALL collabnet.egoBrokerage($ids, $as_of, $partition)
 //
 // pairSignalsPacked:
 // For each source: its partners at the end of $as_of (a linked pair counts once, its
