@@ -477,8 +477,8 @@ def test_a_participations_network_is_counted_in_the_database(
 ) -> None:
     """Derived from participations, the whole network's degrees, coverage, gaps and
     brokerage come from the database without reading a link back; an earlier cut, and
-    so the KPIs year by year, derive their links again in memory. Both give the files'
-    answers."""
+    so the KPIs year by year, derive their links again in memory, and so do the
+    recommendations. Every backend gives the files' answers."""
     tables = industry_projects(tmp_path / "projects")
     assert industry_coverage(tables)["links"].sum() > 0
     backend = holding(tables)
@@ -508,3 +508,8 @@ def test_a_participations_network_is_counted_in_the_database(
     )
     monkeypatch.undo()
     pd.testing.assert_frame_equal(kpi(snapshot), kpi(files))
+    # Recommendations count projects and themes, in memory on either backend.
+    for weights in ("default", "auto"):
+        pd.testing.assert_frame_equal(
+            recommend(snapshot, weights=weights), recommend(files, weights=weights)
+        )
