@@ -158,8 +158,10 @@ def degrees(connection: Connection, as_of: int | None) -> pd.DataFrame:
 # batch of hubs is already a sizeable read.
 EGO_BATCH = 250
 # collabnet's procedure for ego networks (scripts/neo4j/PathSignals.java), used when the
-# server has it.
+# server has it, and its egos per call: one call reads each organisation's partners
+# once for all its egos, so larger calls read less again.
 EGO_PROCEDURE = "collabnet.egoBrokerage"
+EGO_PROCEDURE_BATCH = 5_000
 
 
 def ego_brokerage(
@@ -172,15 +174,17 @@ def ego_brokerage(
 ) -> pd.DataFrame:
     """Per ego, from its ego network in the database (``analysis/ego_brokerage``, or
     collabnet's procedure when ``procedure``: the same rows), in batches of
-    :data:`EGO_BATCH`: ``id``, ``degree``, ``constraint``, ``effective_size``,
-    ``groups`` (maps of ``group`` and ``members``) and ``linked`` (maps of ``first``,
-    ``second`` and ``pairs``: ordered pairs of linked partners by their groups)."""
+    :data:`EGO_BATCH` (:data:`EGO_PROCEDURE_BATCH` for the procedure): ``id``,
+    ``degree``, ``constraint``, ``effective_size``, ``groups`` (maps of ``group`` and
+    ``members``) and ``linked`` (maps of ``first``, ``second`` and ``pairs``: ordered
+    pairs of linked partners by their groups)."""
     statement = "analysis/ego_brokerage_procedure" if procedure else "analysis/ego_brokerage"
+    batch = EGO_PROCEDURE_BATCH if procedure else EGO_BATCH
     gathered: dict[str, list[Any]] = {}
-    for start in range(0, len(ids), EGO_BATCH):
+    for start in range(0, len(ids), batch):
         part = connection.read_columns(
             statement,
-            ids=list(ids[start : start + EGO_BATCH]),
+            ids=list(ids[start : start + batch]),
             as_of=as_of,
             partition=partition,
         )
