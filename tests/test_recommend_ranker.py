@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -381,6 +383,17 @@ def test_path_rows_equal_matrix_powers(seed: int, monkeypatch: pytest.MonkeyPatc
     full_counts = np.vstack([cube[np.ix_(rows, cols)], np.zeros((2, len(cols)))])
     np.testing.assert_array_equal(counts.at(r, c, chunk=7), full_counts[r, c])
     np.testing.assert_array_equal(walks.at(r, c, chunk=7), walks.dense(r)[np.arange(300), c])
+    # Kept cells are read back as given, in two handfuls; the others are computed.
+    counts.keep(r[:5], c[:5], np.full(5, -1.0))
+    counts.keep(r[150:160], c[150:160], np.full(10, -2.0))
+    marked = np.zeros(300, dtype=bool)
+    marked[:5] = marked[150:160] = True
+    # A cell asked twice, kept once: both read the kept value.
+    again = (r[:, None] == r[marked][None, :]) & (c[:, None] == c[marked][None, :])
+    marked |= again.any(axis=1)
+    got = counts.at(r, c, chunk=7)
+    assert set(got[marked].tolist()) <= {-1.0, -2.0}
+    np.testing.assert_array_equal(got[~marked], full_counts[r, c][~marked])
 
 
 def test_ranking_with_path_rows_equals_ranking_with_held_blocks(sample: Tables) -> None:
@@ -400,11 +413,34 @@ def test_ranking_with_path_rows_equals_ranking_with_held_blocks(sample: Tables) 
     held_scorer, lazy_scorer = Scorer(space, weights), Scorer(lazy, weights)
     assert isinstance(space.blocks["paths3"], np.ndarray)
     assert isinstance(lazy.blocks["paths3"], signals.PathRows)
-    pd.testing.assert_frame_equal(lazy_scorer.top(10), held_scorer.top(10))
+    best = lazy_scorer.top(10)
+    pd.testing.assert_frame_equal(best, held_scorer.top(10))
+    # The chosen cells' path values were kept by the ranking: read back, not recomputed.
+    chosen_r, chosen_c = best["row"].to_numpy(), best["col"].to_numpy()
+    for name in ("paths3", "walk3"):
+        block = lazy.blocks[name]
+        assert isinstance(block, signals.PathRows)
+        asked: list[int] = []
+        block._computed = functools.partial(_counted, block._computed, asked)  # type: ignore[method-assign]
+        np.testing.assert_array_equal(
+            block.at(chosen_r, chosen_c), space.blocks[name][chosen_r, chosen_c]
+        )
+        assert asked == []
+        # A cell not chosen is computed.
+        block.at(np.array([0]), np.array([0]))
+        assert asked == [1] or [0, 0] in best[["row", "col"]].to_numpy().tolist()
+
     rng = np.random.default_rng(1)
     r, c = rng.integers(0, space.shape[0], 500), rng.integers(0, space.shape[1], 500)
     np.testing.assert_array_equal(lazy_scorer.at(r, c), held_scorer.at(r, c))
     np.testing.assert_array_equal(lazy_scorer.dense(r[:50]), held_scorer.dense(r[:50]))
+
+
+def _counted(
+    computed: Callable[..., np.ndarray], asked: list[int], r: np.ndarray, *args: object
+) -> np.ndarray:
+    asked.append(len(r))
+    return computed(r, *args)
 
 
 @pytest.mark.parametrize("seed", [0, 1])

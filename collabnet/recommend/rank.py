@@ -113,8 +113,11 @@ class Scorer:
             np.add(part, weight, out=part, where=same)
         return part
 
-    def dense(self, rows: np.ndarray) -> np.ndarray:
-        """Linear predictor for block rows ``rows`` × every column."""
+    def dense(
+        self, rows: np.ndarray, paths: list[tuple[PathRows, np.ndarray]] | None = None
+    ) -> np.ndarray:
+        """Linear predictor for block rows ``rows`` × every column; with ``paths``, the
+        rows of each three-step block computed on the way are added to it."""
         rows = np.asarray(rows, dtype=np.int64)
         # Added up in place, term after term: the same sums as one expression, with one
         # term's array beside the total instead of the partial sums too.
@@ -123,12 +126,22 @@ class Scorer:
         total += self._place(rows)
         total += self.sparse[rows].toarray()
         total += self._themes(rows)
-        total += self._dense_rows(rows)
+        total += self._dense_rows(rows, paths)
         return total
 
-    def _dense_rows(self, rows: np.ndarray) -> np.ndarray | float:
+    def _dense_rows(
+        self, rows: np.ndarray, paths: list[tuple[PathRows, np.ndarray]] | None = None
+    ) -> np.ndarray | float:
         """The dense blocks' part for block rows ``rows`` × every column."""
-        return _dense_sum((coef, log, block.dense(rows)) for coef, log, block in self._by_rows)
+
+        def parts() -> Iterable[tuple[float, bool, np.ndarray]]:
+            for coef, log, block in self._by_rows:
+                values = block.dense(rows)
+                if paths is not None and isinstance(block, PathRows):
+                    paths.append((block, values))
+                yield coef, log, values
+
+        return _dense_sum(parts())
 
     def _dense_at(self, r: np.ndarray, c: np.ndarray) -> np.ndarray | float:
         """The dense blocks' part at block positions ``(r, c)``."""
@@ -247,7 +260,8 @@ class Scorer:
 
         def best(start: int) -> list[pd.DataFrame]:
             part = rows[start : start + chunk]
-            scores = self.dense(part)
+            paths: list[tuple[PathRows, np.ndarray]] = []
+            scores = self.dense(part, paths)
             _close(scores, blocked[start : start + chunk])
             found: list[pd.DataFrame] = [pd.DataFrame()] * len(ks)
             for place, number in enumerate(order):
@@ -258,6 +272,7 @@ class Scorer:
                     view = scores if place == len(order) - 1 else scores.copy()
                     view[:, shut] = -np.inf
                 found[number] = _best_columns(view, part, ks[number])
+            _keep_chosen(paths, part, found)
             return found
 
         starts = range(0, len(rows), chunk)
@@ -574,6 +589,22 @@ def _best_columns(scores: np.ndarray, rows: np.ndarray, k: int) -> pd.DataFrame:
         }
     )
     return frame[np.isfinite(frame["logit"].to_numpy())]
+
+
+def _keep_chosen(
+    paths: list[tuple[PathRows, np.ndarray]], part: np.ndarray, found: list[pd.DataFrame]
+) -> None:
+    """Hand the chosen cells' three-step values (rows ``part`` of each block, as the
+    scores used them) to their blocks, which read them back for the pairs shown."""
+    chosen = [frame for frame in found if len(frame)]
+    if not paths or not chosen:
+        return
+    r = np.concatenate([frame["row"].to_numpy(dtype=np.int64) for frame in chosen])
+    c = np.concatenate([frame["col"].to_numpy(dtype=np.int64) for frame in chosen])
+    order = np.argsort(part, kind="stable")
+    local = order[np.searchsorted(part[order], r)]
+    for block, values in paths:
+        block.keep(r, c, values[local, c])
 
 
 def _finish(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
@@ -292,6 +293,10 @@ class PathRows:
 
     ``first`` and ``then`` are ``A`` for walk counts, ``P = D⁻¹A`` for the random walk.
     Block rows past ``rows`` (newcomers, without links) are zero.
+
+    Values a caller took from :meth:`dense` and handed to :meth:`keep` (a ranking's
+    chosen cells) are read back by :meth:`at` instead of being computed again, so the
+    signals shown with a pair are the very ones its score was made of.
     """
 
     def __init__(
@@ -310,6 +315,9 @@ class PathRows:
         self._to_cols = sp.csr_matrix(then[:, self.cols])
         # Column v of the last step, as a row: ``then[:, v]``.
         self._from_cols = sp.csr_matrix(self._to_cols.T)
+        # Kept cells, as (row · columns + column) keys and values; sorted when read.
+        self._kept: list[tuple[np.ndarray, np.ndarray]] = []
+        self._kept_lock = threading.Lock()
 
     def with_rows(self, count: int) -> PathRows:
         """The same block with empty rows appended up to ``count`` rows."""
@@ -325,10 +333,50 @@ class PathRows:
             out[known] = sp.csr_matrix(two @ self._to_cols).toarray()
         return out
 
+    def keep(self, r: np.ndarray, c: np.ndarray, values: np.ndarray) -> None:
+        """Remember the values :meth:`dense` gave at block positions ``(r, c)``; safe to
+        call from several threads."""
+        keys = np.asarray(r, dtype=np.int64) * self.shape[1] + np.asarray(c, dtype=np.int64)
+        with self._kept_lock:
+            self._kept.append((keys, np.asarray(values, dtype=np.float32)))
+
+    def _remembered(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The kept cells' keys, sorted, and their values."""
+        with self._kept_lock:
+            if not self._kept:
+                return None
+            if len(self._kept) > 1:
+                keys = np.concatenate([keys for keys, _ in self._kept])
+                values = np.concatenate([values for _, values in self._kept])
+                order = np.argsort(keys, kind="stable")
+                self._kept = [(keys[order], values[order])]
+            elif len(self._kept[0][0]) > 1 and np.any(np.diff(self._kept[0][0]) < 0):
+                keys, values = self._kept[0]
+                order = np.argsort(keys, kind="stable")
+                self._kept = [(keys[order], values[order])]
+            return self._kept[0]
+
     def at(self, r: np.ndarray, c: np.ndarray, *, chunk: int = 20_000) -> np.ndarray:
-        """Values at block positions ``(r, c)``, float32 (as :meth:`dense` has them)."""
+        """Values at block positions ``(r, c)``, float32 (as :meth:`dense` has them):
+        kept ones read back, the others computed."""
         r = np.asarray(r, dtype=np.int64)
         c = np.asarray(c, dtype=np.int64)
+        out = np.zeros(len(r), dtype=np.float32)
+        kept = self._remembered()
+        if kept is not None and len(r):
+            keys, values = kept
+            wanted = r * self.shape[1] + c
+            where = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+            found = keys[where] == wanted
+            out[found] = values[where[found]]
+            missing = np.flatnonzero(~found)
+            if len(missing) < len(r):
+                if len(missing):
+                    out[missing] = self._computed(r[missing], c[missing], chunk)
+                return out
+        return self._computed(r, c, chunk)
+
+    def _computed(self, r: np.ndarray, c: np.ndarray, chunk: int) -> np.ndarray:
         out = np.zeros(len(r), dtype=np.float32)
         for start in range(0, len(r), chunk):
             part_r, part_c = r[start : start + chunk], c[start : start + chunk]
