@@ -315,8 +315,10 @@ class PathRows:
         self._to_cols = sp.csr_matrix(then[:, self.cols])
         # Column v of the last step, as a row: ``then[:, v]``.
         self._from_cols = sp.csr_matrix(self._to_cols.T)
-        # Kept cells, as (row · columns + column) keys and values; sorted when read.
+        # Kept cells, as (row · columns + column) keys and values; merged and sorted by
+        # key when next read.
         self._kept: list[tuple[np.ndarray, np.ndarray]] = []
+        self._kept_sorted = True
         self._kept_lock = threading.Lock()
 
     def with_rows(self, count: int) -> PathRows:
@@ -339,21 +341,19 @@ class PathRows:
         keys = np.asarray(r, dtype=np.int64) * self.shape[1] + np.asarray(c, dtype=np.int64)
         with self._kept_lock:
             self._kept.append((keys, np.asarray(values, dtype=np.float32)))
+            self._kept_sorted = False
 
     def _remembered(self) -> tuple[np.ndarray, np.ndarray] | None:
         """The kept cells' keys, sorted, and their values."""
         with self._kept_lock:
             if not self._kept:
                 return None
-            if len(self._kept) > 1:
+            if not self._kept_sorted:
                 keys = np.concatenate([keys for keys, _ in self._kept])
                 values = np.concatenate([values for _, values in self._kept])
                 order = np.argsort(keys, kind="stable")
                 self._kept = [(keys[order], values[order])]
-            elif len(self._kept[0][0]) > 1 and np.any(np.diff(self._kept[0][0]) < 0):
-                keys, values = self._kept[0]
-                order = np.argsort(keys, kind="stable")
-                self._kept = [(keys[order], values[order])]
+                self._kept_sorted = True
             return self._kept[0]
 
     def at(self, r: np.ndarray, c: np.ndarray, *, chunk: int = 20_000) -> np.ndarray:
