@@ -13,7 +13,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import pandas as pd
 
-from collabnet.analysis import brokerage, centrality, coverage, kpi
+from collabnet.analysis import brokerage, centrality, coverage, kpi, structure
 from collabnet.graph import Adjacency
 from collabnet.names import find_organization
 from collabnet.snapshot import Snapshot
@@ -97,6 +97,12 @@ class Results:
     def coverage(self) -> pd.DataFrame:
         """:func:`~collabnet.analysis.coverage.industry_coverage`."""
         return self._once(("coverage",), lambda: coverage.industry_coverage(self.snapshot))
+
+    @property
+    def connections(self) -> pd.DataFrame:
+        """:func:`~collabnet.analysis.structure.connections`: each organisation's partners
+        and component."""
+        return self._once(("connections",), lambda: structure.connections(self.snapshot))
 
     @property
     def gaps(self) -> pd.DataFrame:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.sparse.csgraph import connected_components
 
 from collabnet.analysis.coverage import OrgFlags, link_years
+from collabnet.analysis.structure import connections, link_count
 from collabnet.errors import InputError
 from collabnet.graph import link_positions
 from collabnet.snapshot import Snapshot, as_snapshot
@@ -103,21 +103,10 @@ def _coverage_share(snapshot: Snapshot) -> float:
 
 def _pairs_and_components(snapshot: Snapshot) -> tuple[int, np.ndarray]:
     """Linked pairs, and the size of every connected component (an organisation without
-    links is one): from the backend's degrees and components when it computes both."""
-    degrees, components = snapshot.native("degree"), snapshot.native("component")
-    if degrees is not None and components is not None:
-        sizes = components["component"].value_counts().to_numpy()
-        return int(degrees["degree"].sum()) // 2, sizes
-    matrix = snapshot.hops
-    if matrix.shape[0] == 0:
-        return 0, np.zeros(0, dtype=np.int64)
-    _, labels = connected_components(matrix, directed=False)
-    return matrix.nnz // 2, np.bincount(labels)
-
-
-def _link_count(snapshot: Snapshot) -> int:
-    native = snapshot.native("link_years")
-    return int(native["links"].sum()) if native is not None else len(snapshot.links)
+    links is one)."""
+    found = connections(snapshot)
+    sizes = found["component"].value_counts().to_numpy()
+    return int(found["partners"].sum()) // 2, sizes
 
 
 def _count_type(org_type: str) -> Callable[[Snapshot], float]:
@@ -140,7 +129,7 @@ METRICS: dict[str, Callable[[Snapshot], float]] = {
     "platforms_with_1_2_lead_industries_share": _lead_range_share,
     "platforms": _count_type("platform"),
     "enterprises": _count_type("enterprise"),
-    "links": lambda t: float(_link_count(t)),
+    "links": lambda t: float(link_count(t)),
 }
 
 
@@ -353,7 +342,7 @@ def evolution(snapshot: Snapshot | Tables, years: list[int] | None = None) -> pd
             {
                 "year": year,
                 "organizations": n,
-                "links": _link_count(state),
+                "links": link_count(state),
                 "pairs": pairs,
                 "density": 2 * pairs / (n * (n - 1)) if n > 1 else 0.0,
                 "components": int(count),

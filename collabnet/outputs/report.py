@@ -30,6 +30,8 @@ import numpy as np
 import pandas as pd
 
 from collabnet._version import __version__
+from collabnet.analysis.coverage import link_years
+from collabnet.analysis.structure import linked_size
 from collabnet.errors import InputError
 from collabnet.outputs.contents import Briefing, Column, Figure, Section
 from collabnet.outputs.figure_jobs import FigureJobs, finish_elsewhere
@@ -268,19 +270,19 @@ def write_report(
 def _report_year(network: Results) -> int | None:
     if network.as_of is not None:
         return int(network.as_of)
-    years = network.links["year"].dropna()
-    return int(years.max()) if len(years) else None
+    years = link_years(network.snapshot)
+    return years[-1] if years else None
 
 
 def _facts(network: Results, year: int | None) -> dict[str, object]:
     orgs = network.organizations
     types = orgs["type"].value_counts()
-    pairs = network.pairs
+    pairs, links = linked_size(network.snapshot)
     return {
         "year": year,
         "organizations": len(orgs),
-        "linked_pairs": len(pairs),
-        "links": int(pairs["links"].sum()) if len(pairs) else 0,
+        "linked_pairs": pairs,
+        "links": links,
         "platforms": int(types.get("platform", 0)),
         "rd_institutions": int(orgs["rd_institution"].sum()),
         "enterprises": int(types.get("enterprise", 0)),

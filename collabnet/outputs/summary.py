@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.sparse.csgraph import connected_components
 
 from collabnet.analysis.coverage import leading_without_platform
+from collabnet.analysis.structure import linked_size, partners_of
 from collabnet.results import Results
 
 __all__ = ["MOST", "Point", "Summary", "measure_text", "standing", "summarise", "top_share"]
@@ -268,19 +268,21 @@ def _hub_finding(hubs: pd.DataFrame, brokers: pd.DataFrame) -> Point | None:
 
 def _outside_main_component(network: Results) -> int:
     """Organisations with at least one link that are not in the largest linked group."""
-    hops = network.adjacency.matrix
-    if hops.shape[0] == 0:
-        return 0
-    _, labels = connected_components(hops, directed=False)
-    linked = np.diff(hops.indptr) > 0
+    found = network.connections
+    linked = found["partners"].to_numpy() > 0
     if not linked.any():
         return 0
-    sizes = np.bincount(labels[linked])
+    sizes = pd.Series(found["component"].to_numpy()[linked]).value_counts()
     return int(linked.sum() - sizes.max())
 
 
+def _isolated(network: Results) -> int:
+    """Organisations without a link."""
+    return int((network.connections["partners"] == 0).sum())
+
+
 def _component_finding(network: Results, outside: int) -> Point | None:
-    isolated = int((np.diff(network.adjacency.matrix.indptr) == 0).sum())
+    isolated = _isolated(network)
     total = len(network.organizations)
     if total == 0 or outside + isolated == 0:
         return None
@@ -308,7 +310,7 @@ def _bridge_action(brokers: pd.DataFrame) -> Point | None:
 
 
 def _component_action(network: Results, outside: int) -> Point | None:
-    isolated = int((np.diff(network.adjacency.matrix.indptr) == 0).sum())
+    isolated = _isolated(network)
     if outside + isolated == 0:
         return None
     return Point(
@@ -322,9 +324,7 @@ def _component_action(network: Results, outside: int) -> Point | None:
 
 def _partners(network: Results) -> np.ndarray:
     """How many distinct partners each organisation has, in the organisations' order."""
-    pairs = network.pairs
-    ends = np.concatenate([pairs["a"].to_numpy(), pairs["b"].to_numpy()])
-    return np.bincount(ends, minlength=len(network.organizations))
+    return network.connections["partners"].to_numpy()
 
 
 def _betweenness_action(network: Results, brokers: pd.DataFrame) -> Point | None:
@@ -340,15 +340,13 @@ def _betweenness_action(network: Results, brokers: pd.DataFrame) -> Point | None
         else None
     )
     others = ranked[(ranked["id"] != named) & (ranked["betweenness"] > 0)]
-    index = network.adjacency.index()
-    matrix = network.adjacency.matrix
-    industries = network.organizations["industries"]
+    industries = network.organizations.set_index("id")["industries"]
     top = others.head(BRIDGE_CANDIDATES)
+    partners = partners_of(network.snapshot, [str(i) for i in top["id"]])
     # ``ranked`` is numbered from 0 in betweenness order: a row's label is its place.
     for place, (_, row) in zip(top.index.to_numpy(np.int64), top.iterrows(), strict=True):
-        position = int(index[row["id"]])
-        partners = matrix.indices[matrix.indptr[position] : matrix.indptr[position + 1]]
-        codes = {str(code) for cell in industries.iloc[partners] for code in cell or ()}
+        chosen = industries.loc[partners[str(row["id"])]]
+        codes = {str(code) for cell in chosen for code in cell or ()}
         if len(codes) >= 2:
             return _bridge_point(ranked, row, int(place) + 1, len(codes))
     return None
@@ -417,15 +415,14 @@ def _single_partner_action(network: Results) -> Point | None:
 
 
 def _size_finding(network: Results) -> Point:
-    pairs = network.pairs
-    records = int(pairs["links"].sum()) if len(pairs) else 0
+    pairs, records = linked_size(network.snapshot)
     organisations = len(network.organizations)
-    more = records != len(pairs)
+    more = records != pairs
     return Point(
-        f"网络共有{organisations:,}家机构、{len(pairs):,}对合作"
+        f"网络共有{organisations:,}家机构、{pairs:,}对合作"
         + (f"（{records:,}条合作记录）" if more else "")
         + "。",
-        f"The network has {organisations:,} organisations and {len(pairs):,} linked pairs"
+        f"The network has {organisations:,} organisations and {pairs:,} linked pairs"
         + (f" ({records:,} link records)" if more else "")
         + ".",
         "overview",

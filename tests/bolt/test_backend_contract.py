@@ -29,15 +29,19 @@ from collabnet.analysis.coverage import (
     leading_without_platform,
 )
 from collabnet.analysis.kpi import evolution, kpi
+from collabnet.analysis.structure import connections, linked_size, partners_of
 from collabnet.backends import GraphBackend
 from collabnet.backends.memory import MemoryBackend
 from collabnet.backends.neo4j import COVERAGE_QUERIES, Neo4jBackend, pairs
 from collabnet.graph import build_graph
+from collabnet.outputs.report import briefing, render_html
 from collabnet.recommend import core
 from collabnet.recommend.core import recommend
 from collabnet.recommend.demands import match_demands
 from collabnet.recommend.plan import pairing_plan
 from collabnet.recommend.weights import Weights
+from collabnet.results import Results
+from collabnet.snapshot import as_snapshot
 from collabnet.tables import Tables, load_tables
 from tests.bolt.servers import PASSWORD
 from tests.bolt.test_neo4j_participations import projects_network
@@ -45,7 +49,7 @@ from tests.bolt.test_neo4j_participations import projects_network
 pytestmark = pytest.mark.bolt
 
 BACKENDS = ["files", "neo4j", "neo4j-without-gds"]
-IN_CYPHER = {"degree", "ego_brokerage", *COVERAGE_QUERIES, *pairs.MEASURES}
+IN_CYPHER = {"degree", "partners", "ego_brokerage", *COVERAGE_QUERIES, *pairs.MEASURES}
 EXPECTED_NATIVE = {
     "files": set(),
     "neo4j": {
@@ -138,8 +142,15 @@ def test_degrees_pagerank_and_cores_agree(
         hubs[CENTRALITY], expected[CENTRALITY], check_exact=False, rtol=1e-6, atol=1e-9
     )
     # Checked elsewhere: coverage against pandas, the recommender's statements in
-    # tests/bolt/test_neo4j_recommend.py.
-    skipped = {*COVERAGE_QUERIES, *pairs.MEASURES, "communities", "ego_brokerage", "component"}
+    # tests/bolt/test_neo4j_recommend.py, partners and components with the briefing.
+    skipped = {
+        *COVERAGE_QUERIES,
+        *pairs.MEASURES,
+        "communities",
+        "ego_brokerage",
+        "component",
+        "partners",
+    }
     for name in set(backend.native_measures(as_of)) - skipped:
         native = backend.measure(name, as_of, {"damping": 0.85}).set_index("id").sort_index()
         columns = ["degree", "weighted_degree"] if name == "degree" else [name]
@@ -356,6 +367,35 @@ def test_centrality_from_neo4j_with_gds_reads_no_link(
         hubs = centrality(backend.snapshot(as_of), exact_limit=100, seed=3)
         assert hubs.attrs["estimates"]["harmonic"]["method"] == "sampled"
         assert len(hubs) == len(sample.as_of(as_of).organizations)
+
+
+@pytest.mark.parametrize("as_of", [None, 2020])
+def test_the_same_briefing_and_structure(
+    holding: Callable[[Tables], GraphBackend],
+    sample: Tables,
+    as_of: int | None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The briefing's sections and summary, and the network's size, partners and
+    components behind them, are the files'; with GDS, none of it reads a link back."""
+    backend = holding(sample)
+    if holding.kind == "neo4j":  # type: ignore[attr-defined]
+        monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
+    snapshot, files = backend.snapshot(as_of), sample.as_of(as_of)
+    ours, theirs = connections(snapshot), connections(files)
+    pd.testing.assert_frame_equal(ours[["id", "partners"]], theirs[["id", "partners"]])
+    # Component labels differ by backend; the partition they make does not.
+    assert set(ours.groupby("component")["id"].apply(frozenset)) == set(
+        theirs.groupby("component")["id"].apply(frozenset)
+    )
+    assert linked_size(snapshot) == linked_size(files)
+    ids = [str(i) for i in files.organizations["id"].iloc[::50]]
+    assert partners_of(snapshot, ids) == partners_of(files, ids)
+    written = [
+        render_html(briefing(Results(where, seed=0), figures=False, lang="both"))
+        for where in (snapshot, as_snapshot(files))
+    ]
+    assert written[0] == written[1]
 
 
 def test_seeded_samples_in_the_database_repeat(backend: Neo4jBackend, sample: Tables) -> None:

@@ -276,7 +276,8 @@ class Neo4jBackend:
     def native_measures(self, as_of: int | None = None) -> frozenset[str]:
         """What :meth:`measure` computes in the database at ``as_of``.
 
-        In Cypher: ``degree`` (distinct partners and summed weight), the counts behind
+        In Cypher: ``degree`` (distinct partners and summed weight), ``partners`` (the
+        partners' ids of the organisations ``ids``), the counts behind
         industry coverage (:data:`COVERAGE_QUERIES`), ``ego_brokerage`` (per ego
         network, for ``ids``) and what the recommender asks
         (:data:`collabnet.backends.neo4j.pairs.MEASURES`). On a network derived from
@@ -290,7 +291,7 @@ class Neo4jBackend:
         """
         names: set[str] = set()
         if self._held_as_cut(as_of):
-            names.update(("degree", *COVERAGE_QUERIES, "ego_brokerage"))
+            names.update(("degree", "partners", *COVERAGE_QUERIES, "ego_brokerage"))
             if not self._from_participations():
                 names.update(pairs.MEASURES)
         if self.has_gds:
@@ -322,6 +323,14 @@ class Neo4jBackend:
             raise BackendError(f"the database at {self.uri} does not compute '{name}'")
         if name == "degree":
             return read.degrees(self._connection, as_of)
+        if name == "partners":
+            ids = params.get("ids")
+            if not isinstance(ids, list | tuple):
+                raise BackendError(f"ids must be a list, got {ids!r}")
+            partners = self._connection.read_columns(
+                "analysis/partners", as_of=as_of, ids=[str(i) for i in ids]
+            )
+            return pd.DataFrame(partners, columns=["id", "partners"])
         if name in pairs.MEASURES:
             return pairs.measure(
                 self._connection, name, as_of, params, procedure=self.has_pair_procedure

@@ -1,0 +1,96 @@
+"""How the network hangs together: its size, each organisation's partners and component.
+
+Each function asks the backend first (:meth:`collabnet.snapshot.Snapshot.native`), so a
+database answers with a row per organisation and sends no link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.sparse.csgraph import connected_components
+
+from collabnet.snapshot import Snapshot, as_snapshot
+from collabnet.tables import Tables
+
+__all__ = ["connections", "link_count", "linked_size", "partners_of"]
+
+
+def connections(snapshot: Snapshot | Tables) -> pd.DataFrame:
+    """Per organisation, in the organisations' order: ``id``, ``partners`` (distinct
+    partners) and ``component`` (a label shared by the organisations of one connected
+    component; one without links is a component of its own).
+
+    Examples
+    --------
+    >>> from collabnet.tables import load_tables
+    >>> found = connections(load_tables("data/sample"))
+    >>> list(found.columns)
+    ['id', 'partners', 'component']
+    """
+    snapshot = as_snapshot(snapshot)
+    ids = snapshot.ids
+    degrees, components = snapshot.native("degree"), snapshot.native("component")
+    if degrees is not None and components is not None:
+        partners = degrees.set_index("id")["degree"].reindex(ids).to_numpy(dtype=np.int64)
+        labels = components.set_index("id")["component"].reindex(ids).to_numpy(dtype=np.int64)
+    else:
+        hops = snapshot.hops
+        partners = np.diff(hops.indptr).astype(np.int64)
+        labels = (
+            connected_components(hops, directed=False)[1].astype(np.int64)
+            if hops.shape[0]
+            else np.zeros(0, dtype=np.int64)
+        )
+    return pd.DataFrame({"id": ids, "partners": partners, "component": labels})
+
+
+def linked_size(snapshot: Snapshot | Tables) -> tuple[int, int]:
+    """Linked pairs and links (records) at the snapshot's cut.
+
+    Examples
+    --------
+    >>> from collabnet.tables import load_tables
+    >>> tables = load_tables("data/sample")
+    >>> linked_size(tables)[1] == len(tables.links)
+    True
+    """
+    snapshot = as_snapshot(snapshot)
+    degrees = snapshot.native("degree")
+    pairs = int(degrees["degree"].sum()) // 2 if degrees is not None else len(snapshot.pairs)
+    return pairs, link_count(snapshot)
+
+
+def link_count(snapshot: Snapshot | Tables) -> int:
+    """Links (records, not pairs) at the snapshot's cut."""
+    snapshot = as_snapshot(snapshot)
+    native = snapshot.native("link_years")
+    return int(native["links"].sum()) if native is not None else len(snapshot.links)
+
+
+def partners_of(snapshot: Snapshot | Tables, ids: Sequence[str]) -> dict[str, list[str]]:
+    """The partners' ids of each organisation of ``ids`` at the snapshot's cut.
+
+    Examples
+    --------
+    >>> from collabnet.tables import load_tables
+    >>> tables = load_tables("data/sample")
+    >>> first = str(tables.links["source"].iloc[0])
+    >>> str(tables.links["target"].iloc[0]) in partners_of(tables, [first])[first]
+    True
+    """
+    snapshot = as_snapshot(snapshot)
+    wanted = [str(i) for i in ids]
+    native = snapshot.native("partners", ids=wanted)
+    if native is not None:
+        found = dict(zip(native["id"], native["partners"], strict=True))
+        return {i: sorted(str(p) for p in found.get(i) or ()) for i in wanted}
+    matrix, index = snapshot.hops, snapshot.index
+    out = {}
+    for i in wanted:
+        row = int(index[i])
+        partners = snapshot.ids[matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]]]
+        out[i] = sorted(str(p) for p in partners)
+    return out
