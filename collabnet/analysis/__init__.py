@@ -10,4 +10,6 @@ coverage
     Industry and county coverage, and the coverage gaps found in them.
 kpi
     Indicators against the bureau's targets, and the network's evolution year by year.
+structure
+    The network's size, each organisation's partners and connected component.
 """
