@@ -96,6 +96,67 @@ def test_plan_equals_brute_force(seed: int, pairs: int, per_source: int, quota: 
     assert scores[chosen].sum() == pytest.approx(best, abs=1e-9)
 
 
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("quota", [0, 2])
+def test_each_sources_best_candidates_keep_the_optimum(
+    seed: int, quota: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The programme is solved among each source's best candidates: the same total as
+    among all of them, ties and per-source quotas included."""
+    import collabnet.recommend.plan as plan_module
+
+    rng = np.random.default_rng(seed)
+    n_sources, n_targets, pairs = 40, 25, 8
+    grid = np.argwhere(rng.random((n_sources, n_targets)) < 0.7)
+    sources, targets = grid[:, 0], grid[:, 1]
+    # Scores on a coarse grid, so that many tie.
+    scores = rng.integers(0, 6, size=len(grid)) / 5
+    capacity = rng.integers(0, 3, size=n_targets).astype(float)
+    gap = rng.random(n_sources) < 0.3
+    groups = {"gap": gap[sources]} if quota else {}
+    kept = plan_module._each_sources_best(scores, sources, pairs, groups.values())
+    assert kept is not None and len(kept) < len(scores)
+    closed = np.where(capacity[targets] >= 1, scores, np.nan)
+    assert not np.isin(
+        np.flatnonzero(np.isnan(closed)),
+        plan_module._each_sources_best(closed, sources, pairs, groups.values()),
+    ).any()
+
+    def plan() -> np.ndarray:
+        return solve_pairing(
+            scores,
+            sources,
+            targets,
+            pairs=pairs,
+            target_capacity=capacity,
+            per_source=2,
+            groups=groups,
+            quota=quota,
+        )
+
+    chosen = plan()
+    monkeypatch.setattr(plan_module, "_each_sources_best", lambda *_: None)
+    everything = plan()
+    assert len(chosen) == pairs
+    assert _feasible(tuple(chosen), sources, targets, capacity, 2, groups, quota)
+    assert scores[chosen].sum() == pytest.approx(scores[everything].sum(), abs=1e-9)
+
+
+def test_a_group_that_splits_a_source_keeps_every_candidate() -> None:
+    import collabnet.recommend.plan as plan_module
+
+    sources = np.array([0, 0, 0, 1, 1])
+    scores = np.array([0.9, 0.8, 0.1, 0.5, 0.4])
+    by_source = np.array([True, True, True, False, False])
+    split = np.array([False, False, True, False, False])
+    assert plan_module._each_sources_best(scores, sources, 1, [by_source]).tolist() == [0, 3]
+    assert plan_module._each_sources_best(scores, sources, 1, [split]) is None
+    assert plan_module._each_sources_best(scores, sources, 3, []) is None
+    # A candidate that can never be chosen is left out even where all the others stay.
+    closed = np.array([0.9, np.nan, 0.1, 0.5, 0.4])
+    assert plan_module._each_sources_best(closed, sources, 3, []).tolist() == [0, 2, 3, 4]
+
+
 def _greedy(scores, sources, targets, pairs, capacity, per_source):
     used_target = np.zeros(len(capacity))
     used_source: dict[int, int] = {}
