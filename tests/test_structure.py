@@ -7,8 +7,14 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from collabnet.analysis.structure import connections, link_count, linked_size, partners_of
-from collabnet.graph import build_graph
+from collabnet.analysis.structure import (
+    connections,
+    link_count,
+    linked_size,
+    pair_weights,
+    partners_of,
+)
+from collabnet.graph import build_graph, pair_table
 from collabnet.tables import Tables, load_tables
 
 
@@ -52,3 +58,13 @@ def test_partners_of_are_the_graph_s_neighbours(sample: Tables) -> None:
     for i in ids:
         assert found[i] == sorted(str(p) for p in graph.neighbors(i))
     assert any(found[i] for i in ids)
+
+
+def test_pair_weights_are_the_pair_table_s(sample: Tables) -> None:
+    graph = build_graph(sample, records=False)
+    pairs = pair_weights(sample)
+    assert len(pairs) == graph.number_of_edges()
+    for row in pairs.head(50).itertuples():
+        assert row.weight == graph.edges[row.id_a, row.id_b]["weight"]
+    expected = pair_table(sample)[["a", "b", "id_a", "id_b", "weight", "links", "kinds"]]
+    assert pairs.equals(expected)

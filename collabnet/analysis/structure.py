@@ -15,7 +15,7 @@ from scipy.sparse.csgraph import connected_components
 from collabnet.snapshot import Snapshot, as_snapshot
 from collabnet.tables import Tables
 
-__all__ = ["connections", "link_count", "linked_size", "partners_of"]
+__all__ = ["connections", "link_count", "linked_size", "pair_weights", "partners_of"]
 
 
 def connections(snapshot: Snapshot | Tables) -> pd.DataFrame:
@@ -68,6 +68,36 @@ def link_count(snapshot: Snapshot | Tables) -> int:
     snapshot = as_snapshot(snapshot)
     native = snapshot.native("link_years")
     return int(native["links"].sum()) if native is not None else len(snapshot.links)
+
+
+def pair_weights(snapshot: Snapshot | Tables) -> pd.DataFrame:
+    """Each linked pair at the snapshot's cut, as :func:`collabnet.graph.pair_table` has it
+    and in its order: ``a`` < ``b`` (positions in the organisations table), ``id_a``,
+    ``id_b``, ``weight`` (summed), ``links`` and ``kinds`` (sorted tuple of link kinds).
+
+    Examples
+    --------
+    >>> from collabnet.tables import load_tables
+    >>> tables = load_tables("data/sample")
+    >>> int(pair_weights(tables)["links"].sum()) == len(tables.links)
+    True
+    """
+    snapshot = as_snapshot(snapshot)
+    columns = ["a", "b", "id_a", "id_b", "weight", "links", "kinds"]
+    native = snapshot.native("pair_weights")
+    if native is None:
+        return snapshot.pairs[columns]
+    index = snapshot.index
+    ends = np.stack(
+        [
+            index.reindex(native["id_a"]).to_numpy(dtype=np.int64),
+            index.reindex(native["id_b"]).to_numpy(dtype=np.int64),
+        ]
+    )
+    found = native.assign(a=ends.min(axis=0), b=ends.max(axis=0))
+    swapped = ends[0] > ends[1]
+    found.loc[swapped, ["id_a", "id_b"]] = found.loc[swapped, ["id_b", "id_a"]].to_numpy()
+    return found[columns].reset_index(drop=True)
 
 
 def partners_of(snapshot: Snapshot | Tables, ids: Sequence[str]) -> dict[str, list[str]]:

@@ -29,11 +29,13 @@ from collabnet.analysis.coverage import (
     leading_without_platform,
 )
 from collabnet.analysis.kpi import evolution, kpi
-from collabnet.analysis.structure import connections, linked_size, partners_of
+from collabnet.analysis.structure import connections, linked_size, pair_weights, partners_of
 from collabnet.backends import GraphBackend
 from collabnet.backends.memory import MemoryBackend
 from collabnet.backends.neo4j import COVERAGE_QUERIES, Neo4jBackend, pairs
 from collabnet.graph import build_graph
+from collabnet.outputs import figure_jobs
+from collabnet.outputs.figure_jobs import overview_data
 from collabnet.outputs.report import briefing, render_html
 from collabnet.recommend import core
 from collabnet.recommend.core import recommend
@@ -49,7 +51,14 @@ from tests.bolt.test_neo4j_participations import projects_network
 pytestmark = pytest.mark.bolt
 
 BACKENDS = ["files", "neo4j", "neo4j-without-gds"]
-IN_CYPHER = {"degree", "partners", "ego_brokerage", *COVERAGE_QUERIES, *pairs.MEASURES}
+IN_CYPHER = {
+    "degree",
+    "partners",
+    "pair_weights",
+    "ego_brokerage",
+    *COVERAGE_QUERIES,
+    *pairs.MEASURES,
+}
 EXPECTED_NATIVE = {
     "files": set(),
     "neo4j": {
@@ -150,6 +159,7 @@ def test_degrees_pagerank_and_cores_agree(
         "ego_brokerage",
         "component",
         "partners",
+        "pair_weights",
     }
     for name in set(backend.native_measures(as_of)) - skipped:
         native = backend.measure(name, as_of, {"damping": 0.85}).set_index("id").sort_index()
@@ -396,6 +406,29 @@ def test_the_same_briefing_and_structure(
         for where in (snapshot, as_snapshot(files))
     ]
     assert written[0] == written[1]
+
+
+@pytest.mark.parametrize("as_of", [None, 2020])
+def test_the_same_overview_figure_without_the_link_table(
+    holding: Callable[[Tables], GraphBackend],
+    sample: Tables,
+    as_of: int | None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What the overview draws (every pair, and the backbone of a large network) is the
+    files'; a database sends the pairs, never the link table."""
+    backend = holding(sample)
+    if holding.kind != "files":  # type: ignore[attr-defined]
+        monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
+    snapshot, files = backend.snapshot(as_of), as_snapshot(sample.as_of(as_of))
+    pd.testing.assert_frame_equal(pair_weights(snapshot), pair_weights(files))
+    for limit in (figure_jobs.OVERVIEW_ALL_PAIRS, 100):
+        monkeypatch.setattr(figure_jobs, "OVERVIEW_ALL_PAIRS", limit)
+        ours, theirs = overview_data(Results(snapshot)), overview_data(Results(files))
+        assert ours.thinned == theirs.thinned == (limit == 100)
+        assert (ours.matrix != theirs.matrix).nnz == 0
+        for field in ("types", "names", "a", "b", "kind"):
+            assert getattr(ours, field).tolist() == getattr(theirs, field).tolist()
 
 
 def test_seeded_samples_in_the_database_repeat(backend: Neo4jBackend, sample: Tables) -> None:

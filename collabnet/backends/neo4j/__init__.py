@@ -277,7 +277,8 @@ class Neo4jBackend:
         """What :meth:`measure` computes in the database at ``as_of``.
 
         In Cypher: ``degree`` (distinct partners and summed weight), ``partners`` (the
-        partners' ids of the organisations ``ids``), the counts behind
+        partners' ids of the organisations ``ids``), ``pair_weights`` (each linked
+        pair's ends, summed weight, links and kinds), the counts behind
         industry coverage (:data:`COVERAGE_QUERIES`), ``ego_brokerage`` (per ego
         network, for ``ids``) and what the recommender asks
         (:data:`collabnet.backends.neo4j.pairs.MEASURES`). On a network derived from
@@ -291,7 +292,7 @@ class Neo4jBackend:
         """
         names: set[str] = set()
         if self._held_as_cut(as_of):
-            names.update(("degree", "partners", *COVERAGE_QUERIES, "ego_brokerage"))
+            names.update(("degree", "partners", "pair_weights", *COVERAGE_QUERIES, "ego_brokerage"))
             if not self._from_participations():
                 names.update(pairs.MEASURES)
         if self.has_gds:
@@ -331,6 +332,8 @@ class Neo4jBackend:
                 "analysis/partners", as_of=as_of, ids=[str(i) for i in ids]
             )
             return pd.DataFrame(partners, columns=["id", "partners"])
+        if name == "pair_weights":
+            return read.pair_weights(self._connection, as_of)
         if name in pairs.MEASURES:
             return pairs.measure(
                 self._connection, name, as_of, params, procedure=self.has_pair_procedure

@@ -26,6 +26,7 @@ __all__ = [
     "dataset",
     "degrees",
     "ego_brokerage",
+    "pair_weights",
     "pull",
     "read_industries",
     "read_organizations",
@@ -152,6 +153,35 @@ def degrees(connection: Connection, as_of: int | None) -> pd.DataFrame:
     frame["degree"] = frame["degree"].astype(np.int64)
     frame["weighted_degree"] = frame["weighted_degree"].astype(float)
     return frame.sort_values("id", kind="stable").reset_index(drop=True)
+
+
+def pair_weights(connection: Connection, as_of: int | None) -> pd.DataFrame:
+    """Each linked pair's ends (``id_a`` < ``id_b``), summed weight, links and kinds (a
+    sorted tuple of link kinds), in the order the pairs' first links have in the links
+    table, as :func:`collabnet.graph.pair_table` lists them."""
+    found = pd.DataFrame(connection.read_columns("analysis/pair_weights", as_of=as_of))
+    if found.empty:
+        return pd.DataFrame(
+            {
+                "id_a": pd.Series(dtype=object),
+                "id_b": pd.Series(dtype=object),
+                "weight": pd.Series(dtype=float),
+                "links": pd.Series(dtype=np.int64),
+                "kinds": pd.Series(dtype=object),
+            }
+        )
+    found = found.sort_values("first", kind="stable")
+    return pd.DataFrame(
+        {
+            "id_a": found["a"].to_numpy(dtype=object),
+            "id_b": found["b"].to_numpy(dtype=object),
+            "weight": found["weight"].to_numpy(dtype=float),
+            "links": found["links"].to_numpy(dtype=np.int64),
+            "kinds": [
+                tuple(sorted(KIND_OF_TYPE[kind] for kind in kinds)) for kinds in found["kinds"]
+            ],
+        }
+    )
 
 
 # Egos per ego_brokerage statement: each one's partners' links are read in full, so a
