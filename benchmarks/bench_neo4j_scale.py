@@ -19,8 +19,8 @@ ratios that matter: the database path's peak memory over the file path's, per si
 how it changes from one size to the next.
 
 Commands (``--commands``): ``centrality`` (``--top 10``), ``gaps``, ``brokers``
-(``--top 10``), ``recommend`` (``--top 10`` for every enterprise, as CSV) and ``report``
-(the briefing without figures, written nowhere). A command that
+(``--top 10``), ``recommend`` (``--top 10`` for every enterprise, as CSV), ``report``
+(the briefing) and ``viz`` (the interactive page), both written nowhere. A command that
 runs longer than ``--timeout`` seconds is stopped and reported as such. Every run starts
 with an empty store of chosen models (``COLLABNET_CACHE`` in the temporary folder), so
 ``recommend`` chooses its model as a first run on new data does.
@@ -62,8 +62,8 @@ COMMANDS = {
     # CSV: the terminal table of every enterprise's top 10 takes longer to lay out than
     # the recommendations take to compute.
     "recommend": ["recommend", "--top", "10", "--format", "csv"],
-    # The briefing's sections and summary; its overview figure draws the links.
-    "report": ["report", "--no-figures", "-o", os.devnull],
+    "report": ["report", "-o", os.devnull],
+    "viz": ["viz", "-o", os.devnull],
 }
 COLLABNET = Path(sys.executable).with_name("collabnet")
 

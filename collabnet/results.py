@@ -14,7 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 import pandas as pd
 
 from collabnet.analysis import brokerage, centrality, coverage, kpi, structure
-from collabnet.graph import Adjacency
+from collabnet.graph import Adjacency, pair_adjacency
 from collabnet.names import find_organization
 from collabnet.snapshot import Snapshot
 
@@ -60,11 +60,18 @@ class Results:
 
     @property
     def pairs(self) -> pd.DataFrame:
-        return self.snapshot.pairs
+        """:func:`~collabnet.analysis.structure.pair_table`: a database sends the pairs,
+        not the link table."""
+        return self._once(("pairs",), lambda: structure.pair_table(self.snapshot))
 
     @property
     def adjacency(self) -> Adjacency:
-        return self.snapshot.adjacency
+        """The weighted adjacency of :attr:`pairs`."""
+        if not self.snapshot.computes("pair_table"):
+            return self.snapshot.adjacency
+        return self._once(
+            ("adjacency",), lambda: pair_adjacency(self.pairs, self.organizations["id"])
+        )
 
     def at(self, year: int | None) -> Results:
         """The results of the same network as it stood at the end of ``year``."""

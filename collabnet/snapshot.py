@@ -75,6 +75,9 @@ class Snapshot:
     organizations, industries
         Functions that return those two tables at the cut without the links (a database
         reads them alone); by default they come from ``tables``.
+    derived
+        Whether the organisations and links were derived from project participations; by
+        default, whether ``tables`` hold participations.
 
     Examples
     --------
@@ -94,10 +97,12 @@ class Snapshot:
         backend: GraphBackend | None = None,
         organizations: Callable[[], pd.DataFrame] | None = None,
         industries: Callable[[], pd.DataFrame] | None = None,
+        derived: bool | None = None,
     ) -> None:
         self._source = tables
         self._organizations = organizations
         self._industries = industries
+        self._derived = derived
         self.as_of = as_of
         self.backend = backend
 
@@ -117,6 +122,13 @@ class Snapshot:
     @property
     def links(self) -> pd.DataFrame:
         return self.tables.links
+
+    @cached_property
+    def derived(self) -> bool:
+        """Whether the organisations and links were derived from project participations."""
+        if self._derived is not None:
+            return self._derived
+        return self.tables.participations is not None
 
     @cached_property
     def industries(self) -> pd.DataFrame:

@@ -12,10 +12,17 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.csgraph import connected_components
 
+from collabnet.graph import PAIR_COLUMNS
 from collabnet.snapshot import Snapshot, as_snapshot
 from collabnet.tables import Tables
 
-__all__ = ["connections", "link_count", "linked_size", "pair_weights", "partners_of"]
+__all__ = [
+    "connections",
+    "link_count",
+    "linked_size",
+    "pair_table",
+    "partners_of",
+]
 
 
 def connections(snapshot: Snapshot | Tables) -> pd.DataFrame:
@@ -70,23 +77,22 @@ def link_count(snapshot: Snapshot | Tables) -> int:
     return int(native["links"].sum()) if native is not None else len(snapshot.links)
 
 
-def pair_weights(snapshot: Snapshot | Tables) -> pd.DataFrame:
-    """Each linked pair at the snapshot's cut, as :func:`collabnet.graph.pair_table` has it
-    and in its order: ``a`` < ``b`` (positions in the organisations table), ``id_a``,
-    ``id_b``, ``weight`` (summed), ``links`` and ``kinds`` (sorted tuple of link kinds).
+def pair_table(snapshot: Snapshot | Tables) -> pd.DataFrame:
+    """:func:`collabnet.graph.pair_table` at the snapshot's cut, the same columns in the
+    same order: from the backend when it computes it (a database sends the pairs, not
+    the link table).
 
     Examples
     --------
     >>> from collabnet.tables import load_tables
     >>> tables = load_tables("data/sample")
-    >>> int(pair_weights(tables)["links"].sum()) == len(tables.links)
+    >>> int(pair_table(tables)["links"].sum()) == len(tables.links)
     True
     """
     snapshot = as_snapshot(snapshot)
-    columns = ["a", "b", "id_a", "id_b", "weight", "links", "kinds"]
-    native = snapshot.native("pair_weights")
+    native = snapshot.native("pair_table")
     if native is None:
-        return snapshot.pairs[columns]
+        return snapshot.pairs
     index = snapshot.index
     ends = np.stack(
         [
@@ -97,7 +103,7 @@ def pair_weights(snapshot: Snapshot | Tables) -> pd.DataFrame:
     found = native.assign(a=ends.min(axis=0), b=ends.max(axis=0))
     swapped = ends[0] > ends[1]
     found.loc[swapped, ["id_a", "id_b"]] = found.loc[swapped, ["id_b", "id_a"]].to_numpy()
-    return found[columns].reset_index(drop=True)
+    return found[list(PAIR_COLUMNS)].reset_index(drop=True)
 
 
 def partners_of(snapshot: Snapshot | Tables, ids: Sequence[str]) -> dict[str, list[str]]:

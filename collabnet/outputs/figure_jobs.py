@@ -30,9 +30,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from collabnet.analysis.structure import pair_weights
 from collabnet.errors import InputError
-from collabnet.graph import pair_adjacency
 from collabnet.outputs.language import Language, check_language
 from collabnet.outputs.layout import backbone
 from collabnet.outputs.styles import KIND_STYLES, TYPE_STYLES
@@ -86,11 +84,10 @@ class OverviewData:
 def overview_data(source: Results | HasResults) -> OverviewData:
     """What :func:`~collabnet.outputs.figures.overview_figure` draws for ``source``."""
     network = results_of(source)
-    # The pairs alone (a database sends them without the link table).
-    pairs = pair_weights(network.snapshot)
-    adjacency = pair_adjacency(pairs, network.organizations["id"])
+    adjacency = network.adjacency
     organizations = network.organizations.set_index("id").loc[adjacency.ids]
     matrix = sp.csr_array(adjacency.matrix)
+    pairs = network.pairs
     # Pair ends are row positions of the organisations table, the adjacency's order.
     a = pairs["a"].to_numpy(dtype=np.int64)
     b = pairs["b"].to_numpy(dtype=np.int64)

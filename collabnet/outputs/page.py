@@ -225,7 +225,8 @@ def network_page(
     focus_id = results.find(focus) if focus is not None else None
     drawn = np.arange(len(ids))
     if focus_id is not None:
-        drawn = _neighbourhood(results.snapshot.hops, int(results.snapshot.index[focus_id]), radius)
+        hops = results.adjacency.hops
+        drawn = _neighbourhood(hops, int(results.snapshot.index[focus_id]), radius)
         ids = [ids[i] for i in drawn]
         inside = set(ids)
         linked = linked[linked["a"].isin(inside) & linked["b"].isin(inside)].reset_index(drop=True)
@@ -239,7 +240,7 @@ def network_page(
     all_drawn = len(linked) <= ALL_LINKS_LIMIT
     ranks = link_ranks(a, b, weight, degree)
     in_backbone = np.ones(len(linked), dtype=bool) if all_drawn else ranks < BACKBONE_PER_NODE
-    positions = layout_positions(results.snapshot.hops[drawn][:, drawn], seed=seed)
+    positions = layout_positions(results.adjacency.hops[drawn][:, drawn], seed=seed)
     community = _communities(ids, a, b, weight, ranks, seed=seed)
 
     metrics = _metrics(results, size_by, len(ids))
@@ -443,7 +444,7 @@ def _entry_years(
         founded = pd.to_numeric(frame["founded"], errors="coerce").to_numpy(dtype=float)
     else:
         founded = np.full(len(frame), np.nan)
-    if getattr(results.snapshot.tables, "participations", None) is not None and len(linked):
+    if results.snapshot.derived and len(linked):
         years = pd.to_numeric(linked["year"], errors="coerce").to_numpy(dtype=float)
         first = np.full(len(frame), np.inf)
         np.minimum.at(first, a, np.nan_to_num(years, nan=np.inf))

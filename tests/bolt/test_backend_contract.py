@@ -29,13 +29,14 @@ from collabnet.analysis.coverage import (
     leading_without_platform,
 )
 from collabnet.analysis.kpi import evolution, kpi
-from collabnet.analysis.structure import connections, linked_size, pair_weights, partners_of
+from collabnet.analysis.structure import connections, linked_size, pair_table, partners_of
 from collabnet.backends import GraphBackend
 from collabnet.backends.memory import MemoryBackend
 from collabnet.backends.neo4j import COVERAGE_QUERIES, Neo4jBackend, pairs
 from collabnet.graph import build_graph
 from collabnet.outputs import figure_jobs
 from collabnet.outputs.figure_jobs import overview_data
+from collabnet.outputs.page import network_page
 from collabnet.outputs.report import briefing, render_html
 from collabnet.recommend import core
 from collabnet.recommend.core import recommend
@@ -54,7 +55,7 @@ BACKENDS = ["files", "neo4j", "neo4j-without-gds"]
 IN_CYPHER = {
     "degree",
     "partners",
-    "pair_weights",
+    "pair_table",
     "ego_brokerage",
     *COVERAGE_QUERIES,
     *pairs.MEASURES,
@@ -159,7 +160,7 @@ def test_degrees_pagerank_and_cores_agree(
         "ego_brokerage",
         "component",
         "partners",
-        "pair_weights",
+        "pair_table",
     }
     for name in set(backend.native_measures(as_of)) - skipped:
         native = backend.measure(name, as_of, {"damping": 0.85}).set_index("id").sort_index()
@@ -409,19 +410,20 @@ def test_the_same_briefing_and_structure(
 
 
 @pytest.mark.parametrize("as_of", [None, 2020])
-def test_the_same_overview_figure_without_the_link_table(
+def test_the_same_overview_and_page_without_the_link_table(
     holding: Callable[[Tables], GraphBackend],
     sample: Tables,
     as_of: int | None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """What the overview draws (every pair, and the backbone of a large network) is the
-    files'; a database sends the pairs, never the link table."""
+    """What the overview draws (every pair, and the backbone of a large network) and the
+    interactive page are the files'; a database sends the pairs, never the link table
+    (with GDS, the page reads none either)."""
     backend = holding(sample)
     if holding.kind != "files":  # type: ignore[attr-defined]
         monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
     snapshot, files = backend.snapshot(as_of), as_snapshot(sample.as_of(as_of))
-    pd.testing.assert_frame_equal(pair_weights(snapshot), pair_weights(files))
+    pd.testing.assert_frame_equal(pair_table(snapshot), pair_table(files))
     for limit in (figure_jobs.OVERVIEW_ALL_PAIRS, 100):
         monkeypatch.setattr(figure_jobs, "OVERVIEW_ALL_PAIRS", limit)
         ours, theirs = overview_data(Results(snapshot)), overview_data(Results(files))
@@ -429,6 +431,13 @@ def test_the_same_overview_figure_without_the_link_table(
         assert (ours.matrix != theirs.matrix).nnz == 0
         for field in ("types", "names", "a", "b", "kind"):
             assert getattr(ours, field).tolist() == getattr(theirs, field).tolist()
+    if holding.kind != "neo4j":  # type: ignore[attr-defined]
+        monkeypatch.undo()  # without GDS, the page's centrality is computed in memory
+    pages = [network_page(Results(where), recommendations=20) for where in (snapshot, files)]
+    assert pages[0].payload == pages[1].payload
+    focus = str(sample.links["source"].iloc[0])
+    around = [network_page(Results(where), focus=focus, radius=1) for where in (snapshot, files)]
+    assert around[0].payload == around[1].payload
 
 
 def test_seeded_samples_in_the_database_repeat(backend: Neo4jBackend, sample: Tables) -> None:

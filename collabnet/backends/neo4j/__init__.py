@@ -135,6 +135,8 @@ class Neo4jBackend:
         self._snapshots: dict[int | None, Snapshot] = {}
         self._meta: dict[str, Any] | None = None
         self._measures: dict[tuple[object, ...], pd.DataFrame] = {}
+        # Degrees per cut: several analyses of one command ask for them.
+        self._degrees: dict[int | None, pd.DataFrame] = {}
         self._said_no_gds = False
 
     @classmethod
@@ -233,6 +235,7 @@ class Neo4jBackend:
                 backend=self,
                 organizations=(lambda: self._organizations_at(as_of)) if light else None,
                 industries=self._industries if light else None,
+                derived=self._from_participations(),
             )
         return self._snapshots[as_of]
 
@@ -277,8 +280,8 @@ class Neo4jBackend:
         """What :meth:`measure` computes in the database at ``as_of``.
 
         In Cypher: ``degree`` (distinct partners and summed weight), ``partners`` (the
-        partners' ids of the organisations ``ids``), ``pair_weights`` (each linked
-        pair's ends, summed weight, links and kinds), the counts behind
+        partners' ids of the organisations ``ids``), ``pair_table`` (each linked
+        pair's ends, kinds, first year, summed weight and funding, and links), the counts behind
         industry coverage (:data:`COVERAGE_QUERIES`), ``ego_brokerage`` (per ego
         network, for ``ids``) and what the recommender asks
         (:data:`collabnet.backends.neo4j.pairs.MEASURES`). On a network derived from
@@ -292,7 +295,7 @@ class Neo4jBackend:
         """
         names: set[str] = set()
         if self._held_as_cut(as_of):
-            names.update(("degree", "partners", "pair_weights", *COVERAGE_QUERIES, "ego_brokerage"))
+            names.update(("degree", "partners", "pair_table", *COVERAGE_QUERIES, "ego_brokerage"))
             if not self._from_participations():
                 names.update(pairs.MEASURES)
         if self.has_gds:
@@ -323,7 +326,9 @@ class Neo4jBackend:
         if name not in self.native_measures(as_of):
             raise BackendError(f"the database at {self.uri} does not compute '{name}'")
         if name == "degree":
-            return read.degrees(self._connection, as_of)
+            if as_of not in self._degrees:
+                self._degrees[as_of] = read.degrees(self._connection, as_of)
+            return self._degrees[as_of].copy()
         if name == "partners":
             ids = params.get("ids")
             if not isinstance(ids, list | tuple):
@@ -332,8 +337,8 @@ class Neo4jBackend:
                 "analysis/partners", as_of=as_of, ids=[str(i) for i in ids]
             )
             return pd.DataFrame(partners, columns=["id", "partners"])
-        if name == "pair_weights":
-            return read.pair_weights(self._connection, as_of)
+        if name == "pair_table":
+            return read.pair_table(self._connection, as_of)
         if name in pairs.MEASURES:
             return pairs.measure(
                 self._connection, name, as_of, params, procedure=self.has_pair_procedure
@@ -357,6 +362,11 @@ class Neo4jBackend:
                 partition,
                 procedure=self.has_ego_procedure,
             )
+        if name == "component":
+            # Any measures of this cut already hold its components.
+            for key, measured in self._measures.items():
+                if key[0] == as_of:
+                    return measured[["id", "component"]]
         if name in ("triangles", "component"):
             found = gds.per_organization(self._connection, as_of, name, listed_links)
             return found.set_index("id").reindex(self._everyone(as_of)).reset_index()
@@ -401,7 +411,7 @@ class Neo4jBackend:
         if not self._held_as_cut(as_of):
             # Who exists at an earlier cut is derived again from the participations.
             return list(self.snapshot(as_of).ids)
-        return read.degrees(self._connection, as_of)["id"].tolist()
+        return self.measure("degree", as_of, {})["id"].tolist()
 
     def _dataset_meta(self) -> dict[str, Any]:
         if self._meta is None:
@@ -424,6 +434,7 @@ class Neo4jBackend:
         self._meta = None
         self._snapshots.clear()
         self._measures.clear()
+        self._degrees.clear()
 
     def dataset(self) -> dict[str, Any] | None:
         """The dataset node's properties, or ``None`` when nothing was pushed."""

@@ -82,6 +82,8 @@ def measures(
       ``sources``, from as many sources drawn by GDS with ``seed``; unscaled, each
       shortest path between two organisations counted once.
 
+    Also ``component``, each organisation's connected component (GDS's numbers).
+
     Organisations without links score 0 on all but PageRank (and eigenvector
     centrality when nobody has a link).
     """
@@ -113,6 +115,9 @@ def measures(
             sampling_size=nodes if sources is None else len(sources),
             sampling_seed=seed,
         )
+        # Not one of MEASURES: kept with them, so that the components of the same cut
+        # need no projection of their own.
+        component = aligned("gds/components", "component")
     linked = core > 0
     frame = pd.DataFrame({"id": list(everyone)})
     frame["pagerank"] = _pagerank_with_isolated(rank, linked, damping)
@@ -125,6 +130,7 @@ def measures(
     frame["core_number"] = core.astype("int64")
     frame["harmonic"] = harmonic
     frame["betweenness"] = between
+    frame["component"] = component.astype("int64")
     return frame
 
 

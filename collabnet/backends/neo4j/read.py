@@ -6,6 +6,7 @@ dataset node records the columns and dtypes, ``_row`` the order).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -26,7 +27,7 @@ __all__ = [
     "dataset",
     "degrees",
     "ego_brokerage",
-    "pair_weights",
+    "pair_table",
     "pull",
     "read_industries",
     "read_organizations",
@@ -155,33 +156,36 @@ def degrees(connection: Connection, as_of: int | None) -> pd.DataFrame:
     return frame.sort_values("id", kind="stable").reset_index(drop=True)
 
 
-def pair_weights(connection: Connection, as_of: int | None) -> pd.DataFrame:
-    """Each linked pair's ends (``id_a`` < ``id_b``), summed weight, links and kinds (a
-    sorted tuple of link kinds), in the order the pairs' first links have in the links
-    table, as :func:`collabnet.graph.pair_table` lists them."""
-    found = pd.DataFrame(connection.read_columns("analysis/pair_weights", as_of=as_of))
-    if found.empty:
-        return pd.DataFrame(
-            {
-                "id_a": pd.Series(dtype=object),
-                "id_b": pd.Series(dtype=object),
-                "weight": pd.Series(dtype=float),
-                "links": pd.Series(dtype=np.int64),
-                "kinds": pd.Series(dtype=object),
-            }
-        )
-    found = found.sort_values("first", kind="stable")
-    return pd.DataFrame(
+def pair_table(connection: Connection, as_of: int | None) -> pd.DataFrame:
+    """The columns of :func:`collabnet.graph.pair_table` but the positions, in its order
+    (that of each pair's first link in the links table): ``id_a`` < ``id_b``, ``kinds``
+    (sorted tuple of link kinds), ``year`` (the first), ``weight`` and ``funding``
+    (summed; NaN when no link has one) and ``links``."""
+    found = connection.read_columns("analysis/pair_table", as_of=as_of)
+    sizes = [len(pairs) for pairs in found["pairs"]]
+    rows = list(itertools.chain.from_iterable(found["pairs"]))
+    names = {
+        kinds: tuple(sorted(KIND_OF_TYPE[kind] for kind in kinds))
+        for kinds in {tuple(row[3]) for row in rows}
+    }
+
+    def column(place: int, dtype: Any) -> np.ndarray:
+        return np.fromiter((row[place] for row in rows), dtype, len(rows))
+
+    frame = pd.DataFrame(
         {
-            "id_a": found["a"].to_numpy(dtype=object),
-            "id_b": found["b"].to_numpy(dtype=object),
-            "weight": found["weight"].to_numpy(dtype=float),
-            "links": found["links"].to_numpy(dtype=np.int64),
-            "kinds": [
-                tuple(sorted(KIND_OF_TYPE[kind] for kind in kinds)) for kinds in found["kinds"]
-            ],
+            "id_a": np.repeat(np.array(found["id"], dtype=object), sizes),
+            "id_b": column(0, object),
+            "kinds": [names[tuple(row[3])] for row in rows],
+            "year": pd.array([row[4] for row in rows], dtype="Int64"),
+            "weight": column(1, float),
+            "funding": np.array([np.nan if row[5] is None else row[5] for row in rows], float),
+            "links": column(2, np.int64),
+            "first": column(6, np.int64),
         }
     )
+    ordered = frame.sort_values("first", kind="stable").drop(columns="first")
+    return ordered.reset_index(drop=True)
 
 
 # Egos per ego_brokerage statement: each one's partners' links are read in full, so a
