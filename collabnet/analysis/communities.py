@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from collabnet.analysis.structure import pair_table
 from collabnet.errors import InputError
 from collabnet.snapshot import Snapshot, as_snapshot
 from collabnet.tables import Tables
@@ -142,11 +143,10 @@ def community_industries(
     order, including industries no organisation has.
     """
     snapshot = as_snapshot(snapshot)
-    tables = snapshot.tables
     membership = community_membership(snapshot) if membership is None else membership
-    codes = list(tables.industries["code"])
+    codes = list(snapshot.industries["code"])
     community = membership.set_index("id")["community"]
-    exploded = tables.organizations[["id", "industries"]].explode("industries")
+    exploded = snapshot.organizations[["id", "industries"]].explode("industries")
     exploded = exploded[exploded["industries"].isin(codes)]
     exploded = exploded.assign(community=exploded["id"].map(community))
     table = pd.crosstab(exploded["community"], exploded["industries"])
@@ -187,25 +187,24 @@ def community_profile(
     True
     """
     snapshot = as_snapshot(snapshot)
-    tables = snapshot.tables
+    organizations = snapshot.organizations
     if membership is None:
         membership = community_membership(snapshot, seed=seed, resolution=resolution)
-    matrix = snapshot.adjacency
+    size = len(organizations)
     position = snapshot.index
-    community = np.empty(matrix.size, dtype=np.int64)
+    community = np.empty(size, dtype=np.int64)
     community[position.loc[membership["id"].to_numpy()].to_numpy()] = membership["community"]
-    hops = snapshot.hops
-    degree = np.diff(hops.indptr)
-    upper = hops.tocoo()
-    keep = upper.row < upper.col
-    inside = community[upper.row[keep]] == community[upper.col[keep]]
+    # Each linked pair once (a database sends the pairs, not the links).
+    pairs = pair_table(snapshot)
+    a, b = pairs["a"].to_numpy(dtype=np.int64), pairs["b"].to_numpy(dtype=np.int64)
+    degree = np.bincount(np.concatenate([a, b]), minlength=size)
+    inside = community[a] == community[b]
     count = int(community.max(initial=-1)) + 1
-    internal = np.bincount(community[upper.row[keep]][inside], minlength=count)
+    internal = np.bincount(community[a][inside], minlength=count)
     leaving = np.bincount(
-        np.concatenate([community[upper.row[keep]][~inside], community[upper.col[keep]][~inside]]),
-        minlength=count,
+        np.concatenate([community[a][~inside], community[b][~inside]]), minlength=count
     )
-    org_type = tables.organizations["type"].to_numpy(dtype=object)
+    org_type = organizations["type"].to_numpy(dtype=object)
     kind = np.where(
         np.isin(org_type, ["university", "institute"]),
         "universities",
@@ -216,8 +215,8 @@ def community_profile(
         columns=["platforms", "enterprises", "universities", "other"],
         fill_value=0,
     )
-    main = _main_industry(tables.organizations["industries"])
-    hubs = pd.DataFrame({"community": community, "degree": degree, "row": np.arange(matrix.size)})
+    main = _main_industry(organizations["industries"])
+    hubs = pd.DataFrame({"community": community, "degree": degree, "row": np.arange(size)})
     ranked = hubs.sort_values(["community", "degree", "row"], ascending=[True, False, True])
     hub_rows = ranked.drop_duplicates("community").set_index("community")["row"]
     profile = pd.DataFrame(
@@ -244,8 +243,8 @@ def community_profile(
     profile["main_industry"] = profile["community"].map(top["industry"])
     profile["industry_share"] = profile["community"].map(top["n"] / totals)
     profile["without_platform"] = profile["platforms"] == 0
-    ids = tables.organizations["id"].to_numpy(dtype=object)
-    names = tables.organizations["name"].to_numpy(dtype=object)
+    ids = organizations["id"].to_numpy(dtype=object)
+    names = organizations["name"].to_numpy(dtype=object)
     profile["hub_id"] = ids[hub_rows.reindex(profile["community"]).to_numpy()]
     profile["hub_name"] = names[hub_rows.reindex(profile["community"]).to_numpy()]
     profile = profile[profile["size"] >= min_size].reset_index(drop=True)

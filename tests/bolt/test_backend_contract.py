@@ -19,7 +19,11 @@ import pytest
 
 from collabnet.analysis.brokerage import brokerage, platform_brokers
 from collabnet.analysis.centrality import centrality
-from collabnet.analysis.communities import community_membership
+from collabnet.analysis.communities import (
+    community_industries,
+    community_membership,
+    community_profile,
+)
 from collabnet.analysis.coverage import (
     county_coverage,
     coverage_gaps,
@@ -266,6 +270,31 @@ def test_communities_are_as_modular(
         nx.community.modularity(graph, partition, weight="weight"), abs=1e-6
     )
     assert set(found["id"]) == set(files["id"])
+
+
+@pytest.mark.parametrize("as_of", [None, 2020])
+def test_the_same_community_profile_of_one_partition(
+    holding: Callable[[Tables], GraphBackend],
+    sample: Tables,
+    as_of: int | None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Given the same communities, their profile and industries are the files'; with
+    GDS the communities and their profile read no link back."""
+    backend = holding(sample)
+    if holding.kind == "neo4j":  # type: ignore[attr-defined]
+        monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
+        assert len(community_profile(backend.snapshot(as_of)))
+    snapshot, files = backend.snapshot(as_of), sample.as_of(as_of)
+    partition = community_membership(files, seed=1)
+    pd.testing.assert_frame_equal(
+        community_profile(snapshot, membership=partition),
+        community_profile(files, membership=partition),
+    )
+    pd.testing.assert_frame_equal(
+        community_industries(snapshot, membership=partition),
+        community_industries(files, membership=partition),
+    )
 
 
 @pytest.mark.parametrize(
