@@ -8,10 +8,10 @@ import pandas as pd
 from collabnet.checks import _industry_vocabulary, each_distinct
 from collabnet.schema import normalise_value
 
-__all__ = ["derive_from_participations"]
+__all__ = ["ORG_ATTRIBUTES_IN_PARTICIPATIONS", "derive_from_participations", "derive_organizations"]
 
 # Participation columns that describe the organisation rather than the project.
-_ORG_ATTRIBUTES_IN_PARTICIPATIONS = ("country", "county", "location")
+ORG_ATTRIBUTES_IN_PARTICIPATIONS = ("country", "county", "location")
 
 
 def derive_from_participations(
@@ -30,11 +30,7 @@ def derive_from_participations(
     industry code). With ``until``, only projects up to that year count, so nothing is
     learnt from the future.
     """
-    parts = participations
-    if until is not None:
-        parts = parts[parts["year"].notna() & (parts["year"] <= until)]
-    parts = parts.drop_duplicates(["project", "org"])
-
+    parts = _participations_until(participations, until)
     organizations = _derived_organizations(parts, projects, industries)
     codes = pd.Series(organizations.index.to_numpy(), index=organizations["id"].to_numpy())
     project_codes, _ = pd.factorize(parts["project"])
@@ -53,6 +49,32 @@ def derive_from_participations(
         }
     )
     return organizations, links
+
+
+def derive_organizations(
+    participations: pd.DataFrame,
+    projects: pd.DataFrame | None,
+    industries: pd.DataFrame,
+    *,
+    until: int | None = None,
+) -> pd.DataFrame:
+    """The organisations of :func:`derive_from_participations` alone, without their links.
+
+    Only the organisation's columns of ``participations`` are read (``project``, ``org``,
+    ``year``, ``org_type``, ``org_name`` and :data:`ORG_ATTRIBUTES_IN_PARTICIPATIONS`),
+    in row order: of an organisation's rows in one project, the first counts.
+    """
+    return _derived_organizations(
+        _participations_until(participations, until), projects, industries
+    )
+
+
+def _participations_until(participations: pd.DataFrame, until: int | None) -> pd.DataFrame:
+    """One row per (project, organisation), its first, among the rows up to ``until``."""
+    parts = participations
+    if until is not None:
+        parts = parts[parts["year"].notna() & (parts["year"] <= until)]
+    return parts.drop_duplicates(["project", "org"])
 
 
 def _derived_organizations(
@@ -75,7 +97,7 @@ def _derived_organizations(
     organizations["founded"] = pd.array([pd.NA] * len(organizations), dtype="Int64")
     organizations["rd_institution"] = False
     organizations["leading"] = pd.array([pd.NA] * len(organizations), dtype="boolean")
-    for column in _ORG_ATTRIBUTES_IN_PARTICIPATIONS:
+    for column in ORG_ATTRIBUTES_IN_PARTICIPATIONS:
         if column in parts.columns:
             organizations[column] = (
                 _most_frequent_per(parts, column).reindex(names.index).to_numpy()

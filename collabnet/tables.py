@@ -59,6 +59,7 @@ __all__ = [
     "find_input_files",
     "load_tables",
     "organizations_as_of",
+    "participants_as_of",
     "resolve_industry",
 ]
 
@@ -134,11 +135,7 @@ class Tables:
             listed_links = self.listed_links
             if listed_links is None:
                 listed_links = self.links[self.links["kind"] != "joint_project"]
-            org_frames = [derived_orgs]
-            if self.listed_organizations is not None:
-                founded = self.listed_organizations["founded"]
-                org_frames.insert(0, self.listed_organizations[founded.isna() | (founded <= year)])
-            organizations = _combine_organizations(org_frames)
+            organizations = participants_as_of(self.listed_organizations, derived_orgs, year)
             dated = listed_links["year"]
             links = _combine_links([listed_links[dated.isna() | (dated <= year)], derived_links])
             present = set(organizations["id"])
@@ -457,6 +454,20 @@ def default_industries() -> pd.DataFrame:
     source = resources.files("collabnet") / "defaults" / "industries.csv"
     with resources.as_file(source) as path:
         return _check_industries(read_table(path, "industries")).frame
+
+
+def participants_as_of(
+    listed: pd.DataFrame | None, derived: pd.DataFrame, year: int
+) -> pd.DataFrame:
+    """The organisations at the end of ``year`` of a network derived from participations:
+    those ``listed`` in an organisations file, founded by then or of no known founding
+    year, then the organisations ``derived`` from the participations up to then that are
+    not among them."""
+    frames = [derived]
+    if listed is not None:
+        founded = listed["founded"]
+        frames.insert(0, listed[founded.isna() | (founded <= year)])
+    return _combine_organizations(frames)
 
 
 def _combine_organizations(frames: list[pd.DataFrame]) -> pd.DataFrame:

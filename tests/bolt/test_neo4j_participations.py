@@ -10,7 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from collabnet.analysis import structure
 from collabnet.backends.neo4j import Neo4jBackend
+from collabnet.graph import build_graph, pair_table
 from collabnet.network import Network
 from collabnet.tables import Tables, load_tables
 
@@ -136,3 +138,50 @@ def test_as_of_and_evaluate_on_the_database_equal_memory(
         Network(backend).evaluate(train_until=2015, test_until=2017),
         Network(tables).evaluate(train_until=2015, test_until=2017),
     )
+
+
+# Harder cases for a cut: o1's first row of project E is of 2017 and its second of 2015,
+# so E joins o1 and o4 from 2015, with the year of the row kept at each cut; o5, listed
+# as founded in 2016, takes part in 2015; X1's listed link to o4 precedes o4's first
+# project; o6's only row has no year.
+LATER_ROWS = """\
+E,o1,2017,PRC,Alpha GmbH
+E,o4,2015,PUB,Delta
+E,o1,2015,REC,Alpha Labs
+F,o5,2015,PRC,
+F,o2,2015,HES,
+G,o6,,PRC,
+"""
+
+
+@pytest.mark.parametrize("dataset", ["listed_and_derived", "later_rows", "projects"])
+def test_an_earlier_cut_is_derived_in_the_database(
+    backend: Neo4jBackend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dataset: str
+) -> None:
+    if dataset == "projects":
+        tables = projects_network(tmp_path / "projects")
+    else:
+        folder = write_listed_and_derived(tmp_path / dataset)
+        if dataset == "later_rows":
+            with (folder / "participations.csv").open("a", encoding="utf-8") as rows:
+                rows.write(LATER_ROWS)
+            with (folder / "links.csv").open("a", encoding="utf-8") as rows:
+                rows.write("X1,o4,合作,2014\n")
+        tables = load_tables(folder)
+    backend.push(tables)
+    backend.refresh()
+    monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
+    for year in (2013, 2014, 2015, 2016, 2017):
+        assert {"degree", "partners", "pair_table"} <= backend.native_measures(year)
+        snapshot, expected = backend.snapshot(year), tables.as_of(year)
+        same_frame(snapshot.organizations, expected.organizations)
+        graph = build_graph(expected, records=False)
+        degrees = backend.measure("degree", year, {}).set_index("id").sort_index()
+        assert degrees["degree"].to_dict() == dict(graph.degree())
+        assert degrees["weighted_degree"].to_dict() == dict(graph.degree(weight="weight"))
+        pd.testing.assert_frame_equal(structure.pair_table(snapshot), pair_table(expected))
+        ids = list(expected.organizations["id"])
+        found = structure.partners_of(snapshot, ids)
+        assert {k: sorted(v) for k, v in found.items()} == {
+            node: sorted(graph[node]) for node in graph
+        }

@@ -48,8 +48,9 @@ from collabnet.backends.neo4j.push import (
 )
 from collabnet.backends.neo4j.read import USER_QUERIES
 from collabnet.errors import BackendError
+from collabnet.participations import derive_organizations
 from collabnet.snapshot import Snapshot
-from collabnet.tables import Tables, organizations_as_of
+from collabnet.tables import Tables, organizations_as_of, participants_as_of
 
 __all__ = [
     "BATCH_ROWS",
@@ -132,6 +133,7 @@ class Neo4jBackend:
         )
         self._tables: Tables | None = None
         self._organizations: pd.DataFrame | None = None
+        self._projects: pd.DataFrame | None = None
         self._snapshots: dict[int | None, Snapshot] = {}
         self._meta: dict[str, Any] | None = None
         self._measures: dict[tuple[object, ...], pd.DataFrame] = {}
@@ -228,7 +230,7 @@ class Neo4jBackend:
         analysis computes in memory reads the tables back, once per backend.
         """
         if as_of not in self._snapshots:
-            light = self._held_as_cut(as_of)
+            light = self._held_as_cut(as_of) or self._derived_cut(as_of) is not None
             self._snapshots[as_of] = Snapshot(
                 lambda: self.tables().as_of(as_of),
                 as_of=as_of,
@@ -242,11 +244,25 @@ class Neo4jBackend:
     def _organizations_at(self, as_of: int | None) -> pd.DataFrame:
         if self._tables is not None:
             return self._tables.as_of(as_of).organizations
+        meta = self._complete_meta()
         if self._organizations is None:
-            self._organizations = read.read_organizations(self._connection, self._complete_meta())
+            self._organizations = read.read_organizations(self._connection, meta)
         if as_of is None:
             return self._organizations
-        return organizations_as_of(self._organizations, as_of).reset_index(drop=True)
+        if self._derived_cut(as_of) is None:
+            return organizations_as_of(self._organizations, as_of).reset_index(drop=True)
+        # An earlier cut of a network derived from participations: its participants are
+        # derived again from their participations up to then, as in memory.
+        if self._projects is None and meta.get("project_columns") is not None:
+            self._projects = read.read_projects(self._connection, meta)
+        participants = derive_organizations(
+            read.participants(self._connection, meta, as_of),
+            self._projects,
+            self._industries(),
+            until=as_of,
+        )
+        listed = read.leading_rows(self._organizations, meta, "listed_organization")
+        return participants_as_of(listed, participants, as_of).reset_index(drop=True)
 
     def _industries(self) -> pd.DataFrame:
         if self._tables is not None:
@@ -276,6 +292,20 @@ class Neo4jBackend:
         from the projects up to then (see :meth:`collabnet.tables.Tables.as_of`)."""
         return as_of is None or not self._from_participations()
 
+    def _derived_cut(self, as_of: int | None) -> dict[str, Any] | None:
+        """At an earlier cut of a network derived from participations, the parameters of
+        the ``analysis/derived/`` statements, which derive its links in the database:
+        how many organisations and links came from files. ``None`` elsewhere."""
+        if self._held_as_cut(as_of):
+            return None
+        meta = self._dataset_meta()
+        if meta.get("listed_link_rows") is None:
+            return None
+        return {
+            "listed_organizations": int(meta.get("listed_organization_rows") or 0),
+            "listed_links": int(meta["listed_link_rows"]),
+        }
+
     def native_measures(self, as_of: int | None = None) -> frozenset[str]:
         """What :meth:`measure` computes in the database at ``as_of``.
 
@@ -285,10 +315,12 @@ class Neo4jBackend:
         industry coverage (:data:`COVERAGE_QUERIES`), ``ego_brokerage`` (per ego
         network, for ``ids``) and what the recommender asks
         (:data:`collabnet.backends.neo4j.pairs.MEASURES`). On a network derived from
-        participations, only the whole network's degrees, coverage and brokerage: an
-        earlier cut derives its organisations and links again, in memory, and the
-        recommender counts an organisation's projects and themes, which its
-        statements do not read. With the Graph Data Science library, at every cut,
+        participations, an earlier cut derives its organisations and links again:
+        ``degree``, ``partners`` and ``pair_table`` come from the ``analysis/derived/``
+        statements, which derive the links from the participations in the database, and
+        coverage and brokerage are computed in memory; the recommender counts an
+        organisation's projects and themes, which its statements do not read, and runs
+        in memory on such a network at every cut. With the Graph Data Science library, at every cut,
         also PageRank, eigenvector centrality, core numbers, harmonic closeness,
         betweenness, ``triangles``, connected ``component`` and ``communities``
         (Leiden). Without the library, the first call says so on stderr, once.
@@ -298,6 +330,8 @@ class Neo4jBackend:
             names.update(("degree", "partners", "pair_table", *COVERAGE_QUERIES, "ego_brokerage"))
             if not self._from_participations():
                 names.update(pairs.MEASURES)
+        elif self._derived_cut(as_of) is not None:
+            names.update(("degree", "partners", "pair_table"))
         if self.has_gds:
             names.update((*gds.MEASURES, "communities", "triangles", "component"))
         elif not self._said_no_gds:
@@ -325,20 +359,22 @@ class Neo4jBackend:
         """
         if name not in self.native_measures(as_of):
             raise BackendError(f"the database at {self.uri} does not compute '{name}'")
+        derived = self._derived_cut(as_of)
         if name == "degree":
             if as_of not in self._degrees:
-                self._degrees[as_of] = read.degrees(self._connection, as_of)
+                self._degrees[as_of] = read.degrees(self._connection, as_of, derived)
             return self._degrees[as_of].copy()
         if name == "partners":
             ids = params.get("ids")
             if not isinstance(ids, list | tuple):
                 raise BackendError(f"ids must be a list, got {ids!r}")
+            statement = "analysis/partners" if derived is None else "analysis/derived/partners"
             partners = self._connection.read_columns(
-                "analysis/partners", as_of=as_of, ids=[str(i) for i in ids]
+                statement, as_of=as_of, ids=[str(i) for i in ids], **(derived or {})
             )
             return pd.DataFrame(partners, columns=["id", "partners"])
         if name == "pair_table":
-            return read.pair_table(self._connection, as_of)
+            return read.pair_table(self._connection, as_of, derived)
         if name in pairs.MEASURES:
             return pairs.measure(
                 self._connection, name, as_of, params, procedure=self.has_pair_procedure
@@ -431,6 +467,7 @@ class Neo4jBackend:
         """Forget cached tables and snapshots (after someone else pushed)."""
         self._tables = None
         self._organizations = None
+        self._projects = None
         self._meta = None
         self._snapshots.clear()
         self._measures.clear()

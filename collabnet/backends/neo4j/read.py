@@ -18,6 +18,7 @@ from collabnet.backends.neo4j.connection import Connection
 from collabnet.backends.neo4j.finish import finish_import
 from collabnet.backends.neo4j.model import DATASET, IMPORT_PENDING, KIND_OF_TYPE, ROW
 from collabnet.errors import BackendError
+from collabnet.participations import ORG_ATTRIBUTES_IN_PARTICIPATIONS
 from collabnet.tables import Tables
 from collabnet.writers import plain_value
 
@@ -27,10 +28,13 @@ __all__ = [
     "dataset",
     "degrees",
     "ego_brokerage",
+    "leading_rows",
     "pair_table",
+    "participants",
     "pull",
     "read_industries",
     "read_organizations",
+    "read_projects",
     "run_query",
 ]
 
@@ -89,13 +93,9 @@ def pull(connection: Connection) -> Tables:
             meta["participation_dtypes"],
         )
         if meta.get("project_columns") is not None:
-            projects = _frame(
-                [row["properties"] for row in connection.read("read/projects")],
-                meta["project_columns"],
-                meta["project_dtypes"],
-            )
-        listed_organizations = _leading_rows(organizations, meta, "listed_organization")
-        listed_links = _leading_rows(links, meta, "listed_link")
+            projects = read_projects(connection, meta)
+        listed_organizations = leading_rows(organizations, meta, "listed_organization")
+        listed_links = leading_rows(links, meta, "listed_link")
     return Tables(
         organizations=organizations,
         links=links,
@@ -124,7 +124,36 @@ def read_industries(connection: Connection, meta: Mapping[str, Any]) -> pd.DataF
     )
 
 
-def _leading_rows(frame: pd.DataFrame, meta: Mapping[str, Any], name: str) -> pd.DataFrame | None:
+def read_projects(connection: Connection, meta: Mapping[str, Any]) -> pd.DataFrame:
+    """The projects table last pushed (``meta``: the dataset node)."""
+    return _frame(
+        [row["properties"] for row in connection.read("read/projects")],
+        meta["project_columns"],
+        meta["project_dtypes"],
+    )
+
+
+def participants(connection: Connection, meta: Mapping[str, Any], as_of: int) -> pd.DataFrame:
+    """The participations of a known year up to ``as_of``, in the order pushed, with the
+    columns that describe the organisation (those of
+    :func:`collabnet.participations.derive_organizations` that the table has)."""
+    found = connection.read_columns("read/participants", as_of=as_of)
+    columns = list(meta["participation_columns"])
+    rows = found.get("row", [])
+    order = sorted(range(len(rows)), key=rows.__getitem__)
+    return pd.DataFrame(
+        {
+            column: _column(
+                [found[column][i] for i in order],
+                meta["participation_dtypes"][columns.index(column)],
+            )
+            for column in ("project", "org", "year", *_PARTICIPANT_COLUMNS)
+            if column in columns
+        }
+    )
+
+
+def leading_rows(frame: pd.DataFrame, meta: Mapping[str, Any], name: str) -> pd.DataFrame | None:
     """The first rows of ``frame`` as the table they came from (organisations or links
     read from files come before those derived from participations)."""
     columns = meta.get(f"{name}_columns")
@@ -148,20 +177,30 @@ def counts(connection: Connection) -> dict[str, dict[str, int]]:
     return {"nodes": nodes, "relationships": relationships}
 
 
-def degrees(connection: Connection, as_of: int | None) -> pd.DataFrame:
-    """Distinct partners and summed link weight per organisation, computed by the database."""
-    frame = pd.DataFrame(connection.read_columns("analysis/degrees", as_of=as_of))
+def degrees(
+    connection: Connection, as_of: int | None, derived: Mapping[str, Any] | None = None
+) -> pd.DataFrame:
+    """Distinct partners and summed link weight per organisation, computed by the database;
+    with ``derived`` (the parameters of ``analysis/derived/``), at an earlier cut of a
+    network derived from participations."""
+    statement = "analysis/degrees" if derived is None else "analysis/derived/degrees"
+    frame = pd.DataFrame(connection.read_columns(statement, as_of=as_of, **(derived or {})))
     frame["degree"] = frame["degree"].astype(np.int64)
     frame["weighted_degree"] = frame["weighted_degree"].astype(float)
     return frame.sort_values("id", kind="stable").reset_index(drop=True)
 
 
-def pair_table(connection: Connection, as_of: int | None) -> pd.DataFrame:
+def pair_table(
+    connection: Connection, as_of: int | None, derived: Mapping[str, Any] | None = None
+) -> pd.DataFrame:
     """The columns of :func:`collabnet.graph.pair_table` but the positions, in its order
     (that of each pair's first link in the links table): ``id_a`` < ``id_b``, ``kinds``
     (sorted tuple of link kinds), ``year`` (the first), ``weight`` and ``funding``
-    (summed; NaN when no link has one) and ``links``."""
-    found = connection.read_columns("analysis/pair_table", as_of=as_of)
+    (summed; NaN when no link has one) and ``links``. With ``derived``, at an earlier
+    cut of a network derived from participations, whose derived links follow those read
+    from files, ordered by their ends' ids."""
+    statement = "analysis/pair_table" if derived is None else "analysis/derived/pair_table"
+    found = connection.read_columns(statement, as_of=as_of, **(derived or {}))
     sizes = [len(pairs) for pairs in found["pairs"]]
     rows = list(itertools.chain.from_iterable(found["pairs"]))
     names = {
@@ -176,7 +215,7 @@ def pair_table(connection: Connection, as_of: int | None) -> pd.DataFrame:
         {
             "id_a": np.repeat(np.array(found["id"], dtype=object), sizes),
             "id_b": column(0, object),
-            "kinds": [names[tuple(row[3])] for row in rows],
+            "kinds": pd.Series([names[tuple(row[3])] for row in rows], dtype=object),
             "year": pd.array([row[4] for row in rows], dtype="Int64"),
             "weight": column(1, float),
             "funding": np.array([np.nan if row[5] is None else row[5] for row in rows], float),
@@ -184,9 +223,14 @@ def pair_table(connection: Connection, as_of: int | None) -> pd.DataFrame:
             "first": column(6, np.int64),
         }
     )
-    ordered = frame.sort_values("first", kind="stable").drop(columns="first")
+    order = ["first"] if derived is None else ["first", "id_a", "id_b"]
+    ordered = frame.sort_values(order, kind="stable").drop(columns="first")
     return ordered.reset_index(drop=True)
 
+
+# What a participation says of its organisation, besides the project, organisation and year
+# (see collabnet.participations.derive_organizations).
+_PARTICIPANT_COLUMNS = ("org_type", "org_name", *ORG_ATTRIBUTES_IN_PARTICIPATIONS)
 
 # Egos per ego_brokerage statement: each one's partners' links are read in full, so a
 # batch of hubs is already a sizeable read.
