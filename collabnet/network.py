@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 import pandas as pd
-from scipy.sparse.csgraph import connected_components
 
 from collabnet.analysis import brokerage as _brokerage
 from collabnet.analysis import centrality as _centrality
 from collabnet.analysis import communities as _communities
 from collabnet.analysis import coverage as _coverage
 from collabnet.analysis import kpi as _kpi
+from collabnet.analysis import structure as _structure
 from collabnet.backends import GraphBackend
 from collabnet.backends.memory import MemoryBackend
 from collabnet.errors import InputError
@@ -151,19 +151,9 @@ class Network:
         return find_organization(self.organizations, query)
 
     def summary(self) -> dict[str, object]:
-        """Counts of organisations and links, by type and kind, and per input file."""
-        summary = self.tables.summary()
-        matrix = self.snapshot.hops
-        nodes, pairs = matrix.shape[0], matrix.nnz // 2
-        # The page and the briefing draw and count pairs; link records can be more.
-        summary["linked_pairs"] = pairs
-        if pairs != summary["links"]:
-            summary["links_note"] = (
-                f"links counts {summary['links']:,} link records; a pair of organisations "
-                f"linked by several projects or kinds is one of the {pairs:,} linked pairs"
-            )
-        summary["components"] = int(connected_components(matrix, directed=False)[0]) if nodes else 0
-        summary["density"] = round(2 * pairs / (nodes * (nodes - 1)), 6) if nodes > 1 else 0.0
+        """Counts of organisations and links, by type and kind, and per input file (see
+        :func:`collabnet.analysis.structure.summary`), and the probable duplicates."""
+        summary = _structure.summary(self.snapshot)
         summary["probable_duplicates"] = len(self.duplicates())
         return summary
 

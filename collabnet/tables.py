@@ -24,9 +24,11 @@ compares normalised keys (NFKC, lower case), never the stored text.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -61,6 +63,7 @@ __all__ = [
     "organizations_as_of",
     "participants_as_of",
     "resolve_industry",
+    "summary_of",
 ]
 
 _FILE_STEMS: dict[str, tuple[str, ...]] = {
@@ -175,29 +178,58 @@ class Tables:
     def summary(self) -> dict[str, object]:
         """Counts for ``collabnet info``: organisations, links, by type and kind, years."""
         years = self.links["year"].dropna()
-        leading = self.organizations["leading"].fillna(False).astype(bool)
-        sources = ", ".join(f"column '{column}' ({n})" for column, n in self.leading_from)
-        return {
-            "organizations": len(self.organizations),
-            "links": len(self.links),
-            "by_type": {k: int(v) for k, v in self.organizations["type"].value_counts().items()},
-            "by_kind": {k: int(v) for k, v in self.links["kind"].value_counts().items()},
-            "industries": len(self.industries),
-            "first_year": int(years.min()) if len(years) else None,
-            "last_year": int(years.max()) if len(years) else None,
-            "as_of": self.as_of_year,
-            "leading_enterprises": int(leading.sum()),
-            "leading_from": sources or None,
-            "undated_participations": self.undated_participations(),
-            "merged": len(self.merges),
-            "files": [vars(c) for c in self.counts],
-        }
+        return summary_of(
+            self.organizations,
+            self.industries,
+            by_kind={str(k): int(v) for k, v in self.links["kind"].value_counts().items()},
+            years=(int(years.min()), int(years.max())) if len(years) else None,
+            as_of=self.as_of_year,
+            leading_from=self.leading_from,
+            undated_participations=self.undated_participations(),
+            merged=len(self.merges),
+            files=[vars(c) for c in self.counts],
+        )
 
     def undated_participations(self) -> int:
         """Participations without a year: used for the whole network, not for any year."""
         if self.participations is None:
             return 0
         return int(self.participations["year"].isna().sum())
+
+
+def summary_of(
+    organizations: pd.DataFrame,
+    industries: pd.DataFrame,
+    *,
+    by_kind: dict[str, int],
+    years: tuple[int, int] | None,
+    as_of: int | None,
+    leading_from: Sequence[tuple[str, int]],
+    undated_participations: int,
+    merged: int = 0,
+    files: Sequence[dict[str, Any]] = (),
+) -> dict[str, object]:
+    """:meth:`Tables.summary` from its parts: the organisations and industries, the links
+    per kind (most first, ties in order of first appearance), the first and last link
+    years, the cut, the columns that marked leading enterprises with how many each, the
+    participations without a year, the merges made and the files read."""
+    leading = organizations["leading"].fillna(False).astype(bool)
+    sources = ", ".join(f"column '{column}' ({n})" for column, n in leading_from)
+    return {
+        "organizations": len(organizations),
+        "links": sum(by_kind.values()),
+        "by_type": {k: int(v) for k, v in organizations["type"].value_counts().items()},
+        "by_kind": dict(by_kind),
+        "industries": len(industries),
+        "first_year": years[0] if years else None,
+        "last_year": years[1] if years else None,
+        "as_of": as_of,
+        "leading_enterprises": int(leading.sum()),
+        "leading_from": sources or None,
+        "undated_participations": undated_participations,
+        "merged": merged,
+        "files": list(files),
+    }
 
 
 def organizations_as_of(organizations: pd.DataFrame, year: int) -> pd.DataFrame:

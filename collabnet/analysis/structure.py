@@ -14,7 +14,7 @@ from scipy.sparse.csgraph import connected_components
 
 from collabnet.graph import PAIR_COLUMNS
 from collabnet.snapshot import Snapshot, as_snapshot
-from collabnet.tables import Tables
+from collabnet.tables import Tables, summary_of
 
 __all__ = [
     "connections",
@@ -22,6 +22,7 @@ __all__ = [
     "linked_size",
     "pair_table",
     "partners_of",
+    "summary",
 ]
 
 
@@ -130,3 +131,47 @@ def partners_of(snapshot: Snapshot | Tables, ids: Sequence[str]) -> dict[str, li
         partners = snapshot.ids[matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]]]
         out[i] = sorted(str(p) for p in partners)
     return out
+
+
+def summary(snapshot: Snapshot | Tables) -> dict[str, object]:
+    """What ``collabnet info`` reports: :meth:`collabnet.tables.Tables.summary` at the
+    snapshot's cut, and the linked pairs (with a note when link records are more), the
+    connected components and the density. A database counts the links per kind and
+    year, the participations without a year and the components; no link is read.
+
+    Examples
+    --------
+    >>> from collabnet.tables import load_tables
+    >>> found = summary(load_tables("data/sample"))
+    >>> found["linked_pairs"] <= found["links"]
+    True
+    """
+    snapshot = as_snapshot(snapshot)
+    counted, facts = snapshot.native("link_years"), snapshot.native("dataset_facts")
+    if counted is None or facts is None:
+        found = snapshot.tables.summary()
+    else:
+        kinds = counted.groupby("kind").agg(links=("links", "sum"), first=("first", "min"))
+        kinds = kinds.sort_values(["links", "first"], ascending=[False, True], kind="stable")
+        years = counted.loc[counted["year"].notna() & (counted["links"] > 0), "year"]
+        fact = facts.iloc[0]
+        found = summary_of(
+            snapshot.organizations,
+            snapshot.industries,
+            by_kind={str(k): int(n) for k, n in kinds["links"].items()},
+            years=(int(years.min()), int(years.max())) if len(years) else None,
+            as_of=snapshot.as_of,
+            leading_from=list(zip(fact["leading_columns"], fact["leading_counts"], strict=True)),
+            undated_participations=int(fact["undated_participations"]),
+        )
+    pairs, records = linked_size(snapshot)
+    found["linked_pairs"] = pairs
+    if pairs != records:
+        found["links_note"] = (
+            f"links counts {records:,} link records; a pair of organisations "
+            f"linked by several projects or kinds is one of the {pairs:,} linked pairs"
+        )
+    nodes = len(snapshot.ids)
+    found["components"] = int(connections(snapshot)["component"].nunique()) if nodes else 0
+    found["density"] = round(2 * pairs / (nodes * (nodes - 1)), 6) if nodes > 1 else 0.0
+    return found

@@ -33,7 +33,13 @@ from collabnet.analysis.coverage import (
     leading_without_platform,
 )
 from collabnet.analysis.kpi import evolution, kpi
-from collabnet.analysis.structure import connections, linked_size, pair_table, partners_of
+from collabnet.analysis.structure import (
+    connections,
+    linked_size,
+    pair_table,
+    partners_of,
+    summary,
+)
 from collabnet.backends import GraphBackend
 from collabnet.backends.memory import MemoryBackend
 from collabnet.backends.neo4j import COVERAGE_QUERIES, Neo4jBackend, pairs
@@ -57,6 +63,7 @@ pytestmark = pytest.mark.bolt
 
 BACKENDS = ["files", "neo4j", "neo4j-without-gds"]
 IN_CYPHER = {
+    "dataset_facts",
     "degree",
     "partners",
     "pair_table",
@@ -165,6 +172,7 @@ def test_degrees_pagerank_and_cores_agree(
         "component",
         "partners",
         "pair_table",
+        "dataset_facts",
     }
     for name in set(backend.native_measures(as_of)) - skipped:
         native = backend.measure(name, as_of, {"damping": 0.85}).set_index("id").sort_index()
@@ -429,6 +437,12 @@ def test_the_same_briefing_and_structure(
         theirs.groupby("component")["id"].apply(frozenset)
     )
     assert linked_size(snapshot) == linked_size(files)
+    # What `collabnet info` prints; the files read are the files' own.
+    summaries = [summary(where) for where in (snapshot, files)]
+    read = summaries[1].pop("files")
+    assert read
+    assert summaries[0].pop("files") == ([] if isinstance(backend, Neo4jBackend) else read)
+    assert summaries[0] == summaries[1]
     ids = [str(i) for i in files.organizations["id"].iloc[::50]]
     assert partners_of(snapshot, ids) == partners_of(files, ids)
     written = [
@@ -590,15 +604,17 @@ def test_a_participations_network_is_counted_in_the_database(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Derived from participations, the whole network's degrees, coverage, gaps and
-    brokerage come from the database without reading a link back; an earlier cut, and
-    so the KPIs year by year, derive their links again in memory, and so do the
-    recommendations. Every backend gives the files' answers."""
+    brokerage come from the database without reading a link back; an earlier cut
+    derives its degrees, partners and pairs in the database too, and its coverage,
+    brokerage and KPIs year by year in memory; the recommendations are computed in
+    memory. Every backend gives the files' answers."""
     tables = industry_projects(tmp_path / "projects")
     assert industry_coverage(tables)["links"].sum() > 0
     backend = holding(tables)
     if isinstance(backend, Neo4jBackend):
         natives = backend.native_measures(as_of)
-        assert ("degree" in natives) == (as_of is None)
+        assert "degree" in natives
+        assert ("industry_links" in natives) == (as_of is None)
         assert not natives & set(pairs.MEASURES)
         if as_of is None:
             monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))

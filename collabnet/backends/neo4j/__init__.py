@@ -309,7 +309,9 @@ class Neo4jBackend:
     def native_measures(self, as_of: int | None = None) -> frozenset[str]:
         """What :meth:`measure` computes in the database at ``as_of``.
 
-        In Cypher: ``degree`` (distinct partners and summed weight), ``partners`` (the
+        At every cut, ``dataset_facts``: what the push recorded of the whole dataset
+        (participations without a year, where leading enterprises were marked). In
+        Cypher: ``degree`` (distinct partners and summed weight), ``partners`` (the
         partners' ids of the organisations ``ids``), ``pair_table`` (each linked
         pair's ends, kinds, first year, summed weight and funding, and links), the counts behind
         industry coverage (:data:`COVERAGE_QUERIES`), ``ego_brokerage`` (per ego
@@ -325,7 +327,7 @@ class Neo4jBackend:
         betweenness, ``triangles``, connected ``component`` and ``communities``
         (Leiden). Without the library, the first call says so on stderr, once.
         """
-        names: set[str] = set()
+        names: set[str] = {"dataset_facts"}
         if self._held_as_cut(as_of):
             names.update(("degree", "partners", "pair_table", *COVERAGE_QUERIES, "ego_brokerage"))
             if not self._from_participations():
@@ -360,6 +362,8 @@ class Neo4jBackend:
         if name not in self.native_measures(as_of):
             raise BackendError(f"the database at {self.uri} does not compute '{name}'")
         derived = self._derived_cut(as_of)
+        if name == "dataset_facts":
+            return self._dataset_facts()
         if name == "degree":
             if as_of not in self._degrees:
                 self._degrees[as_of] = read.degrees(self._connection, as_of, derived)
@@ -384,6 +388,8 @@ class Neo4jBackend:
             if name.startswith("county_"):
                 extra["by_industry"] = bool(params.get("by_industry", False))
             counted = self._connection.read_columns(f"analysis/{name}", as_of=as_of, **extra)
+            if name == "link_years":
+                counted["kind"] = [KIND_OF_TYPE[kind] for kind in counted["kind"]]
             return pd.DataFrame(counted)
         listed = self._dataset_meta().get("listed_link_rows")
         listed_links = None if listed is None else int(listed)
@@ -441,6 +447,22 @@ class Neo4jBackend:
                 tol=float(tol),
             )
         return self._measures[key][["id", name]]
+
+    def _dataset_facts(self) -> pd.DataFrame:
+        """One row: ``undated_participations``, and the columns that marked leading
+        enterprises with how many each marked (``leading_columns``, ``leading_counts``)."""
+        meta = self._complete_meta()
+        undated = 0
+        if meta.get("participation_columns") is not None:
+            found = self._connection.read("analysis/undated_participations")
+            undated = int(found[0]["participations"]) if found else 0
+        return pd.DataFrame(
+            {
+                "undated_participations": [undated],
+                "leading_columns": [list(meta.get("leading_columns", []))],
+                "leading_counts": [[int(n) for n in meta.get("leading_counts", [])]],
+            }
+        )
 
     def _everyone(self, as_of: int | None) -> list[str]:
         """The ids of the organisations at the cut."""
