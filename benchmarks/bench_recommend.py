@@ -38,9 +38,14 @@ target; the other two do not, and the README's speed table says why.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
+
+# Large arrays on ordinary pages, as the command line has them (collabnet.cli._main):
+# numpy reads this when first imported.
+os.environ.setdefault("NUMPY_MADVISE_HUGEPAGE", "0")
 
 import networkx as nx
 import numpy as np

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import inspect
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -83,3 +87,25 @@ def test_centrality_command_defaults_are_the_function_defaults() -> None:
 @pytest.mark.parametrize("command", ["centrality", "brokers", "communities", "gaps"])
 def test_analysis_commands_have_help(command: str) -> None:
     assert CliRunner().invoke(main, [command, "--help"]).exit_code == 0
+
+
+@pytest.mark.parametrize(("given", "advised"), [(None, "False"), ("1", "True")])
+def test_the_program_keeps_large_arrays_on_ordinary_pages(
+    sample_dir: Path, given: str | None, advised: str
+) -> None:
+    """numpy's huge-page advice is off in the ``collabnet`` program unless the user's
+    NUMPY_MADVISE_HUGEPAGE says otherwise."""
+    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    if given is not None:
+        env["NUMPY_MADVISE_HUGEPAGE"] = given
+    # numpy is imported by the command, after the program has set its environment.
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('advised', "
+        "sys.modules['numpy']._core.multiarray._get_madvise_hugepage()))\n"
+        f"from collabnet.cli import run\nrun(['info', {str(sample_dir)!r}])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.stdout.splitlines()[-1] == f"advised {advised}", done.stderr

@@ -296,8 +296,11 @@ class Neo4jBackend:
         """At an earlier cut of a network derived from participations, the parameters of
         the ``analysis/derived/`` statements, which derive its links in the database:
         how many organisations and links came from files. ``None`` elsewhere."""
-        if self._held_as_cut(as_of):
-            return None
+        return None if self._held_as_cut(as_of) else self._listed()
+
+    def _listed(self) -> dict[str, Any] | None:
+        """With participations, how many links and organisations came from files
+        (``listed_links``, ``listed_organizations``): they come first in their tables."""
         meta = self._dataset_meta()
         if meta.get("listed_link_rows") is None:
             return None
@@ -318,13 +321,14 @@ class Neo4jBackend:
         network, for ``ids``) and what the recommender asks
         (:data:`collabnet.backends.neo4j.pairs.MEASURES`). On a network derived from
         participations, an earlier cut derives its organisations and links again:
-        ``degree``, ``partners`` and ``pair_table`` come from the ``analysis/derived/``
-        statements, which derive the links from the participations in the database, and
-        coverage and brokerage are computed in memory; the recommender counts an
-        organisation's projects and themes, which its statements do not read, and runs
-        in memory on such a network at every cut. With the Graph Data Science library, at every cut,
-        also PageRank, eigenvector centrality, core numbers, harmonic closeness,
-        betweenness, ``triangles``, connected ``component`` and ``communities``
+        ``degree``, ``partners``, ``pair_table`` and ``link_years`` come from the
+        ``analysis/derived/`` statements, which derive the links from the
+        participations in the database, and the other coverage counts and brokerage are
+        computed in memory; the recommender counts an organisation's projects and
+        themes, which its statements do not read, and runs in memory on such a network
+        at every cut. With the Graph Data Science library, at every cut, also PageRank,
+        eigenvector centrality, core numbers, harmonic closeness, betweenness,
+        ``triangles``, connected ``component`` and ``communities``
         (Leiden). Without the library, the first call says so on stderr, once.
         """
         names: set[str] = {"dataset_facts"}
@@ -333,7 +337,7 @@ class Neo4jBackend:
             if not self._from_participations():
                 names.update(pairs.MEASURES)
         elif self._derived_cut(as_of) is not None:
-            names.update(("degree", "partners", "pair_table"))
+            names.update(("degree", "partners", "pair_table", "link_years"))
         if self.has_gds:
             names.update((*gds.MEASURES, "communities", "triangles", "component"))
         elif not self._said_no_gds:
@@ -387,12 +391,15 @@ class Neo4jBackend:
             extra: dict[str, Any] = {}
             if name.startswith("county_"):
                 extra["by_industry"] = bool(params.get("by_industry", False))
-            counted = self._connection.read_columns(f"analysis/{name}", as_of=as_of, **extra)
+            if derived is not None:
+                # At an earlier cut of a participation network, only link_years.
+                extra = derived
+            folder = "analysis" if derived is None else "analysis/derived"
+            counted = self._connection.read_columns(f"{folder}/{name}", as_of=as_of, **extra)
             if name == "link_years":
                 counted["kind"] = [KIND_OF_TYPE[kind] for kind in counted["kind"]]
             return pd.DataFrame(counted)
-        listed = self._dataset_meta().get("listed_link_rows")
-        listed_links = None if listed is None else int(listed)
+        listed = self._listed()
         if name == "ego_brokerage":
             ids, partition = params.get("ids"), params.get("partition", "type")
             if not isinstance(ids, list | tuple) or not isinstance(partition, str):
@@ -404,13 +411,16 @@ class Neo4jBackend:
                 partition,
                 procedure=self.has_ego_procedure,
             )
+        if not self._linked(as_of):
+            # GDS has no relationship to run on.
+            return gds.without_links(name, self._everyone(as_of))
         if name == "component":
             # Any measures of this cut already hold its components.
             for key, measured in self._measures.items():
                 if key[0] == as_of:
                     return measured[["id", "component"]]
         if name in ("triangles", "component"):
-            found = gds.per_organization(self._connection, as_of, name, listed_links)
+            found = gds.per_organization(self._connection, as_of, name, listed)
             return found.set_index("id").reindex(self._everyone(as_of)).reset_index()
         if name == "communities":
             seed, resolution = params.get("seed", 0), params.get("resolution", 1.0)
@@ -421,7 +431,7 @@ class Neo4jBackend:
                 as_of,
                 seed=seed,
                 resolution=float(resolution),
-                listed_links=listed_links,
+                listed=listed,
             )
         damping = params.get("damping", 0.85)
         tol = params.get("tol", 1e-10)
@@ -441,7 +451,7 @@ class Neo4jBackend:
                 as_of,
                 self._everyone(as_of),
                 damping=float(damping),
-                listed_links=listed_links,
+                listed=listed,
                 sources=chosen,
                 seed=seed,
                 tol=float(tol),
@@ -463,6 +473,10 @@ class Neo4jBackend:
                 "leading_counts": [[int(n) for n in meta.get("leading_counts", [])]],
             }
         )
+
+    def _linked(self, as_of: int | None) -> bool:
+        """Whether any organisation has a link at the cut."""
+        return bool((self.measure("degree", as_of, {})["degree"] > 0).any())
 
     def _everyone(self, as_of: int | None) -> list[str]:
         """The ids of the organisations at the cut."""

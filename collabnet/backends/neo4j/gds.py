@@ -25,6 +25,7 @@ __all__ = [
     "pagerank_with_isolated",
     "per_organization",
     "projection",
+    "without_links",
 ]
 
 # What one projection gives, in the columns of collabnet.analysis.centrality. Harmonic
@@ -44,15 +45,16 @@ def has_gds(connection: Connection) -> bool:
 
 @contextmanager
 def projection(
-    connection: Connection, as_of: int | None, listed_links: int | None = None
+    connection: Connection, as_of: int | None, listed: Mapping[str, int] | None = None
 ) -> Iterator[tuple[str, int]]:
     """The name and node count of a projection of the network at ``as_of`` (see
-    ``gds/project``), dropped when the block ends, whether or not it raised."""
+    ``gds/project``), dropped when the block ends, whether or not it raised. ``listed``:
+    with participations, how many links and organisations came from files
+    (``listed_links``, ``listed_organizations``)."""
     graph_name = f"collabnet-{uuid.uuid4().hex}"
+    counts = {"listed_links": None, "listed_organizations": None, **(listed or {})}
     try:
-        made = connection.read(
-            "gds/project", as_of=as_of, graph_name=graph_name, listed_links=listed_links
-        )
+        made = connection.read("gds/project", as_of=as_of, graph_name=graph_name, **counts)
         yield graph_name, int(made[0]["nodes"]) if made else 0
     finally:
         connection.read("gds/drop", graph_name=graph_name)
@@ -64,7 +66,7 @@ def measures(
     everyone: Sequence[str],
     *,
     damping: float,
-    listed_links: int | None = None,
+    listed: Mapping[str, int] | None = None,
     sources: Sequence[str] | None = None,
     seed: int = 0,
     tol: float = 1e-10,
@@ -90,7 +92,7 @@ def measures(
     if not 0 <= damping < 1:
         raise BackendError(f"damping must be at least 0 and below 1, got {damping}")
     index = pd.Index(everyone)
-    with projection(connection, as_of, listed_links) as (graph_name, nodes):
+    with projection(connection, as_of, listed) as (graph_name, nodes):
 
         def aligned(name: str, column: str, **params: Any) -> np.ndarray:
             # One result at a time, as an array in the order of ``everyone``: the
@@ -140,7 +142,7 @@ def communities(
     *,
     seed: int,
     resolution: float,
-    listed_links: int | None = None,
+    listed: Mapping[str, int] | None = None,
 ) -> pd.DataFrame:
     """Leiden communities at ``as_of``: a frame of ``id`` and ``community`` (GDS's
     numbers), with ``attrs["modularity"]`` as GDS measures it (weighted, at
@@ -148,7 +150,7 @@ def communities(
     is a community of its own."""
     if resolution <= 0:
         raise BackendError(f"resolution must be positive, got {resolution}")
-    with projection(connection, as_of, listed_links) as (graph_name, _):
+    with projection(connection, as_of, listed) as (graph_name, _):
         [found] = connection.read(
             "gds/leiden", graph_name=graph_name, resolution=resolution, seed=seed
         )
@@ -161,15 +163,39 @@ def communities(
 
 
 def per_organization(
-    connection: Connection, as_of: int | None, name: str, listed_links: int | None = None
+    connection: Connection, as_of: int | None, name: str, listed: Mapping[str, int] | None = None
 ) -> pd.DataFrame:
     """``triangles`` (``nx.triangles``) or ``component`` (a number per connected
     component) of every organisation of a projection of the network at ``as_of``: a frame
     of ``id`` and that column (integers)."""
     statement = {"triangles": "gds/triangles", "component": "gds/components"}[name]
-    with projection(connection, as_of, listed_links) as (graph_name, _):
+    with projection(connection, as_of, listed) as (graph_name, _):
         counted = connection.read_columns(statement, graph_name=graph_name)
     return pd.DataFrame({"id": counted["id"], name: np.asarray(counted[name], dtype=np.int64)})
+
+
+def without_links(name: str, everyone: Sequence[str]) -> pd.DataFrame:
+    """What :func:`measures`, :func:`per_organization` and :func:`communities` give for
+    measure ``name`` at a cut without any link, where GDS has no relationship to run
+    on: every organisation is alone, as networkx has it (PageRank ``1/n``, eigenvector
+    centrality ``1/√n``, zeros, a component and a community each; modularity 0)."""
+    n = len(everyone)
+    frame = pd.DataFrame({"id": list(everyone)})
+    alone = {
+        "pagerank": np.full(n, 1.0 / n) if n else np.zeros(0),
+        "eigenvector": np.full(n, 1.0 / np.sqrt(n)) if n else np.zeros(0),
+        "core_number": np.zeros(n, dtype=np.int64),
+        "harmonic": np.zeros(n),
+        "betweenness": np.zeros(n),
+        "triangles": np.zeros(n, dtype=np.int64),
+        "component": np.arange(n, dtype=np.int64),
+        "community": np.arange(n, dtype=np.int64),
+    }
+    column = "community" if name == "communities" else name
+    frame[column] = alone[column]
+    if name == "communities":
+        frame.attrs["modularity"] = 0.0
+    return frame
 
 
 def pagerank_with_isolated(
