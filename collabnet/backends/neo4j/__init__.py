@@ -394,8 +394,8 @@ class Neo4jBackend:
             if derived is not None:
                 # At an earlier cut of a participation network, only link_years.
                 extra = derived
-            folder = "analysis" if derived is None else "analysis/derived"
-            counted = self._connection.read_columns(f"{folder}/{name}", as_of=as_of, **extra)
+            statement = f"analysis/{name}" if derived is None else f"analysis/derived/{name}"
+            counted = self._connection.read_columns(statement, as_of=as_of, **extra)
             if name == "link_years":
                 counted["kind"] = [KIND_OF_TYPE[kind] for kind in counted["kind"]]
             return pd.DataFrame(counted)
