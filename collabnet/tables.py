@@ -59,6 +59,8 @@ __all__ = [
     "default_industries",
     "derive_from_participations",
     "find_input_files",
+    "links_are_derived",
+    "links_with_derived",
     "load_tables",
     "organizations_as_of",
     "participants_as_of",
@@ -486,6 +488,31 @@ def default_industries() -> pd.DataFrame:
     source = resources.files("collabnet") / "defaults" / "industries.csv"
     with resources.as_file(source) as path:
         return _check_industries(read_table(path, "industries")).frame
+
+
+def links_with_derived(
+    listed_links: pd.DataFrame,
+    participations: pd.DataFrame,
+    projects: pd.DataFrame | None,
+    industries: pd.DataFrame,
+) -> pd.DataFrame:
+    """The links table of a network derived from participations, as :func:`load_tables`
+    makes it: the links read from files, then one per pair of organisations sharing
+    projects (see :func:`derive_from_participations`)."""
+    _, derived = derive_from_participations(participations, projects, industries)
+    return _combine_links([listed_links, derived])
+
+
+def links_are_derived(tables: Tables) -> bool:
+    """Whether ``tables.links`` is :func:`links_with_derived` of its listed links and
+    participations, value for value and type for type (so that a database can derive
+    them again instead of storing and reading them back)."""
+    if tables.participations is None or tables.listed_links is None:
+        return False
+    again = links_with_derived(
+        tables.listed_links, tables.participations, tables.projects, tables.industries
+    )
+    return list(again.columns) == list(tables.links.columns) and again.equals(tables.links)
 
 
 def participants_as_of(

@@ -1,9 +1,10 @@
 // Deletes up to $limit of collabnet's nodes (organisations, industries, counties,
-// projects and the dataset node) with their relationships; called until it deletes
-// nothing.
+// projects, project rows and the dataset node) with their relationships; called until it
+// deletes nothing.
 // $limit (integer): most nodes deleted in one call
 MATCH (node)
-WHERE node:Organization OR node:Industry OR node:County OR node:Project OR node:Dataset
+WHERE node:Organization OR node:Industry OR node:County OR node:Project OR node:ProjectRow
+  OR node:Dataset
 WITH node LIMIT $limit
 DETACH DELETE node
 RETURN count(*) AS deleted

@@ -1,4 +1,3 @@
-// Every row of the projects table (projects known only from participations are left out).
-MATCH (project:Project)
-WHERE project._row IS NOT NULL
-RETURN properties(project) AS properties
+// Every row of the projects table (projects known only from participations have none).
+MATCH (part:ProjectRow)
+RETURN properties(part) AS properties

@@ -4,6 +4,7 @@ derives its links again from the projects up to then, exactly as in memory."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +41,7 @@ def write_listed_and_derived(folder: Path) -> Path:
     folder.mkdir(exist_ok=True)
     (folder / "participations.csv").write_text(PARTICIPATIONS, encoding="utf-8")
     (folder / "programme-parts.csv").write_text(
-        "rcn,programme_part\nA,ERC\nB,SC1\nC,LEIT\nD,SC1\n", encoding="utf-8"
+        "rcn,programme_part\nA,ERC\nB,SC1\nC,LEIT\nD,SC1\nB,SC2\n", encoding="utf-8"
     )
     (folder / "organizations.csv").write_text(
         "id,name,type,founded\no1,Alpha,企业,2010\nX1,温州大学,高校,1933\no5,New Co,企业,2016\n",
@@ -106,6 +107,10 @@ def test_participations_and_projects_round_trip(
     counts = backend.counts()
     assert counts["relationships"]["PARTICIPATED"] == len(tables.participations) == 9
     assert counts["nodes"]["Project"] == 4
+    # Project B is in two programme parts: both rows are kept.
+    assert counts["nodes"]["ProjectRow"] == len(tables.projects) == 5
+    # The pull derives the links again from the participations instead of reading them.
+    assert backend.dataset()["links_derived"] is True  # type: ignore[index]
     pulled = backend.pull()
     for name in (
         "organizations",
@@ -124,6 +129,20 @@ def test_participations_and_projects_round_trip(
     got_summary, expected_summary = pulled.summary(), tables.summary()
     got_summary.pop("files"), expected_summary.pop("files")
     assert got_summary == expected_summary
+
+
+def test_links_that_are_not_the_derived_ones_are_read_back(
+    backend: Neo4jBackend, listed_and_derived: Tables
+) -> None:
+    """Tables made in code may pair participations with other links: those are stored
+    and read back as they are, not derived again."""
+    tables = replace(
+        listed_and_derived,
+        links=listed_and_derived.links.assign(weight=listed_and_derived.links["weight"] * 2),
+    )
+    backend.push(tables)
+    assert backend.dataset()["links_derived"] is False  # type: ignore[index]
+    pd.testing.assert_frame_equal(backend.pull().links, tables.links)
 
 
 def test_as_of_and_evaluate_on_the_database_equal_memory(

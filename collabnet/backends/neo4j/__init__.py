@@ -475,7 +475,10 @@ class Neo4jBackend:
         )
 
     def _linked(self, as_of: int | None) -> bool:
-        """Whether any organisation has a link at the cut."""
+        """Whether any organisation has a link at the cut (taken as yes when the
+        database does not count degrees there)."""
+        if "degree" not in self.native_measures(as_of):
+            return True
         return bool((self.measure("degree", as_of, {})["degree"] > 0).any())
 
     def _everyone(self, as_of: int | None) -> list[str]:

@@ -572,8 +572,10 @@ def _parts(tables: Tables, push_id: str) -> list[_Part]:
         projects = tables.projects
         listed_projects: list[str] = []
         if projects is not None:
-            _check_ids("projects", projects["project"], "project")
-            listed_projects = projects["project"].astype(str).tolist()
+            # A project may have several rows (themes): one project node, a row node each.
+            _check_ids("projects", projects["project"], "project", unique=False)
+            listed_projects = list(dict.fromkeys(projects["project"].astype(str).tolist()))
+            rows = [str(position) for position in range(len(projects))]
             parts.append(
                 _Part(
                     "projects",
@@ -581,7 +583,32 @@ def _parts(tables: Tables, push_id: str) -> list[_Part]:
                     True,
                     "projects",
                     [("project:ID(Project)", listed_projects)],
-                    _with_row(projects).drop(columns=["project"]),
+                    pd.DataFrame(index=range(len(listed_projects))),
+                    stamp,
+                )
+            )
+            parts.append(
+                _Part(
+                    "project-rows",
+                    "ProjectRow",
+                    True,
+                    "projects",
+                    [(":ID(ProjectRow)", rows)],
+                    _with_row(projects),
+                    stamp,
+                )
+            )
+            parts.append(
+                _Part(
+                    "project-rows-of",
+                    "ROW_OF",
+                    False,
+                    "projects",
+                    [
+                        (":START_ID(ProjectRow)", rows),
+                        (":END_ID(Project)", projects["project"].astype(str).tolist()),
+                    ],
+                    pd.DataFrame(index=range(len(projects))),
                     stamp,
                 )
             )

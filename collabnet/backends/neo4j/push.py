@@ -35,7 +35,7 @@ from collabnet.backends.neo4j.model import (
 )
 from collabnet.backends.neo4j.read import counts
 from collabnet.errors import BackendError
-from collabnet.tables import Tables
+from collabnet.tables import Tables, links_are_derived
 from collabnet.writers import plain_value
 
 __all__ = [
@@ -168,6 +168,9 @@ def push(
         "Organization": len(tables.organizations),
         "Industry": len(tables.industries),
     }
+    if tables.projects is not None:
+        # Every row of the projects table, a project's several themes included.
+        expected["ProjectRow"] = len(tables.projects)
     found_links = sum(found["relationships"].get(t, 0) for t in KIND_OF_TYPE)
     wrong = [
         f"{n} {label} nodes (expected {e})"
@@ -482,6 +485,8 @@ def dataset_start(tables: Tables, push_id: str) -> dict[str, Any]:
         optional[f"{name}_rows"] = None if frame is None else len(frame)
     return {
         **optional,
+        # Whether a pull may derive the links again from the participations.
+        "links_derived": links_are_derived(tables),
         "push_id": push_id,
         "complete": False,
         "started_at": started,

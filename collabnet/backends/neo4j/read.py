@@ -19,7 +19,7 @@ from collabnet.backends.neo4j.finish import finish_import
 from collabnet.backends.neo4j.model import DATASET, IMPORT_PENDING, KIND_OF_TYPE, ROW
 from collabnet.errors import BackendError
 from collabnet.participations import ORG_ATTRIBUTES_IN_PARTICIPATIONS
-from collabnet.tables import Tables
+from collabnet.tables import Tables, links_with_derived
 from collabnet.writers import plain_value
 
 __all__ = [
@@ -65,25 +65,14 @@ def pull(connection: Connection) -> Tables:
             f"the last push to {connection.uri} did not finish; run `collabnet neo4j push` again"
         )
     organizations = read_organizations(connection, meta)
-    links = _frame(
-        [
-            {
-                **row["properties"],
-                "source": row["source"],
-                "target": row["target"],
-                "kind": KIND_OF_TYPE[row["type"]],
-            }
-            for row in connection.read("read/links")
-        ],
-        meta["link_columns"],
-        meta["link_dtypes"],
-    )
     industries = read_industries(connection, meta)
     leading_from = tuple(
         zip(meta.get("leading_columns", []), meta.get("leading_counts", []), strict=True)
     )
     participations = projects = listed_organizations = listed_links = None
-    if meta.get("participation_columns") is not None:
+    if meta.get("participation_columns") is None:
+        links = _read_links(connection, meta)
+    else:
         participations = _frame(
             [
                 {**row["properties"], "org": row["org"], "project": row["project"]}
@@ -95,7 +84,16 @@ def pull(connection: Connection) -> Tables:
         if meta.get("project_columns") is not None:
             projects = read_projects(connection, meta)
         listed_organizations = leading_rows(organizations, meta, "listed_organization")
-        listed_links = leading_rows(links, meta, "listed_link")
+        if meta.get("links_derived"):
+            # Cheaper than reading them: the links derived from the participations are
+            # derived again, after those read from files.
+            listed = _read_links(connection, meta, int(meta["listed_link_rows"]))
+            listed_links = leading_rows(listed, meta, "listed_link")
+            assert listed_links is not None  # the push checked the links against them
+            links = links_with_derived(listed_links, participations, projects, industries)
+        else:
+            links = _read_links(connection, meta)
+            listed_links = leading_rows(links, meta, "listed_link")
     return Tables(
         organizations=organizations,
         links=links,
@@ -105,6 +103,30 @@ def pull(connection: Connection) -> Tables:
         leading_from=leading_from,
         listed_organizations=listed_organizations,
         listed_links=listed_links,
+    )
+
+
+def _read_links(
+    connection: Connection, meta: Mapping[str, Any], rows: int | None = None
+) -> pd.DataFrame:
+    """The links table last pushed, or its first ``rows`` rows."""
+    found = (
+        connection.read("read/links")
+        if rows is None
+        else connection.read("read/listed_links", rows=rows)
+    )
+    return _frame(
+        [
+            {
+                **row["properties"],
+                "source": row["source"],
+                "target": row["target"],
+                "kind": KIND_OF_TYPE[row["type"]],
+            }
+            for row in found
+        ],
+        meta["link_columns"],
+        meta["link_dtypes"],
     )
 
 
