@@ -10,13 +10,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from neo4j import GraphDatabase
 
 from collabnet.analysis import structure
 from collabnet.analysis.centrality import centrality
 from collabnet.backends.neo4j import Neo4jBackend
+from collabnet.errors import BackendError
 from collabnet.graph import build_graph, pair_table
 from collabnet.network import Network
 from collabnet.tables import Tables, load_tables
+from tests.bolt.servers import PASSWORD
 
 pytestmark = pytest.mark.bolt
 
@@ -129,6 +132,19 @@ def test_participations_and_projects_round_trip(
     got_summary, expected_summary = pulled.summary(), tables.summary()
     got_summary.pop("files"), expected_summary.pop("files")
     assert got_summary == expected_summary
+
+
+def test_projects_stored_one_row_per_project_are_refused(
+    backend: Neo4jBackend, listed_and_derived: Tables
+) -> None:
+    """A database whose projects table lost rows (as an earlier collabnet stored it: the
+    rows on the project nodes) says so in one line instead of giving fewer rows."""
+    backend.push(listed_and_derived)
+    with GraphDatabase.driver(backend.uri, auth=(backend.user, PASSWORD)) as driver:
+        driver.execute_query("MATCH (row:ProjectRow) DETACH DELETE row")
+    backend.refresh()
+    with pytest.raises(BackendError, match=r"holds 0 of the projects table's 5 rows .* push"):
+        backend.pull()
 
 
 def test_links_that_are_not_the_derived_ones_are_read_back(

@@ -148,11 +148,14 @@ def read_industries(connection: Connection, meta: Mapping[str, Any]) -> pd.DataF
 
 def read_projects(connection: Connection, meta: Mapping[str, Any]) -> pd.DataFrame:
     """The projects table last pushed (``meta``: the dataset node)."""
-    return _frame(
-        [row["properties"] for row in connection.read("read/projects")],
-        meta["project_columns"],
-        meta["project_dtypes"],
-    )
+    rows = [row["properties"] for row in connection.read("read/projects")]
+    if meta.get("project_rows") is not None and len(rows) != int(meta["project_rows"]):
+        raise BackendError(
+            f"the database at {connection.uri} holds {len(rows)} of the projects table's "
+            f"{meta['project_rows']} rows (an earlier collabnet kept one row per project); "
+            "push the data again with `collabnet neo4j push`"
+        )
+    return _frame(rows, meta["project_columns"], meta["project_dtypes"])
 
 
 def participants(connection: Connection, meta: Mapping[str, Any], as_of: int) -> pd.DataFrame:
