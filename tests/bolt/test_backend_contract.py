@@ -57,7 +57,7 @@ from collabnet.results import Results
 from collabnet.snapshot import as_snapshot
 from collabnet.tables import Tables, load_tables
 from tests.bolt.servers import PASSWORD
-from tests.bolt.test_neo4j_participations import projects_network
+from tests.bolt.test_neo4j_participations import industry_projects, projects_network
 
 pytestmark = pytest.mark.bolt
 
@@ -563,39 +563,6 @@ def test_without_gds_the_fallback_is_said_once(
     )
 
 
-def industry_projects(folder: Path) -> Tables:
-    """:func:`projects_network` with industries as programme parts, beside listed
-    platforms and leading enterprises with counties, and listed links between them."""
-    industries = ["footwear", "apparel", "electrical", "auto_parts"]
-    projects_network(folder, themes=industries)
-    counties = ["鹿城区", "龙湾区", "瑞安市"]
-    listed = [("P", "platform", 5, 2014), ("C", "enterprise", 30, 2000)]
-    pd.DataFrame(
-        [
-            {
-                "id": f"{prefix}{i}",
-                "name": f"{kind}{i}",
-                "type": kind,
-                "industries": industries[i % 4],
-                "county": counties[i % 3],
-                "founded": founded + i % 3,
-                "leading": kind == "enterprise",
-            }
-            for prefix, kind, count, founded in listed
-            for i in range(0, count, 1 if kind == "platform" else 3)
-        ]
-    ).to_csv(folder / "organizations.csv", index=False)
-    pd.DataFrame(
-        {
-            "source": [f"C{i}" for i in range(0, 30, 3)],
-            "target": [f"P{i % 5}" for i in range(10)],
-            "kind": "co_built_centre",
-            "year": [2014 + i % 4 for i in range(10)],
-        }
-    ).to_csv(folder / "links.csv", index=False)
-    return load_tables(folder)
-
-
 @pytest.mark.parametrize("as_of", [None, 2015])
 def test_a_participations_network_is_counted_in_the_database(
     holding: Callable[[Tables], GraphBackend],
@@ -603,24 +570,27 @@ def test_a_participations_network_is_counted_in_the_database(
     as_of: int | None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Derived from participations, the whole network's degrees, coverage, gaps and
-    brokerage come from the database without reading a link back; an earlier cut
-    derives its degrees, partners and pairs in the database too, and its coverage,
-    brokerage and KPIs year by year in memory; the recommendations are computed in
-    memory. Every backend gives the files' answers."""
+    """Derived from participations, the whole network's degrees, coverage, gaps, KPIs
+    and brokerage come from the database without reading a link back; an earlier cut
+    derives its degrees, partners, pairs, coverage counts and KPIs in the database too,
+    and its brokerage in memory; the recommendations are computed in memory. Every
+    backend gives the files' answers."""
     tables = industry_projects(tmp_path / "projects")
     assert industry_coverage(tables)["links"].sum() > 0
     backend = holding(tables)
     if isinstance(backend, Neo4jBackend):
         natives = backend.native_measures(as_of)
-        assert "degree" in natives
-        assert ("industry_links" in natives) == (as_of is None)
+        assert {"degree", *COVERAGE_QUERIES} <= natives
+        assert ("ego_brokerage" in natives) == (as_of is None)
         assert not natives & set(pairs.MEASURES)
-        if as_of is None:
-            monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
+        monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
     snapshot, files = backend.snapshot(as_of), tables.as_of(as_of)
-    for analysis in (*COVERAGE, platform_brokers):
+    for analysis in COVERAGE:
         pd.testing.assert_frame_equal(analysis(snapshot), analysis(files))
+    pd.testing.assert_frame_equal(kpi(snapshot), kpi(files))
+    if as_of is not None:
+        monkeypatch.undo()  # an earlier cut's brokerage is computed in memory
+    pd.testing.assert_frame_equal(platform_brokers(snapshot), platform_brokers(files))
     pd.testing.assert_frame_equal(
         brokerage(snapshot, partition="type"),
         brokerage(files, partition="type"),
@@ -636,9 +606,8 @@ def test_a_participations_network_is_counted_in_the_database(
         expected[["degree", "weighted_degree", "core_number"]],
         check_dtype=False,
     )
-    monkeypatch.undo()
-    pd.testing.assert_frame_equal(kpi(snapshot), kpi(files))
     # Recommendations count projects and themes, in memory on either backend.
+    monkeypatch.undo()
     for weights in ("default", "auto"):
         pd.testing.assert_frame_equal(
             recommend(snapshot, weights=weights), recommend(files, weights=weights)

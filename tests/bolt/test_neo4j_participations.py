@@ -14,7 +14,14 @@ from neo4j import GraphDatabase
 
 from collabnet.analysis import structure
 from collabnet.analysis.centrality import centrality
-from collabnet.backends.neo4j import Neo4jBackend
+from collabnet.analysis.coverage import (
+    county_coverage,
+    coverage_gaps,
+    industry_county_coverage,
+    industry_coverage,
+)
+from collabnet.analysis.kpi import kpi
+from collabnet.backends.neo4j import COVERAGE_QUERIES, Neo4jBackend
 from collabnet.errors import BackendError
 from collabnet.graph import build_graph, pair_table
 from collabnet.network import Network
@@ -90,6 +97,39 @@ def projects_network(folder: Path, themes: list[str] | None = None) -> Tables:
             }
         ).to_csv(folder / "programme-parts.csv", index=False)
     return load_tables(folder / "participations.csv")
+
+
+def industry_projects(folder: Path) -> Tables:
+    """:func:`projects_network` with industries as programme parts, beside listed
+    platforms and leading enterprises with counties, and listed links between them."""
+    industries = ["footwear", "apparel", "electrical", "auto_parts"]
+    projects_network(folder, themes=industries)
+    counties = ["鹿城区", "龙湾区", "瑞安市"]
+    listed = [("P", "platform", 5, 2014), ("C", "enterprise", 30, 2000)]
+    pd.DataFrame(
+        [
+            {
+                "id": f"{prefix}{i}",
+                "name": f"{kind}{i}",
+                "type": kind,
+                "industries": industries[i % 4],
+                "county": counties[i % 3],
+                "founded": founded + i % 3,
+                "leading": kind == "enterprise",
+            }
+            for prefix, kind, count, founded in listed
+            for i in range(0, count, 1 if kind == "platform" else 3)
+        ]
+    ).to_csv(folder / "organizations.csv", index=False)
+    pd.DataFrame(
+        {
+            "source": [f"C{i}" for i in range(0, 30, 3)],
+            "target": [f"P{i % 5}" for i in range(10)],
+            "kind": "co_built_centre",
+            "year": [2014 + i % 4 for i in range(10)],
+        }
+    ).to_csv(folder / "links.csv", index=False)
+    return load_tables(folder)
 
 
 def same_frame(got: pd.DataFrame, expected: pd.DataFrame) -> None:
@@ -190,12 +230,16 @@ G,o6,,PRC,
 """
 
 
-@pytest.mark.parametrize("dataset", ["listed_and_derived", "later_rows", "projects"])
+@pytest.mark.parametrize(
+    "dataset", ["listed_and_derived", "later_rows", "projects", "industry_projects"]
+)
 def test_an_earlier_cut_is_derived_in_the_database(
     backend: Neo4jBackend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dataset: str
 ) -> None:
     if dataset == "projects":
         tables = projects_network(tmp_path / "projects")
+    elif dataset == "industry_projects":
+        tables = industry_projects(tmp_path / "projects")
     else:
         folder = write_listed_and_derived(tmp_path / dataset)
         if dataset == "later_rows":
@@ -208,7 +252,9 @@ def test_an_earlier_cut_is_derived_in_the_database(
     backend.refresh()
     monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
     for year in (2013, 2014, 2015, 2016, 2017):
-        assert {"degree", "partners", "pair_table", "link_years"} <= backend.native_measures(year)
+        assert {"degree", "partners", "pair_table", *COVERAGE_QUERIES} <= backend.native_measures(
+            year
+        )
         snapshot, expected = backend.snapshot(year), tables.as_of(year)
         same_frame(snapshot.organizations, expected.organizations)
         graph = build_graph(expected, records=False)
@@ -235,3 +281,12 @@ def test_an_earlier_cut_is_derived_in_the_database(
             summaries = [structure.summary(ours), structure.summary(files)]
             summaries[0].pop("files"), summaries[1].pop("files")
             assert summaries[0] == summaries[1]
+        # The coverage counts, with the types, industries and counties of the cut.
+        for analysis in (
+            industry_coverage,
+            county_coverage,
+            industry_county_coverage,
+            coverage_gaps,
+            kpi,
+        ):
+            pd.testing.assert_frame_equal(analysis(snapshot), analysis(expected))

@@ -264,6 +264,14 @@ class Neo4jBackend:
         listed = read.leading_rows(self._organizations, meta, "listed_organization")
         return participants_as_of(listed, participants, as_of).reset_index(drop=True)
 
+    def _stored_ids(self) -> pd.Series:
+        """The ids of the organisations stored, in ``_row`` order."""
+        if self._tables is not None:
+            return self._tables.organizations["id"]
+        if self._organizations is None:
+            self._organizations = read.read_organizations(self._connection, self._complete_meta())
+        return self._organizations["id"]
+
     def _industries(self) -> pd.DataFrame:
         if self._tables is not None:
             return self._tables.industries
@@ -321,10 +329,11 @@ class Neo4jBackend:
         network, for ``ids``) and what the recommender asks
         (:data:`collabnet.backends.neo4j.pairs.MEASURES`). On a network derived from
         participations, an earlier cut derives its organisations and links again:
-        ``degree``, ``partners``, ``pair_table`` and ``link_years`` come from the
+        ``degree``, ``partners``, ``pair_table`` and the coverage counts come from the
         ``analysis/derived/`` statements, which derive the links from the
-        participations in the database, and the other coverage counts and brokerage are
-        computed in memory; the recommender counts an organisation's projects and
+        participations in the database (the coverage counts are given the cut's
+        organisations, whose types, industries and counties are derived in memory), and
+        brokerage is computed in memory; the recommender counts an organisation's projects and
         themes, which its statements do not read, and runs in memory on such a network
         at every cut. With the Graph Data Science library, at every cut, also PageRank,
         eigenvector centrality, core numbers, harmonic closeness, betweenness,
@@ -337,7 +346,7 @@ class Neo4jBackend:
             if not self._from_participations():
                 names.update(pairs.MEASURES)
         elif self._derived_cut(as_of) is not None:
-            names.update(("degree", "partners", "pair_table", "link_years"))
+            names.update(("degree", "partners", "pair_table", *COVERAGE_QUERIES))
         if self.has_gds:
             names.update((*gds.MEASURES, "communities", "triangles", "component"))
         elif not self._said_no_gds:
@@ -391,8 +400,18 @@ class Neo4jBackend:
             extra: dict[str, Any] = {}
             if name.startswith("county_"):
                 extra["by_industry"] = bool(params.get("by_industry", False))
+            if derived is not None and as_of is not None and name != "link_years":
+                return read.cut_coverage(
+                    self._connection,
+                    name,
+                    as_of,
+                    derived,
+                    self._stored_ids(),
+                    self.snapshot(as_of).organizations,
+                    self.snapshot(as_of).industries["code"].tolist(),
+                    by_industry=bool(extra.get("by_industry", False)),
+                )
             if derived is not None:
-                # At an earlier cut of a participation network, only link_years.
                 extra = derived
             statement = f"analysis/{name}" if derived is None else f"analysis/derived/{name}"
             counted = self._connection.read_columns(statement, as_of=as_of, **extra)

@@ -25,6 +25,7 @@ from collabnet.writers import plain_value
 __all__ = [
     "USER_QUERIES",
     "counts",
+    "cut_coverage",
     "dataset",
     "degrees",
     "ego_brokerage",
@@ -213,6 +214,84 @@ def degrees(
     frame["degree"] = frame["degree"].astype(np.int64)
     frame["weighted_degree"] = frame["weighted_degree"].astype(float)
     return frame.sort_values("id", kind="stable").reset_index(drop=True)
+
+
+# The coverage counts of an earlier cut of a participation network: statement, and the
+# group keys of ``analysis/derived/group_*`` (``industry``/``county``).
+_CUT_COVERAGE = {
+    "industry_links": ("analysis/derived/group_links", ("industry",)),
+    "industry_engaged": ("analysis/derived/group_engaged", ("industry",)),
+    "county_links": ("analysis/derived/group_links", ("county",)),
+    "county_engaged": ("analysis/derived/group_engaged", ("county",)),
+    "organization_flags": ("analysis/derived/organization_flags", ()),
+    "co_built_centres": ("analysis/derived/co_built_centres", ()),
+}
+
+
+def cut_coverage(
+    connection: Connection,
+    name: str,
+    as_of: int,
+    derived: Mapping[str, Any],
+    stored_ids: pd.Series,
+    organizations: pd.DataFrame,
+    industry_codes: Sequence[str],
+    *,
+    by_industry: bool = False,
+) -> pd.DataFrame:
+    """Coverage statement ``name`` (one of :data:`COVERAGE_QUERIES` but ``link_years``)
+    at an earlier cut of a network derived from participations, in the rows the
+    statement of that name gives for a stored cut.
+
+    The cut's organisations (``organizations``: who is present then, with the type,
+    industries and county derived from the participations up to then) go to the
+    database as lists by stored organisation row (``stored_ids``, in ``_row`` order);
+    the links are derived there. ``industry_codes``: the industries counted (others are
+    left out, as in memory); ``by_industry``: the county statements' groups are an
+    industry and a county.
+    """
+    statement, keys = _CUT_COVERAGE[name]
+    position = pd.Index(stored_ids).get_indexer(organizations["id"])
+    if (position < 0).any():
+        missing = organizations["id"].to_numpy()[position < 0][0]
+        raise BackendError(f"organisation {missing!r} of the cut is not in the database")
+    present = np.zeros(len(stored_ids), dtype=bool)
+    present[position] = True
+    types: list[Any] = [None] * len(stored_ids)
+    for place, kind in zip(position, organizations["type"], strict=True):
+        types[place] = kind
+    params: dict[str, Any] = {"as_of": as_of, **derived, "types": types}
+    if statement != "analysis/derived/co_built_centres":
+        params["present"] = present.tolist()
+    if keys:
+        if "county" in keys and by_industry:
+            keys = ("industry", "county")
+        codes = set(industry_codes)
+        groups: list[list[list[Any]]] = [[] for _ in range(len(stored_ids))]
+        for place, industries, county in zip(
+            position, organizations["industries"], organizations["county"], strict=True
+        ):
+            mine = [code for code in dict.fromkeys(industries) if code in codes]
+            if keys == ("industry",):
+                groups[place] = [[code] for code in mine]
+            elif county is not None and not pd.isna(county):
+                groups[place] = [[county]] if keys == ("county",) else [[c, county] for c in mine]
+        params["groups"] = groups
+        if statement.endswith("group_links"):
+            del params["types"]
+    if keys and not any(params["groups"]):
+        # No organisation in any group (no county at the cut, say): nothing to count.
+        counted = ["year", "links"] if statement.endswith("group_links") else ["engaged"]
+        found = pd.DataFrame({"group": [], **{column: [] for column in counted}})
+    else:
+        found = pd.DataFrame(connection.read_columns(statement, **params))
+    if not keys:
+        return found
+    group = found.pop("group")
+    columns = {key: [g[i] for g in group] for i, key in enumerate(keys)}
+    if name.startswith("county_") and "industry" not in columns:
+        columns = {"industry": [None] * len(group), **columns}
+    return pd.concat([pd.DataFrame(columns, index=found.index, dtype=object), found], axis=1)
 
 
 def pair_table(
