@@ -6,6 +6,7 @@
 //   CALL collabnet.pairSignalsPacked($sources, $targets, $candidates, $as_of, $limit)
 //   CALL collabnet.pairEvidence($pairs, $as_of, $examples)
 //   CALL collabnet.egoBrokerage($ids, $as_of, $partition)
+//   CALL collabnet.egoBrokerageDerived($ids, $as_of, $listed_links, $present, $groups)
 //
 // pairSignalsPacked:
 // For each source: its partners at the end of $as_of (a linked pair counts once, its
@@ -49,6 +50,7 @@ import org.neo4j.procedure.Procedure;
 
 public class PathSignals {
     private static final Label ORGANIZATION = Label.label("Organization");
+    private static final RelationshipType PARTICIPATED = RelationshipType.withName("PARTICIPATED");
     private static final RelationshipType[] LINKS = {
         RelationshipType.withName("CO_BUILT_CENTRE"),
         RelationshipType.withName("COOPERATION"),
@@ -255,6 +257,26 @@ public class PathSignals {
         return rows.stream();
     }
 
+    @Procedure(name = "collabnet.egoBrokerageDerived", mode = Mode.READ)
+    @Description("egoBrokerage at an earlier cut of a network derived from participations.")
+    public Stream<Ego> egoBrokerageDerived(
+            @Name("ids") List<String> ids,
+            @Name("asOf") Long asOf,
+            @Name("listedLinks") Long listedLinks,
+            @Name("present") List<Boolean> present,
+            @Name("groups") List<Object> groups) {
+        Search search = new Search(Set.of(), asOf);
+        search.derive(listedLinks, present, groups);
+        List<Ego> rows = new ArrayList<>();
+        for (String id : ids) {
+            Node ego = tx.findNode(ORGANIZATION, "id", id);
+            if (ego != null) {
+                rows.add(search.ego(ego, id, null));
+            }
+        }
+        return rows.stream();
+    }
+
     /** One call's work: partners, rows and types are looked up once per organisation. */
     private static final class Search {
         private final Set<String> targetTypes;
@@ -281,9 +303,28 @@ public class PathSignals {
         private int[] positionAt = new int[1024];
         private final Ints touched = new Ints();
 
+        // At an earlier cut of a network derived from participations (see
+        // cypher/analysis/derived/degrees.cypher): only the links before row listedLinks
+        // came from files, presence and groups are the cut's, given by stored
+        // organisation row, and organisations that share projects up to the cut are
+        // linked, weighted by the number of such projects. listedLinks < 0: stored links.
+        private long listedLinks = -1;
+        private List<Boolean> presentByRow;
+        private List<Object> groupByRow;
+        // Per local number, the last visit to a project that counted it (visits are
+        // numbered from 1 across the call), so that a participant counts once a project.
+        private long[] visitAt = new long[1024];
+        private long visits;
+
         Search(Set<String> targetTypes, Long asOf) {
             this.targetTypes = targetTypes;
             this.asOf = asOf;
+        }
+
+        void derive(long listedLinks, List<Boolean> present, List<Object> groups) {
+            this.listedLinks = listedLinks;
+            this.presentByRow = present;
+            this.groupByRow = groups;
         }
 
         private static final long DENSE_IDS = 1L << 28;
@@ -325,6 +366,7 @@ public class PathSignals {
                 walk = Arrays.copyOf(walk, size);
                 slotOf = Arrays.copyOf(slotOf, size);
                 positionAt = Arrays.copyOf(positionAt, size);
+                visitAt = Arrays.copyOf(visitAt, size);
             }
             nodeOf[next] = node;
             rowAt[next] = -1;
@@ -595,7 +637,7 @@ public class PathSignals {
             Map<Object, Long> members = new java.util.LinkedHashMap<>();
             Map<List<Object>, Long> pairs = new java.util.LinkedHashMap<>();
             for (int i = 0; i < n; i++) {
-                group[i] = nodeOf[mine.locals[i]].getProperty(partition, null);
+                group[i] = group(mine.locals[i], partition);
                 members.merge(group[i], 1L, Long::sum);
             }
             for (int i = 0; i < n; i++) {
@@ -650,6 +692,14 @@ public class PathSignals {
             return row;
         }
 
+        /** The organisation's group: the cut's when derived, else its property. */
+        private Object group(int local, String partition) {
+            if (groupByRow != null) {
+                return groupByRow.get(Math.toIntExact(row(nodeOf[local])));
+            }
+            return nodeOf[local].getProperty(partition, null);
+        }
+
         private boolean target(int local) {
             if (targetAt[local] == 0) {
                 boolean found = targetTypes.contains(nodeOf[local].getProperty("type", null));
@@ -679,11 +729,22 @@ public class PathSignals {
                 return true;
             }
             if (presentAt[local] == 0) {
-                Object founded = nodeOf[local].getProperty("founded", null);
-                boolean found = founded == null || ((Number) founded).longValue() <= asOf;
+                boolean found;
+                if (presentByRow != null) {
+                    found = Boolean.TRUE.equals(presentByRow.get(Math.toIntExact(row(nodeOf[local]))));
+                } else {
+                    Object founded = nodeOf[local].getProperty("founded", null);
+                    found = founded == null || ((Number) founded).longValue() <= asOf;
+                }
                 presentAt[local] = (byte) (found ? 2 : 1);
             }
             return presentAt[local] == 2;
+        }
+
+        /** Whether a participation has a year up to the cut. */
+        private boolean upTo(Relationship participation) {
+            Object year = participation.getProperty("year", null);
+            return year != null && ((Number) year).longValue() <= asOf;
         }
 
         /** {@link #partners(Node)} of the organisation with this local number. */
@@ -702,6 +763,9 @@ public class PathSignals {
             Ints locals = new Ints();
             Doubles weights = new Doubles();
             for (Relationship link : node.getRelationships(Direction.BOTH, LINKS)) {
+                if (listedLinks >= 0 && ((Number) link.getProperty("_row")).longValue() >= listedLinks) {
+                    continue;
+                }
                 if (asOf != null) {
                     Object year = link.getProperty("year", null);
                     if (year != null && ((Number) year).longValue() > asOf) {
@@ -721,6 +785,32 @@ public class PathSignals {
                     positionAt[other] = locals.size;
                 } else {
                     weights.values[at - 1] += value;
+                }
+            }
+            if (listedLinks >= 0) {
+                // Each project shared up to the cut adds one to the pair's weight.
+                Set<Long> projects = new HashSet<>();
+                for (Relationship mine : node.getRelationships(Direction.OUTGOING, PARTICIPATED)) {
+                    Node project = mine.getEndNode();
+                    if (!upTo(mine) || !projects.add(project.getId())) {
+                        continue;
+                    }
+                    long visit = ++visits;
+                    for (Relationship theirs : project.getRelationships(Direction.INCOMING, PARTICIPATED)) {
+                        int other = local(theirs.getStartNode());
+                        if (other == key || visitAt[other] == visit || !upTo(theirs) || !present(other)) {
+                            continue;
+                        }
+                        visitAt[other] = visit;
+                        int at = positionAt[other];
+                        if (at == 0) {
+                            locals.add(other);
+                            weights.add(1.0);
+                            positionAt[other] = locals.size;
+                        } else {
+                            weights.values[at - 1] += 1.0;
+                        }
+                    }
                 }
             }
             Node[] nodes = new Node[locals.size];

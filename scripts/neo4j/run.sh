@@ -36,9 +36,9 @@ if [[ ! -f "$classes/Launcher.class" ]]; then
   mv -T "$tmp" "$classes" 2>/dev/null || rm -rf "$tmp"
 fi
 
-# collabnet's procedures (PathSignals.java: collabnet.pairSignalsPacked, pairEvidence and
-# egoBrokerage) as a jar in the default plugin folder, built once per source and java
-# binary; older builds are removed. A server started with another NEO4J_PLUGINS folder
+# collabnet's procedures (PathSignals.java: collabnet.pairSignalsPacked, pairEvidence,
+# egoBrokerage and egoBrokerageDerived) as a jar in the default plugin folder, built once
+# per source and java binary; older builds are removed. A server started with another NEO4J_PLUGINS folder
 # runs without them (the recommender and brokerage then send the same work as Cypher).
 procedures="$ROOT/scripts/neo4j/PathSignals.java"
 pkey="$( (cat "$procedures"; readlink -f "$(command -v java)") | sha256sum | cut -c1-16)"

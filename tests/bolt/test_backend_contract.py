@@ -572,16 +572,16 @@ def test_a_participations_network_is_counted_in_the_database(
 ) -> None:
     """Derived from participations, the whole network's degrees, coverage, gaps, KPIs
     and brokerage come from the database without reading a link back; an earlier cut
-    derives its degrees, partners, pairs, coverage counts and KPIs in the database too,
-    and its brokerage in memory; the recommendations are computed in memory. Every
-    backend gives the files' answers."""
+    derives its degrees, partners, pairs, coverage counts, KPIs and ego networks in the
+    database too; the recommendations are computed in memory. Every backend gives the
+    files' answers."""
     tables = industry_projects(tmp_path / "projects")
     assert industry_coverage(tables)["links"].sum() > 0
     backend = holding(tables)
     if isinstance(backend, Neo4jBackend):
         natives = backend.native_measures(as_of)
         assert {"degree", *COVERAGE_QUERIES} <= natives
-        assert ("ego_brokerage" in natives) == (as_of is None)
+        assert "ego_brokerage" in natives
         assert not natives & set(pairs.MEASURES)
         monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
     snapshot, files = backend.snapshot(as_of), tables.as_of(as_of)
@@ -591,8 +591,6 @@ def test_a_participations_network_is_counted_in_the_database(
     if holding.kind == "neo4j" and as_of is None:  # type: ignore[attr-defined]
         # Year by year, components from GDS and the rest from the derived statements.
         pd.testing.assert_frame_equal(evolution(snapshot), evolution(files))
-    if as_of is not None:
-        monkeypatch.undo()  # an earlier cut's brokerage is computed in memory
     pd.testing.assert_frame_equal(platform_brokers(snapshot), platform_brokers(files))
     pd.testing.assert_frame_equal(
         brokerage(snapshot, partition="type"),

@@ -13,6 +13,7 @@ import pytest
 from neo4j import GraphDatabase
 
 from collabnet.analysis import structure
+from collabnet.analysis.brokerage import brokerage, platform_brokers
 from collabnet.analysis.centrality import centrality
 from collabnet.analysis.coverage import (
     county_coverage,
@@ -251,10 +252,10 @@ def test_an_earlier_cut_is_derived_in_the_database(
     backend.push(tables)
     backend.refresh()
     monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
+    assert backend.has_ego_procedure
     for year in (2013, 2014, 2015, 2016, 2017):
-        assert {"degree", "partners", "pair_table", *COVERAGE_QUERIES} <= backend.native_measures(
-            year
-        )
+        natives = {"degree", "partners", "pair_table", *COVERAGE_QUERIES, "ego_brokerage"}
+        assert natives <= backend.native_measures(year)
         snapshot, expected = backend.snapshot(year), tables.as_of(year)
         same_frame(snapshot.organizations, expected.organizations)
         graph = build_graph(expected, records=False)
@@ -290,3 +291,15 @@ def test_an_earlier_cut_is_derived_in_the_database(
             kpi,
         ):
             pd.testing.assert_frame_equal(analysis(snapshot), analysis(expected))
+        # Ego networks with the cut's groups (a type or county the cut derives), by
+        # collabnet's procedure and by the Cypher statement a server without it runs.
+        for procedure in (True, False):
+            monkeypatch.setattr(backend, "has_ego_procedure", procedure)
+            for partition in ("type", "county"):
+                pd.testing.assert_frame_equal(
+                    brokerage(snapshot, partition=partition),
+                    brokerage(expected, partition=partition),
+                    check_exact=False,
+                    rtol=1e-9,
+                )
+            pd.testing.assert_frame_equal(platform_brokers(snapshot), platform_brokers(expected))

@@ -264,6 +264,13 @@ class Neo4jBackend:
         listed = read.leading_rows(self._organizations, meta, "listed_organization")
         return participants_as_of(listed, participants, as_of).reset_index(drop=True)
 
+    def _cut(self, as_of: int | None, derived: Mapping[str, Any]) -> read.CutOrganizations:
+        """The earlier cut ``as_of`` of a network derived from participations, as the
+        statements that take its organisations are given it."""
+        return read.CutOrganizations(
+            derived, self._stored_ids(), self.snapshot(as_of).organizations
+        )
+
     def _stored_ids(self) -> pd.Series:
         """The ids of the organisations stored, in ``_row`` order."""
         if self._tables is not None:
@@ -329,11 +336,11 @@ class Neo4jBackend:
         network, for ``ids``) and what the recommender asks
         (:data:`collabnet.backends.neo4j.pairs.MEASURES`). On a network derived from
         participations, an earlier cut derives its organisations and links again:
-        ``degree``, ``partners``, ``pair_table`` and the coverage counts come from the
-        ``analysis/derived/`` statements, which derive the links from the
-        participations in the database (the coverage counts are given the cut's
-        organisations, whose types, industries and counties are derived in memory), and
-        brokerage is computed in memory; the recommender counts an organisation's projects and
+        ``degree``, ``partners``, ``pair_table``, the coverage counts and
+        ``ego_brokerage`` come from the ``analysis/derived/`` statements, which derive
+        the links from the participations in the database (the coverage counts and the
+        ego networks are given the cut's organisations, whose types, industries and
+        counties are derived in memory); the recommender counts an organisation's projects and
         themes, which its statements do not read, and runs in memory on such a network
         at every cut. With the Graph Data Science library, at every cut, also PageRank,
         eigenvector centrality, core numbers, harmonic closeness, betweenness,
@@ -346,7 +353,7 @@ class Neo4jBackend:
             if not self._from_participations():
                 names.update(pairs.MEASURES)
         elif self._derived_cut(as_of) is not None:
-            names.update(("degree", "partners", "pair_table", *COVERAGE_QUERIES))
+            names.update(("degree", "partners", "pair_table", *COVERAGE_QUERIES, "ego_brokerage"))
         if self.has_gds:
             names.update((*gds.MEASURES, "communities", "triangles", "component"))
         elif not self._said_no_gds:
@@ -405,9 +412,7 @@ class Neo4jBackend:
                     self._connection,
                     name,
                     as_of,
-                    derived,
-                    self._stored_ids(),
-                    self.snapshot(as_of).organizations,
+                    self._cut(as_of, derived),
                     self.snapshot(as_of).industries["code"].tolist(),
                     by_industry=bool(extra.get("by_industry", False)),
                 )
@@ -429,6 +434,7 @@ class Neo4jBackend:
                 [str(i) for i in ids],
                 partition,
                 procedure=self.has_ego_procedure,
+                cut=None if derived is None else self._cut(as_of, derived),
             )
         if not self._linked(as_of):
             # GDS has no relationship to run on.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -228,13 +228,24 @@ _CUT_COVERAGE = {
 }
 
 
+class CutOrganizations(NamedTuple):
+    """An earlier cut of a network derived from participations, as the ``analysis/derived/``
+    statements that take its organisations are given it: ``derived`` (how many
+    organisations and links came from files), ``stored_ids`` (the ids of the
+    organisations stored, in ``_row`` order) and ``organizations`` (who is present
+    then, with the type, industries and county derived from the participations up to
+    then)."""
+
+    derived: Mapping[str, Any]
+    stored_ids: pd.Series
+    organizations: pd.DataFrame
+
+
 def cut_coverage(
     connection: Connection,
     name: str,
     as_of: int,
-    derived: Mapping[str, Any],
-    stored_ids: pd.Series,
-    organizations: pd.DataFrame,
+    cut: CutOrganizations,
     industry_codes: Sequence[str],
     *,
     by_industry: bool = False,
@@ -243,24 +254,18 @@ def cut_coverage(
     at an earlier cut of a network derived from participations, in the rows the
     statement of that name gives for a stored cut.
 
-    The cut's organisations (``organizations``: who is present then, with the type,
-    industries and county derived from the participations up to then) go to the
-    database as lists by stored organisation row (``stored_ids``, in ``_row`` order);
-    the links are derived there. ``industry_codes``: the industries counted (others are
+    The cut's organisations go to the database as lists by stored organisation row; the
+    links are derived there. ``industry_codes``: the industries counted (others are
     left out, as in memory); ``by_industry``: the county statements' groups are an
     industry and a county.
     """
     statement, keys = _CUT_COVERAGE[name]
-    position = pd.Index(stored_ids).get_indexer(organizations["id"])
-    if (position < 0).any():
-        missing = organizations["id"].to_numpy()[position < 0][0]
-        raise BackendError(f"organisation {missing!r} of the cut is not in the database")
-    present = np.zeros(len(stored_ids), dtype=bool)
-    present[position] = True
+    stored_ids, organizations = cut.stored_ids, cut.organizations
+    position, present = _cut_rows(stored_ids, organizations)
     types: list[Any] = [None] * len(stored_ids)
     for place, kind in zip(position, organizations["type"], strict=True):
         types[place] = kind
-    params: dict[str, Any] = {"as_of": as_of, **derived, "types": types}
+    params: dict[str, Any] = {"as_of": as_of, **cut.derived, "types": types}
     if statement != "analysis/derived/co_built_centres":
         params["present"] = present.tolist()
     if keys:
@@ -292,6 +297,18 @@ def cut_coverage(
     if name.startswith("county_") and "industry" not in columns:
         columns = {"industry": [None] * len(group), **columns}
     return pd.concat([pd.DataFrame(columns, index=found.index, dtype=object), found], axis=1)
+
+
+def _cut_rows(stored_ids: pd.Series, organizations: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The stored row of each organisation of a cut, and per stored row whether it is
+    present at the cut."""
+    position = pd.Index(stored_ids).get_indexer(organizations["id"])
+    if (position < 0).any():
+        missing = organizations["id"].to_numpy()[position < 0][0]
+        raise BackendError(f"organisation {missing!r} of the cut is not in the database")
+    present = np.zeros(len(stored_ids), dtype=bool)
+    present[position] = True
+    return position, present
 
 
 def pair_table(
@@ -353,23 +370,36 @@ def ego_brokerage(
     partition: str,
     *,
     procedure: bool = False,
+    cut: CutOrganizations | None = None,
 ) -> pd.DataFrame:
     """Per ego, from its ego network in the database (``analysis/ego_brokerage``, or
     collabnet's procedure when ``procedure``: the same rows), in batches of
     :data:`EGO_BATCH` (:data:`EGO_PROCEDURE_BATCH` for the procedure): ``id``,
     ``degree``, ``constraint``, ``effective_size``, ``groups`` (maps of ``group`` and
     ``members``) and ``linked`` (maps of ``first``, ``second`` and ``pairs``: ordered
-    pairs of linked partners by their groups)."""
-    statement = "analysis/ego_brokerage_procedure" if procedure else "analysis/ego_brokerage"
+    pairs of linked partners by their groups).
+
+    With ``cut``, at an earlier cut of a network derived from participations: the
+    ``analysis/derived/`` statements, which derive the egos' links in the database and
+    take who is present and each one's group (column ``partition`` of the cut's
+    organisations) as lists by stored organisation row."""
+    prefix = "analysis/" if cut is None else "analysis/derived/"
+    statement = prefix + ("ego_brokerage_procedure" if procedure else "ego_brokerage")
     batch = EGO_PROCEDURE_BATCH if procedure else EGO_BATCH
+    params: dict[str, Any] = {"as_of": as_of}
+    if cut is None:
+        params["partition"] = partition
+    else:
+        position, present = _cut_rows(cut.stored_ids, cut.organizations)
+        groups: list[Any] = [None] * len(cut.stored_ids)
+        group_of = cut.organizations[partition].astype(object)
+        for place, value in zip(position, group_of.where(group_of.notna(), None), strict=True):
+            groups[place] = value
+        params.update(cut.derived, present=present.tolist(), groups=groups)
+        params.pop("listed_organizations", None)
     gathered: dict[str, list[Any]] = {}
     for start in range(0, len(ids), batch):
-        part = connection.read_columns(
-            statement,
-            ids=list(ids[start : start + batch]),
-            as_of=as_of,
-            partition=partition,
-        )
+        part = connection.read_columns(statement, ids=list(ids[start : start + batch]), **params)
         for column, values in part.items():
             gathered.setdefault(column, []).extend(values)
     columns = ("id", "degree", "constraint", "effective_size", "groups", "linked")
