@@ -253,6 +253,8 @@ class _DatabaseNetwork:
     # whatever its group, and their path signals (``row``: a position among them).
     moment_sources: np.ndarray
     moment_signals: pd.DataFrame
+    # Per organisation, its projects per theme (no column without project themes).
+    themes: np.ndarray
 
     @classmethod
     def read(
@@ -290,6 +292,10 @@ class _DatabaseNetwork:
         links.data[:] = 1.0
         titled = snapshot.native("link_titles")
         assert titled is not None
+        themes = np.zeros((n, 0))
+        projects = snapshot.native("organization_themes", year=year)
+        if projects is not None:
+            themes = _theme_counts(organizations["id"], projects["id"], projects["theme"])
         tables = Tables(
             organizations=organizations,
             links=_no_links(),
@@ -313,6 +319,7 @@ class _DatabaseNetwork:
             every=every,
             moment_sources=moment_sources,
             moment_signals=_path_signals(snapshot, candidates, moment_sources, cols, len(every)),
+            themes=themes,
         )
 
     def space(self, sources: Sequence[str] | None) -> FeatureSpace:
@@ -341,6 +348,7 @@ class _DatabaseNetwork:
         del found
         crowded = per_row >= DATABASE_CANDIDATES
         asked_for = len(rows) if sources is None else len(sources)
+        theme_rows, theme_cols = _theme_profiles(self.themes, rows, cols)
         return _finish(
             snapshot,
             self.tables,
@@ -358,6 +366,8 @@ class _DatabaseNetwork:
             coverage=self.coverage,
             evidence=_database_evidence(snapshot, ids),
             titled_links=self.titled,
+            theme_rows=theme_rows,
+            theme_cols=theme_cols,
         )
 
 
@@ -845,16 +855,32 @@ def _themes(
     )
     if len(joined) == 0:
         return empty
-    position = pd.Series(
-        np.arange(len(tables.organizations)), index=tables.organizations["id"].to_numpy()
-    )
-    org = joined["org"].map(position)
-    keep = org.notna().to_numpy()
-    theme, _ = pd.factorize(joined["industry"].to_numpy()[keep], sort=True)
-    counts = sp.csr_matrix(
-        (np.ones(int(keep.sum())), (org[keep].to_numpy(dtype=np.int64), theme)),
-        shape=(len(tables.organizations), int(theme.max()) + 1),
+    counts = _theme_counts(tables.organizations["id"], joined["org"], joined["industry"])
+    return _theme_profiles(counts, rows, cols)
+
+
+def _theme_counts(ids: pd.Series, org: pd.Series, theme: pd.Series) -> np.ndarray:
+    """Per organisation (``ids``' order), its projects per theme (sorted), from one row
+    per organisation (``org``) and project of theme ``theme``; no column without any."""
+    position = pd.Series(np.arange(len(ids)), index=ids.to_numpy())
+    at = org.map(position)
+    keep = at.notna().to_numpy()
+    if not keep.any():
+        return np.zeros((len(ids), 0))
+    codes, _ = pd.factorize(theme.to_numpy()[keep], sort=True)
+    return sp.csr_matrix(
+        (np.ones(int(keep.sum())), (at[keep].to_numpy(dtype=np.int64), codes)),
+        shape=(len(ids), int(codes.max()) + 1),
     ).toarray()
+
+
+def _theme_profiles(
+    counts: np.ndarray, rows: np.ndarray, cols: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's share of its projects per theme, each column's project count per
+    theme, from every organisation's projects per theme."""
+    if counts.shape[1] == 0:
+        return np.zeros((len(rows), 0)), np.zeros((len(cols), 0))
     totals = counts[rows].sum(axis=1, keepdims=True)
     shares = np.divide(counts[rows], totals, out=np.zeros_like(counts[rows]), where=totals > 0)
     return shares, counts[cols]

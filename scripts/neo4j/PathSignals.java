@@ -7,6 +7,15 @@
 //   CALL collabnet.pairEvidence($pairs, $as_of, $examples)
 //   CALL collabnet.egoBrokerage($ids, $as_of, $partition)
 //   CALL collabnet.egoBrokerageDerived($ids, $as_of, $listed_links, $present, $groups)
+//   CALL collabnet.pairSignalsDerived($sources, $targets, $candidates, $as_of, $limit,
+//       $listed_links, $present, $types)
+//   CALL collabnet.pairEvidenceDerived($pairs, $as_of, $examples, $listed_links, $present)
+//
+// The Derived procedures work at an earlier cut of a network derived from
+// participations (see cypher/analysis/derived/degrees.cypher): only the links before row
+// $listed_links came from files, pairs of organisations sharing projects up to the cut
+// are linked, weighted by the number of such projects, and who is present and each
+// one's type or group are the cut's, given as lists by stored organisation row.
 //
 // pairSignalsPacked:
 // For each source: its partners at the end of $as_of (a linked pair counts once, its
@@ -140,7 +149,27 @@ public class PathSignals {
             @Name("candidates") List<String> candidates,
             @Name("asOf") Long asOf,
             @Name("limit") Long limit) {
+        return packedSignals(new Search(new HashSet<>(targets), asOf), sources, candidates, limit);
+    }
+
+    @Procedure(name = "collabnet.pairSignalsDerived", mode = Mode.READ)
+    @Description("pairSignalsPacked at an earlier cut of a network derived from participations.")
+    public Stream<Packed> pairSignalsDerived(
+            @Name("sources") List<String> sources,
+            @Name("targets") List<String> targets,
+            @Name("candidates") List<String> candidates,
+            @Name("asOf") Long asOf,
+            @Name("limit") Long limit,
+            @Name("listedLinks") Long listedLinks,
+            @Name("present") List<Boolean> present,
+            @Name("types") List<Object> types) {
         Search search = new Search(new HashSet<>(targets), asOf);
+        search.derive(listedLinks, present, types);
+        return packedSignals(search, sources, candidates, limit);
+    }
+
+    private Stream<Packed> packedSignals(
+            Search search, List<String> sources, List<String> candidates, Long limit) {
         List<Row> rows = new ArrayList<>();
         for (String id : sources) {
             Node source = tx.findNode(ORGANIZATION, "id", id);
@@ -216,7 +245,23 @@ public class PathSignals {
             @Name("pairs") List<List<String>> pairs,
             @Name("asOf") Long asOf,
             @Name("examples") Boolean examples) {
+        return evidence(new Search(Set.of(), asOf), pairs, examples);
+    }
+
+    @Procedure(name = "collabnet.pairEvidenceDerived", mode = Mode.READ)
+    @Description("pairEvidence at an earlier cut of a network derived from participations.")
+    public Stream<Evidence> pairEvidenceDerived(
+            @Name("pairs") List<List<String>> pairs,
+            @Name("asOf") Long asOf,
+            @Name("examples") Boolean examples,
+            @Name("listedLinks") Long listedLinks,
+            @Name("present") List<Boolean> present) {
         Search search = new Search(Set.of(), asOf);
+        search.derive(listedLinks, present, null);
+        return evidence(search, pairs, examples);
+    }
+
+    private Stream<Evidence> evidence(Search search, List<List<String>> pairs, Boolean examples) {
         List<Evidence> rows = new ArrayList<>();
         for (int i = 0; i < pairs.size(); i++) {
             Node source = tx.findNode(ORGANIZATION, "id", pairs.get(i).get(0));
@@ -310,6 +355,7 @@ public class PathSignals {
         // linked, weighted by the number of such projects. listedLinks < 0: stored links.
         private long listedLinks = -1;
         private List<Boolean> presentByRow;
+        // The cut's group (egoBrokerageDerived) or type (pairSignalsDerived) by row.
         private List<Object> groupByRow;
         // Per local number, the last visit to a project that counted it (visits are
         // numbered from 1 across the call), so that a participant counts once a project.
@@ -702,7 +748,10 @@ public class PathSignals {
 
         private boolean target(int local) {
             if (targetAt[local] == 0) {
-                boolean found = targetTypes.contains(nodeOf[local].getProperty("type", null));
+                Object type = groupByRow != null
+                        ? groupByRow.get(Math.toIntExact(row(nodeOf[local])))
+                        : nodeOf[local].getProperty("type", null);
+                boolean found = targetTypes.contains(type);
                 targetAt[local] = (byte) (found ? 2 : 1);
             }
             return targetAt[local] == 2;

@@ -573,8 +573,8 @@ def test_a_participations_network_is_counted_in_the_database(
     """Derived from participations, the whole network's degrees, coverage, gaps, KPIs
     and brokerage come from the database without reading a link back; an earlier cut
     derives its degrees, partners, pairs, coverage counts, KPIs and ego networks in the
-    database too; the recommendations are computed in memory. Every backend gives the
-    files' answers."""
+    database too, and, with collabnet's procedures, the recommendations' signals. Every
+    backend gives the files' answers."""
     tables = industry_projects(tmp_path / "projects")
     assert industry_coverage(tables)["links"].sum() > 0
     backend = holding(tables)
@@ -582,7 +582,8 @@ def test_a_participations_network_is_counted_in_the_database(
         natives = backend.native_measures(as_of)
         assert {"degree", *COVERAGE_QUERIES} <= natives
         assert "ego_brokerage" in natives
-        assert not natives & set(pairs.MEASURES)
+        # collabnet's procedures derive an earlier cut's path signals and evidence.
+        assert (set(pairs.MEASURES) <= natives) == (holding.kind == "neo4j")  # type: ignore[attr-defined]
         monkeypatch.setattr(backend, "pull", lambda: pytest.fail("the links were read back"))
     snapshot, files = backend.snapshot(as_of), tables.as_of(as_of)
     for analysis in COVERAGE:
@@ -607,9 +608,18 @@ def test_a_participations_network_is_counted_in_the_database(
         expected[["degree", "weighted_degree", "core_number"]],
         check_dtype=False,
     )
-    # Recommendations count projects and themes, in memory on either backend.
-    monkeypatch.undo()
-    for weights in ("default", "auto"):
+    # Recommendations count projects and themes: in the database with collabnet's
+    # procedures (no link read back), in memory without them. Platforms take part in no
+    # project; universities and institutes do, so they have themes.
+    for weights, candidates in (
+        ("default", None),
+        ("auto", None),
+        ("default", "enterprise:university,institute"),
+        ("auto", "enterprise:university,institute"),
+    ):
+        found = recommend(snapshot, weights=weights, candidates=candidates)
         pd.testing.assert_frame_equal(
-            recommend(snapshot, weights=weights), recommend(files, weights=weights)
+            found, recommend(files, weights=weights, candidates=candidates)
         )
+        assert len(found) > 0
+    assert any("in the themes of" in reason for reason in found["reasons"].explode())

@@ -4,6 +4,7 @@ derives its links again from the projects up to then, exactly as in memory."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,10 +23,13 @@ from collabnet.analysis.coverage import (
     industry_coverage,
 )
 from collabnet.analysis.kpi import kpi
-from collabnet.backends.neo4j import COVERAGE_QUERIES, Neo4jBackend
-from collabnet.errors import BackendError
+from collabnet.backends.neo4j import COVERAGE_QUERIES, Neo4jBackend, pairs
+from collabnet.errors import BackendError, InputError
 from collabnet.graph import build_graph, pair_table
 from collabnet.network import Network
+from collabnet.recommend import recommend
+from collabnet.recommend.features import Candidates
+from collabnet.recommend.space import build_space
 from collabnet.tables import Tables, load_tables
 from tests.bolt.servers import PASSWORD
 
@@ -303,3 +307,23 @@ def test_an_earlier_cut_is_derived_in_the_database(
                     rtol=1e-9,
                 )
             pd.testing.assert_frame_equal(platform_brokers(snapshot), platform_brokers(expected))
+        # The recommender's signals, derived at the cut by collabnet's procedures: every
+        # feature of every pair, and the lists.
+        assert set(pairs.MEASURES) <= backend.native_measures(year)
+        for candidates in (None, "enterprise:university,institute"):
+            for weights in ("default", "auto"):
+                try:
+                    files_list = recommend(expected, weights=weights, candidates=candidates)
+                except InputError as error:  # no candidate of these types at the cut
+                    with pytest.raises(InputError, match=re.escape(str(error))):
+                        recommend(snapshot, weights=weights, candidates=candidates)
+                    continue
+                if weights == "default":
+                    chosen = Candidates.parse(candidates) if candidates else None
+                    ours, theirs = build_space(snapshot, chosen), build_space(expected, chosen)
+                    assert ours.shape == theirs.shape
+                    r, c = (cells.ravel() for cells in np.indices(ours.shape))
+                    pd.testing.assert_frame_equal(ours.features_at(r, c), theirs.features_at(r, c))
+                pd.testing.assert_frame_equal(
+                    recommend(snapshot, weights=weights, candidates=candidates), files_list
+                )

@@ -195,6 +195,13 @@ class Neo4jBackend:
         return pairs.has_procedure(self._connection)
 
     @cached_property
+    def has_derived_pair_procedure(self) -> bool:
+        """Whether the server has collabnet's procedures for an earlier cut of a network
+        derived from participations (checked once): without them, the recommender runs
+        in memory on such a network."""
+        return pairs.has_procedure(self._connection, pairs.DERIVED_PROCEDURE)
+
+    @cached_property
     def has_ego_procedure(self) -> bool:
         """Whether the server has collabnet's ego-brokerage procedure (checked once):
         without it, each ego network is measured in Cypher, more slowly."""
@@ -253,11 +260,9 @@ class Neo4jBackend:
             return organizations_as_of(self._organizations, as_of).reset_index(drop=True)
         # An earlier cut of a network derived from participations: its participants are
         # derived again from their participations up to then, as in memory.
-        if self._projects is None and meta.get("project_columns") is not None:
-            self._projects = read.read_projects(self._connection, meta)
         participants = derive_organizations(
             read.participants(self._connection, meta, as_of),
-            self._projects,
+            self._project_table(),
             self._industries(),
             until=as_of,
         )
@@ -270,6 +275,15 @@ class Neo4jBackend:
         return read.CutOrganizations(
             derived, self._stored_ids(), self.snapshot(as_of).organizations
         )
+
+    def _project_table(self) -> pd.DataFrame | None:
+        """The projects table pushed (project themes), read once; None without one."""
+        if self._tables is not None:
+            return self._tables.projects
+        meta = self._complete_meta()
+        if self._projects is None and meta.get("project_columns") is not None:
+            self._projects = read.read_projects(self._connection, meta)
+        return self._projects
 
     def _stored_ids(self) -> pd.Series:
         """The ids of the organisations stored, in ``_row`` order."""
@@ -340,9 +354,12 @@ class Neo4jBackend:
         ``ego_brokerage`` come from the ``analysis/derived/`` statements, which derive
         the links from the participations in the database (the coverage counts and the
         ego networks are given the cut's organisations, whose types, industries and
-        counties are derived in memory); the recommender counts an organisation's projects and
-        themes, which its statements do not read, and runs in memory on such a network
-        at every cut. With the Graph Data Science library, at every cut, also PageRank,
+        counties are derived in memory). On such a network the recommender's measures,
+        with ``organization_themes`` (each organisation's projects' themes), are computed
+        at every cut when the server has collabnet's procedures
+        (:attr:`has_derived_pair_procedure`), from ``recommend/derived/`` at an earlier
+        one; without them the recommender runs in memory. With the Graph Data Science
+        library, at every cut, also PageRank,
         eigenvector centrality, core numbers, harmonic closeness, betweenness,
         ``triangles``, connected ``component`` and ``communities``
         (Leiden). Without the library, the first call says so on stderr, once.
@@ -352,8 +369,12 @@ class Neo4jBackend:
             names.update(("degree", "partners", "pair_table", *COVERAGE_QUERIES, "ego_brokerage"))
             if not self._from_participations():
                 names.update(pairs.MEASURES)
+            elif self.has_derived_pair_procedure:
+                names.update((*pairs.MEASURES, *pairs.PROJECT_MEASURES))
         elif self._derived_cut(as_of) is not None:
             names.update(("degree", "partners", "pair_table", *COVERAGE_QUERIES, "ego_brokerage"))
+            if self.has_derived_pair_procedure:
+                names.update((*pairs.MEASURES, *pairs.PROJECT_MEASURES))
         if self.has_gds:
             names.update((*gds.MEASURES, "communities", "triangles", "component"))
         elif not self._said_no_gds:
@@ -399,9 +420,21 @@ class Neo4jBackend:
             return pd.DataFrame(partners, columns=["id", "partners"])
         if name == "pair_table":
             return read.pair_table(self._connection, as_of, derived)
+        if name == "organization_themes":
+            found = pairs.measure(self._connection, "organization_projects", as_of, params)
+            return read.project_themes(found, self._project_table())
         if name in pairs.MEASURES:
+            cut = None
+            if derived is not None and as_of is not None:
+                cut = read.cut_parameters(self._cut(as_of, derived))
             return pairs.measure(
-                self._connection, name, as_of, params, procedure=self.has_pair_procedure
+                self._connection,
+                name,
+                as_of,
+                params,
+                procedure=self.has_pair_procedure,
+                projects=self._from_participations(),
+                cut=cut,
             )
         if name in COVERAGE_QUERIES:
             extra: dict[str, Any] = {}

@@ -19,7 +19,15 @@ import pandas as pd
 from collabnet.backends.neo4j.connection import Connection
 from collabnet.errors import BackendError
 
-__all__ = ["MEASURES", "PROCEDURE", "has_procedure", "measure", "signal_batch"]
+__all__ = [
+    "DERIVED_PROCEDURE",
+    "MEASURES",
+    "PROCEDURE",
+    "PROJECT_MEASURES",
+    "has_procedure",
+    "measure",
+    "signal_batch",
+]
 
 # Sources per path-signal statement: each one's three-step reach is expanded in full.
 # The server reads the partners of every organisation a statement reaches once per
@@ -35,8 +43,10 @@ SIGNAL_BATCHES = 16
 # Path-signal statements in flight at once (each runs on one server thread).
 SIGNAL_WORKERS = 2
 # Pairs per evidence statement: like the sources' walks, larger statements read the
-# partner lists fewer times.
+# partner lists fewer times; at an earlier cut of a network derived from participations,
+# where each statement derives the partners again from the projects, ten times more.
 EVIDENCE_BATCH = 5_000
+DERIVED_EVIDENCE_BATCH = 50_000
 # Candidates per source when the caller does not say.
 DEFAULT_LIMIT = 200
 
@@ -48,11 +58,18 @@ MEASURES = (
     "pair_evidence",
     "link_titles",
 )
+# What the recommender asks besides on a network derived from participations: each
+# organisation's project themes (from ``organization_projects`` and the projects table),
+# which give the thematic overlap.
+PROJECT_MEASURES = ("organization_themes",)
 
 
 # collabnet's own procedure (scripts/neo4j/PathSignals.java), used when installed; a
 # server still running an older build of it has not this name, and gets the Cypher.
 PROCEDURE = "collabnet.pairSignalsPacked"
+# Its twin at an earlier cut of a network derived from participations: without it, the
+# recommender runs in memory on such a network.
+DERIVED_PROCEDURE = "collabnet.pairSignalsDerived"
 
 
 def has_procedure(connection: Connection, name: str = PROCEDURE) -> bool:
@@ -62,6 +79,22 @@ def has_procedure(connection: Connection, name: str = PROCEDURE) -> bool:
     return bool(found and found[0]["installed"])
 
 
+# The statements of each measure, for a stored cut and for an earlier cut of a network
+# derived from participations.
+_STATEMENTS = {
+    "organization_activity": "recommend/organization_activity",
+    "linked_pairs": "recommend/linked_pairs",
+    "dated_links": "recommend/dated_links",
+    "link_titles": "recommend/link_titles",
+}
+_DERIVED_STATEMENTS = {
+    "organization_activity": "recommend/derived/organization_activity",
+    "linked_pairs": "recommend/derived/linked_pairs",
+    "dated_links": "recommend/derived/dated_links",
+    "link_titles": "recommend/derived/link_titles",
+}
+
+
 def measure(
     connection: Connection,
     name: str,
@@ -69,36 +102,51 @@ def measure(
     params: Mapping[str, object],
     *,
     procedure: bool = False,
+    projects: bool = False,
+    cut: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Statement ``recommend/<name>`` at ``as_of`` with ``params``, as a frame; path
-    signals come from :data:`PROCEDURE` when ``procedure`` (the same rows)."""
+    signals come from :data:`PROCEDURE` when ``procedure`` (the same rows).
+
+    ``projects``: the network is derived from participations, so an organisation's
+    activity is its projects (``recommend/project_activity``), not its links' weight.
+    ``cut``: at an earlier cut of such a network, the parameters of the
+    ``recommend/derived/`` statements (how many links came from files, and who is present
+    and each one's type at the cut, by stored organisation row), which derive the links
+    from the participations up to then; path signals and evidence then come from
+    collabnet's procedures only."""
+    derived = dict(cut or {})
+    statements = _STATEMENTS if cut is None else _DERIVED_STATEMENTS
     if name == "pair_signals":
         return _pair_signals(
             connection,
             as_of,
             _texts(params, "sources"),
             params,
-            packed=procedure,
+            packed=procedure or cut is not None,
+            cut=cut,
         )
     if name == "organization_activity":
         year = params.get("year")
         if year is not None and not isinstance(year, int):
             raise BackendError(f"year must be an integer, got {year!r}")
+        both = {"sources": _texts(params, "sources"), "targets": _texts(params, "targets")}
         frame = pd.DataFrame(
             connection.read_columns(
-                "recommend/organization_activity",
-                as_of=as_of,
-                year=year,
-                sources=_texts(params, "sources"),
-                targets=_texts(params, "targets"),
+                statements["organization_activity"], as_of=as_of, year=year, **both, **derived
             )
         )
+        if projects:
+            counted = pd.DataFrame(connection.read_columns("recommend/project_activity", year=year))
+            counted = counted.set_index("id").reindex(frame["id"])
+            frame["activity"] = counted["activity"].to_numpy(dtype=float)
+            frame["recent"] = counted["recent"].to_numpy(dtype=float)
         return frame.astype({"last_year": "float64"})
     if name == "linked_pairs":
         return pd.DataFrame(
             connection.read_columns(
-                "recommend/linked_pairs",
-                as_of=as_of,
+                statements["linked_pairs"],
+                **({"as_of": as_of} if cut is None else {"as_of": as_of, **derived}),
                 sources=_texts(params, "sources"),
                 targets=_texts(params, "targets"),
             ),
@@ -107,20 +155,35 @@ def measure(
     if name == "dated_links":
         return pd.DataFrame(
             connection.read_columns(
-                "recommend/dated_links",
+                statements["dated_links"],
                 first=_integer(params, "first", None),
                 last=_integer(params, "last", None),
                 sources=_texts(params, "sources"),
                 targets=_texts(params, "targets"),
+                **({} if cut is None else {"as_of": as_of, **derived}),
             ),
             columns=["source", "target", "year"],
         )
     if name == "link_titles":
+        extra = {} if cut is None else {k: v for k, v in derived.items() if k != "types"}
         return pd.DataFrame(
-            connection.read_columns("recommend/link_titles", as_of=as_of),
+            connection.read_columns(statements["link_titles"], as_of=as_of, **extra),
             columns=["source", "target", "title"],
         )
+    if name == "organization_projects":
+        year = params.get("year")
+        if year is not None and not isinstance(year, int):
+            raise BackendError(f"year must be an integer, got {year!r}")
+        return pd.DataFrame(
+            connection.read_columns("recommend/organization_projects", year=year),
+            columns=["id", "project"],
+        )
     if name == "pair_evidence":
+        if cut is not None:
+            extra = {k: v for k, v in derived.items() if k != "types"}
+            return _pair_evidence(
+                connection, as_of, params, "recommend/derived/pair_evidence_procedure", extra
+            )
         statement = "recommend/pair_evidence_procedure" if procedure else "recommend/pair_evidence"
         return _pair_evidence(connection, as_of, params, statement)
     raise BackendError(f"no recommender statement named '{name}'")
@@ -133,6 +196,7 @@ def _pair_signals(
     params: Mapping[str, object],
     *,
     packed: bool,
+    cut: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """One row per pair: ``row`` (position in ``sources``), ``col`` (position in the
     ``candidates`` ids) and the signals; the shared partners' degrees and weight
@@ -149,9 +213,16 @@ def _pair_signals(
     degrees: list[np.ndarray] = []
     products: list[np.ndarray] = []
     statement = "recommend/pair_signals_procedure" if packed else "recommend/pair_signals"
+    if cut is not None:
+        statement = "recommend/derived/pair_signals_procedure"
 
-    # A group of a larger run's sources goes in statements sized for the whole run.
+    # A group of a larger run's sources goes in statements sized for the whole run. At
+    # an earlier cut, each statement derives again the partners of every organisation
+    # it reaches from their projects, which costs more than the walks: the largest
+    # statements.
     size = signal_batch(max(_integer(params, "total_sources", len(sources)), len(sources)))
+    if cut is not None:
+        size = SIGNAL_BATCH_MAX
 
     def fetch(start: int) -> dict[str, Any]:
         found = connection.read_columns(
@@ -161,6 +232,7 @@ def _pair_signals(
             as_of=as_of,
             limit=_integer(params, "limit", DEFAULT_LIMIT),
             **({"candidates": candidates} if packed else {}),
+            **(cut or {}),
         )
         return _unpacked(found) if packed else _listed(found, column)
 
@@ -254,7 +326,11 @@ def _flat(lists: list[list[Any]], dtype: type) -> np.ndarray:
 
 
 def _pair_evidence(
-    connection: Connection, as_of: int | None, params: Mapping[str, object], statement: str
+    connection: Connection,
+    as_of: int | None,
+    params: Mapping[str, object],
+    statement: str,
+    extra: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     pairs = params.get("pairs")
     if not isinstance(pairs, list | tuple):
@@ -263,16 +339,17 @@ def _pair_evidence(
     listed = [[str(s), str(t)] for s, t in pairs]
     shared: list[Any] = []
     found: list[Any] = []
+    batch = EVIDENCE_BATCH if extra is None else DERIVED_EVIDENCE_BATCH
 
     def fetch(start: int) -> tuple[int, dict[str, list[Any]]]:
-        part = listed[start : start + EVIDENCE_BATCH]
+        part = listed[start : start + batch]
         return len(part), connection.read_columns(
-            statement, pairs=part, as_of=as_of, examples=examples
+            statement, pairs=part, as_of=as_of, examples=examples, **(extra or {})
         )
 
     # Like the path signals: SIGNAL_WORKERS batches at a time, taken in order.
     with ThreadPoolExecutor(SIGNAL_WORKERS) as pool:
-        for asked, rows in pool.map(fetch, range(0, len(listed), EVIDENCE_BATCH)):
+        for asked, rows in pool.map(fetch, range(0, len(listed), batch)):
             order = np.argsort(np.asarray(rows["position"], dtype=np.int64), kind="stable")
             if len(order) != asked:
                 raise BackendError(

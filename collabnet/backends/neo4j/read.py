@@ -241,6 +241,32 @@ class CutOrganizations(NamedTuple):
     organizations: pd.DataFrame
 
 
+def project_themes(found: pd.DataFrame, projects: pd.DataFrame | None) -> pd.DataFrame:
+    """``id`` and ``theme`` per organisation and project of ``found`` (``id``,
+    ``project``) whose project has a theme: the ``industry`` of its first row in the
+    projects table that has one, as the in-memory recommender takes it."""
+    if projects is None or "industry" not in projects.columns:
+        return pd.DataFrame({"id": [], "theme": []}, dtype=object)
+    themes = projects[["project", "industry"]].dropna().drop_duplicates("project")
+    joined = found.merge(themes, on="project")
+    return pd.DataFrame({"id": joined["id"], "theme": joined["industry"]})
+
+
+def cut_parameters(cut: CutOrganizations) -> dict[str, Any]:
+    """The parameters of the ``recommend/derived/`` statements at the cut: how many links
+    came from files (``listed_links``), and per stored organisation row whether it is
+    present (``present``) and its type then (``types``, None when absent)."""
+    position, present = _cut_rows(cut.stored_ids, cut.organizations)
+    types: list[Any] = [None] * len(cut.stored_ids)
+    for place, kind in zip(position, cut.organizations["type"], strict=True):
+        types[place] = kind
+    return {
+        "listed_links": cut.derived["listed_links"],
+        "present": present.tolist(),
+        "types": types,
+    }
+
+
 def cut_coverage(
     connection: Connection,
     name: str,
