@@ -55,6 +55,28 @@ def test_three_steps_equal_matrix_powers(
     np.testing.assert_allclose(walks, walk[np.ix_(rows, cols)], rtol=1e-6, atol=1e-9)
 
 
+@pytest.mark.parametrize("width", [50, 5000])
+@pytest.mark.parametrize("k", [1, 10, 70])
+def test_best_columns_are_each_rows_best_with_ties_to_the_earlier_column(
+    width: int, k: int
+) -> None:
+    from collabnet.recommend import rank
+
+    rng = np.random.default_rng(width + k)
+    # Few distinct values: ties everywhere, at the cut too; closed cells are never listed.
+    scores = rng.integers(0, 6, size=(40, width)).astype(float)
+    scores[rng.random(scores.shape) < 0.3] = -np.inf
+    scores[3] = -np.inf
+    scores[4, : width - 3] = -np.inf
+    rows = np.arange(100, 140)
+    found = rank._best_columns(scores, rows, k)
+    expected = []
+    for i, row in enumerate(rows):
+        listed = sorted((-value, col) for col, value in enumerate(scores[i]) if np.isfinite(value))
+        expected += [(row, col, -neg, place + 1) for place, (neg, col) in enumerate(listed[:k])]
+    assert list(found.itertuples(index=False, name=None)) == expected
+
+
 def _array(block: sp.csr_matrix | np.ndarray) -> np.ndarray:
     return block if isinstance(block, np.ndarray) else block.toarray()
 
@@ -381,8 +403,8 @@ def test_path_rows_equal_matrix_powers(seed: int, monkeypatch: pytest.MonkeyPatc
     rng = np.random.default_rng(seed)
     r, c = rng.integers(0, 27, size=300), rng.integers(0, len(cols), size=300)
     full_counts = np.vstack([cube[np.ix_(rows, cols)], np.zeros((2, len(cols)))])
-    np.testing.assert_array_equal(counts.at(r, c, chunk=7), full_counts[r, c])
-    np.testing.assert_array_equal(walks.at(r, c, chunk=7), walks.dense(r)[np.arange(300), c])
+    np.testing.assert_array_equal(counts.at(r, c), full_counts[r, c])
+    np.testing.assert_array_equal(walks.at(r, c), walks.dense(r)[np.arange(300), c])
     # Kept cells are read back as given, in two handfuls; the others are computed.
     counts.keep(r[:5], c[:5], np.full(5, -1.0))
     counts.keep(r[150:160], c[150:160], np.full(10, -2.0))
@@ -391,7 +413,7 @@ def test_path_rows_equal_matrix_powers(seed: int, monkeypatch: pytest.MonkeyPatc
     # A cell asked twice, kept once: both read the kept value.
     again = (r[:, None] == r[marked][None, :]) & (c[:, None] == c[marked][None, :])
     marked |= again.any(axis=1)
-    got = counts.at(r, c, chunk=7)
+    got = counts.at(r, c)
     assert set(got[marked].tolist()) <= {-1.0, -2.0}
     np.testing.assert_array_equal(got[~marked], full_counts[r, c][~marked])
 
@@ -399,15 +421,13 @@ def test_path_rows_equal_matrix_powers(seed: int, monkeypatch: pytest.MonkeyPatc
 def test_ranking_with_path_rows_equals_ranking_with_held_blocks(sample: Tables) -> None:
     space = build_space(sample)
     lazy = build_space(sample)
+    lazy.blocks["paths3"], lazy.blocks["walk3"] = signals.PathRows.pair(
+        space.links, space.rows, space.cols
+    )
     for name in ("paths3", "walk3"):
-        degree = signals.degrees(space.links)
-        step = sp.csr_matrix(
-            sp.diags(np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0))
-            @ space.links
-        )
-        first = space.links if name == "paths3" else step
-        lazy.blocks[name] = signals.PathRows(first, first, space.rows, space.cols)
-        space.blocks[name] = lazy.blocks[name].dense(np.arange(space.shape[0]))
+        block = lazy.blocks[name]
+        assert isinstance(block, signals.PathRows)
+        space.blocks[name] = block.dense(np.arange(space.shape[0]))
     weights = default_weights(space)
     assert weights.coefficients["paths3"] != 0
     held_scorer, lazy_scorer = Scorer(space, weights), Scorer(lazy, weights)

@@ -105,6 +105,57 @@ def test_neighbourhood_scores_share_one_pattern() -> None:
     )
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+@pytest.mark.parametrize("workers", [1, 2])
+def test_neighbourhood_scores_equal_products_of_sparse_matrices(
+    seed: int, workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(signals, "worker_count", lambda: workers)
+    graph, matrix, rows, cols = _blocks(seed)
+    found = signals.neighbourhood_scores(matrix, rows, cols)
+    # The functions of one signal each are scipy's products of sparse matrices.
+    for function, block in zip(
+        (signals.common_neighbours, signals.adamic_adar, signals.resource_allocation),
+        found,
+        strict=True,
+    ):
+        product = function(matrix, rows, cols)
+        product.sort_indices()
+        # The same values bit for bit, on the same pattern.
+        np.testing.assert_array_equal(block.indptr, product.indptr)
+        np.testing.assert_array_equal(block.indices, product.indices)
+        np.testing.assert_array_equal(block.data, product.data)
+    common = {(u, v): len(list(nx.common_neighbors(graph, u, v))) for u in rows for v in cols}
+    dense = found[0].toarray()
+    for (u, v), count in common.items():
+        assert dense[np.searchsorted(rows, u), np.searchsorted(cols, v)] == count
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("held", ["dense", "rows", "sparse"])
+def test_block_signals_equal_the_separate_signals(
+    seed: int, held: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, matrix, rows, cols = _blocks(seed)
+    monkeypatch.setattr(signals, "_how_to_hold", lambda *_: held)
+    # Small chunks: several on each thread.
+    found = signals.block_signals(matrix, rows, cols, chunk_cells=3 * len(cols))
+    expected = signals.neighbourhood_scores(matrix, rows, cols)
+    for block, reference in zip(found[:3], expected, strict=True):
+        np.testing.assert_array_equal(block.indptr, reference.indptr)
+        np.testing.assert_array_equal(block.indices, reference.indices)
+        np.testing.assert_array_equal(block.data, reference.data)
+    counts, walks = signals.three_steps(matrix, rows, cols, dense=held == "dense")
+    if held == "rows":
+        assert isinstance(found[3], signals.PathRows)
+        everything = np.arange(len(rows))
+        found = (*found[:3], found[3].dense(everything), found[4].dense(everything))  # type: ignore[union-attr]
+    for block, reference in zip(found[3:], (counts, walks), strict=True):
+        as_array = block if isinstance(block, np.ndarray) else block.toarray()  # type: ignore[union-attr]
+        reference = reference if isinstance(reference, np.ndarray) else reference.toarray()
+        np.testing.assert_array_equal(as_array, reference)
+
+
 @pytest.mark.parametrize("seed", [0, 1])
 def test_paths3_counts_simple_paths_for_unlinked_pairs(seed: int) -> None:
     graph, matrix, rows, cols = _blocks(seed)

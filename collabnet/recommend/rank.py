@@ -24,7 +24,8 @@ from collabnet.recommend.weights import Weights, sigmoid
 
 __all__ = ["Scorer"]
 
-# Up to this many columns, rows are sorted fully (exact tie order); beyond, partitioned.
+# Up to this many columns, rows are sorted fully; beyond, only the cells above a bound
+# on their k-th best are (the same order: best first, ties to the earlier column).
 _FULL_SORT_COLUMNS = 4096
 # Added to blocked pairs so that they stand out among the sparse entries.
 _BLOCKED = 1e30
@@ -100,18 +101,39 @@ class Scorer:
             return sigmoid(logits)
         return sigmoid((logits - self._centre) / self._spread)
 
-    def _place(self, rows: np.ndarray) -> np.ndarray:
-        part = np.zeros((len(rows), len(self._col_county)))
-        for weight, row_code, col_code in (
-            (self._county_weight, self._row_county, self._col_county),
-            (self._country_weight, self._row_country, self._col_country),
-        ):
-            if weight == 0.0:
+    def _add_place(self, total: np.ndarray, rows: np.ndarray) -> None:
+        """Add the same-county and same-country terms of block rows ``rows`` to
+        ``total`` (rows × every column), in place.
+
+        Rows with the same county and country share one row of terms (0, either weight,
+        or their sum), made once and added where it is not zero.
+        """
+        terms = [
+            (weight, row_code[rows], col_code)
+            for weight, row_code, col_code in (
+                (self._county_weight, self._row_county, self._col_county),
+                (self._country_weight, self._row_country, self._col_country),
+            )
+            if weight != 0.0
+        ]
+        if not terms or len(rows) == 0:
+            return
+        keys = np.stack([np.maximum(codes, -1) for _, codes, _ in terms], axis=1)
+        groups, members = np.unique(keys, axis=0, return_inverse=True)
+        members = members.ravel()
+        for number, key in enumerate(groups):
+            row_terms = np.zeros(total.shape[1])
+            for (weight, _, col_code), code in zip(terms, key, strict=True):
+                if code >= 0:
+                    np.add(row_terms, weight, out=row_terms, where=col_code == code)
+            touched = np.flatnonzero(row_terms)
+            if len(touched) == 0:
                 continue
-            codes = row_code[rows]
-            same = (codes[:, None] == col_code[None, :]) & (codes[:, None] >= 0)
-            np.add(part, weight, out=part, where=same)
-        return part
+            where = np.flatnonzero(members == number)
+            if len(where) == len(rows) and len(touched) == total.shape[1]:
+                total += row_terms
+            else:
+                total[np.ix_(where, touched)] += row_terms[touched]
 
     def dense(
         self, rows: np.ndarray, paths: list[tuple[PathRows, np.ndarray]] | None = None
@@ -123,7 +145,7 @@ class Scorer:
         # term's array beside the total instead of the partial sums too.
         total = self.row_part[rows, None] + self.col_part[None, :]
         total += self.industry_part[self.space.industry_of_row[rows]]
-        total += self._place(rows)
+        self._add_place(total, rows)
         total += self.sparse[rows].toarray()
         total += self._themes(rows)
         total += self._dense_rows(rows, paths)
@@ -318,7 +340,7 @@ class Scorer:
         for start in range(0, len(group_rows), _TABLE_ROWS):
             these = group_rows[start : start + _TABLE_ROWS]
             table = self.col_part[None, :] + self.industry_part[space.industry_of_row[these]]
-            table += self._place(these)
+            self._add_place(table, these)
             table[:, closed] = -np.inf
             found = (
                 np.argpartition(-table, depth - 1, axis=1)[:, :depth]
@@ -557,38 +579,82 @@ def _close(scores: np.ndarray, blocked: sp.csr_matrix) -> None:
 
 
 def _best_columns(scores: np.ndarray, rows: np.ndarray, k: int) -> pd.DataFrame:
+    """Each row's ``k`` best finite scores: best first, ties to the earlier column."""
     n_cols = scores.shape[1]
     depth = min(k, n_cols)
     if depth == 0:
         return pd.DataFrame({"row": [], "col": [], "logit": [], "rank": []})
+    if n_cols <= _FULL_SORT_COLUMNS:
+        return _best_sorted(scores, rows, depth)
+    # A few rows at a time: the candidates' masks and positions are then a few MB.
+    step = max(1, _SORT_CELLS // n_cols)
+    parts = [
+        _best_candidates(scores[start : start + step], rows[start : start + step], depth)
+        for start in range(0, len(scores), step)
+    ]
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
-    def best_of(block: np.ndarray) -> np.ndarray:
-        if depth < n_cols and n_cols > _FULL_SORT_COLUMNS:
-            return np.argpartition(-block, depth - 1, axis=1)[:, :depth].copy()
-        # A full stable sort keeps ties in column order even at the cut.
-        return np.argsort(-block, axis=1, kind="stable")[:, :depth].copy()
 
-    # A few rows at a time: a sort's positions (an int64 a cell) and the negated scores
-    # are then a few MB, not twice the chunk.
+def _best_sorted(scores: np.ndarray, rows: np.ndarray, depth: int) -> pd.DataFrame:
+    """:func:`_best_columns` by a full stable sort of every row."""
+    n_cols = scores.shape[1]
     step = max(1, _SORT_CELLS // n_cols)
     part = np.concatenate(
-        [best_of(scores[start : start + step]) for start in range(0, len(scores), step)]
+        [
+            np.argsort(-scores[start : start + step], axis=1, kind="stable")[:, :depth]
+            for start in range(0, len(scores), step)
+        ]
         or [np.zeros((0, depth), dtype=np.int64)]
     )
     values = np.take_along_axis(scores, part, axis=1)
-    # Best first; ties to the earlier column.
-    order = np.lexsort((part, -values), axis=1)
-    cols = np.take_along_axis(part, order, axis=1)
-    values = np.take_along_axis(values, order, axis=1)
     frame = pd.DataFrame(
         {
             "row": np.repeat(rows, depth),
-            "col": cols.ravel(),
+            "col": part.ravel(),
             "logit": values.ravel(),
             "rank": np.tile(np.arange(1, depth + 1), len(rows)),
         }
     )
     return frame[np.isfinite(frame["logit"].to_numpy())]
+
+
+# Columns per group whose maxima bound each row's k-th best score from below.
+_BOUND_WIDTH = 64
+
+
+def _best_candidates(scores: np.ndarray, rows: np.ndarray, depth: int) -> pd.DataFrame:
+    """:func:`_best_columns` for wide rows, without sorting or partitioning them.
+
+    The maxima of a row's column groups are cells of the row, one per group, so the
+    ``depth``-th largest of them is at most the row's ``depth``-th best score. Every
+    cell at or above it (ties at the cut included) lies in a group whose maximum
+    reaches it, at least ``depth`` groups of about :data:`_BOUND_WIDTH` columns; only
+    those groups' cells are read again, and only the candidates are sorted.
+    """
+    n_cols = scores.shape[1]
+    groups = min(n_cols, max(4 * depth, -(-n_cols // _BOUND_WIDTH)))
+    starts = np.linspace(0, n_cols, groups, endpoint=False).astype(np.int64)
+    stops = np.append(starts[1:], n_cols)
+    maxima = np.maximum.reduceat(scores, starts, axis=1)
+    bound = np.partition(maxima, groups - depth, axis=1)[:, groups - depth]
+    # Closed cells (−inf) are never listed.
+    bound = np.maximum(bound, np.finfo(float).min)
+    row_of, group = np.nonzero(maxima >= bound[:, None])
+    width = int((stops - starts).max())
+    cols = starts[group][:, None] + np.arange(width)[None, :]
+    inside = cols < stops[group][:, None]
+    cols = np.minimum(cols, n_cols - 1)
+    values = scores[row_of[:, None], cols]
+    chosen = inside & (values >= bound[row_of][:, None])
+    r = np.broadcast_to(row_of[:, None], cols.shape)[chosen]
+    c, values = cols[chosen], values[chosen]
+    order = np.lexsort((c, -values, r))
+    r, c, values = r[order], c[order], values[order]
+    rank = np.arange(len(r)) - np.searchsorted(r, r, side="left") + 1
+    keep = rank <= depth
+    return pd.DataFrame(
+        {"row": rows[r[keep]], "col": c[keep], "logit": values[keep], "rank": rank[keep]}
+    )
 
 
 def _keep_chosen(

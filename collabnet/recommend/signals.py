@@ -26,8 +26,9 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,7 @@ __all__ = [
     "KATZ_BETA",
     "PathRows",
     "adamic_adar",
+    "block_signals",
     "char_ngram_tfidf",
     "common_neighbours",
     "degrees",
@@ -59,6 +61,7 @@ __all__ = [
 ]
 
 KATZ_BETA = 0.05
+T = TypeVar("T")
 # Block cells per chunk of the three-step products (a few tens of MB per chunk).
 PATH_CHUNK_CELLS = 4_000_000
 PAIR_METHODS = (
@@ -99,23 +102,165 @@ def neighbourhood_scores(
 ) -> tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]:
     """Common neighbours, Adamic–Adar and resource allocation for the block.
 
-    The three share one sparsity pattern, stored in the same order, so later sums can
-    work on their data arrays directly.
+    The three come from one pass over the two-step walks (compiled loops,
+    :mod:`collabnet.recommend.kernels`), in row chunks on :func:`worker_count` threads,
+    and share one sparsity pattern, stored once, so later sums can work on their data
+    arrays directly. Each sum adds the shared partners in ascending order, as the
+    product of sparse matrices ``A[rows] · diag(w) · A[:, cols]`` does.
     """
-    left, right = _sides(links, rows, cols)
     degree = degrees(links)
     resource = np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0)
+    weights = np.vstack([np.ones_like(degree), adamic_adar_weight(degree), resource])
+    shared, adamic_adar, allocated = _shared_partner_sums(links, rows, cols, weights)
+    return shared, adamic_adar, allocated
 
-    def through(weight: np.ndarray | None) -> sp.csr_matrix:
-        block = _through(left, right, weight)
-        block.sort_indices()
-        return block
 
-    # Three independent products: side by side on threads, as each releases the lock.
-    weights = (None, adamic_adar_weight(degree), resource)
-    with ThreadPoolExecutor(min(worker_count(), len(weights))) as pool:
-        shared, adamic_adar, allocated = pool.map(through, weights)
-    return shared, same_pattern(adamic_adar, shared), same_pattern(allocated, shared)
+def _shared_partner_sums(
+    links: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray, weights: np.ndarray
+) -> list[sp.csr_matrix]:
+    """``A[rows] · diag(weights[k]) · A[:, cols]`` for every row ``k`` of ``weights``,
+    on one sparsity pattern (sorted)."""
+    from collabnet.recommend.kernels import shared_partner_counts, shared_partner_sums
+
+    links = sp.csr_matrix(links)
+    links.sort_indices()
+    indptr = links.indptr.astype(np.int64)
+    indices = links.indices.astype(np.int64)
+    to_cols = sp.csr_matrix(links[:, np.asarray(cols, dtype=np.int64)])
+    to_cols.sort_indices()
+    to_indptr = to_cols.indptr.astype(np.int64)
+    to_indices = to_cols.indices.astype(np.int64)
+    sources = np.ascontiguousarray(rows, dtype=np.int64)
+    weights = np.ascontiguousarray(weights, dtype=np.float64)
+    shape = (len(sources), len(cols))
+    parts = np.array_split(np.arange(len(sources)), max(1, min(len(sources), 8 * worker_count())))
+    parts = [part for part in parts if len(part)]
+
+    def run(work: Callable[[int, int], None]) -> None:
+        _on_threads(lambda task: work(*task), tasks)
+
+    tasks = [(int(part[0]), int(part[-1]) + 1) for part in parts]
+    lengths = np.zeros(len(sources), dtype=np.int64)
+
+    def count(start: int, stop: int) -> None:
+        lengths[start:stop] = shared_partner_counts(
+            indptr, indices, to_indptr, to_indices, sources[start:stop], len(cols)
+        )
+
+    run(count)
+    out_indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    out_indices = np.zeros(int(out_indptr[-1]), dtype=np.int64)
+    out_data = np.zeros((len(weights), int(out_indptr[-1])))
+
+    def fill(start: int, stop: int) -> None:
+        first, last = out_indptr[start], out_indptr[stop]
+        shared_partner_sums(
+            indptr,
+            indices,
+            to_indptr,
+            to_indices,
+            weights,
+            sources[start:stop],
+            out_indptr[start : stop + 1] - first,
+            out_indices[first:last],
+            out_data[:, first:last],
+        )
+
+    run(fill)
+    return _on_one_pattern(shape, out_indptr, out_indices, out_data)
+
+
+def _on_one_pattern(
+    shape: tuple[int, int], indptr: np.ndarray, indices: np.ndarray, data: np.ndarray
+) -> list[sp.csr_matrix]:
+    """CSR blocks of one sorted sparsity pattern (index arrays stored once), one per row
+    of ``data``."""
+    small = max(int(indptr[-1]), shape[1]) < 2**31
+    index = indices.astype(np.int32 if small else np.int64, copy=False)
+    pointer = indptr.astype(index.dtype, copy=False)
+    blocks = []
+    for values in data:
+        block = sp.csr_matrix(shape)
+        block.data, block.indices, block.indptr = values, index, pointer
+        block.has_sorted_indices = True
+        blocks.append(block)
+    return blocks
+
+
+def block_signals(
+    links: sp.csr_matrix,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    *,
+    chunk_cells: int = PATH_CHUNK_CELLS,
+) -> tuple[
+    sp.csr_matrix,
+    sp.csr_matrix,
+    sp.csr_matrix,
+    sp.csr_matrix | np.ndarray | PathRows,
+    sp.csr_matrix | np.ndarray | PathRows,
+]:
+    """:func:`neighbourhood_scores` and :func:`three_steps` for the block.
+
+    When the path blocks are held densely, both come from one pass over the walks
+    (:func:`collabnet.recommend.kernels.three_step_rows_shared`): the shared partners'
+    sums are the two-step reach the three-step pass gathers anyway. The values are the
+    same as the two functions' bit for bit.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    cols = np.asarray(cols, dtype=np.int64)
+    held = _how_to_hold(links, rows, cols)
+    if held != "dense":
+        shared, adamic_adar, allocated = neighbourhood_scores(links, rows, cols)
+        counts, walks = _three_steps(links, rows, cols, chunk_cells, held)
+        return shared, adamic_adar, allocated, counts, walks
+    from collabnet.recommend.kernels import three_step_rows_shared
+
+    steps = _ThreeSteps(links, cols)
+    adamic_adar_terms = adamic_adar_weight(np.diff(steps.indptr).astype(float))
+    counts_block = np.zeros((len(rows), len(cols)), dtype=np.float32)
+    walks_block = np.zeros_like(counts_block)
+    step = max(1, chunk_cells // max(len(cols), 1))
+    starts = list(range(0, len(rows), step))
+    pieces: dict[int, list[np.ndarray]] = {}
+
+    def fill(start: int) -> None:
+        stop = min(start + step, len(rows))
+        pieces[start] = list(
+            three_step_rows_shared(
+                steps.indptr,
+                steps.indices,
+                steps.inverse,
+                adamic_adar_terms,
+                steps.to_cols_indptr,
+                steps.to_cols_indices,
+                steps.cols,
+                np.ascontiguousarray(rows[start:stop]),
+                counts_block[start:stop],
+                walks_block[start:stop],
+            )
+        )
+
+    _on_threads(fill, starts)
+    parts = [pieces.pop(start) for start in starts]
+
+    def joined(field: int, empty: np.ndarray) -> np.ndarray:
+        # Each chunk's piece is let go as soon as it is copied: the pieces and the
+        # joined arrays are never all held at once.
+        out = np.concatenate([part[field] for part in parts] or [empty])
+        for part in parts:
+            part[field] = empty
+        return out
+
+    lengths = joined(0, np.zeros(0, np.int64))
+    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    indices = joined(1, np.zeros(0, np.int32))
+    shape = (len(rows), len(cols))
+    shared, adamic_adar, allocated = (
+        _on_one_pattern(shape, indptr, indices, joined(field, np.zeros(0))[None, :])[0]
+        for field in (2, 3, 4)
+    )
+    return shared, adamic_adar, allocated, counts_block, walks_block
 
 
 def same_pattern(block: sp.csr_matrix, like: sp.csr_matrix) -> sp.csr_matrix:
@@ -215,30 +360,35 @@ def three_steps(
 
     When most of the block is reached in three steps (as in project networks, where a
     project is a clique), a sparse block would cost more than a dense one and its sparse
-    products are slow: the block is then returned as two dense float32 arrays, built
-    column chunk by column chunk as ``A[rows] · (A·A[:, chunk])``, a sparse-times-dense
-    product. Otherwise (``dense=False``, or a block of more than
+    products are slow: the block is then returned as two dense float32 arrays, both
+    computed by one pass over the walks (:mod:`collabnet.recommend.kernels`), row chunk
+    by row chunk of about ``chunk_cells`` cells. Otherwise (``dense=False``, or a block of more than
     :data:`DENSE_PATH_CELLS` cells, or one reached at less than :data:`DENSE_PATH_FILL`)
     two sparse blocks are built row chunk by row chunk of about ``chunk_cells`` cells
     from ``A·A[:, cols]`` and ``P·P[:, cols]``, unless even those would hold more than
     :data:`SPARSE_PATH_ENTRIES` entries: then neither the block nor ``A·A[:, cols]`` is
-    held, and two :class:`PathRows` compute the rows they are asked for. ``dense=None``
+    held, and two :class:`PathRows` compute the rows they are asked for, by the same
+    pass. ``dense=None``
     decides from a sample of rows.
     """
     rows = np.asarray(rows, dtype=np.int64)
     cols = np.asarray(cols, dtype=np.int64)
+    held = "sparse" if dense is False else "dense" if dense else _how_to_hold(links, rows, cols)
+    return _three_steps(links, rows, cols, chunk_cells, held)
+
+
+def _three_steps(
+    links: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray, chunk_cells: int, held: str
+) -> tuple[sp.csr_matrix | np.ndarray | PathRows, sp.csr_matrix | np.ndarray | PathRows]:
+    """:func:`three_steps` held as ``held`` says (``dense``, ``rows`` or ``sparse``)."""
+    shape = (len(rows), len(cols))
+    if held == "dense":
+        return _dense_three_steps(links, rows, cols, chunk_cells)
+    if held == "rows":
+        return PathRows.pair(links, rows, cols)
     degree = degrees(links)
     inverse = np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0)
     step = sp.csr_matrix(sp.diags(inverse) @ links)
-    shape = (len(rows), len(cols))
-    held = "sparse" if dense is False else "dense" if dense else _how_to_hold(links, rows, cols)
-    if held == "dense":
-        return (
-            _dense_three_steps(links, links, rows, cols, chunk_cells),
-            _dense_three_steps(step, step, rows, cols, chunk_cells),
-        )
-    if held == "rows":
-        return PathRows(links, links, rows, cols), PathRows(step, step, rows, cols)
     right = sp.csr_matrix(links[:, cols])
     two = sp.csr_matrix(links @ right)
     two_walk = sp.csr_matrix(step @ sp.csr_matrix(step[:, cols]))
@@ -287,52 +437,148 @@ def _how_to_hold(links: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> st
     return "rows" if share * cells > SPARSE_PATH_ENTRIES else "sparse"
 
 
-class PathRows:
-    """A three-step block too big to hold, ``(first · then · then)[rows][:, cols]``: its
-    rows are computed when asked for, as float32 like a held dense block.
+class _ThreeSteps:
+    """Both three-step blocks of ``links`` from any nodes to the columns ``cols``,
+    computed together (:func:`collabnet.recommend.kernels.three_step_rows`).
 
-    ``first`` and ``then`` are ``A`` for walk counts, ``P = D⁻¹A`` for the random walk.
-    Block rows past ``rows`` (newcomers, without links) are zero.
+    Each thread remembers the rows it computed last, so the walk counts and the walk
+    probabilities of the same rows, asked for one after the other, cost one pass.
+    """
+
+    def __init__(self, links: sp.csr_matrix, cols: np.ndarray) -> None:
+        links = sp.csr_matrix(links)
+        links.sort_indices()
+        self.indptr = links.indptr.astype(np.int64)
+        self.indices = links.indices.astype(np.int64)
+        degree = np.diff(self.indptr).astype(float)
+        self.inverse = np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0)
+        self.cols = np.asarray(cols, dtype=np.int64)
+        to_cols = sp.csr_matrix(links[:, self.cols])
+        to_cols.sort_indices()
+        self.to_cols_indptr = to_cols.indptr.astype(np.int64)
+        self.to_cols_indices = to_cols.indices.astype(np.int64)
+        self._last = threading.local()
+
+    def _remembered(self, key: tuple[bytes, ...]) -> tuple[np.ndarray, np.ndarray] | None:
+        last = getattr(self._last, "value", None)
+        return last[1] if last is not None and last[0] == key else None
+
+    def _remember(self, key: tuple[bytes, ...], counts: np.ndarray, walks: np.ndarray) -> None:
+        # Read-only: both kinds' callers get these very arrays.
+        counts.flags.writeable = False
+        walks.flags.writeable = False
+        self._last.value = (key, (counts, walks))
+
+    def rows(self, nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Walk counts and probabilities from ``nodes`` to every column, float32
+        (read-only)."""
+        from collabnet.recommend.kernels import three_step_rows
+
+        nodes = np.ascontiguousarray(nodes, dtype=np.int64)
+        key = (nodes.tobytes(),)
+        remembered = self._remembered(key)
+        if remembered is not None:
+            return remembered
+        counts = np.zeros((len(nodes), len(self.cols)), dtype=np.float32)
+        walks = np.zeros_like(counts)
+        three_step_rows(
+            self.indptr,
+            self.indices,
+            self.inverse,
+            self.to_cols_indptr,
+            self.to_cols_indices,
+            nodes,
+            counts,
+            walks,
+        )
+        self._remember(key, counts, walks)
+        return counts, walks
+
+    def pairs(self, nodes: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The same values at the pairs ``(nodes[k], cols[k])`` (``cols`` are column
+        positions), float32."""
+        from collabnet.recommend.kernels import three_step_pairs
+
+        nodes = np.ascontiguousarray(nodes, dtype=np.int64)
+        cols = np.ascontiguousarray(cols, dtype=np.int64)
+        key = (b"pairs", nodes.tobytes(), cols.tobytes())
+        remembered = self._remembered(key)
+        if remembered is not None:
+            return remembered
+        # A source's pairs side by side: one two-step reach each.
+        order = np.argsort(nodes, kind="stable")
+        counts = np.zeros(len(nodes), dtype=np.float32)
+        walks = np.zeros_like(counts)
+        three_step_pairs(
+            self.indptr,
+            self.indices,
+            self.inverse,
+            np.ascontiguousarray(nodes[order]),
+            np.ascontiguousarray(self.cols[cols[order]]),
+            counts,
+            walks,
+        )
+        back = np.empty_like(order)
+        back[order] = np.arange(len(order))
+        counts, walks = counts[back], walks[back]
+        self._remember(key, counts, walks)
+        return counts, walks
+
+
+class PathRows:
+    """A three-step block too big to hold: walk counts (``A³``) or the three-step
+    random-walk probability (``P³``, ``P = D⁻¹A``) from the nodes ``rows`` to the
+    columns, its rows computed when asked for, as float32 like a held dense block.
+
+    :meth:`pair` makes both over one :class:`_ThreeSteps`, which computes the two
+    together. Block rows past ``rows`` (newcomers, without links) are zero.
 
     Values a caller took from :meth:`dense` and handed to :meth:`keep` (a ranking's
     chosen cells) are read back by :meth:`at` instead of being computed again, so the
     signals shown with a pair are the very ones its score was made of.
     """
 
+    KINDS = ("counts", "walks")
+
     def __init__(
-        self,
-        first: sp.csr_matrix,
-        then: sp.csr_matrix,
-        rows: np.ndarray,
-        cols: np.ndarray,
-        n_rows: int | None = None,
+        self, steps: _ThreeSteps, kind: str, rows: np.ndarray, n_rows: int | None = None
     ) -> None:
-        self.first = first
-        self.then = then
+        if kind not in self.KINDS:
+            raise ValueError(f"unknown three-step kind '{kind}' (expected counts or walks)")
+        self.steps = steps
+        self.kind = kind
+        self._which = self.KINDS.index(kind)
         self.rows = np.asarray(rows, dtype=np.int64)
-        self.cols = np.asarray(cols, dtype=np.int64)
+        self.cols = steps.cols
         self.shape = (len(self.rows) if n_rows is None else n_rows, len(self.cols))
-        self._to_cols = sp.csr_matrix(then[:, self.cols])
-        # Column v of the last step, as a row: ``then[:, v]``.
-        self._from_cols = sp.csr_matrix(self._to_cols.T)
         # Kept cells, as (row · columns + column) keys and values; merged and sorted by
         # key when next read.
         self._kept: list[tuple[np.ndarray, np.ndarray]] = []
         self._kept_sorted = True
         self._kept_lock = threading.Lock()
 
+    @classmethod
+    def pair(
+        cls, links: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray
+    ) -> tuple[PathRows, PathRows]:
+        """Walk counts and walk probabilities from ``rows`` to ``cols`` (node positions
+        in the 0/1 adjacency ``links``), computed together."""
+        steps = _ThreeSteps(links, cols)
+        return cls(steps, "counts", rows), cls(steps, "walks", rows)
+
     def with_rows(self, count: int) -> PathRows:
         """The same block with empty rows appended up to ``count`` rows."""
-        return PathRows(self.first, self.then, self.rows, self.cols, count)
+        return PathRows(self.steps, self.kind, self.rows, count)
 
     def dense(self, block_rows: np.ndarray) -> np.ndarray:
-        """Block rows ``block_rows`` × every column, dense float32."""
+        """Block rows ``block_rows`` × every column, dense float32 (read-only)."""
         block_rows = np.asarray(block_rows, dtype=np.int64)
-        out = np.zeros((len(block_rows), self.shape[1]), dtype=np.float32)
         known = block_rows < len(self.rows)
+        if known.all():
+            return self.steps.rows(self.rows[block_rows])[self._which]
+        out = np.zeros((len(block_rows), self.shape[1]), dtype=np.float32)
         if known.any():
-            two = sp.csr_matrix(self.first[self.rows[block_rows[known]]] @ self.then)
-            out[known] = sp.csr_matrix(two @ self._to_cols).toarray()
+            out[known] = self.steps.rows(self.rows[block_rows[known]])[self._which]
         return out
 
     def keep(self, r: np.ndarray, c: np.ndarray, values: np.ndarray) -> None:
@@ -356,7 +602,7 @@ class PathRows:
                 self._kept_sorted = True
             return self._kept[0]
 
-    def at(self, r: np.ndarray, c: np.ndarray, *, chunk: int = 20_000) -> np.ndarray:
+    def at(self, r: np.ndarray, c: np.ndarray) -> np.ndarray:
         """Values at block positions ``(r, c)``, float32 (as :meth:`dense` has them):
         kept ones read back, the others computed."""
         r = np.asarray(r, dtype=np.int64)
@@ -372,52 +618,52 @@ class PathRows:
             missing = np.flatnonzero(~found)
             if len(missing) < len(r):
                 if len(missing):
-                    out[missing] = self._computed(r[missing], c[missing], chunk)
+                    out[missing] = self._computed(r[missing], c[missing])
                 return out
-        return self._computed(r, c, chunk)
+        return self._computed(r, c)
 
-    def _computed(self, r: np.ndarray, c: np.ndarray, chunk: int) -> np.ndarray:
+    def _computed(self, r: np.ndarray, c: np.ndarray) -> np.ndarray:
         out = np.zeros(len(r), dtype=np.float32)
-        for start in range(0, len(r), chunk):
-            part_r, part_c = r[start : start + chunk], c[start : start + chunk]
-            known = np.flatnonzero(part_r < len(self.rows))
-            if len(known) == 0:
-                continue
-            two = sp.csr_matrix(self.first[self.rows[part_r[known]]] @ self.then)
-            total = np.asarray(two.multiply(self._from_cols[part_c[known]]).sum(axis=1))
-            out[start + known] = total.ravel()
+        known = np.flatnonzero(r < len(self.rows))
+        if len(known):
+            out[known] = self.steps.pairs(self.rows[r[known]], c[known])[self._which]
         return out
 
 
 def _dense_three_steps(
-    first: sp.csr_matrix, then: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray, cells: int
-) -> np.ndarray:
-    """``(first[rows] · then · then[:, cols])`` as a dense float32 block, one column chunk
-    of ``then · then[:, chunk]`` (all nodes × chunk, about ``cells`` cells) at a time.
-
-    Chunks are computed on :func:`worker_count` threads (scipy's sparse products release
-    the interpreter lock); each writes its own columns, so the block is the same however
-    many there are.
-    """
-    out = np.zeros((len(rows), len(cols)), dtype=np.float32)
-    left = sp.csr_matrix(first[rows], dtype=np.float64)
-    step = max(1, cells // max(then.shape[0], 1))
+    links: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray, cells: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Walk counts and walk probabilities from ``rows`` to ``cols``, two dense float32
+    blocks, computed in row chunks of about ``cells`` cells on :func:`worker_count`
+    threads. Each chunk writes its own rows, so the blocks are the same however many
+    threads there are."""
+    steps = _ThreeSteps(links, cols)
+    counts = np.zeros((len(rows), len(cols)), dtype=np.float32)
+    walks = np.zeros_like(counts)
+    step = max(1, cells // max(len(cols), 1))
 
     def fill(start: int) -> None:
-        chunk = cols[start : start + step]
-        two = sp.csr_matrix(then @ sp.csr_matrix(then[:, chunk])).toarray()
-        out[:, start : start + len(chunk)] = left @ two
+        part_counts, part_walks = steps.rows(rows[start : start + step])
+        counts[start : start + len(part_counts)] = part_counts
+        walks[start : start + len(part_walks)] = part_walks
 
-    starts = range(0, len(cols), step)
-    workers = min(worker_count(), len(starts))
+    starts = range(0, len(rows), step)
+    _on_threads(fill, starts)
+    return counts, walks
+
+
+def _on_threads(work: Callable[[T], None], items: Sequence[T]) -> None:
+    """``work(item)`` for every item, on :func:`worker_count` threads (compiled loops,
+    numpy and scipy's sparse products release the interpreter lock); in this thread
+    when there is one worker or one item."""
+    workers = min(worker_count(), len(items))
     if workers <= 1:
-        for start in starts:
-            fill(start)
-    else:
-        with ThreadPoolExecutor(workers) as pool:
-            for _ in pool.map(fill, starts):
-                pass
-    return out
+        for item in items:
+            work(item)
+        return
+    with ThreadPoolExecutor(workers) as pool:
+        for _ in pool.map(work, items):
+            pass
 
 
 def worker_count() -> int:

@@ -665,18 +665,19 @@ def _link_blocks(
     """The block features of organisations with links: neighbourhood, path, multiplicity
     and capability-text signals (over the texts of the sources ``every``)."""
     weighted = _padded(snapshot.adjacency.matrix, links.shape[0])
-    # The multiplicity product runs beside the three neighbourhood products (a pool of
+    # The multiplicity product runs beside the neighbourhood and path signals (a pool of
     # their own, one per processor), so that neither processor waits for the last one.
     with ThreadPoolExecutor(1) as beside:
         multiplied = beside.submit(signals.multiplicity, weighted, rows, cols)
-        shared, adamic_adar, resource = signals.neighbourhood_scores(links, rows, cols)
+        shared, adamic_adar, resource, paths3, walk3 = signals.block_signals(links, rows, cols)
         multiplicity = multiplied.result()
     blocks: dict[str, sp.csr_matrix | np.ndarray | signals.PathRows] = {
         "common_partners": shared,
         "adamic_adar": adamic_adar,
         "resource_allocation": resource,
+        "paths3": paths3,
+        "walk3": walk3,
     }
-    blocks["paths3"], blocks["walk3"] = signals.three_steps(links, rows, cols)
     # Joint projects weigh the same shared partners: the pattern of common partners.
     blocks["multiplicity"] = signals.same_pattern(multiplicity, shared)
     blocks["text_similarity"] = _text_block(tables, rows, cols, every)
