@@ -133,25 +133,51 @@ def test_neighbourhood_scores_equal_products_of_sparse_matrices(
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize("held", ["dense", "rows", "sparse"])
+@pytest.mark.parametrize("weights", ["same pattern", "other pattern", None])
 def test_block_signals_equal_the_separate_signals(
-    seed: int, held: str, monkeypatch: pytest.MonkeyPatch
+    seed: int, held: str, weights: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, matrix, rows, cols = _blocks(seed)
+    rng = np.random.default_rng(seed)
+    weighted = None
+    if weights is not None:
+        upper = sp.triu(matrix, 1).tocoo()
+        values = rng.integers(1, 5, size=upper.nnz).astype(float)
+        if weights == "other pattern":
+            values[::3] = 0.0
+        weighted = sp.csr_matrix((values, (upper.row, upper.col)), shape=matrix.shape)
+        weighted = sp.csr_matrix(weighted + weighted.T)
+        weighted.eliminate_zeros()
     monkeypatch.setattr(signals, "_how_to_hold", lambda *_: held)
     # Small chunks: several on each thread.
-    found = signals.block_signals(matrix, rows, cols, chunk_cells=3 * len(cols))
-    expected = signals.neighbourhood_scores(matrix, rows, cols)
-    for block, reference in zip(found[:3], expected, strict=True):
+    found = signals.block_signals(matrix, rows, cols, weighted, chunk_cells=3 * len(cols))
+    expected = dict(
+        zip(
+            ("common_partners", "adamic_adar", "resource_allocation"),
+            signals.neighbourhood_scores(matrix, rows, cols),
+            strict=True,
+        )
+    )
+    if weighted is not None:
+        expected["multiplicity"] = signals.multiplicity(weighted, rows, cols)
+    counts, walks = signals.three_steps(matrix, rows, cols, dense=held == "dense")
+    assert set(found) == {*expected, "paths3", "walk3"}
+    for name, reference in expected.items():
+        block = found[name]
+        assert isinstance(block, sp.csr_matrix)
+        block.eliminate_zeros()
+        reference.sort_indices()
+        # The same values bit for bit, on the same pattern.
         np.testing.assert_array_equal(block.indptr, reference.indptr)
         np.testing.assert_array_equal(block.indices, reference.indices)
         np.testing.assert_array_equal(block.data, reference.data)
-    counts, walks = signals.three_steps(matrix, rows, cols, dense=held == "dense")
-    if held == "rows":
-        assert isinstance(found[3], signals.PathRows)
-        everything = np.arange(len(rows))
-        found = (*found[:3], found[3].dense(everything), found[4].dense(everything))  # type: ignore[union-attr]
-    for block, reference in zip(found[3:], (counts, walks), strict=True):
-        as_array = block if isinstance(block, np.ndarray) else block.toarray()  # type: ignore[union-attr]
+    everything = np.arange(len(rows))
+    for name, reference in (("paths3", counts), ("walk3", walks)):
+        block = found[name]
+        if held == "rows":
+            assert isinstance(block, signals.PathRows)
+            block = block.dense(everything)
+        as_array = block if isinstance(block, np.ndarray) else block.toarray()
         reference = reference if isinstance(reference, np.ndarray) else reference.toarray()
         np.testing.assert_array_equal(as_array, reference)
 

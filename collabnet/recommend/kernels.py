@@ -136,6 +136,7 @@ def three_step_rows(
 def three_step_rows_shared(
     indptr: np.ndarray,
     indices: np.ndarray,
+    link_weights: np.ndarray,
     inverse: np.ndarray,
     adamic_adar: np.ndarray,
     to_cols_indptr: np.ndarray,
@@ -144,28 +145,30 @@ def three_step_rows_shared(
     sources: np.ndarray,
     counts_out: np.ndarray,
     walks_out: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`three_step_rows`, and from the same two-step reach each row's sums over
     the partners it shares with each column (``cols``: their node positions): the
-    count, Adamic–Adar (partner ``x`` adds ``adamic_adar[x]``) and resource allocation
-    (``inverse[x]``), partners in ascending order as a product of sparse matrices adds
-    them.
+    count, Adamic–Adar (partner ``x`` adds ``adamic_adar[x]``), resource allocation
+    (``inverse[x]``) and the multiplicity ``Σ W[e, x]·W[x, c]`` (``link_weights`` are
+    ``W``'s values on the adjacency's pattern), partners in ascending order as a
+    product of sparse matrices adds them.
 
     Returns the shared sums as CSR pieces: entries per row, their columns (ascending,
-    int32) and the three sums' values.
+    int32) and the four sums' values.
     """
     n = indptr.shape[0] - 1
     width = counts_out.shape[1]
     counts = np.zeros(n)
     walks = np.zeros(n)
     adamic = np.zeros(n)
+    multiplied = np.zeros(n)
     found = np.empty(n, np.int64)
     row_counts = np.zeros(width)
     row_walks = np.zeros(width)
     lengths = np.zeros(sources.shape[0], np.int64)
     capacity = max(64, 16 * sources.shape[0])
     entry_cols = np.empty(capacity, np.int32)
-    entry_values = np.empty((3, capacity))
+    entry_values = np.empty((4, capacity))
     used = 0
     for i in range(sources.shape[0]):
         source = sources[i]
@@ -174,6 +177,7 @@ def three_step_rows_shared(
             middle = indices[a]
             share = inverse[middle]
             weight = adamic_adar[middle]
+            first_weight = link_weights[a]
             for b in range(indptr[middle], indptr[middle + 1]):
                 node = indices[b]
                 if counts[node] == 0.0:
@@ -182,6 +186,7 @@ def three_step_rows_shared(
                 counts[node] += 1.0
                 walks[node] += share
                 adamic[node] += weight
+                multiplied[node] += first_weight * link_weights[b]
         for j in range(width):
             node = cols[j]
             if counts[node] != 0.0:
@@ -190,17 +195,19 @@ def three_step_rows_shared(
                     grown_cols = np.empty(capacity, np.int32)
                     grown_cols[:used] = entry_cols[:used]
                     entry_cols = grown_cols
-                    grown_values = np.empty((3, capacity))
+                    grown_values = np.empty((4, capacity))
                     grown_values[:, :used] = entry_values[:, :used]
                     entry_values = grown_values
                 entry_cols[used] = j
                 entry_values[0, used] = counts[node]
                 entry_values[1, used] = adamic[node]
                 entry_values[2, used] = walks[node]
+                entry_values[3, used] = multiplied[node]
                 used += 1
                 lengths[i] += 1
         for j in range(reached):
             adamic[found[j]] = 0.0
+            multiplied[found[j]] = 0.0
         _spread(
             inverse,
             to_cols_indptr,
@@ -221,6 +228,7 @@ def three_step_rows_shared(
         entry_values[0, :used].copy(),
         entry_values[1, :used].copy(),
         entry_values[2, :used].copy(),
+        entry_values[3, :used].copy(),
     )
 
 

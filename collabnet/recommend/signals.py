@@ -191,36 +191,74 @@ def block_signals(
     links: sp.csr_matrix,
     rows: np.ndarray,
     cols: np.ndarray,
+    weighted: sp.csr_matrix | None = None,
     *,
     chunk_cells: int = PATH_CHUNK_CELLS,
-) -> tuple[
-    sp.csr_matrix,
-    sp.csr_matrix,
-    sp.csr_matrix,
-    sp.csr_matrix | np.ndarray | PathRows,
-    sp.csr_matrix | np.ndarray | PathRows,
-]:
-    """:func:`neighbourhood_scores` and :func:`three_steps` for the block.
+) -> dict[str, sp.csr_matrix | np.ndarray | PathRows]:
+    """:func:`neighbourhood_scores`, :func:`three_steps` and, given the weighted
+    adjacency, :func:`multiplicity` for the block: ``common_partners``,
+    ``adamic_adar``, ``resource_allocation``, ``paths3``, ``walk3`` and
+    ``multiplicity``.
 
-    When the path blocks are held densely, both come from one pass over the walks
-    (:func:`collabnet.recommend.kernels.three_step_rows_shared`): the shared partners'
-    sums are the two-step reach the three-step pass gathers anyway. The values are the
-    same as the two functions' bit for bit.
+    When the path blocks are held densely, all of them come from one pass over the
+    walks (:func:`collabnet.recommend.kernels.three_step_rows_shared`): the shared
+    partners' sums are the two-step reach the three-step pass gathers anyway. The
+    values are the same as the separate functions' bit for bit.
     """
     rows = np.asarray(rows, dtype=np.int64)
     cols = np.asarray(cols, dtype=np.int64)
     held = _how_to_hold(links, rows, cols)
-    if held != "dense":
-        shared, adamic_adar, allocated = neighbourhood_scores(links, rows, cols)
-        counts, walks = _three_steps(links, rows, cols, chunk_cells, held)
-        return shared, adamic_adar, allocated, counts, walks
+    steps = _ThreeSteps(links, cols) if held == "dense" else None
+    link_weights = None
+    if steps is not None and weighted is not None:
+        ordered = sp.csr_matrix(weighted, dtype=np.float64, copy=True)
+        ordered.sort_indices()
+        if np.array_equal(ordered.indptr, steps.indptr) and np.array_equal(
+            ordered.indices, steps.indices
+        ):
+            link_weights = ordered.data
+    with ThreadPoolExecutor(1) as beside:
+        # The multiplicity product, where the pass does not give it, runs beside (a pool
+        # of its own), so that neither processor waits for the last one.
+        multiplied = (
+            beside.submit(multiplicity, weighted, rows, cols)
+            if weighted is not None and link_weights is None
+            else None
+        )
+        if steps is None:
+            shared, adamic_adar, allocated = neighbourhood_scores(links, rows, cols)
+            counts, walks = _three_steps(links, rows, cols, chunk_cells, held)
+            found: dict[str, sp.csr_matrix | np.ndarray | PathRows] = {
+                "common_partners": shared,
+                "adamic_adar": adamic_adar,
+                "resource_allocation": allocated,
+                "paths3": counts,
+                "walk3": walks,
+            }
+        else:
+            found = _one_pass(steps, rows, chunk_cells, link_weights)
+        if multiplied is not None:
+            shared = found["common_partners"]
+            assert isinstance(shared, sp.csr_matrix)
+            # Joint projects weigh the same shared partners: the pattern of common
+            # partners.
+            found["multiplicity"] = same_pattern(multiplied.result(), shared)
+    return found
+
+
+def _one_pass(
+    steps: _ThreeSteps, rows: np.ndarray, chunk_cells: int, link_weights: np.ndarray | None
+) -> dict[str, sp.csr_matrix | np.ndarray | PathRows]:
+    """:func:`block_signals` held densely, from one pass over the walks in row chunks
+    on :func:`worker_count` threads."""
     from collabnet.recommend.kernels import three_step_rows_shared
 
-    steps = _ThreeSteps(links, cols)
+    width = len(steps.cols)
     adamic_adar_terms = adamic_adar_weight(np.diff(steps.indptr).astype(float))
-    counts_block = np.zeros((len(rows), len(cols)), dtype=np.float32)
+    weights = np.ones(len(steps.indices)) if link_weights is None else link_weights
+    counts_block = np.zeros((len(rows), width), dtype=np.float32)
     walks_block = np.zeros_like(counts_block)
-    step = max(1, chunk_cells // max(len(cols), 1))
+    step = max(1, chunk_cells // max(width, 1))
     starts = list(range(0, len(rows), step))
     pieces: dict[int, list[np.ndarray]] = {}
 
@@ -230,6 +268,7 @@ def block_signals(
             three_step_rows_shared(
                 steps.indptr,
                 steps.indices,
+                weights,
                 steps.inverse,
                 adamic_adar_terms,
                 steps.to_cols_indptr,
@@ -255,12 +294,17 @@ def block_signals(
     lengths = joined(0, np.zeros(0, np.int64))
     indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
     indices = joined(1, np.zeros(0, np.int32))
-    shape = (len(rows), len(cols))
-    shared, adamic_adar, allocated = (
-        _on_one_pattern(shape, indptr, indices, joined(field, np.zeros(0))[None, :])[0]
-        for field in (2, 3, 4)
-    )
-    return shared, adamic_adar, allocated, counts_block, walks_block
+    shape = (len(rows), width)
+    names = ["common_partners", "adamic_adar", "resource_allocation"]
+    if link_weights is not None:
+        names.append("multiplicity")
+    found: dict[str, sp.csr_matrix | np.ndarray | PathRows] = {
+        name: _on_one_pattern(shape, indptr, indices, joined(field, np.zeros(0))[None, :])[0]
+        for field, name in enumerate(names, start=2)
+    }
+    found["paths3"] = counts_block
+    found["walk3"] = walks_block
+    return found
 
 
 def same_pattern(block: sp.csr_matrix, like: sp.csr_matrix) -> sp.csr_matrix:

@@ -15,7 +15,6 @@ import ctypes
 import ctypes.util
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -665,21 +664,7 @@ def _link_blocks(
     """The block features of organisations with links: neighbourhood, path, multiplicity
     and capability-text signals (over the texts of the sources ``every``)."""
     weighted = _padded(snapshot.adjacency.matrix, links.shape[0])
-    # The multiplicity product runs beside the neighbourhood and path signals (a pool of
-    # their own, one per processor), so that neither processor waits for the last one.
-    with ThreadPoolExecutor(1) as beside:
-        multiplied = beside.submit(signals.multiplicity, weighted, rows, cols)
-        shared, adamic_adar, resource, paths3, walk3 = signals.block_signals(links, rows, cols)
-        multiplicity = multiplied.result()
-    blocks: dict[str, sp.csr_matrix | np.ndarray | signals.PathRows] = {
-        "common_partners": shared,
-        "adamic_adar": adamic_adar,
-        "resource_allocation": resource,
-        "paths3": paths3,
-        "walk3": walk3,
-    }
-    # Joint projects weigh the same shared partners: the pattern of common partners.
-    blocks["multiplicity"] = signals.same_pattern(multiplicity, shared)
+    blocks = signals.block_signals(links, rows, cols, weighted)
     blocks["text_similarity"] = _text_block(tables, rows, cols, every)
     return blocks
 
