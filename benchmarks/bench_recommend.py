@@ -25,13 +25,13 @@ Graph construction is timed separately and left out of the comparison on both si
 Last measured on the shared 2-core machine: L's top-10 pass scores the enterprise ×
 platform block once for both lists (the first three places among platforms with
 capacity left, and all ten among every platform), its three-step paths computed for
-one chunk of about 250 enterprises at a time, on both cores. ``auto`` (as run here)
-keeps the default weights on L's 2.2 billion candidate pairs without fitting the
-ranker: 78.6 s for ``recommend`` with the chosen pairs' three-step values read back
-from the ranking pass (100.6 s before, in the same hour; 206 s on a busier machine,
-414 s when each list had its own pass), 2.10 GB peak.
-CORDIS: ``recommend --top 10`` 21.9–25.6 s of wall time with the model kept, 8–9×
-``info``; the rolling backtest 46.7–53.7 s, 1.76 GB at most. The backtest meets its
+one chunk of about 100 enterprises at a time by compiled loops, on both cores.
+``auto`` (as run here) keeps the default weights on L's 2.2 billion candidate pairs
+without fitting the ranker: 51.3–61.8 s for ``recommend``, 2.09–2.21 GB peak, against
+110.7–118.2 s for the version with products of sparse matrices on the same day (78.6 s
+on a quicker one; 206 s on a busier machine, 414 s when each list had its own pass).
+CORDIS: ``recommend --top 10`` 12.3–14.3 s of wall time with the model kept, 5.8–7.3×
+``info``; the rolling backtest 27.7–30.2 s, 1.96 GB at most. The backtest meets its
 target; the other two do not, and the README's speed table says why.
 """
 
