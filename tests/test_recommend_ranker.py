@@ -35,10 +35,17 @@ def _graph(seed: int, n: int = 40) -> tuple[np.ndarray, sp.csr_matrix]:
 @pytest.mark.parametrize("chunk_cells", [7, 10_000])
 @pytest.mark.parametrize("held", ["sparse", "dense"])
 @pytest.mark.parametrize("workers", [1, 3])
+@pytest.mark.parametrize("compiled", [True, False])
 def test_three_steps_equal_matrix_powers(
-    seed: int, chunk_cells: int, held: str, workers: int, monkeypatch: pytest.MonkeyPatch
+    seed: int,
+    chunk_cells: int,
+    held: str,
+    workers: int,
+    compiled: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(signals, "worker_count", lambda: workers)
+    monkeypatch.setattr(signals, "COMPILED_MIN_CELLS", 0 if compiled else 10**12)
     dense, matrix = _graph(seed)
     rows, cols = np.arange(0, 25), np.arange(25, 40)
     counts, walks = signals.three_steps(

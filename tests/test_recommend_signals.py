@@ -107,10 +107,12 @@ def test_neighbourhood_scores_share_one_pattern() -> None:
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
 @pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("compiled", [True, False])
 def test_neighbourhood_scores_equal_products_of_sparse_matrices(
-    seed: int, workers: int, monkeypatch: pytest.MonkeyPatch
+    seed: int, workers: int, compiled: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(signals, "worker_count", lambda: workers)
+    monkeypatch.setattr(signals, "COMPILED_MIN_CELLS", 0 if compiled else 10**12)
     graph, matrix, rows, cols = _blocks(seed)
     found = signals.neighbourhood_scores(matrix, rows, cols)
     # The functions of one signal each are scipy's products of sparse matrices.
@@ -137,6 +139,8 @@ def test_neighbourhood_scores_equal_products_of_sparse_matrices(
 def test_block_signals_equal_the_separate_signals(
     seed: int, held: str, weights: str | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The compiled loops, in one pass, against the separate products of sparse matrices.
+    monkeypatch.setattr(signals, "COMPILED_MIN_CELLS", 10**12)
     _, matrix, rows, cols = _blocks(seed)
     rng = np.random.default_rng(seed)
     weighted = None
@@ -149,8 +153,7 @@ def test_block_signals_equal_the_separate_signals(
         weighted = sp.csr_matrix(weighted + weighted.T)
         weighted.eliminate_zeros()
     monkeypatch.setattr(signals, "_how_to_hold", lambda *_: held)
-    # Small chunks: several on each thread.
-    found = signals.block_signals(matrix, rows, cols, weighted, chunk_cells=3 * len(cols))
+    counts, walks = signals.three_steps(matrix, rows, cols, dense=held == "dense")
     expected = dict(
         zip(
             ("common_partners", "adamic_adar", "resource_allocation"),
@@ -160,7 +163,9 @@ def test_block_signals_equal_the_separate_signals(
     )
     if weighted is not None:
         expected["multiplicity"] = signals.multiplicity(weighted, rows, cols)
-    counts, walks = signals.three_steps(matrix, rows, cols, dense=held == "dense")
+    monkeypatch.setattr(signals, "COMPILED_MIN_CELLS", 0)
+    # Small chunks: several on each thread.
+    found = signals.block_signals(matrix, rows, cols, weighted, chunk_cells=3 * len(cols))
     assert set(found) == {*expected, "paths3", "walk3"}
     for name, reference in expected.items():
         block = found[name]
@@ -339,3 +344,23 @@ def test_database_pairs_become_the_blocks_a_coordinate_matrix_gives(fill: float)
             np.asarray(sp.csr_matrix(blocks[name]).todense()), expected.toarray()
         )
     assert isinstance(blocks["paths3"], np.ndarray) == (fill > signals.DENSE_PATH_FILL)
+
+
+def test_a_small_network_never_loads_the_compiled_loops() -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO, SAMPLE
+
+    # A fresh interpreter: in this one, other tests may have loaded numba already.
+    script = (
+        "import sys, collabnet as cn\n"
+        f"net = cn.load({str(SAMPLE)!r})\n"
+        "rows = sum(len(frame) for frame in net.recommend_every(top=3).frames)\n"
+        "assert rows > 0\n"
+        "print('numba' in sys.modules)\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert found.stdout.strip() == "False"

@@ -35,6 +35,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 __all__ = [
+    "COMPILED_MIN_CELLS",
     "KATZ_BETA",
     "PathRows",
     "adamic_adar",
@@ -62,6 +63,12 @@ __all__ = [
 
 KATZ_BETA = 0.05
 T = TypeVar("T")
+# Blocks of fewer cells than this get their network signals from scipy's products of
+# sparse matrices, which then take a fraction of a second, and numba (about 125 MB
+# once imported, and a first compilation of its loops on a new installation) is not
+# loaded; bigger ones from the compiled loops of :mod:`collabnet.recommend.kernels`.
+# Both give the same values (the tests run both).
+COMPILED_MIN_CELLS = 1_000_000
 # Block cells per chunk of the three-step products (a few tens of MB per chunk).
 PATH_CHUNK_CELLS = 4_000_000
 PAIR_METHODS = (
@@ -110,9 +117,38 @@ def neighbourhood_scores(
     """
     degree = degrees(links)
     resource = np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0)
+    if not _compiled(rows, cols):
+        return _neighbourhood_products(links, rows, cols, degree, resource)
     weights = np.vstack([np.ones_like(degree), adamic_adar_weight(degree), resource])
     shared, adamic_adar, allocated = _shared_partner_sums(links, rows, cols, weights)
     return shared, adamic_adar, allocated
+
+
+def _compiled(rows: np.ndarray, cols: np.ndarray) -> bool:
+    """Whether a block is big enough for the compiled loops (see
+    :data:`COMPILED_MIN_CELLS`)."""
+    return len(rows) * len(cols) >= COMPILED_MIN_CELLS
+
+
+def _neighbourhood_products(
+    links: sp.csr_matrix,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    degree: np.ndarray,
+    resource: np.ndarray,
+) -> tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]:
+    """:func:`neighbourhood_scores` by scipy's products of sparse matrices."""
+    left, right = _sides(links, rows, cols)
+
+    def through(weight: np.ndarray | None) -> sp.csr_matrix:
+        block = _through(left, right, weight)
+        block.sort_indices()
+        return block
+
+    shared, adamic_adar, allocated = (
+        through(weight) for weight in (None, adamic_adar_weight(degree), resource)
+    )
+    return shared, same_pattern(adamic_adar, shared), same_pattern(allocated, shared)
 
 
 def _shared_partner_sums(
@@ -208,7 +244,7 @@ def block_signals(
     rows = np.asarray(rows, dtype=np.int64)
     cols = np.asarray(cols, dtype=np.int64)
     held = _how_to_hold(links, rows, cols)
-    steps = _ThreeSteps(links, cols) if held == "dense" else None
+    steps = _ThreeSteps(links, cols) if held == "dense" and _compiled(rows, cols) else None
     link_weights = None
     if steps is not None and weighted is not None:
         ordered = sp.csr_matrix(weighted, dtype=np.float64, copy=True)
@@ -426,8 +462,16 @@ def _three_steps(
 ) -> tuple[sp.csr_matrix | np.ndarray | PathRows, sp.csr_matrix | np.ndarray | PathRows]:
     """:func:`three_steps` held as ``held`` says (``dense``, ``rows`` or ``sparse``)."""
     shape = (len(rows), len(cols))
-    if held == "dense":
+    if held == "dense" and _compiled(rows, cols):
         return _dense_three_steps(links, rows, cols, chunk_cells)
+    if held == "dense":
+        sparse_counts, sparse_walks = _three_steps(links, rows, cols, chunk_cells, "sparse")
+        assert isinstance(sparse_counts, sp.csr_matrix)
+        assert isinstance(sparse_walks, sp.csr_matrix)
+        return (
+            sparse_counts.toarray().astype(np.float32),
+            sparse_walks.toarray().astype(np.float32),
+        )
     if held == "rows":
         return PathRows.pair(links, rows, cols)
     degree = degrees(links)
