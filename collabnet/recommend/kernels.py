@@ -145,7 +145,13 @@ def three_step_rows_shared(
     sources: np.ndarray,
     counts_out: np.ndarray,
     walks_out: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    shared_indptr: np.ndarray,
+    shared_indices: np.ndarray,
+    shared_counts: np.ndarray,
+    shared_adamic_adar: np.ndarray,
+    shared_resource: np.ndarray,
+    shared_multiplicity: np.ndarray,
+) -> None:
     """:func:`three_step_rows`, and from the same two-step reach each row's sums over
     the partners it shares with each column (``cols``: their node positions): the
     count, Adamic–Adar (partner ``x`` adds ``adamic_adar[x]``), resource allocation
@@ -153,8 +159,9 @@ def three_step_rows_shared(
     ``W``'s values on the adjacency's pattern), partners in ascending order as a
     product of sparse matrices adds them.
 
-    Returns the shared sums as CSR pieces: entries per row, their columns (ascending,
-    int32) and the four sums' values.
+    The shared sums go into CSR blocks whose row pointers
+    :func:`shared_partner_counts` gave (``shared_indptr``): ``shared_indices`` gets the
+    columns (ascending), the four ``shared_*`` arrays the sums' values.
     """
     n = indptr.shape[0] - 1
     width = counts_out.shape[1]
@@ -165,11 +172,6 @@ def three_step_rows_shared(
     found = np.empty(n, np.int64)
     row_counts = np.zeros(width)
     row_walks = np.zeros(width)
-    lengths = np.zeros(sources.shape[0], np.int64)
-    capacity = max(64, 16 * sources.shape[0])
-    entry_cols = np.empty(capacity, np.int32)
-    entry_values = np.empty((4, capacity))
-    used = 0
     for i in range(sources.shape[0]):
         source = sources[i]
         reached = 0
@@ -187,24 +189,16 @@ def three_step_rows_shared(
                 walks[node] += share
                 adamic[node] += weight
                 multiplied[node] += first_weight * link_weights[b]
+        entry = shared_indptr[i]
         for j in range(width):
             node = cols[j]
             if counts[node] != 0.0:
-                if used == capacity:
-                    capacity *= 2
-                    grown_cols = np.empty(capacity, np.int32)
-                    grown_cols[:used] = entry_cols[:used]
-                    entry_cols = grown_cols
-                    grown_values = np.empty((4, capacity))
-                    grown_values[:, :used] = entry_values[:, :used]
-                    entry_values = grown_values
-                entry_cols[used] = j
-                entry_values[0, used] = counts[node]
-                entry_values[1, used] = adamic[node]
-                entry_values[2, used] = walks[node]
-                entry_values[3, used] = multiplied[node]
-                used += 1
-                lengths[i] += 1
+                shared_indices[entry] = j
+                shared_counts[entry] = counts[node]
+                shared_adamic_adar[entry] = adamic[node]
+                shared_resource[entry] = walks[node]
+                shared_multiplicity[entry] = multiplied[node]
+                entry += 1
         for j in range(reached):
             adamic[found[j]] = 0.0
             multiplied[found[j]] = 0.0
@@ -222,14 +216,6 @@ def three_step_rows_shared(
             counts_out[i],
             walks_out[i],
         )
-    return (
-        lengths,
-        entry_cols[:used].copy(),
-        entry_values[0, :used].copy(),
-        entry_values[1, :used].copy(),
-        entry_values[2, :used].copy(),
-        entry_values[3, :used].copy(),
-    )
 
 
 @njit(nogil=True, cache=True)

@@ -207,10 +207,13 @@ def _shared_partner_sums(
 
 
 def _on_one_pattern(
-    shape: tuple[int, int], indptr: np.ndarray, indices: np.ndarray, data: np.ndarray
+    shape: tuple[int, int],
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray | list[np.ndarray],
 ) -> list[sp.csr_matrix]:
-    """CSR blocks of one sorted sparsity pattern (index arrays stored once), one per row
-    of ``data``."""
+    """CSR blocks of one sorted sparsity pattern (index arrays stored once), one per
+    array of values in ``data``."""
     small = max(int(indptr[-1]), shape[1]) < 2**31
     index = indices.astype(np.int32 if small else np.int64, copy=False)
     pointer = indptr.astype(index.dtype, copy=False)
@@ -286,8 +289,9 @@ def _one_pass(
     steps: _ThreeSteps, rows: np.ndarray, chunk_cells: int, link_weights: np.ndarray | None
 ) -> dict[str, sp.csr_matrix | np.ndarray | PathRows]:
     """:func:`block_signals` held densely, from one pass over the walks in row chunks
-    on :func:`worker_count` threads."""
-    from collabnet.recommend.kernels import three_step_rows_shared
+    on :func:`worker_count` threads. The shared sums' entries are counted first (a pass
+    over the two-step walks alone), so every chunk writes its part of the final arrays."""
+    from collabnet.recommend.kernels import shared_partner_counts, three_step_rows_shared
 
     width = len(steps.cols)
     adamic_adar_terms = adamic_adar_weight(np.diff(steps.indptr).astype(float))
@@ -296,48 +300,51 @@ def _one_pass(
     walks_block = np.zeros_like(counts_block)
     step = max(1, chunk_cells // max(width, 1))
     starts = list(range(0, len(rows), step))
-    pieces: dict[int, list[np.ndarray]] = {}
+    sources = np.ascontiguousarray(rows, dtype=np.int64)
+    lengths = np.zeros(len(rows), dtype=np.int64)
+
+    def count(start: int) -> None:
+        lengths[start : start + step] = shared_partner_counts(
+            steps.indptr,
+            steps.indices,
+            steps.to_cols_indptr,
+            steps.to_cols_indices,
+            sources[start : start + step],
+            width,
+        )
+
+    _on_threads(count, starts)
+    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    indices = np.zeros(int(indptr[-1]), dtype=np.int32)
+    # One array per signal: each is let go with its block.
+    data = [np.zeros(int(indptr[-1])) for _ in range(4 if link_weights is not None else 3)]
+    unused = np.zeros(int(indptr[-1])) if link_weights is None else None
 
     def fill(start: int) -> None:
         stop = min(start + step, len(rows))
-        pieces[start] = list(
-            three_step_rows_shared(
-                steps.indptr,
-                steps.indices,
-                weights,
-                steps.inverse,
-                adamic_adar_terms,
-                steps.to_cols_indptr,
-                steps.to_cols_indices,
-                steps.cols,
-                np.ascontiguousarray(rows[start:stop]),
-                counts_block[start:stop],
-                walks_block[start:stop],
-            )
+        first, last = indptr[start], indptr[stop]
+        three_step_rows_shared(
+            steps.indptr,
+            steps.indices,
+            weights,
+            steps.inverse,
+            adamic_adar_terms,
+            steps.to_cols_indptr,
+            steps.to_cols_indices,
+            steps.cols,
+            sources[start:stop],
+            counts_block[start:stop],
+            walks_block[start:stop],
+            indptr[start : stop + 1] - first,
+            indices[first:last],
+            *(values[first:last] for values in data),
+            *(() if unused is None else (unused[first:last],)),
         )
 
     _on_threads(fill, starts)
-    parts = [pieces.pop(start) for start in starts]
-
-    def joined(field: int, empty: np.ndarray) -> np.ndarray:
-        # Each chunk's piece is let go as soon as it is copied: the pieces and the
-        # joined arrays are never all held at once.
-        out = np.concatenate([part[field] for part in parts] or [empty])
-        for part in parts:
-            part[field] = empty
-        return out
-
-    lengths = joined(0, np.zeros(0, np.int64))
-    indptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-    indices = joined(1, np.zeros(0, np.int32))
-    shape = (len(rows), width)
-    names = ["common_partners", "adamic_adar", "resource_allocation"]
-    if link_weights is not None:
-        names.append("multiplicity")
-    found: dict[str, sp.csr_matrix | np.ndarray | PathRows] = {
-        name: _on_one_pattern(shape, indptr, indices, joined(field, np.zeros(0))[None, :])[0]
-        for field, name in enumerate(names, start=2)
-    }
+    names = ["common_partners", "adamic_adar", "resource_allocation", "multiplicity"]
+    blocks = _on_one_pattern((len(rows), width), indptr, indices, data)
+    found: dict[str, sp.csr_matrix | np.ndarray | PathRows] = dict(zip(names, blocks, strict=False))
     found["paths3"] = counts_block
     found["walk3"] = walks_block
     return found
