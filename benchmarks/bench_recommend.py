@@ -27,11 +27,11 @@ platform block once for both lists (the first three places among platforms with
 capacity left, and all ten among every platform), its three-step paths computed for
 one chunk of about 100 enterprises at a time by compiled loops, on both cores.
 ``auto`` (as run here) keeps the default weights on L's 2.2 billion candidate pairs
-without fitting the ranker: 51.3–61.8 s for ``recommend``, 2.09–2.21 GB peak, against
-110.7–118.2 s for the version with products of sparse matrices on the same day (78.6 s
+without fitting the ranker: 46.4–61.8 s for ``recommend``, 2.04–2.21 GB peak, against
+85.4–118.2 s for the version with products of sparse matrices on the same day (78.6 s
 on a quicker one; 206 s on a busier machine, 414 s when each list had its own pass).
-CORDIS: ``recommend --top 10`` 12.3–14.3 s of wall time with the model kept, 5.8–7.3×
-``info``; the rolling backtest 27.7–30.2 s, 1.96 GB at most. The backtest meets its
+CORDIS: ``recommend --top 10`` 10.6–11.3 s of wall time with the model kept, 5.3–7.8×
+``info``; the rolling backtest 25.7–28.4 s, 1.88 GB at most. The backtest meets its
 target; the other two do not, and the README's speed table says why.
 """
 
