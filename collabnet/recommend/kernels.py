@@ -281,8 +281,9 @@ def _two_step_row(
     seen: np.ndarray,
     found: np.ndarray,
 ) -> int:
-    """Columns reached from ``source`` in two steps, listed in ``found`` in ascending
-    order and marked in ``seen`` (to be cleared by the caller); returns how many."""
+    """Columns reached from ``source`` in two steps, listed in ``found`` in the order
+    first reached and marked in ``seen`` (to be cleared by the caller); returns how
+    many."""
     reached = 0
     for a in range(indptr[source], indptr[source + 1]):
         middle = indices[a]
@@ -292,7 +293,6 @@ def _two_step_row(
                 seen[col] = True
                 found[reached] = col
                 reached += 1
-    found[:reached] = np.sort(found[:reached])
     return reached
 
 
@@ -350,6 +350,7 @@ def shared_partner_sums(
         reached = _two_step_row(
             indptr, indices, to_cols_indptr, to_cols_indices, source, seen, found
         )
+        found[:reached] = np.sort(found[:reached])
         for a in range(indptr[source], indptr[source + 1]):
             middle = indices[a]
             for b in range(to_cols_indptr[middle], to_cols_indptr[middle + 1]):
