@@ -109,11 +109,13 @@ def neighbourhood_scores(
 ) -> tuple[sp.csr_matrix, sp.csr_matrix, sp.csr_matrix]:
     """Common neighbours, Adamic–Adar and resource allocation for the block.
 
-    The three come from one pass over the two-step walks (compiled loops,
-    :mod:`collabnet.recommend.kernels`), in row chunks on :func:`worker_count` threads,
-    and share one sparsity pattern, stored once, so later sums can work on their data
-    arrays directly. Each sum adds the shared partners in ascending order, as the
-    product of sparse matrices ``A[rows] · diag(w) · A[:, cols]`` does.
+    On a block of :data:`COMPILED_MIN_CELLS` cells or more the three come from one pass
+    over the two-step walks (compiled loops, :mod:`collabnet.recommend.kernels`), in
+    row chunks on :func:`worker_count` threads; on a smaller one from scipy's products
+    ``A[rows] · diag(w) · A[:, cols]``. Each sum adds the shared partners in ascending
+    order, as those products do, so both give the same values. The three share one
+    sparsity pattern, stored once, so later sums can work on their data arrays
+    directly.
     """
     degree = degrees(links)
     resource = np.divide(1.0, degree, out=np.zeros_like(degree), where=degree > 0)
@@ -449,14 +451,14 @@ def three_steps(
     project is a clique), a sparse block would cost more than a dense one and its sparse
     products are slow: the block is then returned as two dense float32 arrays, both
     computed by one pass over the walks (:mod:`collabnet.recommend.kernels`), row chunk
-    by row chunk of about ``chunk_cells`` cells. Otherwise (``dense=False``, or a block of more than
-    :data:`DENSE_PATH_CELLS` cells, or one reached at less than :data:`DENSE_PATH_FILL`)
-    two sparse blocks are built row chunk by row chunk of about ``chunk_cells`` cells
-    from ``A·A[:, cols]`` and ``P·P[:, cols]``, unless even those would hold more than
-    :data:`SPARSE_PATH_ENTRIES` entries: then neither the block nor ``A·A[:, cols]`` is
-    held, and two :class:`PathRows` compute the rows they are asked for, by the same
-    pass. ``dense=None``
-    decides from a sample of rows.
+    by row chunk of about ``chunk_cells`` cells (below :data:`COMPILED_MIN_CELLS`
+    cells, the sparse blocks made dense). Otherwise (``dense=False``, or a block of
+    more than :data:`DENSE_PATH_CELLS` cells, or one reached at less than
+    :data:`DENSE_PATH_FILL`) two sparse blocks are built row chunk by row chunk of about
+    ``chunk_cells`` cells from ``A·A[:, cols]`` and ``P·P[:, cols]``, unless even those
+    would hold more than :data:`SPARSE_PATH_ENTRIES` entries: then neither the block
+    nor ``A·A[:, cols]`` is held, and two :class:`PathRows` compute the rows they are
+    asked for, by the same pass. ``dense=None`` decides from a sample of rows.
     """
     rows = np.asarray(rows, dtype=np.int64)
     cols = np.asarray(cols, dtype=np.int64)
