@@ -27,7 +27,7 @@ platform block once for both lists (the first three places among platforms with
 capacity left, and all ten among every platform), its three-step paths computed for
 one chunk of about 100 enterprises at a time by compiled loops, on both cores.
 ``auto`` (as run here) keeps the default weights on L's 2.2 billion candidate pairs
-without fitting the ranker: 46.4–61.8 s for ``recommend``, 2.04–2.21 GB peak, against
+without fitting the ranker: 46.4–56.4 s for ``recommend``, 2.04–2.10 GB peak, against
 85.4–118.2 s for the version with products of sparse matrices on the same day (78.6 s
 on a quicker one; 206 s on a busier machine, 414 s when each list had its own pass).
 CORDIS: ``recommend --top 10`` 10.6–11.3 s of wall time with the model kept, 5.3–7.8×
