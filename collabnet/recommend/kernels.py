@@ -1,12 +1,15 @@
-"""Compiled loops for the three-step signals of a candidate block.
+"""Compiled loops for the network signals of a candidate block: the sums over shared
+partners (common partners, Adamic–Adar, resource allocation, joint-project
+multiplicity) and the two three-step signals.
 
 Walks of length three from an enterprise ``e`` to a candidate ``c`` go ``e → x → y → c``.
 Both three-step signals come from one pass over them: the walk count ``(A³)[e, c]`` and
 the random-walk probability ``(P³)[e, c]`` with ``P = D⁻¹A``, which weighs each walk by
 ``1 / (deg e · deg x · deg y)``. A row's pass first gathers its two-step reach (every
 ``y`` with its count of walks ``e → x → y`` and their summed ``1 / deg x``), then spreads
-each ``y`` over its candidate partners. The work is the number of such steps, not the
-size of the products of sparse matrices that compute the same numbers.
+each ``y`` over its candidate partners. The reach read at the candidates is their
+shared-partner sums. The work is the number of such steps, not the size of the products
+of sparse matrices that compute the same numbers.
 
 Sums run in a fixed order (the reach in the order it is first found, each partner list
 in its stored order), so a row, and any cell of it asked for alone, has the same value
